@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const digestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" followed by 64 lowercase hex digits');
+
+/** A path relative to the project; checked against the file system when resolved. */
+export const projectPathSchema = z.string().min(1, 'expected a path relative to the project');
+
+/** Names of providers, judges and routes. */
+export const nameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** A slice path such as "fr/fr-BE": non-empty segments separated by "/". */
+export const slicePathSchema = z
+  .string()
+  .regex(/^[^/\s]+(\/[^/\s]+)*$/, 'expected a slice path of non-empty segments separated by "/"');
+
+export const ratio = z.number().min(0);
+export const fraction = z.number().min(0).max(1);
+export const positiveInt = z.number().int().positive();

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { fraction, nameSchema, positiveInt, projectPathSchema, ratio, slicePathSchema } from './common-schema.js';
+
+const providerKinds = ['openai-compatible', 'openai', 'anthropic', 'gemini', 'sim'] as const;
+
+const priceSchema = z.strictObject({
+  input_per_mtok: ratio.describe('price per million input tokens'),
+  output_per_mtok: ratio.describe('price per million output tokens'),
+});
+
+export const providerSchema = z.strictObject({
+  kind: z.enum(providerKinds),
+  base_url: z.url().optional(),
+  api_key_env: z.string().optional(),
+  timeout_ms: positiveInt.default(30_000),
+  max_concurrency: positiveInt.default(64),
+  retries: z.number().int().min(0).default(2),
+  requests_per_minute: positiveInt.optional(),
+  tokens_per_minute: positiveInt.optional(),
+  prices: z.record(z.string(), priceSchema).optional(),
+  models: projectPathSchema.optional().describe('sim: a YAML file describing the simulated models'),
+  seed: z.number().int().optional().describe('sim: the seed that makes its answers reproducible'),
+});
+
+const judgeBase = {
+  anchors: projectPathSchema.optional().describe('JSONL of human-rated outputs used to calibrate this judge per slice'),
+};
+
+export const judgeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('rubric'),
+    provider: nameSchema,
+    model: z.string().min(1),
+    rubric: projectPathSchema,
+    scale: z.tuple([z.number(), z.number()]).default([1, 5]),
+    ...judgeBase,
+  }),
+  z.strictObject({ kind: z.literal('reference'), ...judgeBase }),
+  z.strictObject({ kind: z.literal('refusal'), ...judgeBase }),
+  z.strictObject({ kind: z.literal('date-validity'), ...judgeBase }),
+  z.strictObject({ kind: z.literal('exact'), ...judgeBase }),
+  z.strictObject({ kind: z.literal('regex'), pattern: z.string(), flags: z.string().optional(), ...judgeBase }),
+  z.strictObject({ kind: z.literal('contains'), values: z.array(z.string()).min(1), all: z.boolean().default(false), ...judgeBase }),
+  z.strictObject({ kind: z.literal('json-schema'), schema: projectPathSchema, ...judgeBase }),
+  z.strictObject({
+    kind: z.literal('similarity'),
+    provider: nameSchema,
+    model: z.string().min(1),
+    ...judgeBase,
+  }),
+]);
+
+export const sliceThresholdSchema = z.strictObject({
+  min: fraction.optional(),
+  max_drop: fraction.optional(),
+  min_items: z.number().int().min(0).optional(),
+});
+
+export const gateSchema = z.strictObject({
+  judge: nameSchema.optional(),
+  detectors: z.array(nameSchema).default([]),
+  min_calibration: z.number().min(-1).max(1).default(0.5),
+  slices: z
+    .record(z.union([z.literal('*'), slicePathSchema]), sliceThresholdSchema)
+    .default({ '*': { min: 0.65, max_drop: 0.05, min_items: 10 } }),
+  hard: z
+    .strictObject({
+      error_rate: fraction.default(0.01),
+      latency_p95_ratio: ratio.default(1.2),
+      hallucination_rate: fraction.default(0.005),
+    })
+    .default({ error_rate: 0.01, latency_p95_ratio: 1.2, hallucination_rate: 0.005 }),
+  soft: z
+    .strictObject({ cost_ratio: ratio.default(1.5), refusal_increase: fraction.default(0.02) })
+    .default({ cost_ratio: 1.5, refusal_increase: 0.02 }),
+  required_uses: z.array(z.string()).default([]),
+  residency: z.string().optional(),
+});
+
+const monitorsSchema = z.strictObject({
+  error_rate: fraction.default(0.02),
+  latency_p95_ratio: ratio.default(1.2),
+  quality_drop: fraction.default(0.05),
+  cost_ratio: ratio.default(1.5),
+});
+
+export const rolloutSchema = z.strictObject({
+  steps: z
+    .array(z.number().int().min(1).max(100))
+    .min(1)
+    .refine((s) => s.every((v, i) => i === 0 || v > s[i - 1]!), 'steps must increase')
+    .refine((s) => s[s.length - 1] === 100, 'the last step must be 100')
+    .default([5, 25, 100]),
+  dwell_seconds: z.number().min(0).default(240),
+  min_requests: z.number().int().min(0).default(1000),
+  interval_seconds: z.number().positive().default(10),
+  monitors: monitorsSchema.default({ error_rate: 0.02, latency_p95_ratio: 1.2, quality_drop: 0.05, cost_ratio: 1.5 }),
+});
+
+export const observeSchema = z.strictObject({
+  sample_rate: fraction.default(0.05),
+  window_seconds: z.number().positive().default(60),
+  consecutive: positiveInt.default(3),
+  min_quality: fraction.default(0.6),
+});
+
+export const gatewaySchema = z.strictObject({
+  sticky: z
+    .union([z.literal('user'), z.string().regex(/^header:[A-Za-z0-9-]+$/, 'expected "user" or "header:NAME"')])
+    .default('user'),
+});
+
+export const auditSchema = z.strictObject({
+  origin: z.string().min(1).optional(),
+  key: projectPathSchema.optional().describe('PEM file of the Ed25519 signing key (default: .sluice/keys/)'),
+  key_env: z.string().optional().describe('environment variable holding the PEM signing key'),
+});
+
+export const sluiceConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  project: nameSchema,
+  store: z.string().default('sqlite:.sluice/sluice.db'),
+  providers: z.record(nameSchema, providerSchema),
+  judges: z.record(nameSchema, judgeSchema).default({}),
+  gate: gateSchema.default(gateSchema.parse({})),
+  rollout: rolloutSchema.default(rolloutSchema.parse({})),
+  observe: observeSchema.default(observeSchema.parse({})),
+  gateway: gatewaySchema.default(gatewaySchema.parse({})),
+  audit: auditSchema.default({}),
+});
+
+export type SluiceConfig = z.output<typeof sluiceConfigSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+export type JudgeConfig = z.output<typeof judgeSchema>;
+export type GateConfig = z.output<typeof gateSchema>;
+export type RolloutConfig = z.output<typeof rolloutSchema>;
+export type SliceThreshold = z.output<typeof sliceThresholdSchema>;
