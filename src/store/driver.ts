@@ -1,0 +1,24 @@
+/** SQL parameters: both dialects accept these. */
+export type SqlParam = string | number | bigint | Buffer | null;
+export type Row = Record<string, unknown>;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The little a store needs from a database: queries with `?` placeholders,
+ * transactions, and a cross-process lock. One folder per dialect implements it;
+ * the SQL store and its contract tests are shared.
+ */
+export interface SqlDriver {
+  readonly dialect: Dialect;
+  /** A description safe to print (no password). */
+  readonly description: string;
+  query<R extends Row = Row>(sql: string, params?: readonly SqlParam[]): Promise<R[]>;
+  run(sql: string, params?: readonly SqlParam[]): Promise<{ changes: number }>;
+  /**
+   * Runs `fn` in a transaction. With `lock`, the transaction also holds a named
+   * lock that excludes other processes writing under the same name until it ends.
+   */
+  transaction<T>(fn: (tx: SqlDriver) => Promise<T>, opts?: { lock?: string }): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,70 @@
+import type { Dialect, SqlDriver } from './driver.js';
+
+interface Types {
+  bytes: string;
+  int: string;
+}
+
+const TYPES: Record<Dialect, Types> = {
+  sqlite: { bytes: 'BLOB', int: 'INTEGER' },
+  postgres: { bytes: 'BYTEA', int: 'BIGINT' },
+};
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: (t: Types) => string[];
+}
+
+/** Versioned, append-only: never edit a migration that has shipped; add the next one. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'blobs, releases, routes',
+    statements: (t) => [
+      `CREATE TABLE blobs (digest TEXT PRIMARY KEY, size ${t.int} NOT NULL, bytes ${t.bytes} NOT NULL, created_at TEXT NOT NULL)`,
+      `CREATE TABLE releases (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        manifest TEXT NOT NULL,
+        baseline TEXT,
+        changes TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX releases_by_name ON releases (name, created_at)',
+      `CREATE TABLE routes (name TEXT PRIMARY KEY, stable TEXT REFERENCES releases(id), updated_at TEXT NOT NULL)`,
+    ],
+  },
+];
+
+const LOCK = 'sluice:migrations';
+
+/** Applies every migration the store has not seen, each in its own locked transaction. */
+export async function migrate(driver: SqlDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  const types = TYPES[driver.dialect];
+  await driver.transaction(
+    (tx) =>
+      tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'),
+    { lock: LOCK },
+  );
+  const applied: number[] = [];
+  for (const m of migrations) {
+    const done = await driver.transaction(
+      async (tx) => {
+        const seen = await tx.query('SELECT version FROM schema_migrations WHERE version = ?', [m.version]);
+        if (seen.length > 0) return false;
+        for (const sql of m.statements(types)) await tx.run(sql);
+        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        ]);
+        return true;
+      },
+      { lock: LOCK },
+    );
+    if (done) applied.push(m.version);
+  }
+  return applied;
+}

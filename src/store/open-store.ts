@@ -1,0 +1,41 @@
+import { isAbsolute, resolve } from 'node:path';
+import { SluiceError } from '../core/errors.js';
+import type { SqlDriver } from './driver.js';
+import { migrate } from './migrations.js';
+import { PostgresDriver } from './postgres/postgres-driver.js';
+import { SqlStore } from './sql-store.js';
+import { SqliteDriver } from './sqlite/sqlite-driver.js';
+import type { Store } from './store.js';
+
+export const DEFAULT_STORE = 'sqlite:.sluice/sluice.db';
+
+/** The store URL in force: env SLUICE_DB, else sluice.yaml's `store:`, else the default. */
+export function storeUrl(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return env.SLUICE_DB || configured || DEFAULT_STORE;
+}
+
+async function openDriver(url: string, projectDir: string): Promise<SqlDriver> {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (!path) throw new SluiceError('bad_input', 'store URL "sqlite:" has no path; use sqlite:PATH, e.g. sqlite:.sluice/sluice.db');
+    return SqliteDriver.open(path === ':memory:' || isAbsolute(path) ? path : resolve(projectDir, path));
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return PostgresDriver.open(url);
+  throw new SluiceError('bad_input', `unsupported store URL "${url}"`, {
+    detail: 'use sqlite:PATH (relative to the project) or postgres://USER@HOST:PORT/DATABASE',
+  });
+}
+
+/** Opens a store and applies pending migrations. */
+export async function openStore(url: string, projectDir = process.cwd()): Promise<Store> {
+  const driver = await openDriver(url, projectDir);
+  try {
+    await migrate(driver);
+  } catch (e) {
+    await driver.close().catch(() => {});
+    throw new SluiceError('store_unavailable', `cannot migrate the store at ${driver.description}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return new SqlStore(driver);
+}

@@ -1,0 +1,112 @@
+import pg from 'pg';
+import { SluiceError } from '../../core/errors.js';
+import type { Row, SqlDriver, SqlParam } from '../driver.js';
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** `?` placeholders to `$1, $2, …` (Sluice's SQL never has `?` inside literals). */
+export function toPgPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+class PgConnection implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  constructor(
+    protected readonly db: Queryable,
+    readonly description: string,
+  ) {}
+
+  async query<R extends Row = Row>(sql: string, params: readonly SqlParam[] = []): Promise<R[]> {
+    const res = await this.db.query(toPgPlaceholders(sql), params as unknown[]);
+    return res.rows as R[];
+  }
+
+  async run(sql: string, params: readonly SqlParam[] = []): Promise<{ changes: number }> {
+    const res = await this.db.query(toPgPlaceholders(sql), params as unknown[]);
+    return { changes: res.rowCount ?? 0 };
+  }
+
+  transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * PostgreSQL through a `pg` pool. A `schema` query parameter on the URL selects
+ * (and creates) a schema, so several projects or test runs can share a database.
+ * Named locks are transaction-scoped advisory locks.
+ */
+export class PostgresDriver extends PgConnection {
+  private constructor(
+    private readonly pool: pg.Pool,
+    description: string,
+  ) {
+    super(pool, description);
+  }
+
+  static async open(url: string, opts: { max?: number } = {}): Promise<PostgresDriver> {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema');
+    parsed.searchParams.delete('schema');
+    const safe = `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ''}${parsed.host}${parsed.pathname}`;
+    if (schema !== null && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+      throw new SluiceError('bad_input', `invalid schema name "${schema}" in the PostgreSQL URL`);
+    }
+    const pool = new pg.Pool({
+      connectionString: parsed.toString(),
+      max: opts.max ?? 10,
+      types,
+      connectionTimeoutMillis: 5000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    pool.on('error', () => {}); // an idle client's error surfaces on its next use
+    try {
+      const client = await pool.connect();
+      try {
+        if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      } finally {
+        client.release();
+      }
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw new SluiceError('store_unavailable', `cannot reach PostgreSQL at ${safe}: ${(e as Error).message}`, {
+        detail: 'start PostgreSQL or fix the URL in store: / SLUICE_DB (postgres://USER@HOST:PORT/DATABASE)',
+        cause: e,
+      });
+    }
+    return new PostgresDriver(pool, `${safe}${schema ? ` (schema ${schema})` : ''}`);
+  }
+
+  override async transaction<T>(fn: (tx: SqlDriver) => Promise<T>, opts: { lock?: string } = {}): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      if (opts.lock) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [opts.lock]);
+      const result = await fn(new PgConnection(client, this.description));
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  override async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,48 @@
+import type { Component } from '../config/release-schema.js';
+import type { Digest } from '../core/digest.js';
+import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
+import type { Dialect } from './driver.js';
+
+export interface ReleaseRecord {
+  readonly id: ReleaseId;
+  readonly name: string;
+  readonly manifest: ResolvedManifest;
+  /** What the changes were computed against; null for a route's first release. */
+  readonly baseline: ReleaseId | null;
+  readonly changes: readonly Component[];
+  readonly actor: string;
+  readonly createdAt: string;
+}
+
+export interface RouteRecord {
+  readonly name: string;
+  readonly stable: ReleaseId | null;
+  readonly updatedAt: string;
+}
+
+/**
+ * Everything Sluice keeps. The core owns this interface; `sql-store.ts` implements
+ * it over any SqlDriver (SQLite, PostgreSQL), held to one contract suite.
+ */
+export interface Store {
+  readonly dialect: Dialect;
+  readonly description: string;
+
+  /** Stores bytes under their sha256; storing the same bytes again is a no-op. */
+  putBlob(bytes: Uint8Array): Promise<Digest>;
+  getBlob(digest: Digest): Promise<Buffer | undefined>;
+
+  /** Inserts a release unless its id exists; `inserted` says which happened. */
+  insertRelease(release: ReleaseRecord): Promise<{ inserted: boolean }>;
+  getRelease(id: ReleaseId): Promise<ReleaseRecord | undefined>;
+  /** Ids whose hex starts with `hexPrefix`, at most `limit`. */
+  findReleaseIds(hexPrefix: string, limit: number): Promise<ReleaseId[]>;
+  listReleases(filter?: { name?: string }): Promise<ReleaseRecord[]>;
+
+  getRoute(name: string): Promise<RouteRecord | undefined>;
+  setStable(route: string, release: ReleaseId): Promise<void>;
+
+  /** Runs `fn` atomically; with `lock`, also excludes other processes taking the same lock. */
+  transaction<T>(fn: (tx: Store) => Promise<T>, opts?: { lock?: string }): Promise<T>;
+  close(): Promise<void>;
+}
