@@ -5,6 +5,15 @@ import { digestSchema, nameSchema, positiveInt, projectPathSchema } from './comm
 export const COMPONENTS = ['model', 'prompt', 'routing', 'preprocessing', 'params', 'dataset'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const modelRefSchema = z.strictObject({
   provider: nameSchema,
   name: z.string().min(1),
@@ -24,7 +33,12 @@ export const preprocessStepSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('unicode_nfc'), field: z.string().optional() }),
   z.strictObject({ op: z.literal('strip_html'), field: z.string().optional() }),
   z.strictObject({ op: z.literal('max_chars'), max: positiveInt, field: z.string().optional() }),
-  z.strictObject({ op: z.literal('replace'), pattern: z.string(), with: z.string(), field: z.string().optional() }),
+  z.strictObject({
+    op: z.literal('replace'),
+    pattern: z.string().refine(isRegExp, 'expected a valid regular expression'),
+    with: z.string(),
+    field: z.string().optional(),
+  }),
 ]);
 
 export const paramsSchema = z.strictObject({

@@ -1,0 +1,34 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { STARTER_DIR } from '../../src/cli/commands/init.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as the one JSON document --json promises. */
+  json<T = Record<string, unknown>>(): T;
+}
+
+/** Runs the CLI in-process, capturing its output. */
+export async function runCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { SLUICE_ACTOR: 'tester', ...opts.env },
+    cwd: opts.cwd,
+    isTTY: false,
+  });
+  return { code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T };
+}
+
+/** A fresh copy of the starter project in a temporary folder. */
+export function starterProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-proj-'));
+  cpSync(STARTER_DIR, dir, { recursive: true });
+  return dir;
+}
