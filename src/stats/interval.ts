@@ -1,0 +1,5 @@
+/** A closed interval [lower, upper]. */
+export interface Interval {
+  lower: number;
+  upper: number;
+}
