@@ -1,0 +1,75 @@
+import { SluiceError } from '../core/errors.js';
+import type { ChatMessage } from '../preprocess/preprocess.js';
+import type { ReleaseManifest } from '../config/release-schema.js';
+
+export type ChatParams = ReleaseManifest['params'];
+
+export interface Usage {
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
+  readonly total_tokens: number;
+}
+
+/** One call to a model, in OpenAI's vocabulary; adapters translate it to their wire format. */
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly params: ChatParams;
+  readonly tools?: readonly unknown[];
+  /** Extra request headers for the upstream (e.g. x-sluice-shadow: 1). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Ask for a JSON object reply (OpenAI response_format json_object, or the provider's equivalent). */
+  readonly json?: boolean;
+  readonly signal?: AbortSignal;
+  /** Hints some providers use (the simulator picks behaviour per slice). */
+  readonly hints?: { readonly slice?: string };
+}
+
+export interface ChatResult {
+  readonly text: string;
+  readonly finishReason: string;
+  readonly usage: Usage;
+  /** The model name the upstream reported. */
+  readonly model: string;
+}
+
+/** A piece of a streamed answer. The last chunk carries finishReason and usage when the upstream reports them. */
+export interface ChatChunk {
+  readonly delta: string;
+  readonly finishReason?: string;
+  readonly usage?: Usage;
+}
+
+export type ProviderErrorKind =
+  | 'timeout' // no answer within timeout_ms → 504 at the gateway
+  | 'rate_limited' // 429 after retries
+  | 'upstream_status' // 5xx (after retries) or an unexpected 4xx
+  | 'malformed' // a body that is not the wire format
+  | 'connection' // refused, reset, DNS
+  | 'stream_cut' // an SSE stream that ended before its end
+  | 'aborted' // the caller cancelled
+  | 'config'; // missing API key and the like
+
+/** A failed provider call. The gateway maps `kind` to 502/504; the gate counts it as an item error. */
+export class ProviderError extends SluiceError {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly status?: number,
+    opts: { cause?: unknown } = {},
+  ) {
+    super(kind === 'config' ? 'bad_input' : 'internal', message, opts);
+    this.name = 'ProviderError';
+  }
+}
+
+/** A model endpoint. Implementations live beside this file, one per wire format. */
+export interface ModelProvider {
+  readonly name: string;
+  readonly kind: string;
+  chat(req: ChatRequest): Promise<ChatResult>;
+  chatStream(req: ChatRequest): AsyncIterable<ChatChunk>;
+  /** Embeddings (OpenAI /v1/embeddings shape), where the provider has them. */
+  embed?(model: string, inputs: readonly string[], signal?: AbortSignal): Promise<number[][]>;
+  close(): Promise<void>;
+}
