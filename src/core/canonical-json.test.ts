@@ -20,3 +20,23 @@ describe('RFC 8785 canonical JSON', () => {
     expect(jsonDigest({ a: 1 })).not.toBe(jsonDigest({ a: 2 }));
   });
 });
+
+describe('RFC 8785 edge cases', () => {
+  it('refuses values JSON cannot represent instead of mangling them', () => {
+    expect(() => canonicalize({ a: Number.NaN })).toThrow(/no JSON representation/);
+    expect(() => canonicalize([Infinity])).toThrow(/no JSON representation/);
+    expect(() => canonicalize({ s: 'bad \uD800 surrogate' })).toThrow(/lone surrogate/);
+    expect(() => canonicalize({ ['\uDC00']: 1 })).toThrow(/lone surrogate/);
+  });
+
+  it('keeps surrogate pairs, drops undefined members, and orders keys by UTF-16 code units', () => {
+    expect(canonicalize({ '\u20ac': 1, '\uD83D\uDE00': 2, a: undefined, b: '𝄞' })).toBe('{"b":"𝄞","€":1,"😀":2}');
+    expect(canonicalize({ n: -0, e: 1e21, f: 0.000001 })).toBe('{"e":1e+21,"f":0.000001,"n":0}');
+  });
+});
+
+describe('RFC 8785 key order with array-index keys', () => {
+  it('orders numeric-looking keys by code units, not numerically', () => {
+    expect(canonicalize({ 2: 'b', 10: 'a', x: { 1: true, '': 0 } })).toBe('{"10":"a","2":"b","x":{"":0,"1":true}}');
+  });
+});

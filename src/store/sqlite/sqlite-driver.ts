@@ -66,6 +66,9 @@ export class SqliteDriver extends SqliteConnection {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       db = new Database(path);
+      // Large pages: blobs (suites of tens of MB) are written in a few big pages. Only
+      // takes effect on a new database, before WAL is switched on.
+      db.pragma('page_size = 65536');
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 10000');
       db.pragma('synchronous = NORMAL');
