@@ -1,8 +1,6 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { loadProjectConfig } from '../config/load-config.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
-import { openStore, storeUrl } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
 export interface CliIo {
@@ -39,13 +37,20 @@ export class CliContext {
     return this.opts.actor || this.io.env.SLUICE_ACTOR || safeUsername();
   }
 
-  config(): SluiceConfig {
-    this.loadedConfig ??= loadProjectConfig(this.projectDir).value;
+  // Config and store modules are imported on first use so `sluice --help` starts fast.
+  async config(): Promise<SluiceConfig> {
+    if (!this.loadedConfig) {
+      const { loadProjectConfig } = await import('../config/load-config.js');
+      this.loadedConfig = loadProjectConfig(this.projectDir).value;
+    }
     return this.loadedConfig;
   }
 
   async store(): Promise<Store> {
-    this.openedStore ??= await openStore(storeUrl(this.config().store, this.io.env), this.projectDir);
+    if (!this.openedStore) {
+      const { openStore, storeUrl } = await import('../store/open-store.js');
+      this.openedStore = await openStore(storeUrl((await this.config()).store, this.io.env), this.projectDir);
+    }
     return this.openedStore;
   }
 

@@ -16,6 +16,15 @@ function defaultIo(): CliIo {
   };
 }
 
+/** "audit verify" → the `verify` subcommand of `audit`, creating the group on first use. */
+function subcommand(program: Command, name: string): Command {
+  const [group, leaf] = name.split(' ');
+  if (leaf === undefined) return program.command(name);
+  let parent = program.commands.find((c) => c.name() === group);
+  if (!parent) parent = program.command(group!).description(`${group} commands`);
+  return parent.command(leaf);
+}
+
 function reportError(e: unknown, io: CliIo, json: boolean): number {
   const err =
     e instanceof SluiceError
@@ -59,7 +68,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
     .showHelpAfterError(false);
 
   for (const spec of COMMANDS) {
-    const cmd = spec.define(program.command(spec.name));
+    const cmd = spec.define(subcommand(program, spec.name));
     cmd.action(async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       ctx = new CliContext(io, command.optsWithGlobals<GlobalOptions>());

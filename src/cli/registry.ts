@@ -36,4 +36,43 @@ export const COMMANDS: readonly CommandSpec[] = [
     define: (c) => c.description('list registered releases').option('--route <route>', 'only this route'),
     load: async () => (await import('./commands/releases.js')).runReleases,
   },
+  {
+    name: 'audit verify',
+    define: (c) =>
+      c
+        .description('verify the audit log (or an exported bundle, offline)')
+        .option('--bundle <file>', 'verify an `audit export` file instead of the store')
+        .option('--key <key>', 'trust only this key: a verifier key (name+hex+base64), a PEM public key, or a file holding one'),
+    load: async () => (await import('./commands/audit.js')).runAuditVerify,
+  },
+  {
+    name: 'audit export',
+    define: (c) => c.description('write the log as a self-contained bundle').requiredOption('--out <file>', 'where to write'),
+    load: async () => (await import('./commands/audit.js')).runAuditExport,
+  },
+  {
+    name: 'audit prove',
+    define: (c) =>
+      c
+        .description('inclusion proof for an entry against the latest checkpoint')
+        .argument('<index>')
+        .option('--format <format>', 'json (default) or tlog-proof'),
+    load: async () => (await import('./commands/audit.js')).runAuditProve,
+  },
+  {
+    name: 'audit consistency',
+    define: (c) => c.description('consistency proof from an older size to the latest checkpoint').argument('<old-size>'),
+    load: async () => (await import('./commands/audit.js')).runAuditConsistency,
+  },
+  {
+    name: 'audit checkpoint',
+    define: (c) => c.description('print the latest signed checkpoint (a C2SP signed note)'),
+    load: async () => (await import('./commands/audit.js')).runAuditCheckpoint,
+  },
+  {
+    name: 'audit log',
+    define: (c) =>
+      c.description('list receipts, decoded').option('--kind <kind>', 'only this decision kind').option('--release <id>', 'only about this release'),
+    load: async () => (await import('./commands/audit-log.js')).runAuditLog,
+  },
 ];

@@ -11,6 +11,9 @@ import { releaseId, shortId } from '../manifest/release-id.js';
 import { resolveManifest } from '../manifest/resolve-manifest.js';
 import type { ReleaseId } from '../manifest/resolved-manifest.js';
 import type { ReleaseRecord, Store } from '../store/store.js';
+import { weightsClaim, type Decision } from '../audit/ledger/decision.js';
+import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
+import type { Digest } from '../core/digest.js';
 
 export interface RegisterInput {
   readonly store: Store;
@@ -19,14 +22,34 @@ export interface RegisterInput {
   readonly file: string;
   readonly actor: string;
   readonly now: () => Date;
-  /** Called inside the registering transaction, e.g. to write the receipt. */
-  readonly onRegistered?: (tx: Store, release: ReleaseRecord) => Promise<void>;
+  /** Records the register receipt in the same transaction as the release. */
+  readonly ledger?: Ledger;
 }
 
 export interface RegisterResult {
   readonly release: ReleaseRecord;
   /** False when the same content was registered before (nothing was written). */
   readonly created: boolean;
+  /** The log index of the register receipt (null when nothing was written or no ledger). */
+  readonly receipt: number | null;
+}
+
+function registerDecision(release: ReleaseRecord, providerKind: string | undefined): Decision {
+  const m = release.manifest;
+  const evidence: Record<string, Digest> = { preprocessing: m.preprocessing.digest };
+  if (m.prompt.system) evidence.prompt_system = m.prompt.system.digest;
+  if (m.prompt.user) evidence.prompt_user = m.prompt.user.digest;
+  if (m.dataset) evidence.suite = m.dataset.suite.digest;
+  return {
+    kind: 'register',
+    subject: release.id,
+    actor: release.actor,
+    at: new Date(release.createdAt),
+    route: release.name,
+    what: { baseline: release.baseline, changes: [...release.changes], acknowledged: [...m.acknowledge], version: m.metadata.version ?? null },
+    evidence,
+    weights: weightsClaim(m, providerKind),
+  };
 }
 
 async function explicitBaseline(input: RegisterInput, text: string, fail: (msg: string) => never): Promise<ReleaseRecord> {
@@ -59,7 +82,7 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
   const id = releaseId(manifest);
 
   const existing = await store.getRelease(id);
-  if (existing) return { release: existing, created: false };
+  if (existing) return { release: existing, created: false, receipt: null };
 
   let baseline = explicit;
   if (!baseline) {
@@ -83,11 +106,17 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
     actor: input.actor,
     createdAt: input.now().toISOString(),
   };
-  const created = await store.transaction(async (tx) => {
-    for (const bytes of blobs.values()) await tx.putBlob(bytes);
-    const { inserted } = await tx.insertRelease(release);
-    if (inserted && input.onRegistered) await input.onRegistered(tx, release);
-    return inserted;
-  });
-  return { release: created ? release : ((await store.getRelease(id)) ?? release), created };
+  const receipt = await store.transaction(
+    async (tx) => {
+      for (const bytes of blobs.values()) await tx.putBlob(bytes);
+      const { inserted } = await tx.insertRelease(release);
+      if (!inserted) return undefined;
+      if (!input.ledger) return null;
+      const [index] = await input.ledger.recordIn(tx, registerDecision(release, config.providers[m.model.provider]?.kind));
+      return index ?? null;
+    },
+    { lock: AUDIT_LOCK },
+  );
+  if (receipt === undefined) return { release: (await store.getRelease(id)) ?? release, created: false, receipt: null };
+  return { release, created: true, receipt };
 }

@@ -36,6 +36,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE routes (name TEXT PRIMARY KEY, stable TEXT REFERENCES releases(id), updated_at TEXT NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    name: 'audit log: entries, tree nodes, checkpoints, keys',
+    statements: (t) => [
+      `CREATE TABLE audit_entries (
+        idx ${t.int} PRIMARY KEY,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        leaf ${t.bytes} NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX audit_entries_by_subject ON audit_entries (subject, idx)',
+      `CREATE TABLE audit_nodes (level INTEGER NOT NULL, idx ${t.int} NOT NULL, hash ${t.bytes} NOT NULL, PRIMARY KEY (level, idx))`,
+      `CREATE TABLE audit_checkpoints (size ${t.int} PRIMARY KEY, note TEXT NOT NULL, created_at TEXT NOT NULL)`,
+      `CREATE TABLE audit_keys (keyid TEXT PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL)`,
+    ],
+  },
 ];
 
 const LOCK = 'sluice:migrations';

@@ -2,7 +2,8 @@ import type { Component } from '../config/release-schema.js';
 import { sha256Digest, type Digest } from '../core/digest.js';
 import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
 import type { Row, SqlDriver } from './driver.js';
-import type { ReleaseRecord, RouteRecord, Store } from './store.js';
+import { sqlAuditStore } from './sql-audit.js';
+import type { AuditStore, ReleaseRecord, RouteRecord, Store } from './store.js';
 
 interface ReleaseRow extends Row {
   id: string;
@@ -30,7 +31,20 @@ function toRelease(row: ReleaseRow): ReleaseRecord {
 
 /** The Store over any SqlDriver: the SQL here runs unchanged on SQLite and PostgreSQL. */
 export class SqlStore implements Store {
-  constructor(protected readonly db: SqlDriver) {}
+  private readonly audit: AuditStore;
+
+  constructor(protected readonly db: SqlDriver) {
+    this.audit = sqlAuditStore(db);
+  }
+
+  auditSize = () => this.audit.auditSize();
+  appendAudit: AuditStore['appendAudit'] = (e, n, c) => this.audit.appendAudit(e, n, c);
+  auditEntries: AuditStore['auditEntries'] = (from, to, f) => this.audit.auditEntries(from, to, f);
+  auditNodes: AuditStore['auditNodes'] = (ids) => this.audit.auditNodes(ids);
+  latestCheckpoint = () => this.audit.latestCheckpoint();
+  checkpoints = () => this.audit.checkpoints();
+  putAuditKey = (keyid: string, pem: string) => this.audit.putAuditKey(keyid, pem);
+  auditKeys = () => this.audit.auditKeys();
 
   get dialect() {
     return this.db.dialect;

@@ -20,11 +20,50 @@ export interface RouteRecord {
   readonly updatedAt: string;
 }
 
+export interface AuditEntryRecord {
+  readonly index: number;
+  readonly kind: string;
+  /** The release (or other digest) the decision is about. */
+  readonly subject: string;
+  readonly actor: string;
+  /** The leaf bytes: the DSSE envelope's RFC 8785 JSON. */
+  readonly leaf: Buffer;
+  readonly createdAt: string;
+}
+
+export interface AuditNode {
+  readonly level: number;
+  readonly index: number;
+  readonly hash: Buffer;
+}
+
+export interface AuditCheckpoint {
+  readonly size: number;
+  /** The signed note (C2SP tlog-checkpoint body plus signature lines). */
+  readonly note: string;
+  readonly createdAt: string;
+}
+
+/** The transparency log's tables. Appends happen inside a transaction holding the audit lock. */
+export interface AuditStore {
+  auditSize(): Promise<number>;
+  /** Appends entries (indices must continue the log), the tree nodes they complete, and the checkpoint over them. */
+  appendAudit(entries: readonly AuditEntryRecord[], nodes: readonly AuditNode[], checkpoint: AuditCheckpoint): Promise<void>;
+  /** Entries with from <= index < to, in order; optionally only those of a kind and/or subject. */
+  auditEntries(from: number, to: number, filter?: { kind?: string; subject?: string }): Promise<AuditEntryRecord[]>;
+  /** The hashes of the given perfect subtrees, in the order asked; undefined where missing. */
+  auditNodes(ids: readonly { level: number; index: number }[]): Promise<(Buffer | undefined)[]>;
+  latestCheckpoint(): Promise<AuditCheckpoint | undefined>;
+  checkpoints(): Promise<AuditCheckpoint[]>;
+  putAuditKey(keyid: string, publicKeyPem: string): Promise<void>;
+  auditKeys(): Promise<{ keyid: string; publicKeyPem: string }[]>;
+}
+
 /**
  * Everything Sluice keeps. The core owns this interface; `sql-store.ts` implements
  * it over any SqlDriver (SQLite, PostgreSQL), held to one contract suite.
  */
-export interface Store {
+export interface Store extends AuditStore {
   readonly dialect: Dialect;
   readonly description: string;
 

@@ -1,0 +1,74 @@
+import { canonicalBytes } from '../../core/canonical-json.js';
+import { SluiceError } from '../../core/errors.js';
+import type { AuditNode, Store } from '../../store/store.js';
+import { formatCheckpoint } from '../checkpoint.js';
+import { CompactRange } from '../compact-range.js';
+import { signStatement } from '../in-toto.js';
+import { leafHash } from '../merkle-hash.js';
+import { signNote } from '../signed-note.js';
+import { publicKeyPem, type SigningKey } from '../signing-key.js';
+import { rangeNodeIds } from '../tree-math.js';
+import { decisionToStatement, type Decision } from './decision.js';
+
+/** Held by every append, on both stores: one writer at a time, one consistent sequence. */
+export const AUDIT_LOCK = 'sluice:audit';
+
+export interface LedgerOptions {
+  /** The log's origin line (`audit.origin`), also the checkpoint signer's name. */
+  readonly origin: string;
+  readonly key: SigningKey;
+  readonly now?: () => Date;
+}
+
+async function restoreRange(tx: Store, size: number): Promise<CompactRange> {
+  const ids = rangeNodeIds(0, size);
+  const hashes = await tx.auditNodes(ids);
+  const byId = new Map(ids.map((id, i) => [`${id.level}/${id.index}`, hashes[i]]));
+  return CompactRange.restore(size, (level, index) => {
+    const h = byId.get(`${level}/${index}`);
+    if (!h) throw new SluiceError('verification_failed', `audit log node ${level}/${index} is missing from the store`);
+    return h;
+  });
+}
+
+/**
+ * The transparency log's single writer. `record` signs each decision as an
+ * in-toto statement in a DSSE envelope, appends the envelopes as leaves of the
+ * RFC 6962 tree (O(log n) stored nodes per append), and signs one checkpoint
+ * for the batch — all in one transaction under the audit lock.
+ */
+export class Ledger {
+  constructor(
+    private readonly store: Store,
+    private readonly opts: LedgerOptions,
+  ) {}
+
+  get origin(): string {
+    return this.opts.origin;
+  }
+
+  /** Records decisions in a transaction of its own; returns their log indices. */
+  record(decisions: Decision | readonly Decision[]): Promise<number[]> {
+    return this.store.transaction((tx) => this.recordIn(tx, decisions), { lock: AUDIT_LOCK });
+  }
+
+  /** Records inside the caller's transaction, which must hold AUDIT_LOCK. */
+  async recordIn(tx: Store, decisions: Decision | readonly Decision[]): Promise<number[]> {
+    const list = Array.isArray(decisions) ? (decisions as readonly Decision[]) : [decisions as Decision];
+    if (list.length === 0) return [];
+    const { key, origin } = this.opts;
+    await tx.putAuditKey(key.keyid, publicKeyPem(key.publicKey));
+    const range = await restoreRange(tx, await tx.auditSize());
+    const createdAt = (this.opts.now?.() ?? new Date()).toISOString();
+    const nodes: AuditNode[] = [];
+    const entries = list.map((d) => {
+      const leaf = canonicalBytes(signStatement(decisionToStatement(d), key));
+      const index = range.size;
+      nodes.push(...range.append(leafHash(leaf)));
+      return { index, kind: d.kind, subject: d.subject, actor: d.actor, leaf, createdAt };
+    });
+    const note = signNote(formatCheckpoint({ origin, size: range.size, root: range.root() }), origin, key.privateKey);
+    await tx.appendAudit(entries, nodes, { size: range.size, note, createdAt });
+    return entries.map((e) => e.index);
+  }
+}

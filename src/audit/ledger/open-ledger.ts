@@ -1,0 +1,15 @@
+import type { SluiceConfig } from '../../config/sluice-schema.js';
+import type { Store } from '../../store/store.js';
+import { loadAuditKey } from './audit-key.js';
+import { Ledger } from './ledger.js';
+
+/** The log's origin: audit.origin, else a local name derived from the project. */
+export function auditOrigin(config: SluiceConfig): string {
+  return config.audit.origin ?? `sluice.local/${config.project}`;
+}
+
+/** The project's ledger: its origin and signing key (created on first use). */
+export function openLedger(store: Store, config: SluiceConfig, projectDir: string, env: NodeJS.ProcessEnv, now?: () => Date): Ledger {
+  const key = loadAuditKey({ projectDir, keyFile: config.audit.key, keyEnv: config.audit.key_env, env })!;
+  return new Ledger(store, { origin: auditOrigin(config), key, ...(now ? { now } : {}) });
+}

@@ -1,0 +1,70 @@
+import { SluiceError } from '../../core/errors.js';
+import type { Store } from '../../store/store.js';
+import { parseCheckpoint } from '../checkpoint.js';
+import { leafHash } from '../merkle-hash.js';
+import { assembleProof, consistencyPlan, inclusionPlan, type ProofPlan } from '../merkle-proof.js';
+import { splitNote } from '../signed-note.js';
+
+async function fetchPlan(store: Store, plan: ProofPlan): Promise<Buffer[]> {
+  const ids = plan.flat();
+  const hashes = await store.auditNodes(ids);
+  const byId = new Map(ids.map((id, i) => [`${id.level}/${id.index}`, hashes[i]]));
+  return assembleProof(plan, (level, index) => {
+    const h = byId.get(`${level}/${index}`);
+    if (!h) throw new SluiceError('verification_failed', `audit log node ${level}/${index} is missing from the store`);
+    return h;
+  });
+}
+
+async function latest(store: Store): Promise<{ size: number; note: string; root: string }> {
+  const c = await store.latestCheckpoint();
+  if (!c) throw new SluiceError('not_found', 'the audit log is empty');
+  const split = splitNote(c.note);
+  const parsed = split.ok ? parseCheckpoint(split.text) : undefined;
+  if (!parsed?.ok) throw new SluiceError('verification_failed', 'the latest stored checkpoint is malformed');
+  return { size: c.size, note: c.note, root: Buffer.from(parsed.checkpoint.root).toString('base64') };
+}
+
+export interface InclusionProofOutput {
+  index: number;
+  size: number;
+  leaf_hash: string;
+  root: string;
+  proof: string[];
+  checkpoint: string;
+  proofBuffers: Buffer[];
+}
+
+/** An inclusion proof for entry `index` against the latest checkpoint (O(log n) node reads). */
+export async function proveInclusion(store: Store, index: number): Promise<InclusionProofOutput> {
+  const cp = await latest(store);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) {
+    throw new SluiceError('bad_usage', `index ${index} is out of range: the log has ${cp.size} entries (0..${cp.size - 1})`);
+  }
+  const planned = inclusionPlan(index, cp.size);
+  if (!planned.ok) throw new SluiceError('bad_usage', planned.message);
+  const [entry] = await store.auditEntries(index, index + 1);
+  if (!entry) throw new SluiceError('verification_failed', `entry ${index} is missing from the store`);
+  const proof = await fetchPlan(store, planned.plan);
+  return {
+    index,
+    size: cp.size,
+    leaf_hash: leafHash(entry.leaf).toString('base64'),
+    root: cp.root,
+    proof: proof.map((p) => p.toString('base64')),
+    checkpoint: cp.note,
+    proofBuffers: proof,
+  };
+}
+
+/** A consistency proof from an older size to the latest checkpoint. */
+export async function proveConsistency(store: Store, oldSize: number) {
+  const cp = await latest(store);
+  if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > cp.size) {
+    throw new SluiceError('bad_usage', `size ${oldSize} is out of range: it must be 1..${cp.size}`);
+  }
+  const planned = consistencyPlan(oldSize, cp.size);
+  if (!planned.ok) throw new SluiceError('bad_usage', planned.message);
+  const proof = await fetchPlan(store, planned.plan);
+  return { old_size: oldSize, size: cp.size, root: cp.root, proof: proof.map((p) => p.toString('base64')), checkpoint: cp.note };
+}
