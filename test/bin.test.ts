@@ -21,3 +21,24 @@ describe('the sluice binary', () => {
     expect(help.stdout).toContain('register');
   });
 });
+
+describe('audit verify through the built binary (worker threads)', () => {
+  it('passes on an intact log and names the index of a tampered entry', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const dir = starterProject();
+    const url = freshSqliteUrl();
+    const env = { ...process.env, SLUICE_DB: url, SLUICE_ACTOR: 'ci' };
+    for (let i = 0; i < 3; i++) {
+      execFileSync('sh', ['-c', `printf ${i} >> prompts/system.md`], { cwd: dir });
+      execFileSync(process.execPath, [BIN, 'register', 'release.yaml'], { cwd: dir, env });
+    }
+    const ok = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--json'], { cwd: dir, env, encoding: 'utf8' });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, entries: 3 });
+    const db = new Database(url.slice('sqlite:'.length));
+    db.prepare("UPDATE audit_entries SET leaf = CAST(replace(CAST(leaf AS TEXT), 'payload', 'paylod') AS BLOB) WHERE idx = 1").run();
+    db.close();
+    const bad = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--json'], { cwd: dir, env, encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, index: 1 });
+  });
+});

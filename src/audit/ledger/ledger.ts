@@ -37,19 +37,58 @@ async function restoreRange(tx: Store, size: number): Promise<CompactRange> {
  * RFC 6962 tree (O(log n) stored nodes per append), and signs one checkpoint
  * for the batch — all in one transaction under the audit lock.
  */
+interface Pending {
+  readonly decisions: readonly Decision[];
+  readonly resolve: (indices: number[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
 export class Ledger {
+  private readonly publicPem: string;
+  private queue: Pending[] = [];
+  private flushing = false;
+
   constructor(
     private readonly store: Store,
     private readonly opts: LedgerOptions,
-  ) {}
+  ) {
+    this.publicPem = publicKeyPem(opts.key.publicKey);
+  }
 
   get origin(): string {
     return this.opts.origin;
   }
 
-  /** Records decisions in a transaction of its own; returns their log indices. */
+  /**
+   * Records decisions in a transaction of its own; returns their log indices.
+   * Group commit: calls that arrive while a transaction is being written are
+   * appended together in the next one, under one checkpoint.
+   */
   record(decisions: Decision | readonly Decision[]): Promise<number[]> {
-    return this.store.transaction((tx) => this.recordIn(tx, decisions), { lock: AUDIT_LOCK });
+    const list = Array.isArray(decisions) ? (decisions as readonly Decision[]) : [decisions as Decision];
+    return new Promise((resolve, reject) => {
+      this.queue.push({ decisions: list, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        const indices = await this.store.transaction((tx) => this.recordIn(tx, batch.flatMap((p) => p.decisions)), { lock: AUDIT_LOCK });
+        let at = 0;
+        for (const p of batch) {
+          p.resolve(indices.slice(at, at + p.decisions.length));
+          at += p.decisions.length;
+        }
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
+    }
+    this.flushing = false;
   }
 
   /** Records inside the caller's transaction, which must hold AUDIT_LOCK. */
@@ -57,7 +96,7 @@ export class Ledger {
     const list = Array.isArray(decisions) ? (decisions as readonly Decision[]) : [decisions as Decision];
     if (list.length === 0) return [];
     const { key, origin } = this.opts;
-    await tx.putAuditKey(key.keyid, publicKeyPem(key.publicKey));
+    await tx.putAuditKey(key.keyid, this.publicPem);
     const range = await restoreRange(tx, await tx.auditSize());
     const createdAt = (this.opts.now?.() ?? new Date()).toISOString();
     const nodes: AuditNode[] = [];

@@ -1,16 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { parseCheckpoint } from '../checkpoint.js';
 import { CompactRange } from '../compact-range.js';
-import { verifyEnvelope } from '../dsse.js';
-import { parseStatement } from '../in-toto.js';
-import { leafHash } from '../merkle-hash.js';
 import type { NoteVerifierKey } from '../note-verifier-key.js';
-import { verifyNote } from '../signed-note.js';
+import { splitNote, verifyNote } from '../signed-note.js';
 
-export interface LeafInput {
-  readonly index: number;
-  readonly leaf: Uint8Array;
-}
+import type { LeafInput } from './check-leaf.js';
+import { inProcessChecker, workerChecker } from './verify-pool.js';
+
+export type { LeafInput };
 
 export type LogVerdict =
   | { ok: true; entries: number; root: string; checkpoints: number }
@@ -24,8 +21,13 @@ export interface VerifyLeavesInput {
   readonly envelopeKeys: ReadonlyMap<string, KeyObject>;
   /** Keys trusted to sign checkpoints. */
   readonly noteKeys: readonly NoteVerifierKey[];
-  /** Signed checkpoint notes; the last one must cover every entry. */
+  /**
+   * Stored checkpoints, in size order. The last one's signature is checked; the
+   * others must be prefixes of the tree (their roots are checked).
+   */
   readonly checkpoints: readonly string[];
+  /** Verify signatures on worker threads (default true). */
+  readonly parallel?: boolean;
 }
 
 const bad = (index: number | null, code: string, message: string): LogVerdict => ({ ok: false, index, code, message });
@@ -38,9 +40,10 @@ const bad = (index: number | null, code: string, message: string): LogVerdict =>
  */
 export async function verifyLeaves(input: VerifyLeavesInput): Promise<LogVerdict> {
   const parsed = [];
-  for (const note of input.checkpoints) {
-    const v = verifyNote(note, input.noteKeys);
-    if (!v.ok) return bad(null, 'checkpoint_signature', `checkpoint: ${v.message}`);
+  for (const [i, note] of input.checkpoints.entries()) {
+    const last = i === input.checkpoints.length - 1;
+    const v = last ? verifyNote(note, input.noteKeys) : splitNote(note);
+    if (!v.ok) return bad(null, last ? 'checkpoint_signature' : 'checkpoint_malformed', `checkpoint: ${v.message}`);
     const c = parseCheckpoint(v.text);
     if (!c.ok) return bad(null, 'checkpoint_malformed', `checkpoint: ${c.message}`);
     if (c.checkpoint.origin !== input.origin) {
@@ -62,23 +65,38 @@ export async function verifyLeaves(input: VerifyLeavesInput): Promise<LogVerdict
   const range = CompactRange.empty();
   const early = checkRoot(range);
   if (early) return early;
-  for await (const page of input.leaves) {
-    for (const { index, leaf } of page) {
-      if (index !== range.size) return bad(range.size, 'sequence', `entry ${range.size} is missing (found ${index} instead)`);
-      let env: unknown;
-      try {
-        env = JSON.parse(Buffer.from(leaf).toString('utf8'));
-      } catch {
-        return bad(index, 'malformed', `entry ${index} is not a JSON envelope`);
+  const checker = input.parallel === false ? inProcessChecker(input.envelopeKeys) : workerChecker(input.envelopeKeys);
+  try {
+    // Pages are checked ahead (in flight on the workers) and consumed in order.
+    const inFlight: { page: readonly LeafInput[]; result: ReturnType<typeof checker.check> }[] = [];
+    const consume = (): Promise<LogVerdict | undefined> => consumePage(inFlight.shift()!);
+    const consumePage = async ({ page, result }: (typeof inFlight)[number]): Promise<LogVerdict | undefined> => {
+      const r = await result;
+      for (const [i, { index }] of page.entries()) {
+        if (index !== range.size) return bad(range.size, 'sequence', `entry ${range.size} is missing (found ${index} instead)`);
+        if (!r.ok && r.index === index) return bad(r.index, r.code, r.message);
+        range.append(r.hashes[i]!);
+        const c = checkRoot(range);
+        if (c) return c;
       }
-      const v = verifyEnvelope(env, input.envelopeKeys);
-      if (!v.ok) return bad(index, `envelope_${v.code}`, `entry ${index}: ${v.message}`);
-      const st = parseStatement(v.payload);
-      if (!st.ok) return bad(index, 'statement', `entry ${index}: ${st.message}`);
-      range.append(leafHash(leaf));
-      const r = checkRoot(range);
-      if (r) return r;
+      return undefined;
+    };
+    for await (const page of input.leaves) {
+      for (let at = 0; at < page.length; at += 1000) {
+        const slice = page.slice(at, at + 1000);
+        inFlight.push({ page: slice, result: checker.check(slice) });
+        if (inFlight.length > 8) {
+          const v = await consume();
+          if (v) return v;
+        }
+      }
     }
+    while (inFlight.length > 0) {
+      const v = await consume();
+      if (v) return v;
+    }
+  } finally {
+    await checker.close();
   }
   const maxSize = Math.max(0, ...parsed.map((c) => c.size));
   if (maxSize > range.size) return bad(range.size, 'truncated', `a checkpoint covers ${maxSize} entries but only ${range.size} are present`);
