@@ -1,6 +1,6 @@
 import { bonettWrightInterval, isotonicMap, spearman } from '../stats/index.js';
 import type { JudgeResult } from './judge.js';
-import { inSubtree, ROOT_SLICE, sliceChain } from './slice-tree.js';
+import { inSubtree, ROOT_SLICE, sliceChain } from '../core/slice-tree.js';
 
 /** An anchor with the judge's result on its output. */
 export interface ScoredAnchor {

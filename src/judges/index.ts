@@ -8,7 +8,7 @@ export { loadAnchors, parseAnchors } from './anchors.js';
 export type { Anchor, AnchorOptions } from './anchors.js';
 export { calibrate, fitCalibration, scoreAnchors } from './calibration.js';
 export type { CalibrateOptions, Calibration, FitOptions, ScoredAnchor, SliceCalibration } from './calibration.js';
-export { ROOT_SLICE, sliceChain, inSubtree } from './slice-tree.js';
+export { ROOT_SLICE, sliceChain, inSubtree } from '../core/slice-tree.js';
 export { findRefusals, REFUSAL_PHRASES } from './refusal-phrases.js';
 export { findDates, mentionProblem } from './date-scan.js';
 export { impossibleDates } from './date-validity-judge.js';
