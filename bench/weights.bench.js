@@ -4,19 +4,22 @@
 //
 // The files are made once in os.tmpdir() and deleted at the end; set
 // SLUICE_BENCH_KEEP=1 to keep them for the next run. SLUICE_BENCH_CHUNK_MB
-// sets the read buffer per worker (default: Sluice's default).
+// sets the read buffer per worker (default: Sluice's default, 4 MiB), and
+// SLUICE_BENCH_ROUNDS the rounds (default 5; the best of each side counts,
+// being the least disturbed by whatever else the machine runs).
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attestWeights } from '../dist/weights/attest.js';
+import { DEFAULT_CHUNK_BYTES } from '../dist/weights/hash-worker.js';
 import { median, report, row } from './support.js';
 
 const FILES = 8;
 const FILE_BYTES = 256 * 2 ** 20;
 const TOTAL = FILES * FILE_BYTES;
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.SLUICE_BENCH_ROUNDS ?? 5);
 const GB = 1e9;
 
 const dir = join(tmpdir(), 'sluice-bench-weights');
@@ -42,7 +45,7 @@ for (const f of files) {
   closeSync(fd);
 }
 
-// 3. Side by side, alternating, best of ROUNDS each (least disturbed by the rest of the machine).
+// 3. Side by side, alternating, best of ROUNDS each.
 const options = chunkMb ? { chunkBytes: Math.round(chunkMb * 2 ** 20) } : {};
 const sluiceSeconds = [];
 const opensslSeconds = [];
@@ -69,7 +72,7 @@ const sluiceGbs = TOTAL / GB / Math.min(...sluiceSeconds);
 const opensslGbs = TOTAL / GB / Math.min(...opensslSeconds);
 const ratio = sluiceGbs / opensslGbs;
 process.stderr.write(
-  `weights: ${FILES} × ${FILE_BYTES / 2 ** 20} MiB, ${availableParallelism()} cores, chunk ${chunkMb ?? 'default'} MiB, root ${rootDigest}\n` +
+  `weights: ${FILES} × ${FILE_BYTES / 2 ** 20} MiB, ${availableParallelism()} cores, chunk ${chunkMb ?? `${DEFAULT_CHUNK_BYTES / 2 ** 20} (default)`} MiB, root ${rootDigest}\n` +
     `  sluice  s: ${sluiceSeconds.map(round2).join(', ')} (median ${round2(median(sluiceSeconds))})\n` +
     `  openssl s: ${opensslSeconds.map(round2).join(', ')} (median ${round2(median(opensslSeconds))})\n`,
 );

@@ -17,7 +17,13 @@ function isRegExp(pattern: string): boolean {
 export const modelRefSchema = z.strictObject({
   provider: nameSchema,
   name: z.string().min(1),
-  weights: z.strictObject({ path: z.string().min(1), digest: digestSchema }).optional(),
+  weights: z
+    .strictObject({
+      path: z.string().min(1).describe('the weights folder on this host (absolute, or relative to the project)'),
+      digest: digestSchema.describe('OpenSSF model-signing root digest (sluice attest-weights)'),
+      manifest: projectPathSchema.optional().describe('the attest-weights manifest, so a mismatch names the first differing file'),
+    })
+    .optional(),
 });
 
 export const routingRuleSchema = z.strictObject({

@@ -14,6 +14,7 @@ import type { ReleaseRecord, Store } from '../store/store.js';
 import { weightsClaim, type Decision } from '../audit/ledger/decision.js';
 import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
 import type { Digest } from '../core/digest.js';
+import { checkWeights } from './check-weights.js';
 
 export interface RegisterInput {
   readonly store: Store;
@@ -83,6 +84,7 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
 
   const existing = await store.getRelease(id);
   if (existing) return { release: existing, created: false, receipt: null };
+  await checkWeights(m.model, source, projectDir);
 
   let baseline = explicit;
   if (!baseline) {

@@ -54,6 +54,33 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE audit_keys (keyid TEXT PRIMARY KEY, public_key TEXT NOT NULL, created_at TEXT NOT NULL)`,
     ],
   },
+  {
+    version: 3,
+    name: 'gate: cached outputs and judge scores, gate results',
+    statements: (t) => [
+      `CREATE TABLE gate_outputs (
+        release_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        sample INTEGER NOT NULL,
+        output TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (release_id, item_id, sample)
+      )`,
+      `CREATE TABLE judge_scores (judge_digest TEXT NOT NULL, subject TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (judge_digest, subject))`,
+      `CREATE TABLE gate_results (
+        seq ${t.int === 'BIGINT' ? 'BIGSERIAL' : 'INTEGER'} PRIMARY KEY ${t.int === 'BIGINT' ? '' : 'AUTOINCREMENT'},
+        digest TEXT NOT NULL,
+        release_id TEXT NOT NULL,
+        baseline_id TEXT,
+        verdict TEXT NOT NULL,
+        overridden INTEGER NOT NULL,
+        preprocessing_digest TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX gate_results_by_release ON gate_results (release_id, seq)',
+    ],
+  },
 ];
 
 const LOCK = 'sluice:migrations';

@@ -1,4 +1,5 @@
 import type { Row, SqlDriver } from './driver.js';
+import { BATCH, insertMany } from './insert-many.js';
 import type { AuditCheckpoint, AuditEntryRecord, AuditNode, AuditStore } from './store.js';
 
 interface EntryRow extends Row {
@@ -24,20 +25,6 @@ const toCheckpoint = (r: Row): AuditCheckpoint => ({
   note: String(r.note),
   createdAt: String(r.created_at),
 });
-
-/** Rows per multi-row INSERT: well under both dialects' parameter limits. */
-const BATCH = 100;
-
-async function insertMany(db: SqlDriver, table: string, columns: string[], rows: readonly (readonly unknown[])[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const chunk = rows.slice(i, i + BATCH);
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    await db.run(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`,
-      chunk.flat() as never[],
-    );
-  }
-}
 
 /** The audit tables over any SqlDriver. */
 export function sqlAuditStore(db: SqlDriver): AuditStore {

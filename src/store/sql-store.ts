@@ -3,7 +3,8 @@ import { sha256Digest, type Digest } from '../core/digest.js';
 import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
 import type { Row, SqlDriver } from './driver.js';
 import { sqlAuditStore } from './sql-audit.js';
-import type { AuditStore, ReleaseRecord, RouteRecord, Store } from './store.js';
+import { sqlGateStore } from './sql-gate.js';
+import type { AuditStore, GateStore, ReleaseRecord, RouteRecord, Store } from './store.js';
 
 interface ReleaseRow extends Row {
   id: string;
@@ -32,10 +33,19 @@ function toRelease(row: ReleaseRow): ReleaseRecord {
 /** The Store over any SqlDriver: the SQL here runs unchanged on SQLite and PostgreSQL. */
 export class SqlStore implements Store {
   private readonly audit: AuditStore;
+  private readonly gate: GateStore;
 
   constructor(protected readonly db: SqlDriver) {
     this.audit = sqlAuditStore(db);
+    this.gate = sqlGateStore(db);
   }
+
+  gateOutputs: GateStore['gateOutputs'] = (r, s) => this.gate.gateOutputs(r, s);
+  putGateOutputs: GateStore['putGateOutputs'] = (rows) => this.gate.putGateOutputs(rows);
+  judgeScores: GateStore['judgeScores'] = (d) => this.gate.judgeScores(d);
+  putJudgeScores: GateStore['putJudgeScores'] = (d, rows) => this.gate.putJudgeScores(d, rows);
+  insertGateResult: GateStore['insertGateResult'] = (r) => this.gate.insertGateResult(r);
+  latestGateResult: GateStore['latestGateResult'] = (id) => this.gate.latestGateResult(id);
 
   auditSize = () => this.audit.auditSize();
   appendAudit: AuditStore['appendAudit'] = (e, n, c) => this.audit.appendAudit(e, n, c);

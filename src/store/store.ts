@@ -59,11 +59,41 @@ export interface AuditStore {
   auditKeys(): Promise<{ keyid: string; publicKeyPem: string }[]>;
 }
 
+/** A gate run's cached output for one item (JSON kept opaque by the store). */
+export interface GateOutputRecord {
+  readonly releaseId: string;
+  readonly itemId: string;
+  readonly sample: number;
+  readonly output: string;
+}
+
+export interface GateResultRecord {
+  readonly digest: string;
+  readonly releaseId: string;
+  readonly baselineId: string | null;
+  readonly verdict: string;
+  readonly overridden: boolean;
+  readonly preprocessingDigest: string;
+  /** The full gate result JSON. */
+  readonly result: string;
+  readonly createdAt: string;
+}
+
+/** What the gate caches and records. */
+export interface GateStore {
+  gateOutputs(releaseId: string, sample: number): Promise<Map<string, string>>;
+  putGateOutputs(rows: readonly GateOutputRecord[]): Promise<void>;
+  judgeScores(judgeDigest: string): Promise<Map<string, string>>;
+  putJudgeScores(judgeDigest: string, rows: readonly { subject: string; result: string }[]): Promise<void>;
+  insertGateResult(r: GateResultRecord): Promise<void>;
+  latestGateResult(releaseId: string): Promise<GateResultRecord | undefined>;
+}
+
 /**
  * Everything Sluice keeps. The core owns this interface; `sql-store.ts` implements
  * it over any SqlDriver (SQLite, PostgreSQL), held to one contract suite.
  */
-export interface Store extends AuditStore {
+export interface Store extends AuditStore, GateStore {
   readonly dialect: Dialect;
   readonly description: string;
 

@@ -1,0 +1,57 @@
+import type { Decision } from '../audit/ledger/decision.js';
+import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
+import type { Store } from '../store/store.js';
+import type { GateOverride, GateResult } from './gate-result.js';
+
+/**
+ * Stores a gate result and records its receipt — and, for an override, a second
+ * receipt naming who overrode what and why — in one transaction.
+ */
+export async function recordGate(store: Store, ledger: Ledger, result: GateResult, actor: string, override: GateOverride | null): Promise<GateResult> {
+  const base = { subject: result.release, actor, at: new Date(result.at) };
+  const failing = result.slices.filter((s) => s.verdict !== 'pass').map((s) => ({ slice: s.slice, verdict: s.verdict, reasons: [...s.reasons] }));
+  const decisions: Decision[] = [
+    {
+      ...base,
+      kind: 'gate',
+      what: {
+        verdict: result.verdict,
+        baseline: result.baseline,
+        aggregate: result.aggregate.score,
+        slices: failing,
+        checks: result.checks.filter((c) => !c.ok).map((c) => c.name),
+        preprocessing: result.preprocessing_digest,
+      },
+      why: failing.flatMap((f) => f.reasons.map((r) => `${f.slice}: ${r}`)),
+      evidence: { gate_result: result.digest as `sha256:${string}` },
+    },
+  ];
+  if (override) {
+    decisions.push({
+      ...base,
+      kind: 'override',
+      at: new Date(override.at),
+      what: { verdict: result.verdict, overridden: failing },
+      why: [override.reason],
+      evidence: { gate_result: result.digest as `sha256:${string}` },
+    });
+  }
+  return store.transaction(
+    async (tx) => {
+      const [receipt] = await ledger.recordIn(tx, decisions);
+      const final: GateResult = { ...result, override, receipt: receipt ?? null };
+      await tx.insertGateResult({
+        digest: result.digest,
+        releaseId: result.release,
+        baselineId: result.baseline,
+        verdict: result.verdict,
+        overridden: override !== null,
+        preprocessingDigest: result.preprocessing_digest,
+        result: JSON.stringify(final),
+        createdAt: result.at,
+      });
+      return final;
+    },
+    { lock: AUDIT_LOCK },
+  );
+}

@@ -1,0 +1,134 @@
+import { jsonDigest } from '../core/canonical-json.js';
+import type { Judge, JudgeResult } from '../judges/judge.js';
+import { ProviderError } from '../providers/model-provider.js';
+import { serve, type ServeDeps } from '../serving/serve.js';
+import type { ServingRelease } from '../serving/serving-release.js';
+import type { Store } from '../store/store.js';
+import type { ArmMeasure, ItemMeasure } from './measurement.js';
+import type { SuiteItem } from './suite.js';
+
+/** A served answer as cached: enough to judge it again without calling the provider. */
+interface CachedOutput {
+  input: string;
+  text: string;
+  latencyMs: number;
+  costUsd: number;
+  tokens: number;
+}
+
+export interface RunOptions {
+  readonly concurrency: number;
+  readonly maxCostUsd?: number;
+  readonly maxTokens?: number;
+  readonly onItem?: (m: ItemMeasure, done: number) => void;
+}
+
+export interface RunItemsInput {
+  readonly store: Store;
+  readonly deps: ServeDeps;
+  readonly release: ServingRelease;
+  readonly baseline: ServingRelease | null;
+  readonly items: readonly SuiteItem[];
+  readonly judge: Judge | null;
+  readonly detectors: readonly Judge[];
+}
+
+export interface RunItemsResult {
+  readonly measures: ItemMeasure[];
+  readonly stopped: string | null;
+  readonly providerCalls: number;
+}
+
+const SAMPLE = 0;
+
+/** Runs the items on the serving path (candidate and baseline), judging each answer; caches outputs and scores. */
+export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<RunItemsResult> {
+  const { store, release, baseline, items, judge, detectors } = input;
+  const judges = [...(judge ? [judge] : []), ...detectors];
+  const outputs = new Map<string, Map<string, string>>();
+  for (const r of [release, baseline]) if (r) outputs.set(r.id, await store.gateOutputs(r.id, SAMPLE));
+  const scores = new Map<string, Map<string, string>>();
+  for (const j of judges) scores.set(j.digest, await store.judgeScores(j.digest));
+  const newOutputs: { releaseId: string; itemId: string; sample: number; output: string }[] = [];
+  const newScores = new Map<string, { subject: string; result: string }[]>();
+  let spent = 0;
+  let tokens = 0;
+  let calls = 0;
+
+  const judgeOne = async (j: Judge, out: CachedOutput, item: SuiteItem): Promise<JudgeResult> => {
+    const subject = jsonDigest({ input: out.input, output: out.text, reference: item.reference ?? null });
+    const hit = scores.get(j.digest)!.get(subject);
+    if (hit) return JSON.parse(hit) as JudgeResult;
+    const r = await j.score({ input: out.input, output: out.text, slice: item.slice, ...(item.reference !== undefined ? { reference: item.reference } : {}) });
+    if (r.ok) {
+      const text = JSON.stringify(r);
+      scores.get(j.digest)!.set(subject, text);
+      newScores.set(j.digest, [...(newScores.get(j.digest) ?? []), { subject, result: text }]);
+    }
+    return r;
+  };
+
+  const measure = async (r: ServingRelease, item: SuiteItem): Promise<ArmMeasure> => {
+    let out: CachedOutput;
+    const cached = outputs.get(r.id)!.get(item.id);
+    if (cached) out = JSON.parse(cached) as CachedOutput;
+    else {
+      try {
+        calls++;
+        const s = await serve(r, { messages: item.messages, vars: item.vars, slice: item.slice }, input.deps);
+        if (!s.ok) return { error: s.message, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 };
+        out = { input: s.input, text: s.text, latencyMs: s.latencyMs, costUsd: s.costUsd, tokens: s.usage.total_tokens };
+        newOutputs.push({ releaseId: r.id, itemId: item.id, sample: SAMPLE, output: JSON.stringify(out) });
+      } catch (e) {
+        if (!(e instanceof ProviderError)) throw e;
+        return { error: `${e.kind}: ${e.message}`, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 };
+      }
+      spent += out.costUsd;
+      tokens += out.tokens;
+    }
+    const verdict = judge ? await judgeOne(judge, out, item) : null;
+    const flags: Record<string, boolean> = {};
+    for (const d of detectors) {
+      const r2 = await judgeOne(d, out, item);
+      if (r2.ok) flags[d.name] = r2.flagged ?? r2.score < 0.5;
+    }
+    return {
+      error: null,
+      score: verdict?.ok ? verdict.score : null,
+      judgeError: verdict && !verdict.ok ? verdict.message : null,
+      flags,
+      latencyMs: out.latencyMs,
+      costUsd: out.costUsd,
+      tokens: out.tokens,
+    };
+  };
+
+  const measures: ItemMeasure[] = new Array(items.length);
+  let next = 0;
+  let done = 0;
+  let stopped: string | null = null;
+  const over = () =>
+    (opts.maxCostUsd !== undefined && spent >= opts.maxCostUsd && `max cost $${opts.maxCostUsd} reached`) ||
+    (opts.maxTokens !== undefined && tokens >= opts.maxTokens && `max tokens ${opts.maxTokens} reached`) ||
+    null;
+  const worker = async () => {
+    while (next < items.length && !stopped) {
+      const why = over();
+      if (why) {
+        stopped = why;
+        break;
+      }
+      const i = next++;
+      const item = items[i]!;
+      const [candidate, base] = await Promise.all([measure(release, item), baseline ? measure(baseline, item) : Promise.resolve(null)]);
+      measures[i] = { item, candidate, baseline: base };
+      opts.onItem?.(measures[i]!, ++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  await store.transaction(async (tx) => {
+    await tx.putGateOutputs(newOutputs);
+    for (const [digest, rows] of newScores) await tx.putJudgeScores(digest, rows);
+  });
+  return { measures: measures.filter((m) => m !== undefined), stopped, providerCalls: calls };
+}

@@ -1,0 +1,107 @@
+import { inSubtree } from '../core/slice-tree.js';
+import type { SliceCalibration } from '../judges/calibration.js';
+import { mean, meanInterval, nonInferiority, pairedBootstrapMeanDiff, ppiMean, studentTCdf, standardDeviation } from '../stats/index.js';
+import type { PpiEstimate, SliceResult, Verdict } from './gate-result.js';
+import type { ItemMeasure } from './measurement.js';
+import type { Threshold } from './thresholds.js';
+
+export interface SliceContext {
+  readonly slice: string;
+  readonly threshold: Threshold;
+  readonly calibration: SliceCalibration | null;
+  /** Calibration for an item's own slice (its calibrated score). */
+  readonly itemCalibration: (slice: string) => SliceCalibration | null;
+  readonly minCalibration: number;
+  readonly humanScale: readonly [number, number] | null;
+}
+
+const round = (v: number | null, d = 4): number | null => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
+const pair = (a: number, b: number): readonly [number, number] => [round(a)!, round(b)!];
+
+/** One-sided p-value of a paired t-test for "candidate is worse than baseline". */
+function pDrop(diffs: readonly number[]): number | null {
+  if (diffs.length < 3) return null;
+  const sd = standardDeviation(diffs);
+  if (sd === 0) return mean(diffs) < 0 ? 0 : 1;
+  const t = mean(diffs) / (sd / Math.sqrt(diffs.length));
+  return studentTCdf(t, diffs.length - 1);
+}
+
+function ppiFor(items: readonly ItemMeasure[], calibrated: (m: ItemMeasure) => number | null, scale: readonly [number, number] | null): PpiEstimate | null {
+  const labelled = items.filter((m) => m.item.humanScore !== undefined && calibrated(m) !== null);
+  if (labelled.length < 2) return null;
+  const [lo, hi] = scale ?? [0, 1];
+  const human = labelled.map((m) => (m.item.humanScore! - lo) / (hi - lo || 1));
+  const judgeOnly = items.filter((m) => m.item.humanScore === undefined).map(calibrated).filter((v): v is number => v !== null);
+  if (judgeOnly.length < 1) return null;
+  const r = ppiMean({ human, judgeOnHuman: labelled.map((m) => calibrated(m)!), judgeOnly, alpha: 0.05 });
+  return { n_human: labelled.length, estimate: round(r.estimate)!, ci: pair(r.lower, r.upper) };
+}
+
+/** Statistics and verdict of one slice, before Holm adjustment (p_holm is filled in across slices). */
+export function sliceResult(all: readonly ItemMeasure[], ctx: SliceContext): SliceResult & { p_raw: number | null } {
+  const items = all.filter((m) => inSubtree(m.item.slice, ctx.slice));
+  const calibrated = (m: ItemMeasure, arm: 'candidate' | 'baseline' = 'candidate'): number | null => {
+    const s = m[arm]?.score;
+    if (s === null || s === undefined) return null;
+    const cal = ctx.itemCalibration(m.item.slice);
+    return cal ? cal.map(s) : s;
+  };
+  const scores = items.map((m) => calibrated(m)).filter((v): v is number => v !== null);
+  const judgeErrors = items.filter((m) => m.candidate.judgeError !== null).length;
+  const itemErrors = items.filter((m) => m.candidate.error !== null).length;
+  const { min, max_drop, min_items } = ctx.threshold;
+  const reasons: string[] = [];
+  let verdict: Verdict = 'pass';
+  const fail = (r: string) => ((verdict = 'fail'), reasons.push(r));
+  const review = (r: string) => (verdict === 'pass' && (verdict = 'review'), reasons.push(r));
+
+  const score = scores.length ? mean(scores) : null;
+  const ci = scores.length >= 2 ? meanInterval(scores) : null;
+  const paired = items
+    .map((m) => [calibrated(m), calibrated(m, 'baseline')] as const)
+    .filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null);
+  const hasBaseline = paired.length > 0;
+  const baselineScore = hasBaseline ? mean(paired.map((p) => p[1])) : null;
+  const delta = hasBaseline ? mean(paired.map((p) => p[0] - p[1])) : null;
+  const boot = paired.length >= 2 ? pairedBootstrapMeanDiff(paired.map((p) => p[0]), paired.map((p) => p[1])) : null;
+  const ni = paired.length >= 2 && max_drop !== null ? nonInferiority(paired.map((p) => p[0]), paired.map((p) => p[1]), max_drop) : null;
+
+  if (score === null) review('no item of this slice was scored');
+  if (score !== null && min !== null && score < min) fail(`score ${score.toFixed(2)} < min ${min.toFixed(2)}`);
+  if (delta !== null && max_drop !== null && -delta > max_drop) fail(`drop ${(-delta).toFixed(2)} from baseline > max_drop ${max_drop.toFixed(2)}`);
+  if (scores.length < min_items) review(`${scores.length} scored items < min_items ${min_items}`);
+  if (ni && !ni.nonInferior && !(delta !== null && max_drop !== null && -delta > max_drop)) {
+    review(`the interval cannot rule out a drop over ${max_drop} (lower bound ${ni.lowerBound.toFixed(3)})`);
+  }
+  if (items.length > 0 && judgeErrors / items.length > 0.1) review(`${judgeErrors} of ${items.length} items had judge errors (> 10%)`);
+  const cal = ctx.calibration;
+  if (cal?.source) {
+    if (cal.rho === null) review(`too few usable anchors (${cal.n}) to trust the judge here`);
+    else if (cal.rho < ctx.minCalibration) review(`judge calibration ρ ${cal.rho.toFixed(2)} < min_calibration ${ctx.minCalibration}`);
+  }
+
+  return {
+    slice: ctx.slice,
+    n: scores.length,
+    score: round(score),
+    ci: ci ? pair(ci.lower, ci.upper) : null,
+    min,
+    baseline_score: round(baselineScore),
+    delta: round(delta),
+    calibration: round(cal?.rho ?? null),
+    judge_errors: judgeErrors,
+    verdict,
+    reasons,
+    delta_ci: boot ? pair(boot.lower, boot.upper) : null,
+    max_drop,
+    min_items,
+    non_inferior: ni ? ni.nonInferior : null,
+    p_holm: null,
+    p_raw: hasBaseline ? pDrop(paired.map((p) => p[0] - p[1])) : null,
+    calibration_ci: cal?.ci ? pair(cal.ci[0], cal.ci[1]) : null,
+    calibration_source: cal?.source ?? null,
+    item_errors: itemErrors,
+    ppi: ppiFor(items, (m) => calibrated(m), ctx.humanScale),
+  };
+}

@@ -1,0 +1,59 @@
+import { PREPROCESS_LIBRARY, preprocess, type ChatMessage } from '../preprocess/preprocess.js';
+import { renderTemplate } from '../prompt/template.js';
+import type { ModelRef } from '../config/release-schema.js';
+import type { ServingRelease } from './serving-release.js';
+
+export interface ServingInput {
+  readonly messages: readonly ChatMessage[];
+  readonly vars?: Readonly<Record<string, unknown>>;
+  /** Request headers, lower-cased names (routing rules match on them). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type Prepared =
+  | { ok: true; messages: ChatMessage[]; model: ModelRef; input: string }
+  | { ok: false; code: 'bad_request' | 'preprocessing_mismatch'; message: string };
+
+function lastUserText(messages: readonly ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role !== 'user') continue;
+    if (typeof m.content === 'string') return m.content;
+    if (Array.isArray(m.content)) return m.content.map((p) => (p.type === 'text' && typeof p.text === 'string' ? p.text : '')).join('');
+  }
+  return '';
+}
+
+/** The first routing rule whose header matches wins; otherwise the release's model. */
+export function routeModel(release: ServingRelease, headers: Readonly<Record<string, string>> = {}): ModelRef {
+  for (const rule of release.manifest.routing) {
+    if (headers[rule.match.header.toLowerCase()] === rule.match.equals) return rule.model;
+  }
+  return release.manifest.model;
+}
+
+/**
+ * Everything before the provider call, pure: preprocessing (the release's own
+ * steps, by the one library), the user template, the system prompt, routing.
+ */
+export function prepareMessages(release: ServingRelease, req: ServingInput): Prepared {
+  const { library, steps } = release.manifest.preprocessing;
+  if (library !== PREPROCESS_LIBRARY) {
+    return { ok: false, code: 'preprocessing_mismatch', message: `release was registered with ${library}; this Sluice runs ${PREPROCESS_LIBRARY}` };
+  }
+  const pre = preprocess({ messages: req.messages, vars: req.vars ?? {} }, steps);
+  let messages = [...pre.messages];
+  const input = lastUserText(messages);
+  if (release.userTemplate !== undefined) {
+    const at = messages.map((m) => m.role).lastIndexOf('user');
+    const r = renderTemplate(release.userTemplate, { ...pre.vars, input });
+    if (!r.ok) return { ok: false, code: 'bad_request', message: r.message };
+    if (at >= 0) messages[at] = { ...messages[at]!, content: r.text };
+  }
+  if (release.systemTemplate !== undefined) {
+    const r = renderTemplate(release.systemTemplate, { ...pre.vars, input });
+    if (!r.ok) return { ok: false, code: 'bad_request', message: r.message };
+    messages = [{ role: 'system', content: r.text }, ...messages];
+  }
+  return { ok: true, messages, model: routeModel(release, req.headers), input };
+}
