@@ -53,8 +53,11 @@ export function sliceResult(all: readonly ItemMeasure[], ctx: SliceContext): Sli
   const { min, max_drop, min_items } = ctx.threshold;
   const reasons: string[] = [];
   let verdict: Verdict = 'pass';
-  const fail = (r: string) => ((verdict = 'fail'), reasons.push(r));
   const review = (r: string) => (verdict === 'pass' && (verdict = 'review'), reasons.push(r));
+  // Where the judge is not trusted, its scores cannot fail a slice either: review.
+  const cal = ctx.calibration;
+  const untrusted = cal?.source ? (cal.rho === null ? `too few usable anchors (${cal.n}) to trust the judge here` : cal.rho < ctx.minCalibration ? `judge calibration ρ ${cal.rho.toFixed(2)} < min_calibration ${ctx.minCalibration}` : null) : null;
+  const fail = (r: string) => (untrusted ? review(`${r} (not conclusive: the judge is not trusted here)`) : ((verdict = 'fail'), reasons.push(r)));
 
   const score = scores.length ? mean(scores) : null;
   const ci = scores.length >= 2 ? meanInterval(scores) : null;
@@ -75,11 +78,7 @@ export function sliceResult(all: readonly ItemMeasure[], ctx: SliceContext): Sli
     review(`the interval cannot rule out a drop over ${max_drop} (lower bound ${ni.lowerBound.toFixed(3)})`);
   }
   if (items.length > 0 && judgeErrors / items.length > 0.1) review(`${judgeErrors} of ${items.length} items had judge errors (> 10%)`);
-  const cal = ctx.calibration;
-  if (cal?.source) {
-    if (cal.rho === null) review(`too few usable anchors (${cal.n}) to trust the judge here`);
-    else if (cal.rho < ctx.minCalibration) review(`judge calibration ρ ${cal.rho.toFixed(2)} < min_calibration ${ctx.minCalibration}`);
-  }
+  if (untrusted) review(untrusted);
 
   return {
     slice: ctx.slice,
