@@ -63,6 +63,21 @@ for (const factory of STORE_FACTORIES) {
   });
 }
 
+describe('audit key rotation (SQLite)', () => {
+  it('keeps entries signed with the old key verifiable after a rotation', async () => {
+    const dir = starterProject();
+    const env = { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() };
+    await registerSeveral(dir, env, 2);
+    const rotated = await runCli(['audit', 'rotate-key', '--json'], { cwd: dir, env });
+    expect(rotated.code).toBe(0);
+    writeFileSync(join(dir, 'prompts/system.md'), `${readFileSync(join(dir, 'prompts/system.md'), 'utf8')}!`);
+    expect((await runCli(['register', 'release.yaml'], { cwd: dir, env })).code).toBe(0);
+    const log = (await runCli(['audit', 'log', '--json'], { cwd: dir, env })).json<{ keyid: string }[]>();
+    expect(new Set(log.map((l) => l.keyid)).size).toBe(2);
+    expect((await runCli(['audit', 'verify', '--json'], { cwd: dir, env })).json()).toMatchObject({ ok: true, entries: 3 });
+  });
+});
+
 describe('audit log tampering (SQLite)', () => {
   it('fails naming the index when one stored byte changes', async () => {
     const dir = starterProject();

@@ -37,6 +37,48 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/releases.js')).runReleases,
   },
   {
+    name: 'attest-weights',
+    define: (c) =>
+      c
+        .description('hash a model folder into an OpenSSF model-signing manifest (in-toto statement)')
+        .argument('<dir>', 'model folder')
+        .option('--ignore <path>', 'leave out this path, relative to the folder (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+        .option('--verify <digest>', 'check the folder against this root digest (sha256:<hex>) instead of printing a manifest')
+        .option('--manifest <file>', 'with --verify: the expected manifest, to name the first differing file'),
+    load: async () => (await import('./commands/attest-weights.js')).runAttestWeights,
+  },
+  {
+    name: 'gate',
+    define: (c) =>
+      c
+        .description('run the release\'s suite on the serving path and judge it per slice')
+        .argument('<id>', 'release id or unique hex prefix')
+        .option('--baseline <id>', 'compare against this release (default: the route\'s stable)')
+        .option('--concurrency <n>', 'items in flight at once (default 16)')
+        .option('--sample <n>', 'run a stratified sample of N items')
+        .option('--max-cost <usd>', 'stop cleanly once this much was spent (partial report)')
+        .option('--max-tokens <n>', 'stop cleanly once this many tokens were used (partial report)')
+        .option('--junit <file>', 'write a JUnit report (one testcase per slice)')
+        .option('--markdown <file>', 'write a Markdown summary for a pull request')
+        .option('--html <file>', 'write a self-contained HTML report')
+        .option('--force-gate-override', 'accept the release whatever the verdict (recorded with --override-reason)')
+        .option('--override-reason <text>', 'why the gate is overridden (required with --force-gate-override)'),
+    load: async () => (await import('./commands/gate.js')).runGateCommand,
+  },
+  {
+    name: 'sim',
+    define: (c) =>
+      c
+        .description('serve the simulated models over an OpenAI-compatible API until Ctrl-C')
+        .option('--port <port>', 'port (default 8788; 0 picks a free one)')
+        .option('--host <host>', 'address (default 127.0.0.1)')
+        .option('--models <file>', "a sim models YAML (relative to the project) instead of the sim provider's")
+        .option('--provider <name>', 'which sim provider of sluice.yaml (default: the first)')
+        .option('--seed <n>', "seed (default: the provider's, else 0)")
+        .option('--time-scale <x>', 'multiply simulated latencies (1 real time, 0 none)'),
+    load: async () => (await import('./commands/sim.js')).runSim,
+  },
+  {
     name: 'audit verify',
     define: (c) =>
       c
@@ -68,6 +110,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'audit checkpoint',
     define: (c) => c.description('print the latest signed checkpoint (a C2SP signed note)'),
     load: async () => (await import('./commands/audit.js')).runAuditCheckpoint,
+  },
+  {
+    name: 'audit rotate-key',
+    define: (c) => c.description('start signing with a new key under .sluice/keys/ (old entries stay verifiable)'),
+    load: async () => (await import('./commands/audit.js')).runAuditRotateKey,
   },
   {
     name: 'audit log',

@@ -55,7 +55,8 @@ async function calibrationFor(input: GateInput, judge: Judge | null): Promise<Ca
     : written
       ? loadAnchors(projectDir, written, { key: `judges.${judge.name}.anchors`, ...(scale ? { scale } : {}) })
       : null;
-  return anchors && anchors.length > 0 ? calibrate(judge, anchors) : null;
+  // A slice needs 4 scored anchors of its own for a correlation; with fewer it uses its nearest ancestor's.
+  return anchors && anchors.length > 0 ? calibrate(judge, anchors, { minAnchors: 4 }) : null;
 }
 
 /** Runs the release's suite on the serving path and decides, per slice. Pure decisions; I/O at the edges. */

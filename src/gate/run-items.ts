@@ -20,7 +20,7 @@ export interface RunOptions {
   readonly concurrency: number;
   readonly maxCostUsd?: number;
   readonly maxTokens?: number;
-  readonly onItem?: (m: ItemMeasure, done: number) => void;
+  readonly onItem?: (m: ItemMeasure, done: number, total: number) => void;
 }
 
 export interface RunItemsInput {
@@ -122,7 +122,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       const item = items[i]!;
       const [candidate, base] = await Promise.all([measure(release, item), baseline ? measure(baseline, item) : Promise.resolve(null)]);
       measures[i] = { item, candidate, baseline: base };
-      opts.onItem?.(measures[i]!, ++done);
+      opts.onItem?.(measures[i]!, ++done, items.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));

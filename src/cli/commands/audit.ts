@@ -1,14 +1,15 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseVerifierKey } from '../../audit/note-verifier-key.js';
+import { noteVerifierKey, parseVerifierKey } from '../../audit/note-verifier-key.js';
+import { publicKeyPem } from '../../audit/signing-key.js';
 import { exportBundle, parseBundle, verifyBundle } from '../../audit/ledger/bundle.js';
 import { auditOrigin } from '../../audit/ledger/open-ledger.js';
 import { proveConsistency, proveInclusion } from '../../audit/ledger/proofs.js';
 import type { LogVerdict } from '../../audit/ledger/verify-leaves.js';
 import { verifyStoredLog } from '../../audit/ledger/verify-store.js';
 import { formatTlogProof } from '../../audit/tlog-proof.js';
-import { loadAuditKey } from '../../audit/ledger/audit-key.js';
+import { loadAuditKey, rotateAuditKey } from '../../audit/ledger/audit-key.js';
 import { readTextFile } from '../../config/load-config.js';
 import { SluiceError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
@@ -94,5 +95,17 @@ export async function runAuditCheckpoint(ctx: CliContext): Promise<number> {
   if (!c) throw new SluiceError('not_found', 'the audit log is empty: no checkpoint yet');
   if (ctx.json) ctx.print({ size: c.size, note: c.note, created_at: c.createdAt }, () => '');
   else ctx.io.stdout(c.note);
+  return EXIT.ok;
+}
+
+export async function runAuditRotateKey(ctx: CliContext): Promise<number> {
+  const config = await ctx.config();
+  if (config.audit.key || config.audit.key_env || ctx.io.env.SLUICE_AUDIT_KEY) {
+    throw new SluiceError('bad_usage', 'the signing key comes from audit.key / audit.key_env / SLUICE_AUDIT_KEY: rotate it there');
+  }
+  const key = rotateAuditKey(ctx.projectDir);
+  // Record the new public key now, so the log knows it before it signs anything.
+  await (await ctx.store()).putAuditKey(key.keyid, publicKeyPem(key.publicKey));
+  ctx.print({ keyid: key.keyid, verifier_key: noteVerifierKey(auditOrigin(config), key.publicKey) }, () => `new signing key ${key.keyid}; earlier entries stay verifiable with the old public key kept in the store`);
   return EXIT.ok;
 }

@@ -1,0 +1,57 @@
+import { tokenF1 } from '../../judges/squad-normalize.js';
+import type { ChatMessage } from '../../preprocess/preprocess.js';
+import type { Random } from '../../stats/prng.js';
+import { lastUserText, systemText } from '../message-text.js';
+import { normal } from './sim-random.js';
+
+/** A grading request: what Sluice's rubric judge sends (tagged input, reference and candidate output). */
+export interface GradingRequest {
+  readonly input: string;
+  readonly reference: string | undefined;
+  readonly candidate: string;
+  readonly scale: readonly [number, number];
+}
+
+const SCALE = /from\s+(-?\d+(?:\.\d+)?)\s*\(worst\)\s*to\s+(-?\d+(?:\.\d+)?)\s*\(best\)/iu;
+const HEDGE = /\b(?:consult|cannot (?:give|provide)|not able to (?:advise|help)|unable to (?:advise|help))\b/iu;
+const BAD_DATE = /\b(?:(?:(?:jan|mar|may|jul|aug|oct|dec)[a-z]*\.?\s+(?:3[2-9]|[4-9]\d)|(?:apr|jun|sep|nov)[a-z]*\.?\s+3[1-9]|feb[a-z]*\.?\s+(?:3\d|[4-9]\d))(?:st|nd|rd|th)?|0th)\b/iu;
+/** The score of an answer with no reference to compare to and nothing wrong with it. */
+const UNREFERENCED = 0.75;
+
+function tagged(text: string, tag: string): string | undefined {
+  const m = new RegExp(`<${tag}>\\n?([\\s\\S]*?)\\n?</${tag}>`, 'u').exec(text);
+  return m?.[1];
+}
+
+/** Recognizes a rubric-judge prompt; undefined for any other conversation. */
+export function gradingRequest(messages: readonly ChatMessage[]): GradingRequest | undefined {
+  const user = lastUserText(messages);
+  const candidate = tagged(user, 'candidate_output');
+  if (candidate === undefined) return undefined;
+  const m = SCALE.exec(systemText(messages));
+  const scale: [number, number] = m ? [Number(m[1]), Number(m[2])] : [1, 5];
+  return { input: tagged(user, 'input') ?? '', reference: tagged(user, 'reference'), candidate, scale };
+}
+
+/**
+ * A simulated judge's reply, `{"score", "reason"}` on the request's scale:
+ * token-F1 against the reference (or a fair score without one), capped for
+ * hedges and impossible dates, plus noise that grows as the grading model's
+ * quality falls (none at quality 1).
+ */
+export function grade(g: GradingRequest, quality: number, random: Random): string {
+  let s = g.reference === undefined ? UNREFERENCED : tokenF1(g.candidate, g.reference);
+  const reasons = [g.reference === undefined ? 'no reference to compare with' : `overlap with the reference ${s.toFixed(2)}`];
+  if (HEDGE.test(g.candidate)) {
+    s = Math.min(s, 0.15);
+    reasons.push('the answer hedges instead of answering');
+  }
+  if (BAD_DATE.test(g.candidate)) {
+    s = Math.min(s, 0.25);
+    reasons.push('the answer states an impossible date');
+  }
+  s = Math.min(1, Math.max(0, s + (1 - quality) * 0.25 * normal(random)));
+  const [low, high] = g.scale;
+  const score = Math.round((low + s * (high - low)) * 100) / 100;
+  return JSON.stringify({ score, reason: `${reasons.join('; ')}.` });
+}

@@ -1,0 +1,103 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProjectConfig } from '../src/config/load-config.js';
+import { runGate } from '../src/gate/gate.js';
+import type { GateResult } from '../src/gate/gate-result.js';
+import { findRelease } from '../src/manifest/find-release.js';
+import { ProviderRegistry } from '../src/serving/provider-registry.js';
+import { loadServingRelease } from '../src/serving/serving-release.js';
+import { openStore } from '../src/store/open-store.js';
+import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
+import { runCli, starterProject } from './support/cli.js';
+
+async function twoReleases(dir: string, env: NodeJS.ProcessEnv) {
+  const cli = (...a: string[]) => runCli(a, { cwd: dir, env });
+  const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+  writeFileSync(join(dir, 'release.yaml'), `${readFileSync(join(dir, 'release.yaml'), 'utf8').replace('helpful-v1', 'helpful-v2')}baseline: "${v1}"\n`);
+  const v2 = (await cli('register', 'release.yaml', '--json')).json<{ id: string; changes: string[] }>();
+  expect(v2.changes).toEqual(['model']);
+  return { cli, v1, v2: v2.id };
+}
+
+for (const factory of STORE_FACTORIES) {
+  describe.skipIf(!factory.available)(`gate on ${factory.name}`, () => {
+    it('fails the collapsed slice by name, then records an override only with a reason', async () => {
+      const dir = starterProject();
+      const { cli, v1, v2 } = await twoReleases(dir, { SLUICE_DB: factory.freshUrl() });
+      const first = await cli('gate', v1, '--json');
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.json<GateResult>().verdict).toBe('pass');
+
+      const gated = await cli('gate', v2, '--baseline', v1, '--json', '--junit', 'junit.xml', '--markdown', 'gate.md', '--html', 'gate.html');
+      expect(gated.code).toBe(1);
+      const r = gated.json<GateResult>();
+      expect(r.verdict).toBe('fail');
+      expect(r.baseline).toBe(v1);
+      const refunds = r.slices.find((s) => s.slice === 'billing/refunds')!;
+      expect(refunds.verdict).toBe('fail');
+      expect(refunds.reasons.join()).toMatch(/< min 0\.65/);
+      expect(refunds.baseline_score).not.toBeNull();
+      expect(r.slices.find((s) => s.slice === 'account')!.verdict).not.toBe('fail');
+      expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('billing/refunds');
+      expect(readFileSync(join(dir, 'gate.md'), 'utf8')).toContain('billing/refunds');
+      expect(existsSync(join(dir, 'gate.html'))).toBe(true);
+
+      const noReason = await cli('gate', v2, '--baseline', v1, '--force-gate-override');
+      expect(noReason.code).toBe(2);
+      expect(noReason.stderr).toContain('--override-reason');
+
+      const overridden = await cli('gate', v2, '--baseline', v1, '--force-gate-override', '--override-reason', 'refund copy fixed in next release; accepted by billing owner', '--json');
+      expect(overridden.code).toBe(0);
+      const o = overridden.json<GateResult>();
+      expect(o.verdict).toBe('fail');
+      expect(o.override).toMatchObject({ actor: 'tester', reason: 'refund copy fixed in next release; accepted by billing owner' });
+      const log = (await cli('audit', 'log', '--kind', 'override', '--json')).json<{ predicate: { why: string[]; actor: string } }[]>();
+      expect(log).toHaveLength(1);
+      expect(log[0]!.predicate.why[0]).toContain('accepted by billing owner');
+      expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
+    });
+  });
+}
+
+describe('gate runs', () => {
+  it('a re-run of an unchanged release calls no provider and gives the same result', async () => {
+    const dir = starterProject();
+    const url = STORE_FACTORIES[0]!.freshUrl();
+    const { v1 } = await twoReleases(dir, { SLUICE_DB: url });
+    const config = loadProjectConfig(dir).value;
+    const store = await openStore(url, dir);
+    const providers = new ProviderRegistry(config, { projectDir: dir, env: {} });
+    const release = await loadServingRelease(store, await findRelease(store, v1));
+    const go = () => runGate({ store, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) }, { concurrency: 4 });
+    const a = await go();
+    const b = await go();
+    expect(a.providerCalls).toBe(20);
+    expect(b.providerCalls).toBe(0);
+    expect(b.result.digest).toBe(a.result.digest);
+    await providers.close();
+    await store.close();
+  });
+
+  it('stops cleanly at a token budget with a partial report, never a score it did not measure', async () => {
+    const dir = starterProject();
+    const { cli, v1 } = await twoReleases(dir, { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() });
+    const r = await cli('gate', v1, '--max-tokens', '200', '--concurrency', '1', '--json');
+    expect(r.code).toBe(3);
+    const g = r.json<GateResult>();
+    expect(g.partial?.reason).toMatch(/max tokens 200/);
+    expect(g.aggregate.n).toBeLessThan(20);
+    expect(g.aggregate.n).toBe(g.partial!.items_done);
+  });
+
+  it('rejects a suite line that is not JSON, naming file and line', async () => {
+    const dir = starterProject();
+    const suite = join(dir, 'suites/support.jsonl');
+    writeFileSync(suite, `${readFileSync(suite, 'utf8')}{"id": "x", "slice": "a//b", "input": "q"}\n`);
+    const env = { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() };
+    const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
+    const r = await runCli(['gate', id], { cwd: dir, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/suites\/support\.jsonl:21: slice/);
+  });
+});
