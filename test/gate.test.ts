@@ -101,3 +101,20 @@ describe('gate runs', () => {
     expect(r.stderr).toMatch(/suites\/support\.jsonl:21: slice/);
   });
 });
+
+describe('gate faults', () => {
+  it('counts a down provider as item errors per slice and fails the error-rate gate, never inventing a score', async () => {
+    const dir = starterProject();
+    const cfg = join(dir, 'sluice.yaml');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('local: { kind: sim, seed: 7, models: sim/models.yaml }', 'local: { kind: openai-compatible, base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_ms: 2000 }'));
+    const env = { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() };
+    const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
+    const r = await runCli(['gate', id, '--json'], { cwd: dir, env });
+    expect(r.code).toBe(1);
+    const g = r.json<GateResult>();
+    expect(g.error_rate).toBe(1);
+    expect(g.aggregate.score).toBeNull();
+    expect(g.slices.every((s) => s.score === null && s.item_errors > 0)).toBe(true);
+    expect(g.checks.find((c) => c.name === 'error_rate')!.ok).toBe(false);
+  });
+});

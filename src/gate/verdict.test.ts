@@ -98,3 +98,16 @@ describe('the gate verdict', () => {
     expect(r.verdict).toBe('pass');
   });
 });
+
+describe('prediction-powered estimates', () => {
+  it('reports a PPI++ estimate per slice when some items carry a human score', () => {
+    const measures = items('legal', 30, 0.7).map((m, i) => (i < 10 ? { ...m, item: { ...m.item, humanScore: 0.6 + (i % 3) * 0.05 } } : m));
+    const r = decideGate({ ...base, measures, gate: gate({}) });
+    const ppi = r.slices[0]!.ppi!;
+    expect(ppi.n_human).toBe(10);
+    expect(ppi.ci[0]).toBeLessThan(ppi.estimate);
+    expect(ppi.ci[1]).toBeGreaterThan(ppi.estimate);
+    // The judge (≈0.70) over-rates these items against the humans (≈0.65): PPI corrects toward the humans.
+    expect(ppi.estimate).toBeLessThan(0.7);
+  });
+});
