@@ -1,4 +1,5 @@
-import type { ChatChunk, ChatParams, Usage } from '../providers/model-provider.js';
+import type { ChatMessage } from '../preprocess/preprocess.js';
+import type { ChatChunk, ChatRequest, Usage } from '../providers/model-provider.js';
 import { ProviderError } from '../providers/model-provider.js';
 import { prepareMessages, type ServingInput } from './build-messages.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -35,8 +36,17 @@ export interface ServeDeps {
   readonly now?: () => number;
 }
 
-function params(release: ServingRelease): ChatParams {
-  return release.manifest.params;
+/** The provider call the serving path makes, streaming or not: the release's own params. */
+function chatRequest(release: ServingRelease, messages: ChatMessage[], model: string, req: ServeRequest): ChatRequest {
+  return {
+    model,
+    messages,
+    params: release.manifest.params,
+    ...(req.tools ? { tools: req.tools } : {}),
+    ...(req.upstreamHeaders ? { headers: req.upstreamHeaders } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
+    ...(req.slice ? { hints: { slice: req.slice } } : {}),
+  };
 }
 
 /**
@@ -50,15 +60,7 @@ export async function serve(release: ServingRelease, req: ServeRequest, deps: Se
   const now = deps.now ?? performance.now.bind(performance);
   const started = now();
   const provider = deps.providers.get(prepared.model.provider);
-  const r = await provider.chat({
-    model: prepared.model.name,
-    messages: prepared.messages,
-    params: params(release),
-    ...(req.tools ? { tools: req.tools } : {}),
-    ...(req.upstreamHeaders ? { headers: req.upstreamHeaders } : {}),
-    ...(req.signal ? { signal: req.signal } : {}),
-    ...(req.slice ? { hints: { slice: req.slice } } : {}),
-  });
+  const r = await provider.chat(chatRequest(release, prepared.messages, prepared.model.name, req));
   const latencyMs = now() - started;
   const cost = deps.providers.cost(prepared.model.provider, prepared.model.name, r.usage);
   return {
@@ -83,15 +85,7 @@ export function serveStream(release: ServingRelease, req: ServeRequest, deps: Se
   const prepared = prepareMessages(release, req);
   if (!prepared.ok) return prepared;
   const provider = deps.providers.get(prepared.model.provider);
-  const chunks = provider.chatStream({
-    model: prepared.model.name,
-    messages: prepared.messages,
-    params: params(release),
-    ...(req.tools ? { tools: req.tools } : {}),
-    ...(req.upstreamHeaders ? { headers: req.upstreamHeaders } : {}),
-    ...(req.signal ? { signal: req.signal } : {}),
-    ...(req.slice ? { hints: { slice: req.slice } } : {}),
-  });
+  const chunks = provider.chatStream(chatRequest(release, prepared.messages, prepared.model.name, req));
   const { provider: name, model } = { provider: prepared.model.provider, model: prepared.model.name };
   return { ok: true, provider: name, model, input: prepared.input, chunks, cost: (u) => deps.providers.cost(name, model, u).usd };
 }
