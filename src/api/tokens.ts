@@ -1,0 +1,47 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const ROLES = ['viewer', 'operator', 'approver'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What each role may do on the control API. viewer: read status; operator:
+ * pause, resume, abort, rollback; approver: also promote and start rollouts.
+ */
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, approver: 2 };
+
+export type ApiAction = 'read' | 'pause' | 'resume' | 'abort' | 'rollback' | 'promote' | 'roll';
+
+const NEEDS: Record<ApiAction, Role> = {
+  read: 'viewer',
+  pause: 'operator',
+  resume: 'operator',
+  abort: 'operator',
+  rollback: 'operator',
+  promote: 'approver',
+  roll: 'approver',
+};
+
+export function allows(role: Role, action: ApiAction): boolean {
+  return RANK[role] >= RANK[NEEDS[action]];
+}
+
+export function requiredRole(action: ApiAction): Role {
+  return NEEDS[action];
+}
+
+/** A new bearer token: shown once; only its hash is stored. */
+export function newToken(): { token: string; hash: string } {
+  const token = `slc_${randomBytes(24).toString('base64url')}`;
+  return { token, hash: tokenHash(token) };
+}
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Constant-time comparison of two hex hashes. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
