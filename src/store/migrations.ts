@@ -81,6 +81,56 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX gate_results_by_release ON gate_results (release_id, seq)',
     ],
   },
+  {
+    version: 4,
+    name: 'gateway: route state, traces, per-interval arm aggregates',
+    statements: (t) => {
+      const real = t.int === 'BIGINT' ? 'DOUBLE PRECISION' : 'REAL';
+      return [
+        `CREATE TABLE route_state (
+          route TEXT PRIMARY KEY,
+          stable TEXT NOT NULL,
+          candidate TEXT,
+          weight ${real} NOT NULL,
+          rollout_id TEXT,
+          version ${t.int} NOT NULL,
+          updated_at TEXT NOT NULL
+        )`,
+        `CREATE TABLE traces (
+          id TEXT PRIMARY KEY,
+          route TEXT NOT NULL,
+          release_id TEXT NOT NULL,
+          arm TEXT NOT NULL,
+          sticky_hash TEXT,
+          status INTEGER NOT NULL,
+          latency_ms ${real} NOT NULL,
+          prompt_tokens ${t.int} NOT NULL,
+          completion_tokens ${t.int} NOT NULL,
+          cost_usd ${real} NOT NULL,
+          slice TEXT,
+          input TEXT NOT NULL,
+          output TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        )`,
+        'CREATE INDEX traces_by_route ON traces (route, created_at)',
+        'CREATE INDEX traces_by_release ON traces (release_id, created_at)',
+        `CREATE TABLE arm_intervals (
+          route TEXT NOT NULL,
+          rollout_id TEXT NOT NULL,
+          arm TEXT NOT NULL,
+          interval_start TEXT NOT NULL,
+          count ${t.int} NOT NULL,
+          errors ${t.int} NOT NULL,
+          latency_p50 ${real} NOT NULL,
+          latency_p95 ${real} NOT NULL,
+          tokens ${t.int} NOT NULL,
+          cost_usd ${real} NOT NULL,
+          gateway_id TEXT NOT NULL,
+          PRIMARY KEY (route, rollout_id, arm, interval_start, gateway_id)
+        )`,
+      ];
+    },
+  },
 ];
 
 const LOCK = 'sluice:migrations';

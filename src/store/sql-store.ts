@@ -4,7 +4,8 @@ import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.
 import type { Row, SqlDriver } from './driver.js';
 import { sqlAuditStore } from './sql-audit.js';
 import { sqlGateStore } from './sql-gate.js';
-import type { AuditStore, GateStore, ReleaseRecord, RouteRecord, Store } from './store.js';
+import { sqlTraceStore } from './sql-traces.js';
+import type { AuditStore, GateStore, ReleaseRecord, RouteRecord, Store, TraceStore } from './store.js';
 
 interface ReleaseRow extends Row {
   id: string;
@@ -34,11 +35,21 @@ function toRelease(row: ReleaseRow): ReleaseRecord {
 export class SqlStore implements Store {
   private readonly audit: AuditStore;
   private readonly gate: GateStore;
+  private readonly traces: TraceStore;
 
   constructor(protected readonly db: SqlDriver) {
     this.audit = sqlAuditStore(db);
     this.gate = sqlGateStore(db);
+    this.traces = sqlTraceStore(db);
   }
+
+  getRouteStates: TraceStore['getRouteStates'] = () => this.traces.getRouteStates();
+  putRouteState: TraceStore['putRouteState'] = (s) => this.traces.putRouteState(s);
+  routeStateVersion: TraceStore['routeStateVersion'] = () => this.traces.routeStateVersion();
+  insertTraces: TraceStore['insertTraces'] = (rows) => this.traces.insertTraces(rows);
+  listTraces: TraceStore['listTraces'] = (f) => this.traces.listTraces(f);
+  putArmIntervals: TraceStore['putArmIntervals'] = (rows) => this.traces.putArmIntervals(rows);
+  armIntervals: TraceStore['armIntervals'] = (f) => this.traces.armIntervals(f);
 
   gateOutputs: GateStore['gateOutputs'] = (r, s) => this.gate.gateOutputs(r, s);
   putGateOutputs: GateStore['putGateOutputs'] = (rows) => this.gate.putGateOutputs(rows);

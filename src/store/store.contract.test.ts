@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../core/digest.js';
 import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
 import { migrate } from './migrations.js';
-import type { ReleaseRecord, Store } from './store.js';
+import type { ArmIntervalRecord, ReleaseRecord, Store, TraceRecord } from './store.js';
 import { STORE_FACTORIES } from './test-support/store-factories.js';
 
 function release(n: number, name = 'legal'): ReleaseRecord {
@@ -118,6 +118,79 @@ for (const factory of STORE_FACTORIES) {
       const second = await factory.open(url);
       await second.close();
       expect(second.description).toBe(first.description);
+    });
+
+    it('versions route state: every write takes the next version, reads come back whole', async () => {
+      expect(await store.routeStateVersion()).toBe(0);
+      expect(await store.getRouteStates()).toEqual([]);
+      const a = release(1).id;
+      const b = release(2).id;
+      const first = await store.putRouteState({ route: 'legal', stable: a, candidate: null, weight: 0, rolloutId: null });
+      const second = await store.putRouteState({ route: 'medical', stable: a, candidate: b, weight: 12.5, rolloutId: 'r-1' });
+      const third = await store.putRouteState({ route: 'legal', stable: a, candidate: b, weight: 5, rolloutId: 'r-2' });
+      expect([first.version, second.version, third.version]).toEqual([1, 2, 3]);
+      expect(await store.routeStateVersion()).toBe(3);
+      expect(await store.getRouteStates()).toEqual([third, second]);
+    });
+
+    it('hands out distinct route-state versions to concurrent writers', async () => {
+      const a = release(1).id;
+      const written = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.putRouteState({ route: `r${i}`, stable: a, candidate: null, weight: 0, rolloutId: null })),
+      );
+      expect(new Set(written.map((w) => w.version)).size).toBe(8);
+      expect(await store.routeStateVersion()).toBe(8);
+    });
+
+    it('stores traces once and lists them by route, release and time', async () => {
+      const trace = (n: number, route = 'legal'): TraceRecord => ({
+        id: `t${n}`,
+        route,
+        releaseId: release(n % 2).id,
+        arm: n % 2 ? 'canary' : 'stable',
+        stickyHash: n === 0 ? null : `h${n}`,
+        status: n === 3 ? 502 : 200,
+        latencyMs: 12.25 + n,
+        promptTokens: 10 + n,
+        completionTokens: 20 + n,
+        costUsd: 0.000123456 * n,
+        slice: n === 1 ? 'fr/fr-BE' : null,
+        input: JSON.stringify([{ role: 'user', content: `question ${n} [EMAIL]` }]),
+        output: `answer ${n}`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+      });
+      const rows = [trace(0), trace(1), trace(2), trace(3, 'medical')];
+      await store.insertTraces(rows);
+      await store.insertTraces([rows[1]!, trace(4)]);
+      expect(await store.listTraces()).toEqual([...rows, trace(4)]);
+      expect((await store.listTraces({ route: 'legal', since: rows[1]!.createdAt })).map((t) => t.id)).toEqual(['t1', 't2', 't4']);
+      expect((await store.listTraces({ releaseId: release(1).id })).map((t) => t.id)).toEqual(['t1', 't3']);
+      expect(await store.listTraces({ limit: 2 })).toEqual(rows.slice(0, 2));
+      await store.insertTraces([]);
+    });
+
+    it('keeps per-gateway arm intervals, a rewrite replacing its row', async () => {
+      const row = (gatewayId: string, arm: 'stable' | 'canary', count: number, start = '2026-01-01T00:00:00.000Z'): ArmIntervalRecord => ({
+        route: 'legal',
+        rolloutId: 'r-1',
+        arm,
+        intervalStart: start,
+        count,
+        errors: 1,
+        latencyP50: 101.5,
+        latencyP95: 250.25,
+        tokens: 40 * count,
+        costUsd: 0.0004 * count,
+        gatewayId,
+      });
+      await store.putArmIntervals([row('g1', 'stable', 10), row('g2', 'stable', 7), row('g1', 'canary', 2)]);
+      await store.putArmIntervals([row('g1', 'stable', 11), row('g1', 'stable', 3, '2026-01-01T00:00:10.000Z')]);
+      await store.putArmIntervals([{ ...row('g1', 'stable', 1), rolloutId: '' }]);
+      const rows = await store.armIntervals({ route: 'legal', rolloutId: 'r-1' });
+      expect(rows).toEqual([row('g1', 'canary', 2), row('g1', 'stable', 11), row('g2', 'stable', 7), row('g1', 'stable', 3, '2026-01-01T00:00:10.000Z')]);
+      expect(await store.armIntervals({ route: 'legal', since: '2026-01-01T00:00:05.000Z' })).toHaveLength(1);
+      expect(await store.armIntervals({ route: 'legal' })).toHaveLength(5);
+      expect(await store.armIntervals({ route: 'medical' })).toEqual([]);
     });
   });
 }

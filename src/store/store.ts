@@ -90,10 +90,92 @@ export interface GateStore {
 }
 
 /**
+ * What the gateway serves for a route: the stable release, the candidate and its
+ * share (percent, 0–100) of a rollout. The rollout controller writes it; every
+ * write gets the next `version`, so gateways notice a change by reading one number.
+ */
+export interface RouteStateRecord {
+  readonly route: string;
+  readonly stable: ReleaseId;
+  readonly candidate: ReleaseId | null;
+  /** The candidate's share in percent, 0–100. */
+  readonly weight: number;
+  /** The rollout the candidate belongs to; sticky assignment is stable within it. */
+  readonly rolloutId: string | null;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+export type RouteStateInput = Omit<RouteStateRecord, 'version' | 'updatedAt'>;
+
+export type Arm = 'stable' | 'canary';
+
+/** One request as the gateway served it. Input and output are stored with PII redacted. */
+export interface TraceRecord {
+  readonly id: string;
+  readonly route: string;
+  readonly releaseId: string;
+  readonly arm: Arm;
+  /** Hex SHA-256 of the sticky key; null when the request had none. */
+  readonly stickyHash: string | null;
+  /** The HTTP status the request ended with (for a stream that failed midway, the error's status). */
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly costUsd: number;
+  readonly slice: string | null;
+  /** The client's messages as a JSON array, redacted. */
+  readonly input: string;
+  /** The answer text, redacted. */
+  readonly output: string;
+  readonly createdAt: string;
+}
+
+/**
+ * One gateway process's totals for one arm of a route over one interval.
+ * Each process writes its own rows (its `gatewayId`); readers sum across them.
+ */
+export interface ArmIntervalRecord {
+  readonly route: string;
+  /** '' when the route had no rollout in progress. */
+  readonly rolloutId: string;
+  readonly arm: Arm;
+  /** ISO time the interval starts at. */
+  readonly intervalStart: string;
+  readonly count: number;
+  /** Of which failed: 5xx, upstream timeouts, cut streams. */
+  readonly errors: number;
+  /** Latency percentiles (ms) of the successful requests; 0 when there were none. */
+  readonly latencyP50: number;
+  readonly latencyP95: number;
+  readonly tokens: number;
+  readonly costUsd: number;
+  readonly gatewayId: string;
+}
+
+/** The gateway's tables: the route state it serves, its traces and its per-interval aggregates. */
+export interface TraceStore {
+  getRouteStates(): Promise<RouteStateRecord[]>;
+  /** Writes a route's state under the next version (one higher than any so far) and returns it. */
+  putRouteState(state: RouteStateInput): Promise<RouteStateRecord>;
+  /** The highest version of any route state; 0 when there is none. */
+  routeStateVersion(): Promise<number>;
+  /** Inserts traces; an id already stored is skipped, so a retried batch is harmless. */
+  insertTraces(rows: readonly TraceRecord[]): Promise<void>;
+  /** Traces in creation order, optionally of one route or release and from a time on (inclusive). */
+  listTraces(filter?: { route?: string; releaseId?: string; since?: string; limit?: number }): Promise<TraceRecord[]>;
+  /** Writes interval rows; a row with the same key (route, rollout, arm, interval, gateway) is replaced. */
+  putArmIntervals(rows: readonly ArmIntervalRecord[]): Promise<void>;
+  /** A route's interval rows in time order, optionally of one rollout and from an interval start on. */
+  armIntervals(filter: { route: string; rolloutId?: string; since?: string }): Promise<ArmIntervalRecord[]>;
+}
+
+/**
  * Everything Sluice keeps. The core owns this interface; `sql-store.ts` implements
  * it over any SqlDriver (SQLite, PostgreSQL), held to one contract suite.
  */
-export interface Store extends AuditStore, GateStore {
+export interface Store extends AuditStore, GateStore, TraceStore {
   readonly dialect: Dialect;
   readonly description: string;
 

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import type { ProviderRegistry } from '../serving/provider-registry.js';
+import type { TraceStore } from '../store/store.js';
+import { handleChat, type ChatContext } from './chat.js';
+import { GatewayError, notFound, toGatewayError } from './errors.js';
+import { IntervalAggregator } from './interval-aggregator.js';
+import { GatewayMetrics, UNROUTED } from './metrics.js';
+import { DEFAULT_MAX_BODY_BYTES } from './parse-request.js';
+import { toArmSample, toObservation, toTraceRecord, type PendingTrace } from './record.js';
+import { modelsBody, sendError, sendJson } from './respond.js';
+import type { RouteTable } from './route-table.js';
+import type { StickySpec } from './sticky.js';
+import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
+
+export interface GatewayOptions {
+  readonly routes: RouteTable;
+  readonly providers: ProviderRegistry;
+  /** Where traces and per-interval aggregates go; without it neither is kept. */
+  readonly store?: Pick<TraceStore, 'insertTraces' | 'putArmIntervals'>;
+  /** gateway.sticky from sluice.yaml. Default 'user'. */
+  readonly sticky?: StickySpec;
+  /** The trace queue: capacity (default 10,000), batch size, flush delay. */
+  readonly traceQueue?: Omit<TraceSinkOptions, 'onDrop' | 'onError'>;
+  /** rollout.interval_seconds: how often per-arm aggregates are written. Default 10. */
+  readonly intervalSeconds?: number;
+  /** This process's id in arm_intervals. Default hostname:pid:random. */
+  readonly gatewayId?: string;
+  /** Larger request bodies get 413. Default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** How long close() lets requests in flight finish before cutting them. Default 10 s. */
+  readonly closeGraceMs?: number;
+  /** Background failures: trace and interval writes. */
+  readonly onError?: (e: unknown) => void;
+  /** Draws the bucket of a request without a sticky key. */
+  readonly random?: () => number;
+}
+
+export interface Gateway {
+  readonly server: Server;
+  readonly metrics: GatewayMetrics;
+  readonly gatewayId: string;
+  /** Listens (port 0 picks one); resolves with the base URL, e.g. http://127.0.0.1:8787. */
+  listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  /** Writes the queued traces and the finished intervals now. */
+  flush(): Promise<void>;
+  /** Stops accepting, lets requests in flight finish, then writes every trace and interval. */
+  close(): Promise<void>;
+}
+
+/** Sluice's OpenAI-compatible gateway on node:http. */
+export function createGateway(opts: GatewayOptions): Gateway {
+  const gatewayId = opts.gatewayId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const onError = opts.onError ?? (() => {});
+  const store = opts.store;
+  let traces: TraceSink<PendingTrace> | undefined;
+  const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
+  if (store) {
+    traces = new TraceSink<PendingTrace>((batch) => store.insertTraces(batch.map(toTraceRecord)), {
+      ...opts.traceQueue,
+      onDrop: (n) => metrics.traceDropped(n),
+      onError,
+    });
+  }
+  const intervals = store
+    ? new IntervalAggregator((rows) => store.putArmIntervals(rows), { intervalSeconds: opts.intervalSeconds ?? 10, gatewayId, onError })
+    : undefined;
+  intervals?.start();
+
+  const chat: ChatContext = {
+    routes: opts.routes,
+    providers: opts.providers,
+    sticky: opts.sticky ?? 'user',
+    maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    random: opts.random ?? Math.random,
+    rejected(error, latencyMs) {
+      metrics.observe({ route: UNROUTED, release: UNROUTED, arm: UNROUTED, status: error.status, seconds: latencyMs / 1000, promptTokens: 0, completionTokens: 0, costUsd: 0, error: error.code ?? error.type });
+    },
+    finished(f) {
+      metrics.observe(toObservation(f));
+      const sample = toArmSample(f);
+      if (sample) intervals?.record(sample);
+      traces?.push({ finished: f, createdAt: new Date().toISOString() });
+    },
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const method = req.method ?? 'GET';
+    if (path === '/v1/chat/completions') {
+      if (method === 'POST') return handleChat(chat, req, res);
+      return sendError(res, new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `use POST for ${path}`), undefined, true);
+    }
+    if (method === 'GET' && path === '/v1/models') return sendJson(res, 200, modelsBody(opts.routes.routes()));
+    if (method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true, routes: opts.routes.routes().length });
+    if (method === 'GET' && path === '/metrics') {
+      const text = await metrics.text();
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      res.end(text);
+      return;
+    }
+    sendError(res, notFound(`no endpoint ${method} ${path}`), undefined, method !== 'GET' && method !== 'HEAD');
+  }
+
+  const inflight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const p: Promise<void> = route(req, res)
+      .catch((e: unknown) => {
+        onError(e);
+        if (!res.headersSent) sendError(res, toGatewayError(e));
+        else res.destroy();
+      })
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+  });
+
+  async function flush(): Promise<void> {
+    await Promise.all([traces?.flush(), intervals?.flush(false)]);
+  }
+
+  let closing: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, opts.closeGraceMs ?? 10_000)));
+    await Promise.race([Promise.allSettled([...inflight]), grace]);
+    clearTimeout(timer);
+    server.closeAllConnections();
+    await Promise.allSettled([...inflight]);
+    await closed;
+    const results = await Promise.allSettled([intervals?.close(), traces?.close()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  return {
+    server,
+    metrics,
+    gatewayId,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const a = server.address() as AddressInfo;
+          const h = a.address.includes(':') ? `[${a.address}]` : a.address;
+          resolve({ url: `http://${h}:${a.port}`, port: a.port });
+        });
+      });
+    },
+    flush,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

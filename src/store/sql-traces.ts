@@ -1,0 +1,134 @@
+import type { ReleaseId } from '../manifest/resolved-manifest.js';
+import type { Row, SqlDriver, SqlParam } from './driver.js';
+import { insertMany } from './insert-many.js';
+import type { Arm, ArmIntervalRecord, RouteStateRecord, TraceRecord, TraceStore } from './store.js';
+
+const ROUTE_LOCK = 'sluice:route_state';
+
+const TRACE_COLUMNS = ['id', 'route', 'release_id', 'arm', 'sticky_hash', 'status', 'latency_ms', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'slice', 'input', 'output', 'created_at'] as const;
+
+const INTERVAL_COLUMNS = ['route', 'rollout_id', 'arm', 'interval_start', 'count', 'errors', 'latency_p50', 'latency_p95', 'tokens', 'cost_usd', 'gateway_id'] as const;
+
+const INTERVAL_UPSERT = `ON CONFLICT (route, rollout_id, arm, interval_start, gateway_id) DO UPDATE SET ${INTERVAL_COLUMNS.slice(4, 10)
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ')}`;
+
+function toRouteState(r: Row): RouteStateRecord {
+  return {
+    route: String(r.route),
+    stable: String(r.stable) as ReleaseId,
+    candidate: r.candidate === null || r.candidate === undefined ? null : (String(r.candidate) as ReleaseId),
+    weight: Number(r.weight),
+    rolloutId: r.rollout_id === null || r.rollout_id === undefined ? null : String(r.rollout_id),
+    version: Number(r.version),
+    updatedAt: String(r.updated_at),
+  };
+}
+
+function toTrace(r: Row): TraceRecord {
+  return {
+    id: String(r.id),
+    route: String(r.route),
+    releaseId: String(r.release_id),
+    arm: String(r.arm) as Arm,
+    stickyHash: r.sticky_hash === null ? null : String(r.sticky_hash),
+    status: Number(r.status),
+    latencyMs: Number(r.latency_ms),
+    promptTokens: Number(r.prompt_tokens),
+    completionTokens: Number(r.completion_tokens),
+    costUsd: Number(r.cost_usd),
+    slice: r.slice === null ? null : String(r.slice),
+    input: String(r.input),
+    output: String(r.output),
+    createdAt: String(r.created_at),
+  };
+}
+
+function toInterval(r: Row): ArmIntervalRecord {
+  return {
+    route: String(r.route),
+    rolloutId: String(r.rollout_id),
+    arm: String(r.arm) as Arm,
+    intervalStart: String(r.interval_start),
+    count: Number(r.count),
+    errors: Number(r.errors),
+    latencyP50: Number(r.latency_p50),
+    latencyP95: Number(r.latency_p95),
+    tokens: Number(r.tokens),
+    costUsd: Number(r.cost_usd),
+    gatewayId: String(r.gateway_id),
+  };
+}
+
+/** Builds " WHERE a = ? AND b >= ?" from the filters that are set. */
+function where(conditions: readonly [string, SqlParam | undefined][]): { sql: string; params: SqlParam[] } {
+  const set = conditions.filter((c): c is [string, SqlParam] => c[1] !== undefined);
+  return { sql: set.length ? ` WHERE ${set.map((c) => c[0]).join(' AND ')}` : '', params: set.map((c) => c[1]) };
+}
+
+/** The gateway's tables over any SqlDriver. */
+export function sqlTraceStore(db: SqlDriver): TraceStore {
+  return {
+    async getRouteStates() {
+      const rows = await db.query('SELECT route, stable, candidate, weight, rollout_id, version, updated_at FROM route_state ORDER BY route');
+      return rows.map(toRouteState);
+    },
+    putRouteState(s) {
+      // Under a lock, so versions grow strictly in commit order and a poller never misses one.
+      return db.transaction(
+        async (tx) => {
+          const rows = await tx.query<{ v: number | null }>('SELECT MAX(version) AS v FROM route_state');
+          const version = Number(rows[0]?.v ?? 0) + 1;
+          const updatedAt = new Date().toISOString();
+          await tx.run(
+            `INSERT INTO route_state (route, stable, candidate, weight, rollout_id, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (route) DO UPDATE SET stable = excluded.stable, candidate = excluded.candidate, weight = excluded.weight,
+             rollout_id = excluded.rollout_id, version = excluded.version, updated_at = excluded.updated_at`,
+            [s.route, s.stable, s.candidate, s.weight, s.rolloutId, version, updatedAt],
+          );
+          return { ...s, version, updatedAt };
+        },
+        { lock: ROUTE_LOCK },
+      );
+    },
+    async routeStateVersion() {
+      const rows = await db.query<{ v: number | null }>('SELECT MAX(version) AS v FROM route_state');
+      return Number(rows[0]?.v ?? 0);
+    },
+    async insertTraces(rows) {
+      if (rows.length === 0) return;
+      const values = rows.map((t) => [
+        ...[t.id, t.route, t.releaseId, t.arm, t.stickyHash, t.status, t.latencyMs],
+        ...[t.promptTokens, t.completionTokens, t.costUsd, t.slice, t.input, t.output, t.createdAt],
+      ]);
+      await insertMany(db, 'traces', TRACE_COLUMNS, values, 'ON CONFLICT (id) DO NOTHING');
+    },
+    async listTraces(filter = {}) {
+      const w = where([
+        ['route = ?', filter.route],
+        ['release_id = ?', filter.releaseId],
+        ['created_at >= ?', filter.since],
+      ]);
+      const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+      const rows = await db.query(`SELECT ${TRACE_COLUMNS.join(', ')} FROM traces${w.sql} ORDER BY created_at, id${limit}`, w.params);
+      return rows.map(toTrace);
+    },
+    async putArmIntervals(rows) {
+      if (rows.length === 0) return;
+      const values = rows.map((r) => [
+        ...[r.route, r.rolloutId, r.arm, r.intervalStart, r.count, r.errors],
+        ...[r.latencyP50, r.latencyP95, r.tokens, r.costUsd, r.gatewayId],
+      ]);
+      await insertMany(db, 'arm_intervals', INTERVAL_COLUMNS, values, INTERVAL_UPSERT);
+    },
+    async armIntervals(filter) {
+      const w = where([
+        ['route = ?', filter.route],
+        ['rollout_id = ?', filter.rolloutId],
+        ['interval_start >= ?', filter.since],
+      ]);
+      const rows = await db.query(`SELECT ${INTERVAL_COLUMNS.join(', ')} FROM arm_intervals${w.sql} ORDER BY interval_start, arm, gateway_id`, w.params);
+      return rows.map(toInterval);
+    },
+  };
+}
