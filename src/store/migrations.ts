@@ -131,6 +131,67 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 5,
+    name: 'rollouts, commands, leases, tokens, shadow pairs, observer samples; route_state holds the stable pointer',
+    statements: (t) => {
+      const real = t.int === 'BIGINT' ? 'DOUBLE PRECISION' : 'REAL';
+      return [
+        'DROP TABLE routes',
+        `CREATE TABLE rollouts (
+          rollout_id TEXT PRIMARY KEY,
+          route TEXT NOT NULL,
+          spec TEXT NOT NULL,
+          status TEXT NOT NULL,
+          version ${t.int} NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        )`,
+        'CREATE INDEX rollouts_by_route ON rollouts (route, created_at)',
+        `CREATE TABLE rollout_commands (
+          rollout_id TEXT NOT NULL,
+          seq ${t.int} NOT NULL,
+          kind TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          reason TEXT,
+          at ${t.int} NOT NULL,
+          PRIMARY KEY (rollout_id, seq)
+        )`,
+        `CREATE TABLE decision_keys (key TEXT PRIMARY KEY, audit_index ${t.int} NOT NULL)`,
+        `CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at ${t.int} NOT NULL)`,
+        `CREATE TABLE api_tokens (hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, created_at TEXT NOT NULL)`,
+        `CREATE TABLE shadows (route TEXT PRIMARY KEY, release_id TEXT NOT NULL, percent ${real} NOT NULL, updated_at TEXT NOT NULL)`,
+        `CREATE TABLE shadow_pairs (
+          id TEXT PRIMARY KEY,
+          route TEXT NOT NULL,
+          stable_release TEXT NOT NULL,
+          shadow_release TEXT NOT NULL,
+          slice TEXT,
+          sticky_hash TEXT,
+          input TEXT NOT NULL,
+          stable_output TEXT NOT NULL,
+          shadow_output TEXT NOT NULL,
+          stable_latency_ms ${real} NOT NULL,
+          shadow_latency_ms ${real} NOT NULL,
+          stable_cost_usd ${real} NOT NULL,
+          shadow_cost_usd ${real} NOT NULL,
+          created_at TEXT NOT NULL
+        )`,
+        'CREATE INDEX shadow_pairs_by_route ON shadow_pairs (route, created_at)',
+        `CREATE TABLE observe_samples (
+          id TEXT PRIMARY KEY,
+          route TEXT NOT NULL,
+          release_id TEXT NOT NULL,
+          slice TEXT NOT NULL,
+          at ${t.int} NOT NULL,
+          quality ${real},
+          judge_error INTEGER NOT NULL,
+          flags TEXT NOT NULL
+        )`,
+        'CREATE INDEX observe_samples_by_release ON observe_samples (release_id, at)',
+      ];
+    },
+  },
 ];
 
 const LOCK = 'sluice:migrations';

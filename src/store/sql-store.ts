@@ -4,8 +4,9 @@ import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.
 import type { Row, SqlDriver } from './driver.js';
 import { sqlAuditStore } from './sql-audit.js';
 import { sqlGateStore } from './sql-gate.js';
+import { sqlControlStore } from './sql-rollouts.js';
 import { sqlTraceStore } from './sql-traces.js';
-import type { AuditStore, GateStore, ReleaseRecord, RouteRecord, Store, TraceStore } from './store.js';
+import type { AuditStore, ControlStore, GateStore, ReleaseRecord, RouteRecord, Store, TraceStore } from './store.js';
 
 interface ReleaseRow extends Row {
   id: string;
@@ -31,41 +32,17 @@ function toRelease(row: ReleaseRow): ReleaseRecord {
   };
 }
 
-/** The Store over any SqlDriver: the SQL here runs unchanged on SQLite and PostgreSQL. */
-export class SqlStore implements Store {
-  private readonly audit: AuditStore;
-  private readonly gate: GateStore;
-  private readonly traces: TraceStore;
+/** The part of Store that lives in this file; the rest comes from the per-domain SQL modules. */
+type OwnStore = Omit<Store, keyof AuditStore | keyof GateStore | keyof TraceStore | keyof ControlStore>;
 
+// Declaration merging: SqlStore also has every method of the per-domain stores it is assembled from.
+export interface SqlStore extends AuditStore, GateStore, TraceStore, ControlStore {}
+
+/** The Store over any SqlDriver: the SQL runs unchanged on SQLite and PostgreSQL. */
+export class SqlStore implements OwnStore {
   constructor(protected readonly db: SqlDriver) {
-    this.audit = sqlAuditStore(db);
-    this.gate = sqlGateStore(db);
-    this.traces = sqlTraceStore(db);
+    Object.assign(this, sqlAuditStore(db), sqlGateStore(db), sqlTraceStore(db), sqlControlStore(db));
   }
-
-  getRouteStates: TraceStore['getRouteStates'] = () => this.traces.getRouteStates();
-  putRouteState: TraceStore['putRouteState'] = (s) => this.traces.putRouteState(s);
-  routeStateVersion: TraceStore['routeStateVersion'] = () => this.traces.routeStateVersion();
-  insertTraces: TraceStore['insertTraces'] = (rows) => this.traces.insertTraces(rows);
-  listTraces: TraceStore['listTraces'] = (f) => this.traces.listTraces(f);
-  putArmIntervals: TraceStore['putArmIntervals'] = (rows) => this.traces.putArmIntervals(rows);
-  armIntervals: TraceStore['armIntervals'] = (f) => this.traces.armIntervals(f);
-
-  gateOutputs: GateStore['gateOutputs'] = (r, s) => this.gate.gateOutputs(r, s);
-  putGateOutputs: GateStore['putGateOutputs'] = (rows) => this.gate.putGateOutputs(rows);
-  judgeScores: GateStore['judgeScores'] = (d) => this.gate.judgeScores(d);
-  putJudgeScores: GateStore['putJudgeScores'] = (d, rows) => this.gate.putJudgeScores(d, rows);
-  insertGateResult: GateStore['insertGateResult'] = (r) => this.gate.insertGateResult(r);
-  latestGateResult: GateStore['latestGateResult'] = (id) => this.gate.latestGateResult(id);
-
-  auditSize = () => this.audit.auditSize();
-  appendAudit: AuditStore['appendAudit'] = (e, n, c) => this.audit.appendAudit(e, n, c);
-  auditEntries: AuditStore['auditEntries'] = (from, to, f) => this.audit.auditEntries(from, to, f);
-  auditNodes: AuditStore['auditNodes'] = (ids) => this.audit.auditNodes(ids);
-  latestCheckpoint = () => this.audit.latestCheckpoint();
-  checkpoints = () => this.audit.checkpoints();
-  putAuditKey = (keyid: string, pem: string) => this.audit.putAuditKey(keyid, pem);
-  auditKeys = () => this.audit.auditKeys();
 
   get dialect() {
     return this.db.dialect;
@@ -124,19 +101,9 @@ export class SqlStore implements Store {
   }
 
   async getRoute(name: string): Promise<RouteRecord | undefined> {
-    const rows = await this.db.query<{ name: string; stable: string | null; updated_at: string }>(
-      'SELECT name, stable, updated_at FROM routes WHERE name = ?',
-      [name],
-    );
+    const rows = await this.db.query<{ route: string; stable: string; updated_at: string }>('SELECT route, stable, updated_at FROM route_state WHERE route = ?', [name]);
     const row = rows[0];
-    return row ? { name: row.name, stable: row.stable as ReleaseId | null, updatedAt: row.updated_at } : undefined;
-  }
-
-  async setStable(route: string, release: ReleaseId): Promise<void> {
-    await this.db.run(
-      'INSERT INTO routes (name, stable, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET stable = excluded.stable, updated_at = excluded.updated_at',
-      [route, release, new Date().toISOString()],
-    );
+    return row ? { name: row.route, stable: row.stable as ReleaseId, updatedAt: row.updated_at } : undefined;
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>, opts?: { lock?: string }): Promise<T> {

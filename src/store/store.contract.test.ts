@@ -62,8 +62,8 @@ for (const factory of STORE_FACTORIES) {
       await store.insertRelease(a);
       await store.insertRelease(b);
       expect(await store.getRoute('legal')).toBeUndefined();
-      await store.setStable('legal', a.id);
-      await store.setStable('legal', b.id);
+      await store.putRouteState({ route: 'legal', stable: a.id, candidate: null, weight: 0, rolloutId: null });
+      await store.putRouteState({ route: 'legal', stable: b.id, candidate: null, weight: 0, rolloutId: null });
       expect((await store.getRoute('legal'))?.stable).toBe(b.id);
     });
 
@@ -191,6 +191,48 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.armIntervals({ route: 'legal', since: '2026-01-01T00:00:05.000Z' })).toHaveLength(1);
       expect(await store.armIntervals({ route: 'legal' })).toHaveLength(5);
       expect(await store.armIntervals({ route: 'medical' })).toEqual([]);
+    });
+  });
+}
+
+for (const factory of STORE_FACTORIES) {
+  describe.skipIf(!factory.available)(`Store contract, control plane: ${factory.name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await factory.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('commits a rollout status only at the expected version', async () => {
+      await store.insertRollout({ rolloutId: 'ro-1', route: 'legal', spec: '{"s":1}', status: '{"v":0}' });
+      expect(await store.commitRollout('ro-1', 1, '{"v":1}')).toBe(true);
+      expect(await store.commitRollout('ro-1', 1, '{"v":"stale"}')).toBe(false);
+      const row = await store.getRollout('ro-1');
+      expect(row).toMatchObject({ status: '{"v":1}', version: 2 });
+      expect((await store.latestRollout('legal'))?.rolloutId).toBe('ro-1');
+    });
+
+    it('numbers queued commands and reads those after a sequence number', async () => {
+      expect(await store.queueCommand('ro-1', { kind: 'pause', actor: 'ana', at: 1 })).toBe(1);
+      expect(await store.queueCommand('ro-1', { kind: 'resume', actor: 'ana', reason: 'ok', at: 2 })).toBe(2);
+      expect((await store.commandsAfter('ro-1', 1)).map((c) => c.kind)).toEqual(['resume']);
+    });
+
+    it('hands a lease to exactly one of two racing controllers', async () => {
+      const a = store.compareAndSetLease('controller', null, { holder: 'a', expiresAt: 10 });
+      const b = store.compareAndSetLease('controller', null, { holder: 'b', expiresAt: 10 });
+      expect([await a, await b].filter(Boolean)).toHaveLength(1);
+      const held = (await store.readLease('controller'))!;
+      expect(await store.compareAndSetLease('controller', { holder: 'x', expiresAt: 10 }, { holder: 'x', expiresAt: 20 })).toBe(false);
+      expect(await store.compareAndSetLease('controller', held, { holder: held.holder, expiresAt: 20 })).toBe(true);
+    });
+
+    it('remembers decision keys once', async () => {
+      await store.putDecisionKeys([{ key: 'ro-1/step/1', index: 4 }]);
+      await store.putDecisionKeys([{ key: 'ro-1/step/1', index: 9 }]);
+      expect(await store.decisionKeys(['ro-1/step/1', 'ro-1/step/2'])).toEqual(new Map([['ro-1/step/1', 4]]));
     });
   });
 }

@@ -171,11 +171,85 @@ export interface TraceStore {
   armIntervals(filter: { route: string; rolloutId?: string; since?: string }): Promise<ArmIntervalRecord[]>;
 }
 
+export interface RolloutRow {
+  readonly rolloutId: string;
+  readonly route: string;
+  /** The rollout spec and status as JSON (the controller owns their shape). */
+  readonly spec: string;
+  readonly status: string;
+  /** Bumped by every status commit: the compare-and-set token. */
+  readonly version: number;
+  readonly createdAt: string;
+}
+
+export interface CommandRow {
+  readonly seq: number;
+  readonly kind: string;
+  readonly actor: string;
+  readonly reason?: string;
+  readonly at: number;
+}
+
+export interface ShadowPairRecord {
+  readonly id: string;
+  readonly route: string;
+  readonly stableRelease: string;
+  readonly shadowRelease: string;
+  readonly slice: string | null;
+  readonly stickyHash: string | null;
+  readonly input: string;
+  readonly stableOutput: string;
+  readonly shadowOutput: string;
+  readonly stableLatencyMs: number;
+  readonly shadowLatencyMs: number;
+  readonly stableCostUsd: number;
+  readonly shadowCostUsd: number;
+  readonly createdAt: string;
+}
+
+export interface ObserveSampleRecord {
+  readonly id: string;
+  readonly route: string;
+  readonly releaseId: string;
+  readonly slice: string;
+  readonly at: number;
+  readonly quality: number | null;
+  readonly judgeError: boolean;
+  readonly flags: Readonly<Record<string, boolean>>;
+}
+
+/** The control plane's tables: rollouts and their commands, leases, tokens, shadow, observer samples. */
+export interface ControlStore {
+  getRollout(rolloutId: string): Promise<RolloutRow | undefined>;
+  latestRollout(route: string): Promise<RolloutRow | undefined>;
+  insertRollout(r: { rolloutId: string; route: string; spec: string; status: string }): Promise<void>;
+  /** Writes the status if the row is still at `expectedVersion`; false when another writer got there first. */
+  commitRollout(rolloutId: string, expectedVersion: number, status: string): Promise<boolean>;
+  /** Queues an operator command; returns its sequence number (call inside a locked transaction). */
+  queueCommand(rolloutId: string, c: { kind: string; actor: string; reason?: string; at: number }): Promise<number>;
+  commandsAfter(rolloutId: string, afterSeq: number): Promise<CommandRow[]>;
+  /** Which decision keys already have a receipt, and its log index. */
+  decisionKeys(keys: readonly string[]): Promise<Map<string, number>>;
+  putDecisionKeys(rows: readonly { key: string; index: number }[]): Promise<void>;
+  readLease(name: string): Promise<{ holder: string; expiresAt: number } | null>;
+  /** Sets the lease if it still equals `expected` (null: no lease yet); false when someone else changed it. */
+  compareAndSetLease(name: string, expected: { holder: string; expiresAt: number } | null, next: { holder: string; expiresAt: number }): Promise<boolean>;
+  putToken(t: { hash: string; name: string; role: string }): Promise<void>;
+  tokenByHash(hash: string): Promise<{ name: string; role: string } | undefined>;
+  tokenCount(): Promise<number>;
+  setShadow(route: string, shadow: { releaseId: string; percent: number } | null): Promise<void>;
+  shadows(): Promise<{ route: string; releaseId: string; percent: number }[]>;
+  insertShadowPairs(rows: readonly ShadowPairRecord[]): Promise<void>;
+  shadowPairs(filter: { route?: string; shadowRelease?: string }): Promise<ShadowPairRecord[]>;
+  insertObserveSamples(rows: readonly ObserveSampleRecord[]): Promise<void>;
+  observeSamples(releaseId: string, sinceMs: number): Promise<ObserveSampleRecord[]>;
+}
+
 /**
  * Everything Sluice keeps. The core owns this interface; `sql-store.ts` implements
  * it over any SqlDriver (SQLite, PostgreSQL), held to one contract suite.
  */
-export interface Store extends AuditStore, GateStore, TraceStore {
+export interface Store extends AuditStore, GateStore, TraceStore, ControlStore {
   readonly dialect: Dialect;
   readonly description: string;
 
@@ -190,8 +264,8 @@ export interface Store extends AuditStore, GateStore, TraceStore {
   findReleaseIds(hexPrefix: string, limit: number): Promise<ReleaseId[]>;
   listReleases(filter?: { name?: string }): Promise<ReleaseRecord[]>;
 
+  /** The route's stable pointer (from route_state). */
   getRoute(name: string): Promise<RouteRecord | undefined>;
-  setStable(route: string, release: ReleaseId): Promise<void>;
 
   /** Runs `fn` atomically; with `lock`, also excludes other processes taking the same lock. */
   transaction<T>(fn: (tx: Store) => Promise<T>, opts?: { lock?: string }): Promise<T>;
