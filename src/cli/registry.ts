@@ -79,6 +79,61 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/sim.js')).runSim,
   },
   {
+    name: 'serve',
+    define: (c) =>
+      c
+        .description('run the gateway, the rollout controller and the control API')
+        .option('--port <port>', 'port (default 8787)')
+        .option('--host <host>', 'address (default 127.0.0.1)')
+        .option('--no-controller', 'gateway only: leave the rollouts to another process'),
+    load: async () => (await import('./commands/serve.js')).runServe,
+  },
+  {
+    name: 'roll',
+    define: (c) => c.description('start a canary rollout of a gated release (a route\'s first release becomes stable at once)').argument('<id>'),
+    load: async () => (await import('./commands/rollout.js')).runRoll,
+  },
+  {
+    name: 'status',
+    define: (c) => c.description('the route\'s rollout: phase, weight, step, monitors, events').option('--route <route>'),
+    load: async () => (await import('./commands/rollout.js')).runStatus,
+  },
+  {
+    name: 'promote',
+    define: (c) => c.description('send 100% to the candidate now').option('--route <route>').option('--reason <text>'),
+    load: async () => (await import('./commands/rollout.js')).runPromote,
+  },
+  {
+    name: 'pause',
+    define: (c) => c.description('hold the canary at its weight').option('--route <route>').option('--reason <text>'),
+    load: async () => (await import('./commands/rollout.js')).runPause,
+  },
+  {
+    name: 'resume',
+    define: (c) => c.description('continue a paused rollout').option('--route <route>').option('--reason <text>'),
+    load: async () => (await import('./commands/rollout.js')).runResume,
+  },
+  {
+    name: 'abort',
+    define: (c) => c.description('stop the rollout: canary 0%, stable unchanged').option('--route <route>').option('--reason <text>'),
+    load: async () => (await import('./commands/rollout.js')).runAbort,
+  },
+  {
+    name: 'rollback',
+    define: (c) =>
+      c
+        .description('back to the stable release (one pointer swap), or to an earlier release with --to')
+        .option('--route <route>')
+        .option('--to <id>', 'an earlier release of the route')
+        .option('--reason <text>', 'why (recorded in the receipt)'),
+    load: async () => (await import('./commands/rollout.js')).runRollback,
+  },
+  {
+    name: 'token create',
+    define: (c) => c.description('a bearer token for the control API').requiredOption('--role <role>', 'viewer, operator or approver').option('--name <name>'),
+    load: async () => (await import('./commands/token.js')).runTokenCreate,
+  },
+  {
     name: 'audit verify',
     define: (c) =>
       c

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { ProviderRegistry } from '../serving/provider-registry.js';
 import type { TraceStore } from '../store/store.js';
-import { handleChat, type ChatContext } from './chat.js';
+import { handleChat, type ChatContext, type Finished } from './chat.js';
 import { GatewayError, notFound, toGatewayError } from './errors.js';
 import { IntervalAggregator } from './interval-aggregator.js';
 import { GatewayMetrics, UNROUTED } from './metrics.js';
@@ -36,6 +36,10 @@ export interface GatewayOptions {
   readonly onError?: (e: unknown) => void;
   /** Draws the bucket of a request without a sticky key. */
   readonly random?: () => number;
+  /** Mounted before the gateway's own endpoints (the control API under /api/); true when it answered. */
+  readonly extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Called after every routed request, off the response path (the observer's sampler, shadow mirroring). */
+  readonly onFinished?: (f: Finished) => void;
 }
 
 export interface Gateway {
@@ -83,12 +87,20 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const sample = toArmSample(f);
       if (sample) intervals?.record(sample);
       traces?.push({ finished: f, createdAt: new Date().toISOString() });
+      if (opts.onFinished) {
+        try {
+          opts.onFinished(f);
+        } catch (e) {
+          onError(e);
+        }
+      }
     },
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0];
     const method = req.method ?? 'GET';
+    if (opts.extra && (await opts.extra(req, res))) return;
     if (path === '/v1/chat/completions') {
       if (method === 'POST') return handleChat(chat, req, res);
       return sendError(res, new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `use POST for ${path}`), undefined, true);

@@ -16,7 +16,7 @@ export interface ReleaseRecord {
 
 export interface RouteRecord {
   readonly name: string;
-  readonly stable: ReleaseId | null;
+  readonly stable: ReleaseId;
   readonly updatedAt: string;
 }
 

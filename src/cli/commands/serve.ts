@@ -1,0 +1,29 @@
+import { startServer } from '../../server/start-server.js';
+import { SluiceError } from '../../core/errors.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+/** `sluice serve`: runs until SIGINT/SIGTERM, then stops taking requests and writes every trace before exiting. */
+export async function runServe(ctx: CliContext, opts: { port?: string; host?: string; controller?: boolean }): Promise<number> {
+  const port = opts.port === undefined ? 8787 : Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SluiceError('bad_usage', `--port must be 0..65535, not "${opts.port}"`);
+  const server = await startServer({
+    store: await ctx.store(),
+    config: await ctx.config(),
+    projectDir: ctx.projectDir,
+    env: ctx.io.env,
+    port,
+    host: opts.host ?? '127.0.0.1',
+    controller: opts.controller !== false,
+    onError: (e) => ctx.io.stderr(`sluice serve: ${(e as Error)?.message ?? String(e)}\n`),
+  });
+  ctx.print({ url: server.url, port: server.port }, () => `sluice serving on ${server.url} (OpenAI-compatible: ${server.url}/v1, control API: ${server.url}/api/v1)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  ctx.note('shutting down: finishing requests in flight and writing traces');
+  await server.close();
+  return EXIT.ok;
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
+import type { SluiceConfig } from '../config/sluice-schema.js';
+import { recordDrafts } from '../controller/store-ports.js';
+import type { Finished } from '../gateway/chat.js';
+import type { GateResult } from '../gate/gate-result.js';
+import { createJudge } from '../judges/create-judge.js';
+import type { Judge, JudgeResult } from '../judges/judge.js';
+import { aggregateWindows, completedWindows, fillSeries, groupSeries, windowMs } from '../observe/windows.js';
+import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from '../observe/band.js';
+import { decideRelease, observeRollbackDecision, observeRollbackKey, type SliceDecision } from '../observe/observer-decision.js';
+import { requestSlice, scoredSample } from '../observe/sample.js';
+import { ObserveSampler } from '../observe/sampler.js';
+import type { ProviderRegistry } from '../serving/provider-registry.js';
+import type { ReleaseId } from '../manifest/resolved-manifest.js';
+import type { Store } from '../store/store.js';
+
+interface Answer {
+  readonly id: string;
+  readonly at: number;
+  readonly route: string;
+  readonly release: ReleaseId;
+  readonly slice: string;
+  readonly input: string;
+  readonly output: string;
+}
+
+export interface ObserverOptions {
+  readonly store: Store;
+  readonly config: SluiceConfig;
+  readonly projectDir: string;
+  readonly providers: ProviderRegistry;
+  readonly ledger: Ledger;
+  readonly now?: () => number;
+  readonly onError?: (e: unknown) => void;
+  /** Judge calls at once (default 4); a failing judge never slows the gateway. */
+  readonly concurrency?: number;
+  readonly maxJudgeCallsPerWindow?: number;
+  /** After a rollback command is queued: make the controller act on it now. */
+  readonly onRollback?: (route: string) => Promise<void>;
+}
+
+export interface ObserverAlert {
+  readonly route: string;
+  readonly release: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+function lastUserText(f: Finished): string {
+  for (let i = f.messages.length - 1; i >= 0; i--) {
+    const m = f.messages[i]!;
+    if (m.role === 'user') return typeof m.content === 'string' ? m.content : JSON.stringify(m.content);
+  }
+  return '';
+}
+
+/**
+ * The observer in `sluice serve`: samples answers off the request path, scores
+ * them with the gate's judge and detectors behind a bounded queue, and each
+ * tick evaluates the stable release's windows; `consecutive` breaching windows
+ * roll the route back (one receipt, holding the window series).
+ */
+export class Observer {
+  readonly sampler: ObserveSampler<Answer>;
+  readonly alerts: ObserverAlert[] = [];
+  readonly rolledBack = new Set<string>();
+  private readonly judge: Judge | null;
+  private readonly detectors: Judge[];
+  private readonly now: () => number;
+  private working = 0;
+  private draining: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: ObserverOptions) {
+    const { config } = o;
+    this.now = o.now ?? Date.now;
+    const make = (name: string) => createJudge(name, config.judges[name]!, { projectDir: o.projectDir, providers: (p) => o.providers.get(p) });
+    this.judge = config.gate.judge ? make(config.gate.judge) : null;
+    this.detectors = config.gate.detectors.map(make);
+    this.sampler = new ObserveSampler<Answer>({
+      sampleRate: config.observe.sample_rate,
+      windowSeconds: config.observe.window_seconds,
+      queueCapacity: 1000,
+      ...(o.maxJudgeCallsPerWindow !== undefined ? { maxJudgeCallsPerWindow: o.maxJudgeCallsPerWindow } : {}),
+    });
+  }
+
+  /** Called for every finished gateway request; cheap and synchronous. */
+  offer(f: Finished): void {
+    if (f.status !== 200 || !f.output) return;
+    const at = this.now();
+    const answer: Answer = {
+      id: f.id,
+      at,
+      route: f.entry.route,
+      release: f.release.id,
+      slice: requestSlice({ headers: f.slice ? { 'x-sluice-slice': f.slice } : {} }),
+      input: lastUserText(f),
+      output: f.output,
+    };
+    if (this.sampler.offer(f.id, answer, at) === 'queued') this.pump();
+  }
+
+  private pump(): void {
+    while (this.working < (this.o.concurrency ?? 4) && this.sampler.queue.size > 0) {
+      const a = this.sampler.queue.take()!;
+      this.working++;
+      const p = this.score(a)
+        .catch((e) => this.o.onError?.(e))
+        .finally(() => {
+          this.working--;
+          this.pump();
+        });
+      this.draining = this.draining.then(() => p);
+    }
+  }
+
+  private async score(a: Answer): Promise<void> {
+    const input = { input: a.input, output: a.output, slice: a.slice };
+    const safe = (j: Judge): Promise<JudgeResult> => j.score(input).catch((e: unknown) => ({ ok: false as const, code: 'judge_error' as const, message: String(e) }));
+    const quality = this.judge ? await safe(this.judge) : null;
+    const detectors: Record<string, JudgeResult> = {};
+    for (const d of this.detectors) detectors[d.name] = await safe(d);
+    const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, quality, detectors);
+    await this.o.store.insertObserveSamples([{ id: a.id || randomUUID(), route: s.route, releaseId: s.release, slice: s.slice, at: s.at, quality: s.quality, judgeError: s.judgeError, flags: s.flags }]);
+  }
+
+  /** Waits until every queued answer is scored (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.working > 0 || this.sampler.queue.size > 0) await this.draining;
+  }
+
+  /** Evaluates each route's stable release; rolls back after `consecutive` breaching windows. */
+  async tick(): Promise<SliceDecision[]> {
+    const { store, config, ledger } = this.o;
+    const now = this.now();
+    const ws = config.observe.window_seconds;
+    const span = windowMs(ws) * (config.observe.consecutive + 3);
+    const out: SliceDecision[] = [];
+    for (const state of await store.getRouteStates()) {
+      const release = state.stable;
+      const key = `${state.route}/${release}`;
+      if (this.rolledBack.has(key)) continue;
+      const samples = (await store.observeSamples(release, now - span)).map((s) => ({ ...s, release: s.releaseId as ReleaseId }));
+      if (samples.length === 0) continue;
+      const gate = await store.latestGateResult(release);
+      const gateScores: Record<string, number> = {};
+      if (gate) {
+        const r = JSON.parse(gate.result) as GateResult;
+        if (r.aggregate.score !== null) gateScores['*'] = r.aggregate.score;
+        for (const s of r.slices) if (s.score !== null) gateScores[s.slice] = s.score;
+      }
+      const windows = aggregateWindows(samples, ws);
+      const histories = [...groupSeries(windows).values()].map((series) => {
+        const k = series[0]!;
+        const filled = completedWindows(fillSeries(windows, k, now - span, now, ws), now);
+        return filled.map((w) => evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })));
+      });
+      const decision = decideRelease(histories, config.observe.consecutive, { alreadyRolledBack: false });
+      out.push(decision);
+      if (decision.action === 'alert') this.alerts.push({ route: state.route, release, reason: decision.reason, at: now });
+      if (decision.action !== 'rollback') continue;
+      const rollout = await store.latestRollout(state.route);
+      const spec = rollout ? (JSON.parse(rollout.spec) as { candidate: ReleaseId; stable: ReleaseId }) : null;
+      if (!rollout || !spec || spec.candidate !== release) {
+        this.alerts.push({ route: state.route, release, reason: `${decision.reason}; no earlier release to roll back to`, at: now });
+        continue;
+      }
+      // The same single pointer swap as the controller's: a rollback command on the rollout that promoted this release.
+      const receipt = observeRollbackDecision({ route: state.route, release, decision, consecutive: config.observe.consecutive, at: now, to: spec.stable });
+      await store.transaction(
+        async (tx) => {
+          const seen = await tx.decisionKeys([observeRollbackKey(state.route, release)]);
+          if (seen.size > 0) return;
+          await tx.queueCommand(rollout.rolloutId, { kind: 'rollback', actor: 'observer', reason: decision.reason, at: now });
+          await recordDrafts(tx, ledger, [{ key: observeRollbackKey(state.route, release), kind: 'observe-rollback', actor: receipt.actor, at: now, route: state.route, subject: release, what: receipt.what ?? {}, why: receipt.why ?? [] }]);
+        },
+        { lock: AUDIT_LOCK },
+      );
+      this.rolledBack.add(key);
+      await this.o.onRollback?.(state.route);
+    }
+    return out;
+  }
+
+}

@@ -1,0 +1,105 @@
+import { hostname } from 'node:os';
+import { controlApi } from '../api/control-api.js';
+import type { Role } from '../api/tokens.js';
+import { openLedger } from '../audit/ledger/open-ledger.js';
+import type { SluiceConfig } from '../config/sluice-schema.js';
+import { Controller } from '../controller/controller.js';
+import { RolloutService } from '../controller/rollout-service.js';
+import { createGateway, type Gateway } from '../gateway/gateway.js';
+import { StoreRouteTable } from '../gateway/store-route-table.js';
+import { Observer } from '../observer/observer.js';
+import { ProviderRegistry } from '../serving/provider-registry.js';
+import type { Store } from '../store/store.js';
+
+export interface ServerOptions {
+  readonly store: Store;
+  readonly config: SluiceConfig;
+  readonly projectDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly port?: number;
+  readonly host?: string;
+  /** This process's name (lease holder, gateway id). */
+  readonly id?: string;
+  /** How often the controller reconciles (default 250 ms) and gateways poll routes (default 250 ms). */
+  readonly tickMs?: number;
+  readonly pollMs?: number;
+  /** false: gateway only (no controller in this process). */
+  readonly controller?: boolean;
+  readonly simTimeScale?: number;
+  readonly onError?: (e: unknown) => void;
+  /** How often the observer evaluates its windows (default 1 s). */
+  readonly observeTickMs?: number;
+  /** Injected clock for the controller and observer (epoch ms). */
+  readonly now?: () => number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly gateway: Gateway;
+  readonly routes: StoreRouteTable;
+  readonly controller: Controller | null;
+  readonly service: RolloutService;
+  readonly observer: Observer;
+  close(): Promise<void>;
+}
+
+/** `sluice serve`: the gateway, the controller (under a lease), and the control API, in one process. */
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const { store, config } = o;
+  const id = o.id ?? `${hostname()}:${process.pid}`;
+  const onError = o.onError ?? (() => {});
+  const providers = new ProviderRegistry(config, { projectDir: o.projectDir, env: o.env, ...(o.simTimeScale !== undefined ? { simTimeScale: o.simTimeScale } : {}) });
+  const routes = await StoreRouteTable.open(store, { pollMs: o.pollMs ?? 250, onError });
+  const ledger = openLedger(store, config, o.projectDir, o.env);
+  const controller = o.controller === false ? null : new Controller({ store, ledger, id, onError, ...(o.now ? { now: o.now } : {}) });
+  const kick = async (route: string) => {
+    if (controller && (await controller.holdLease())) await controller.reconcileRoute(route);
+    await routes.refresh();
+  };
+  const service = new RolloutService({ store, ledger, config, kick, ...(o.now ? { now: o.now } : {}) });
+  const observer = new Observer({ store, config, projectDir: o.projectDir, providers, ledger, onError, onRollback: kick, ...(o.now ? { now: o.now } : {}) });
+  const api = controlApi(service, {
+    any: async () => (await store.tokenCount()) > 0,
+    lookup: async (hash) => {
+      const t = await store.tokenByHash(hash);
+      return t ? { name: t.name, role: t.role as Role } : undefined;
+    },
+  });
+  const gateway = createGateway({
+    routes,
+    providers,
+    store,
+    sticky: config.gateway.sticky as 'user' | `header:${string}`,
+    intervalSeconds: config.rollout.interval_seconds,
+    gatewayId: id,
+    extra: api,
+    onError,
+    onFinished: (f) => observer.offer(f),
+  });
+  const { url, port } = await gateway.listen(o.port ?? 8787, o.host ?? '127.0.0.1');
+  controller?.start(o.tickMs ?? 250);
+  // Only the process that holds the controller lease evaluates windows; every process samples and scores.
+  const observeTimer = setInterval(() => {
+    void (async () => {
+      if (controller && (await controller.holdLease())) await observer.tick();
+    })().catch(onError);
+  }, o.observeTickMs ?? 1000);
+  return {
+    url,
+    port,
+    gateway,
+    routes,
+    controller,
+    service,
+    observer,
+    async close() {
+      clearInterval(observeTimer);
+      await controller?.stop();
+      await gateway.close();
+      await observer.drain();
+      routes.close();
+      await providers.close();
+    },
+  };
+}
