@@ -1,0 +1,111 @@
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadProjectConfig } from '../src/config/load-config.js';
+import { startServer, type RunningServer } from '../src/server/start-server.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
+import { runCli } from './support/cli.js';
+import { releaseFor, rolloutProject } from './support/rollout-project.js';
+
+interface Status {
+  phase: string;
+  weight: number;
+  step: number;
+  halt_reason: string | null;
+  monitors: { name: string; status: string; value: number | null }[];
+}
+
+let server: RunningServer | undefined;
+let store: Store | undefined;
+afterEach(async () => {
+  await server?.close();
+  await store?.close();
+  server = undefined;
+  store = undefined;
+});
+
+/** v1 registered, gated and stable; `model` registered against it and gated (override when asked). */
+async function prepare(model: string, override = false) {
+  const dir = rolloutProject();
+  const url = STORE_FACTORIES[0]!.freshUrl();
+  const env = { SLUICE_DB: url };
+  const cli = (...a: string[]) => runCli(a, { cwd: dir, env });
+  const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+  expect((await cli('gate', v1)).code).toBe(0);
+  expect((await cli('roll', v1, '--json')).code).toBe(0);
+  releaseFor(dir, model, v1);
+  const v2 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+  const gate = await cli('gate', v2, ...(override ? ['--force-gate-override', '--override-reason', 'testing the canary monitors'] : []));
+  expect(gate.code, gate.stdout + gate.stderr).toBe(0);
+  return { dir, url, env, cli, v1, v2 };
+}
+
+async function serve(dir: string, url: string) {
+  store = await openStore(url, dir);
+  server = await startServer({ store, config: loadProjectConfig(dir).value, projectDir: dir, env: {}, port: 0, tickMs: 100, pollMs: 100, observeTickMs: 300, simTimeScale: 0.05 });
+  return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+}
+
+const QUESTIONS = ['How do I reset my password?', 'Where is my hardware order?', 'Can I get a refund for an unused month?', 'How do I add a teammate?'];
+
+/** Sends traffic from 200 users until `done` or the deadline; returns each user's arms in order. */
+async function traffic(client: OpenAI, done: () => Promise<boolean>, ms: number): Promise<Map<string, string[]>> {
+  const arms = new Map<string, string[]>();
+  const deadline = Date.now() + ms;
+  let n = 0;
+  while (Date.now() < deadline && !(await done())) {
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const user = `user-${n++ % 200}`;
+        const { response } = await client.chat.completions
+          .create({ model: 'support-assistant', user, messages: [{ role: 'user', content: QUESTIONS[n % QUESTIONS.length]! }], metadata: { product: 'Acme Cloud' } })
+          .withResponse()
+          .catch((e: unknown) => ({ response: (e as { headers?: Headers }).headers ? { headers: (e as { headers: Headers }).headers } : undefined }));
+        const arm = response?.headers.get('x-sluice-arm');
+        if (arm) arms.set(user, [...(arms.get(user) ?? []), arm]);
+      }),
+    );
+  }
+  return arms;
+}
+
+describe('rollout through the gateway (SQLite)', () => {
+  it('walks a healthy candidate 5 → 25 → 100 and promotes it, one receipt per step, users keeping their arm', async () => {
+    const { dir, url, cli, v2 } = await prepare('helpful-v3');
+    const rolled = await cli('roll', v2, '--json');
+    expect(rolled.json<Status>()).toMatchObject({ phase: 'progressing', weight: 5 });
+    const client = await serve(dir, url);
+    const status = async () => (await server!.service.status('support-assistant')) as Status;
+    const arms = await traffic(client, async () => (await status()).phase !== 'progressing', 40_000);
+    const final = await status();
+    expect(final.phase, JSON.stringify(final)).toBe('promoted');
+    expect(final.weight).toBe(100);
+    // Sticky: weight only grows, so a user once on the canary never goes back to stable while it rolls.
+    for (const seq of arms.values()) {
+      const first = seq.indexOf('canary');
+      if (first >= 0) expect(seq.slice(first).every((a) => a === 'canary')).toBe(true);
+    }
+    const log = (await cli('audit', 'log', '--json')).json<{ kind: string }[]>().map((e) => e.kind);
+    expect(log.filter((k) => k === 'step')).toHaveLength(3);
+    expect(log.filter((k) => k === 'promote')).toHaveLength(1);
+    expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
+    expect((await cli('status', '--json')).json<{ stable: string }>().stable).toBe(v2);
+  });
+
+  it('rolls a canary that starts failing back on its own, with the breach on record', async () => {
+    const { dir, url, cli, v1, v2 } = await prepare('broken-v4', true);
+    await cli('roll', v2);
+    const client = await serve(dir, url);
+    const status = async () => (await server!.service.status('support-assistant')) as Status;
+    await traffic(client, async () => (await status()).phase !== 'progressing', 30_000);
+    const final = await status();
+    expect(final.phase).toBe('rolled_back');
+    expect(final.weight).toBe(0);
+    expect(final.halt_reason).toMatch(/error_rate/);
+    const halt = (await cli('audit', 'log', '--kind', 'halt', '--json')).json<{ predicate: { what: { monitors: { name: string; status: string }[] } } }[]>();
+    expect(halt).toHaveLength(1);
+    expect(JSON.stringify(halt[0]!.predicate)).toMatch(/error_rate/);
+    expect((await cli('status', '--json')).json<{ stable: string }>().stable).toBe(v1);
+  });
+});

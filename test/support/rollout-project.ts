@@ -1,0 +1,41 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { starterProject } from './cli.js';
+
+/** The starter project with short dwell times, full sampling, and extra simulated models for rollouts. */
+export function rolloutProject(): string {
+  const dir = starterProject();
+  const cfg = join(dir, 'sluice.yaml');
+  let text = readFileSync(cfg, 'utf8');
+  text = text.replace(/rollout:\n(  .*\n)+/, '');
+  text = text.replace(/observe: .*\n/, '');
+  text +=
+    'rollout:\n  steps: [5, 25, 100]\n  dwell_seconds: 1\n  min_requests: 20\n  interval_seconds: 1\n  monitors: { error_rate: 0.1, latency_p95_ratio: 5, quality_drop: 0.3, cost_ratio: 5 }\n' +
+    'observe: { sample_rate: 0.5, window_seconds: 1, consecutive: 3, min_quality: 0.5 }\n';
+  writeFileSync(cfg, text);
+  appendFileSync(
+    join(dir, 'sim/models.yaml'),
+    [
+      '  helpful-v3:',
+      '    quality: { "*": 0.87 }',
+      '    latency_ms: { median: 40, p95: 120 }',
+      '  broken-v4:',
+      '    quality: { "*": 0.87 }',
+      '    latency_ms: { median: 40, p95: 120 }',
+      '    error_rate: 0.5',
+      '  hedging-v5:',
+      '    quality: { "*": 0.87 }',
+      '    latency_ms: { median: 40, p95: 120 }',
+      '    hedging_rate: 0.9',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+/** Writes release.yaml for `model` against `baseline`. */
+export function releaseFor(dir: string, model: string, baseline?: string, extra = ''): void {
+  const file = join(dir, 'release.yaml');
+  const base = readFileSync(file, 'utf8').replace(/^baseline: .*\n/m, '').replace(/^acknowledge: .*\n/m, '').replace(/name: helpful-v\d|name: [a-z]+-v\d/, `name: ${model}`);
+  writeFileSync(file, `${base}${baseline ? `baseline: "${baseline}"\n` : ''}${extra}`);
+}
