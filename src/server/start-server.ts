@@ -50,7 +50,20 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const id = o.id ?? `${hostname()}:${process.pid}`;
   const onError = o.onError ?? (() => {});
   const providers = new ProviderRegistry(config, { projectDir: o.projectDir, env: o.env, ...(o.simTimeScale !== undefined ? { simTimeScale: o.simTimeScale } : {}) });
-  const routes = await StoreRouteTable.open(store, { pollMs: o.pollMs ?? 250, onError });
+  // PostgreSQL pushes route changes (LISTEN/NOTIFY); the poll stays as a safety net. SQLite polls.
+  let unlisten: (() => Promise<void>) | undefined;
+  const listeners = new Set<() => void>();
+  if (store.subscribeRouteChanges) unlisten = await store.subscribeRouteChanges(() => listeners.forEach((l) => l()));
+  const routes = await StoreRouteTable.open(store, {
+    pollMs: o.pollMs ?? 250,
+    onError,
+    changes: {
+      subscribe(onChange) {
+        listeners.add(onChange);
+        return () => listeners.delete(onChange);
+      },
+    },
+  });
   const ledger = openLedger(store, config, o.projectDir, o.env);
   const controller = o.controller === false ? null : new Controller({ store, ledger, id, onError, ...(o.now ? { now: o.now } : {}) });
   const kick = async (route: string) => {
@@ -99,6 +112,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await gateway.close();
       await observer.drain();
       routes.close();
+      await unlisten?.();
       await providers.close();
     },
   };

@@ -2,6 +2,9 @@ import type { Component } from '../config/release-schema.js';
 import { sha256Digest, type Digest } from '../core/digest.js';
 import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
 import type { Row, SqlDriver } from './driver.js';
+import { PostgresDriver } from './postgres/postgres-driver.js';
+
+const ROUTE_CHANNEL = 'sluice_routes';
 import { sqlAuditStore } from './sql-audit.js';
 import { sqlGateStore } from './sql-gate.js';
 import { sqlControlStore } from './sql-rollouts.js';
@@ -42,7 +45,19 @@ export interface SqlStore extends AuditStore, GateStore, TraceStore, ControlStor
 export class SqlStore implements OwnStore {
   constructor(protected readonly db: SqlDriver) {
     Object.assign(this, sqlAuditStore(db), sqlGateStore(db), sqlTraceStore(db), sqlControlStore(db));
+    if (db.dialect === 'postgres') {
+      const put = this.putRouteState.bind(this);
+      // Every route change is announced; inside a transaction NOTIFY is delivered at commit.
+      this.putRouteState = async (state) => {
+        const r = await put(state);
+        await db.run(`SELECT pg_notify('${ROUTE_CHANNEL}', ?)`, [state.route]);
+        return r;
+      };
+    }
+    if (db instanceof PostgresDriver) this.subscribeRouteChanges = async (onChange) => db.listen(ROUTE_CHANNEL, () => onChange());
   }
+
+  subscribeRouteChanges?: Store['subscribeRouteChanges'];
 
   get dialect() {
     return this.db.dialect;

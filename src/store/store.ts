@@ -165,6 +165,35 @@ export interface TraceStore {
   insertTraces(rows: readonly TraceRecord[]): Promise<void>;
   /** Traces in creation order, optionally of one route or release and from a time on (inclusive). */
   listTraces(filter?: { route?: string; releaseId?: string; since?: string; limit?: number }): Promise<TraceRecord[]>;
+  /**
+   * Traces matching every filter given, in creation order. `since` and `until`
+   * are inclusive ISO times; `withContent` leaves out erased traces; with
+   * `newest`, `limit` keeps the newest rows (still returned oldest first).
+   */
+  searchTraces(filter: {
+    route?: string;
+    releaseId?: string;
+    arm?: Arm;
+    status?: number;
+    stickyHash?: string;
+    since?: string;
+    until?: string;
+    /** Only traces whose content has not been erased. */
+    withContent?: boolean;
+    limit?: number;
+    /** With `limit`: keep the newest rows instead of the oldest. */
+    newest?: boolean;
+  }): Promise<TraceRecord[]>;
+  /**
+   * Erases the stored content (input and output) of the traces of a sticky-key
+   * hash and/or created before a time: each becomes an erasure marker holding
+   * the digest of what it replaced (see `erasedContent`); every other field is
+   * kept. Needs at least one filter; returns how many traces were erased (ones
+   * erased before are not counted again).
+   */
+  eraseTraceContent(filter: { stickyHash?: string; before?: string }): Promise<number>;
+  /** The same for shadow pairs: input, stable and shadow output. */
+  eraseShadowPairContent(filter: { stickyHash?: string; before?: string }): Promise<number>;
   /** Writes interval rows; a row with the same key (route, rollout, arm, interval, gateway) is replaced. */
   putArmIntervals(rows: readonly ArmIntervalRecord[]): Promise<void>;
   /** A route's interval rows in time order, optionally of one rollout and from an interval start on. */
@@ -266,6 +295,12 @@ export interface Store extends AuditStore, GateStore, TraceStore, ControlStore {
 
   /** The route's stable pointer (from route_state). */
   getRoute(name: string): Promise<RouteRecord | undefined>;
+
+  /**
+   * Calls `onChange` when another process changes a route's state (PostgreSQL
+   * LISTEN/NOTIFY); undefined where the dialect has no push (SQLite: poll).
+   */
+  subscribeRouteChanges?(onChange: () => void): Promise<() => Promise<void>>;
 
   /** Runs `fn` atomically; with `lock`, also excludes other processes taking the same lock. */
   transaction<T>(fn: (tx: Store) => Promise<T>, opts?: { lock?: string }): Promise<T>;

@@ -53,8 +53,34 @@ export class PostgresDriver extends PgConnection {
   private constructor(
     private readonly pool: pg.Pool,
     description: string,
+    private readonly connection: { connectionString: string; options?: string },
   ) {
     super(pool, description);
+  }
+
+  /**
+   * LISTEN on a channel with a dedicated connection (a pooled one would be
+   * handed back). Reconnects after a lost connection; returns the unsubscribe.
+   */
+  async listen(channel: string, onNotify: (payload: string | undefined) => void): Promise<() => Promise<void>> {
+    let client: pg.Client | undefined;
+    let stopped = false;
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client({ ...this.connection, connectionTimeoutMillis: 5000 });
+      c.on('notification', (n) => onNotify(n.payload));
+      c.on('error', () => {
+        if (stopped) return;
+        setTimeout(() => void connect().then(() => onNotify(undefined)).catch(() => {}), 500);
+      });
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      client = c;
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      await client?.end().catch(() => {});
+    };
   }
 
   static async open(url: string, opts: { max?: number } = {}): Promise<PostgresDriver> {
@@ -87,7 +113,10 @@ export class PostgresDriver extends PgConnection {
         cause: e,
       });
     }
-    return new PostgresDriver(pool, `${safe}${schema ? ` (schema ${schema})` : ''}`);
+    return new PostgresDriver(pool, `${safe}${schema ? ` (schema ${schema})` : ''}`, {
+      connectionString: parsed.toString(),
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
   }
 
   override async transaction<T>(fn: (tx: SqlDriver) => Promise<T>, opts: { lock?: string } = {}): Promise<T> {
