@@ -38,7 +38,9 @@ function reportError(e: unknown, io: CliIo, json: boolean): number {
     if (err.location) body.location = err.location;
     io.stdout(`${JSON.stringify({ error: body }, null, 2)}\n`);
   } else {
-    const where = err.location && !err.message.includes(formatLocation(err.location)) ? ` [${formatLocation(err.location)}]` : '';
+    const loc = err.location;
+    const named = loc?.file !== undefined && err.message.includes(loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file);
+    const where = loc && !named ? ` [${formatLocation(loc)}]` : '';
     io.stderr(`sluice: ${err.message}${where}\n`);
     if (err.detail) io.stderr(`  ${err.detail.replace(/\n/g, '\n  ')}\n`);
     if (err.code === 'internal' && io.env.SLUICE_DEBUG) io.stderr(`${(e as Error)?.stack ?? ''}\n`);

@@ -26,7 +26,8 @@ export function rolloutProject(): string {
       '  hedging-v5:',
       '    quality: { "*": 0.87 }',
       '    latency_ms: { median: 40, p95: 120 }',
-      '    hedging_rate: 0.9',
+      '    rules:',
+      '      - { when: { matches: "\\\\b[Pp]lease\\\\b" }, hedging_rate: 0.9 }',
       '',
     ].join('\n'),
   );

@@ -1,0 +1,61 @@
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadProjectConfig } from '../src/config/load-config.js';
+import { startServer, type RunningServer } from '../src/server/start-server.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
+import { runCli } from './support/cli.js';
+import { releaseFor, rolloutProject } from './support/rollout-project.js';
+
+let server: RunningServer | undefined;
+let store: Store | undefined;
+afterEach(async () => {
+  await server?.close();
+  await store?.close();
+});
+
+const QUESTIONS = ['how do I reset my password?', 'where is my hardware order?', 'can I get a refund for an unused month?', 'how do I add a teammate?'];
+
+describe('the observer', () => {
+  it('rolls back a promoted release that starts hedging, latency and errors unchanged, with the windows on record', async () => {
+    const dir = rolloutProject();
+    const url = STORE_FACTORIES[0]!.freshUrl();
+    const cli = (...a: string[]) => runCli(a, { cwd: dir, env: { SLUICE_DB: url } });
+    const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    await cli('gate', v1);
+    await cli('roll', v1);
+    releaseFor(dir, 'hedging-v5', v1);
+    const v5 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    // The suite never says "please": the gate sees no hedging and passes.
+    expect((await cli('gate', v5)).code).toBe(0);
+    await cli('roll', v5);
+    expect((await cli('promote', '--reason', 'fast-track the safety tune', '--json')).json()).toMatchObject({ phase: 'promoted', stable: v5 });
+
+    store = await openStore(url, dir);
+    server = await startServer({ store, config: loadProjectConfig(dir).value, projectDir: dir, env: {}, port: 0, tickMs: 100, pollMs: 100, observeTickMs: 250, simTimeScale: 0.02 });
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const status = async () => (await server!.service.status('support-assistant')) as { phase: string; stable: string; halt_reason: string | null };
+    const deadline = Date.now() + 20_000;
+    let n = 0;
+    while (Date.now() < deadline && (await status()).phase === 'promoted') {
+      await Promise.all(
+        Array.from({ length: 24 }, () =>
+          client.chat.completions
+            .create({ model: 'support-assistant', user: `u${n++}`, messages: [{ role: 'user', content: `Please, ${QUESTIONS[n % QUESTIONS.length]} (ticket ${n})` }], metadata: { product: 'Acme Cloud' } })
+            .catch(() => undefined),
+        ),
+      );
+    }
+    const final = await status();
+    expect(final.phase).toBe('rolled_back');
+    expect(final.stable).toBe(v1);
+    const receipts = (await cli('audit', 'log', '--kind', 'observe-rollback', '--json')).json<{ actor: string; predicate: { what: { series: { status: string; mean: number }[] } } }[]>();
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.actor).toBe('observer');
+    const series = receipts[0]!.predicate.what.series;
+    expect(series).toHaveLength(3);
+    expect(series.every((w) => w.status === 'breach')).toBe(true);
+    expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
+  });
+});
