@@ -40,6 +40,7 @@ export interface RunItemsResult {
 }
 
 const SAMPLE = 0;
+const FLUSH_EVERY = 1000;
 
 /** Runs the items on the serving path (candidate and baseline), judging each answer; caches outputs and scores. */
 export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<RunItemsResult> {
@@ -55,17 +56,32 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
   let tokens = 0;
   let calls = 0;
 
-  const judgeOne = async (j: Judge, out: CachedOutput, item: SuiteItem): Promise<JudgeResult> => {
-    const subject = jsonDigest({ input: out.input, output: out.text, reference: item.reference ?? null });
+  const judgeOne = async (j: Judge, out: CachedOutput, item: SuiteItem, subject: string): Promise<JudgeResult> => {
     const hit = scores.get(j.digest)!.get(subject);
     if (hit) return JSON.parse(hit) as JudgeResult;
     const r = await j.score({ input: out.input, output: out.text, slice: item.slice, ...(item.reference !== undefined ? { reference: item.reference } : {}) });
     if (r.ok) {
       const text = JSON.stringify(r);
       scores.get(j.digest)!.set(subject, text);
-      newScores.set(j.digest, [...(newScores.get(j.digest) ?? []), { subject, result: text }]);
+      let pending = newScores.get(j.digest);
+      if (!pending) newScores.set(j.digest, (pending = []));
+      pending.push({ subject, result: text });
     }
     return r;
+  };
+
+  // Cache writes go out in batches, so a long run holds only a batch of them in memory.
+  let flushing = Promise.resolve();
+  const flush = (): Promise<void> => {
+    const outs = newOutputs.splice(0);
+    const byJudge = [...newScores].map(([d, rows]) => [d, rows.splice(0)] as const);
+    flushing = flushing.then(() =>
+      store.transaction(async (tx) => {
+        await tx.putGateOutputs(outs);
+        for (const [digest, rows] of byJudge) await tx.putJudgeScores(digest, rows);
+      }),
+    );
+    return flushing;
   };
 
   const measure = async (r: ServingRelease, item: SuiteItem): Promise<ArmMeasure> => {
@@ -86,10 +102,11 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       spent += out.costUsd;
       tokens += out.tokens;
     }
-    const verdict = judge ? await judgeOne(judge, out, item) : null;
+    const subject = jsonDigest({ input: out.input, output: out.text, reference: item.reference ?? null });
+    const verdict = judge ? await judgeOne(judge, out, item, subject) : null;
     const flags: Record<string, boolean> = {};
     for (const d of detectors) {
-      const r2 = await judgeOne(d, out, item);
+      const r2 = await judgeOne(d, out, item, subject);
       if (r2.ok) flags[d.name] = r2.flagged ?? r2.score < 0.5;
     }
     return {
@@ -126,9 +143,6 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  await store.transaction(async (tx) => {
-    await tx.putGateOutputs(newOutputs);
-    for (const [digest, rows] of newScores) await tx.putJudgeScores(digest, rows);
-  });
+  await flush();
   return { measures: measures.filter((m) => m !== undefined), stopped, providerCalls: calls };
 }
