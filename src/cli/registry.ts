@@ -12,6 +12,11 @@ export interface CommandSpec {
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
+    name: 'demo',
+    define: (c) => c.description('replay the ten failures Sluice catches, each through its stage, on the embedded store').option('--keep <dir>', 'keep the demo project in DIR'),
+    load: async () => (await import('./commands/demo.js')).runDemoCommand,
+  },
+  {
     name: 'init',
     define: (c) => c.description('scaffold a working example project in the project folder').option('--force', 'overwrite existing files'),
     load: async () => (await import('./commands/init.js')).runInit,
@@ -127,6 +132,34 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option('--to <id>', 'an earlier release of the route')
         .option('--reason <text>', 'why (recorded in the receipt)'),
     load: async () => (await import('./commands/rollout.js')).runRollback,
+  },
+  {
+    name: 'shadow',
+    define: (c) =>
+      c
+        .description("mirror a share of the route's stable traffic to a release (its answers are stored in pairs, never returned); without an id, shows the shadow")
+        .argument('[id]', 'release id or unique hex prefix')
+        .option('--percent <p>', 'share of the stable requests mirrored, above 0 up to 100 (default 100)')
+        .option('--stop', 'stop mirroring')
+        .option('--route <route>'),
+    load: async () => (await import('./commands/shadow.js')).runShadow,
+  },
+  {
+    name: 'shadow report',
+    define: (c) =>
+      c
+        .description('compare the stored stable/shadow pairs: win rate per slice (judged in both orders), refusal, length, latency and cost deltas')
+        .option('--route <route>')
+        .option('--release <id>', "the shadow release (default: the route's current shadow, else the latest with pairs)")
+        .option('--max-pairs <n>', 'only the most recent N pairs')
+        .option('--markdown <file>', 'write a Markdown summary')
+        .option('--html <file>', 'write a self-contained HTML report')
+        // `shadow` has a --route too, and takes it wherever it stands: hand it down.
+        .hook('preAction', (cmd) => {
+          const route = cmd.parent?.getOptionValue('route') as string | undefined;
+          if (route !== undefined && cmd.getOptionValue('route') === undefined) cmd.setOptionValue('route', route);
+        }),
+    load: async () => (await import('./commands/shadow.js')).runShadowReport,
   },
   {
     name: 'token create',

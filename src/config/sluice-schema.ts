@@ -110,6 +110,11 @@ export const gatewaySchema = z.strictObject({
     .default('user'),
 });
 
+export const shadowSchema = z.strictObject({
+  strip_tools: z.boolean().default(false).describe('remove `tools` from mirrored requests'),
+  max_requests_per_minute: positiveInt.default(600).describe('cap on mirrored requests (shadow spend)'),
+});
+
 export const auditSchema = z.strictObject({
   origin: z.string().min(1).optional(),
   key: projectPathSchema.optional().describe('PEM file of the Ed25519 signing key (default: .sluice/keys/)'),
@@ -126,6 +131,7 @@ export const sluiceConfigSchema = z.strictObject({
   rollout: rolloutSchema.default(rolloutSchema.parse({})),
   observe: observeSchema.default(observeSchema.parse({})),
   gateway: gatewaySchema.default(gatewaySchema.parse({})),
+  shadow: shadowSchema.default(shadowSchema.parse({})),
   audit: auditSchema.default({}),
 });
 

@@ -27,6 +27,10 @@ export interface Finished {
   readonly messages: readonly ChatMessage[];
   readonly output: string;
   readonly error?: GatewayError;
+  /** The user input after the release's preprocessing (what judges see); set once the serving path prepared it. */
+  readonly input?: string;
+  /** The request as it went to the serving path (without its abort signal), so it can be served again: shadow mirroring. */
+  readonly request?: Omit<ServeRequest, 'signal'>;
 }
 
 export interface ChatContext {
@@ -46,7 +50,7 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-type Outcome = Pick<Finished, 'status' | 'usage' | 'costUsd' | 'output' | 'error'>;
+type Outcome = Pick<Finished, 'status' | 'usage' | 'costUsd' | 'output' | 'error' | 'input'>;
 
 function failure(e: unknown, signal: AbortSignal, output = ''): Outcome {
   const error = toGatewayError(e);
@@ -60,14 +64,14 @@ async function run(ctx: ChatContext, body: ChatCompletionRequest, sreq: ServeReq
     const out = await serve(release, sreq, { providers: ctx.providers });
     if (!out.ok) throw out.code === 'bad_request' ? badRequest(out.message) : new GatewayError(500, 'server_error', out.code, out.message);
     sendJson(res, 200, completionBody(`chatcmpl-${id}`, body.route, out.text, out.finishReason, out.usage, created), servedHeaders(served));
-    return { status: 200, usage: out.usage, costUsd: out.costUsd, output: out.text };
+    return { status: 200, usage: out.usage, costUsd: out.costUsd, output: out.text, input: out.input };
   }
   const out = serveStream(release, sreq, { providers: ctx.providers });
   if (!out.ok) throw out.code === 'bad_request' ? badRequest(out.message) : new GatewayError(500, 'server_error', out.code, out.message);
   const end = await pipeStream(out.chunks, res, { id: `chatcmpl-${id}`, route: body.route, created, includeUsage: body.includeUsage, served, signal });
   const costUsd = end.usage ? out.cost(end.usage) : 0;
-  if (end.error) return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd };
-  return { status: 200, usage: end.usage, costUsd, output: end.text };
+  if (end.error) return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input };
+  return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input };
 }
 
 /** POST /v1/chat/completions: read, check, route, pick the arm, serve through the one serving path, respond. */
@@ -100,14 +104,14 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
   });
   const headers = flatHeaders(req);
   const slice = headers['x-sluice-slice'] || undefined;
-  const sreq: ServeRequest = {
+  const request: Omit<ServeRequest, 'signal'> = {
     messages: body.messages,
     vars: body.vars,
     headers,
-    signal: abort.signal,
     ...(slice ? { slice } : {}),
     ...(body.tools ? { tools: body.tools } : {}),
   };
+  const sreq: ServeRequest = { ...request, signal: abort.signal };
   const id = randomUUID().replace(/-/g, '');
   let outcome: Outcome;
   try {
@@ -116,5 +120,5 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
     outcome = failure(e, abort.signal);
     sendError(res, outcome.error!, served);
   }
-  ctx.finished({ id, entry, release, arm, stickyKey: key, latencyMs: performance.now() - started, slice, messages: body.messages, ...outcome });
+  ctx.finished({ id, entry, release, arm, stickyKey: key, latencyMs: performance.now() - started, slice, messages: body.messages, request, ...outcome });
 }

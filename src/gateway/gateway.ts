@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { ProviderRegistry } from '../serving/provider-registry.js';
-import type { TraceStore } from '../store/store.js';
+import type { ControlStore, TraceStore } from '../store/store.js';
 import { handleChat, type ChatContext, type Finished } from './chat.js';
 import { GatewayError, notFound, toGatewayError } from './errors.js';
 import { IntervalAggregator } from './interval-aggregator.js';
@@ -12,14 +12,20 @@ import { DEFAULT_MAX_BODY_BYTES } from './parse-request.js';
 import { toArmSample, toObservation, toTraceRecord, type PendingTrace } from './record.js';
 import { modelsBody, sendError, sendJson } from './respond.js';
 import type { RouteTable } from './route-table.js';
+import { ShadowMirror, type ShadowOptions } from './shadow-mirror.js';
 import type { StickySpec } from './sticky.js';
 import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
 
 export interface GatewayOptions {
   readonly routes: RouteTable;
   readonly providers: ProviderRegistry;
-  /** Where traces and per-interval aggregates go; without it neither is kept. */
-  readonly store?: Pick<TraceStore, 'insertTraces' | 'putArmIntervals'>;
+  /**
+   * Where traces and per-interval aggregates go; without it neither is kept.
+   * With `insertShadowPairs` too, routes with a shadow are mirrored and the pairs stored.
+   */
+  readonly store?: Pick<TraceStore, 'insertTraces' | 'putArmIntervals'> & Partial<Pick<ControlStore, 'insertShadowPairs'>>;
+  /** shadow: from sluice.yaml (strip_tools, max_requests_per_minute). */
+  readonly shadow?: ShadowOptions;
   /** gateway.sticky from sluice.yaml. Default 'user'. */
   readonly sticky?: StickySpec;
   /** The trace queue: capacity (default 10,000), batch size, flush delay. */
@@ -46,9 +52,11 @@ export interface Gateway {
   readonly server: Server;
   readonly metrics: GatewayMetrics;
   readonly gatewayId: string;
+  /** Shadow mirroring (null without a store that keeps shadow pairs). */
+  readonly shadow: ShadowMirror | null;
   /** Listens (port 0 picks one); resolves with the base URL, e.g. http://127.0.0.1:8787. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
-  /** Writes the queued traces and the finished intervals now. */
+  /** Writes the queued traces and the finished intervals now; waits for the shadow mirrors in flight and writes their pairs. */
   flush(): Promise<void>;
   /** Stops accepting, lets requests in flight finish, then writes every trace and interval. */
   close(): Promise<void>;
@@ -72,6 +80,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ? new IntervalAggregator((rows) => store.putArmIntervals(rows), { intervalSeconds: opts.intervalSeconds ?? 10, gatewayId, onError })
     : undefined;
   intervals?.start();
+  const insertShadowPairs = store?.insertShadowPairs?.bind(store);
+  const shadow = insertShadowPairs
+    ? new ShadowMirror({
+        ...opts.shadow,
+        providers: opts.providers,
+        store: { insertShadowPairs },
+        registry: metrics.registry,
+        ...(opts.closeGraceMs !== undefined ? { closeGraceMs: opts.closeGraceMs } : {}),
+        onError,
+      })
+    : null;
 
   const chat: ChatContext = {
     routes: opts.routes,
@@ -87,6 +106,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const sample = toArmSample(f);
       if (sample) intervals?.record(sample);
       traces?.push({ finished: f, createdAt: new Date().toISOString() });
+      shadow?.offer(f);
       if (opts.onFinished) {
         try {
           opts.onFinished(f);
@@ -129,7 +149,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   });
 
   async function flush(): Promise<void> {
-    await Promise.all([traces?.flush(), intervals?.flush(false)]);
+    await Promise.all([traces?.flush(), intervals?.flush(false), shadow?.flush()]);
   }
 
   let closing: Promise<void> | undefined;
@@ -143,7 +163,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     server.closeAllConnections();
     await Promise.allSettled([...inflight]);
     await closed;
-    const results = await Promise.allSettled([intervals?.close(), traces?.close()]);
+    const results = await Promise.allSettled([intervals?.close(), traces?.close(), shadow?.close()]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -152,6 +172,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     server,
     metrics,
     gatewayId,
+    shadow,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -36,6 +36,8 @@ export class RouteLoadError extends SluiceError {
   }
 }
 
+type ShadowRow = Awaited<ReturnType<Store['shadows']>>[number];
+
 function clampWeight(w: number): number {
   return Number.isFinite(w) ? Math.min(100, Math.max(0, w)) : 0;
 }
@@ -44,7 +46,9 @@ function clampWeight(w: number): number {
  * The route table kept from the store's route_state: loaded whole on each
  * change and swapped in at once, so lookups stay synchronous. A cheap poll
  * reads one number (the highest version) and reloads when it moved. Releases
- * are content-addressed, so each is loaded once and cached.
+ * are content-addressed, so each is loaded once and cached. Each route's
+ * shadow (the `shadows` table) is loaded with it; setting a shadow does not
+ * move the version by itself, so whoever sets one re-writes the route's state.
  */
 export class StoreRouteTable implements RouteTable {
   private entries = new Map<string, RouteEntry>();
@@ -106,12 +110,13 @@ export class StoreRouteTable implements RouteTable {
   }
 
   private async load(): Promise<void> {
-    const states = await this.store.getRouteStates();
+    const [states, shadowRows] = await Promise.all([this.store.getRouteStates(), this.store.shadows()]);
+    const shadows = new Map(shadowRows.map((s) => [s.route, s]));
     const next = new Map<string, RouteEntry>();
     let failure: unknown;
     for (const s of states) {
       try {
-        next.set(s.route, await this.entry(s));
+        next.set(s.route, await this.entry(s, shadows.get(s.route)));
       } catch (e) {
         failure ??= new RouteLoadError(s.route, e);
         const previous = this.entries.get(s.route);
@@ -121,6 +126,7 @@ export class StoreRouteTable implements RouteTable {
     this.entries = next;
     // Releases of the previous state stay cached too, so rolling back to one is instant.
     const wanted = new Set<string>(states.flatMap((s) => (s.candidate ? [s.stable, s.candidate] : [s.stable])));
+    for (const s of shadowRows) wanted.add(s.releaseId);
     for (const id of [...this.releases.keys()]) if (!wanted.has(id) && !this.previous.has(id)) this.releases.delete(id);
     this.previous = wanted;
     // On a failure the version stays behind, so the next poll tries again.
@@ -128,10 +134,20 @@ export class StoreRouteTable implements RouteTable {
     this.loadedVersion = states.reduce((v, s) => Math.max(v, s.version), 0);
   }
 
-  private async entry(s: RouteStateRecord): Promise<RouteEntry> {
+  private async entry(s: RouteStateRecord, shadow: ShadowRow | undefined): Promise<RouteEntry> {
     const stable = await this.release(s.stable);
     const candidate = s.candidate ? await this.release(s.candidate) : null;
-    return { route: s.route, rolloutId: s.rolloutId, stable, candidate, weight: candidate ? clampWeight(s.weight) : 0 };
+    const entry: RouteEntry = { route: s.route, rolloutId: s.rolloutId, stable, candidate, weight: candidate ? clampWeight(s.weight) : 0 };
+    if (!shadow || !(clampWeight(shadow.percent) > 0)) return entry;
+    let release: ServingRelease;
+    try {
+      release = await this.release(shadow.releaseId as ReleaseId);
+    } catch (e) {
+      // A shadow that cannot be loaded must not take the route down: it is served without one (and the failure reported).
+      this.opts.onError?.(new RouteLoadError(s.route, new SluiceError('not_found', `shadow release ${shadow.releaseId}: ${e instanceof Error ? e.message : String(e)}`)));
+      return entry;
+    }
+    return { ...entry, shadow: { release, percent: clampWeight(shadow.percent) } };
   }
 
   private release(id: ReleaseId): Promise<ServingRelease> {

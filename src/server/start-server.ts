@@ -86,6 +86,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     sticky: config.gateway.sticky as 'user' | `header:${string}`,
     intervalSeconds: config.rollout.interval_seconds,
     gatewayId: id,
+    shadow: { stripTools: config.shadow.strip_tools, maxPerMinute: config.shadow.max_requests_per_minute },
     extra: api,
     onError,
     onFinished: (f) => observer.offer(f),

@@ -52,3 +52,17 @@ describe('simulated grading', () => {
     for (const d of IMPOSSIBLE_DATES) expect(impossibleDates(`It applies from ${d}.`)).toHaveLength(1);
   });
 });
+
+describe('pairwise comparison', () => {
+  it('prefers the answer closer to the reference and never a hedge', async () => {
+    const { comparePair, pairwiseRequest } = await import('./grading.js');
+    const { mulberry32 } = await import('../../stats/prng.js');
+    const ref = 'Use the Forgot password link on the sign-in page.';
+    const msg = (a: string, b: string) => [{ role: 'user', content: `<input>\nq\n</input>\n\n<answer_a>\n${a}\n</answer_a>\n\n<answer_b>\n${b}\n</answer_b>` }];
+    const p = pairwiseRequest(msg(ref, 'You should consult a professional.'))!;
+    expect(JSON.parse(comparePair(p, ref, 1, mulberry32(1))).winner).toBe('A');
+    const q = pairwiseRequest(msg('I am not able to advise on this.', ref))!;
+    expect(JSON.parse(comparePair(q, ref, 1, mulberry32(1))).winner).toBe('B');
+    expect(JSON.parse(comparePair(pairwiseRequest(msg(ref, ref))!, ref, 1, mulberry32(1))).winner).toBe('tie');
+  });
+});

@@ -55,3 +55,34 @@ export function grade(g: GradingRequest, quality: number, random: Random): strin
   const score = Math.round((low + s * (high - low)) * 100) / 100;
   return JSON.stringify({ score, reason: `${reasons.join('; ')}.` });
 }
+
+/** A pairwise-comparison request: the question and two answers (Sluice's shadow analysis). */
+export interface PairwiseRequest {
+  readonly input: string;
+  readonly a: string;
+  readonly b: string;
+}
+
+export function pairwiseRequest(messages: readonly ChatMessage[]): PairwiseRequest | undefined {
+  const user = lastUserText(messages);
+  const a = tagged(user, 'answer_a');
+  const b = tagged(user, 'answer_b');
+  if (a === undefined || b === undefined) return undefined;
+  return { input: tagged(user, 'input') ?? '', a, b };
+}
+
+/** How good an answer looks to the simulated judge: overlap with the reference (or fair without one), capped for hedges and impossible dates. */
+function merit(answer: string, reference: string | undefined): number {
+  let s = reference === undefined ? UNREFERENCED : tokenF1(answer, reference);
+  if (HEDGE.test(answer)) s = Math.min(s, 0.15);
+  if (BAD_DATE.test(answer)) s = Math.min(s, 0.25);
+  return s;
+}
+
+/** A simulated judge's pairwise verdict `{"winner": "A"|"B"|"tie"}`: the better-looking answer, a tie within noise. */
+export function comparePair(p: PairwiseRequest, reference: string | undefined, quality: number, random: Random): string {
+  const noise = (1 - quality) * 0.1 * normal(random);
+  const diff = merit(p.a, reference) - merit(p.b, reference) + noise;
+  const winner = Math.abs(diff) < 0.03 ? 'tie' : diff > 0 ? 'A' : 'B';
+  return JSON.stringify({ winner, reason: winner === 'tie' ? 'the answers are about as good' : `answer ${winner} is closer to a correct answer` });
+}

@@ -5,7 +5,7 @@ import { usageOf } from '../usage.js';
 import { countTokens, firstTokens, genericAnswer, hedge, withInventedDate } from './answer-text.js';
 import { resolveBehaviour } from './behaviour.js';
 import { degrade } from './degrade.js';
-import { grade, gradingRequest } from './grading.js';
+import { comparePair, grade, gradingRequest, pairwiseRequest } from './grading.js';
 import { DEFAULT_EMBEDDING_DIMS, hashEmbedding } from './hash-embedding.js';
 import { Knowledge } from './knowledge.js';
 import { keyedRandom, lognormal } from './sim-random.js';
@@ -89,6 +89,11 @@ export class SimEngine {
 
     const grading = gradingRequest(req.messages);
     if (grading) return this.answer(req, grade(grading, b.quality, draw('grade')), latencyMs, slice, b.quality);
+    const pair = pairwiseRequest(req.messages);
+    if (pair) {
+      const reference = this.knowledge.find(pair.input)?.reference;
+      return this.answer(req, comparePair(pair, reference, b.quality, draw('pair')), latencyMs, slice, b.quality);
+    }
 
     const drawnLength = Math.max(1, Math.round(lognormal(draw('length'), b.answer_tokens)));
     const hedged = draw('hedge')() < b.hedging_rate;
