@@ -162,6 +162,35 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/shadow.js')).runShadowReport,
   },
   {
+    name: 'replay',
+    define: (c) =>
+      c
+        .description('re-run recorded production inputs through a release and score them per slice against what production served')
+        .argument('<id>', 'release id or unique hex prefix')
+        .option('--since <duration>', 'traces from this long ago on: 30m, 1h, 2d (default 24h)')
+        .option('--limit <n>', 'at most this many traces, the newest (default 200)')
+        .option('--concurrency <n>', 'traces in flight at once (default 8)'),
+    load: async () => (await import('./commands/replay.js')).runReplay,
+  },
+  {
+    name: 'forensics',
+    define: (c) =>
+      c
+        .description("export a rollout's candidate traces, shadow pairs and receipts (kept after a rollback)")
+        .argument('<rollout>', 'rollout id (`status --json` → "rollout")')
+        .requiredOption('--out <file>', 'where to write the JSON'),
+    load: async () => (await import('./commands/forensics.js')).runForensics,
+  },
+  {
+    name: 'traces erase',
+    define: (c) =>
+      c
+        .description('erase stored trace and shadow-pair content (digests and metrics kept; the ledger still verifies)')
+        .option('--user <key>', "the sticky key: the request's user field or sticky header value")
+        .option('--before <date>', 'content created before this date or date-time (ISO 8601)'),
+    load: async () => (await import('./commands/traces.js')).runTracesErase,
+  },
+  {
     name: 'token create',
     define: (c) => c.description('a bearer token for the control API').requiredOption('--role <role>', 'viewer, operator or approver').option('--name <name>'),
     load: async () => (await import('./commands/token.js')).runTokenCreate,

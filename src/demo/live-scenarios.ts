@@ -17,6 +17,15 @@ interface Status {
   monitors: { name: string; status: string; value: number | null; threshold: number }[];
 }
 
+async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return cond();
+}
+
 const status = async (ctx: LiveContext) => (await ctx.server.service.status(ctx.route)) as Status;
 
 /** Production questions: none of them is in the suite. */
@@ -74,13 +83,14 @@ export function observed(ctx: LiveContext, id: 9 | 10, name: string, file: strin
     if (gate !== 0) return { caught: false, evidence: `the gate did not pass (exit ${gate}): the scenario needs it to` };
     if ((await sluice(ctx.dir, ['roll', rid])).code !== 0) return { caught: false, evidence: 'roll refused' };
     await sluice(ctx.dir, ['promote', '--reason', 'canary looked clean', '--actor', 'release-manager']);
+    // The running controller holds the lease: it applies the queued promote on its next tick.
+    const promoted = await until(async () => (await status(ctx)).phase === 'promoted', 10_000);
     await ctx.server.routes.refresh();
-    const promoted = (await status(ctx)).phase === 'promoted';
     const traffic = await drive(ctx.server.url, ctx.route, production(prefix), { done: async () => (await status(ctx)).phase !== 'promoted', timeoutMs: 30_000 });
     const s = await status(ctx);
-    const log = (await sluice(ctx.dir, ['audit', 'log', '--kind', 'observe-rollback', '--release', rid, '--json'])).json<{ index: number; predicate: { what: { series: { mean: number | null; detectors: Record<string, { rate: number | null }> }[] } } }[]>();
+    const log = (await sluice(ctx.dir, ['audit', 'log', '--kind', 'observe-rollback', '--release', rid, '--json'])).json<{ index: number; predicate: { what: { series: { mean: number | null; detectors: Record<string, number | null> }[] } } }[]>();
     const series = log[0]?.predicate.what.series ?? [];
-    const shown = series.map((w) => (what === 'dates' ? `${Math.round((w.detectors.dates?.rate ?? 0) * 100)}%` : (w.mean ?? 0).toFixed(2))).join(', ');
+    const shown = series.map((w) => (what === 'dates' ? `${Math.round((w.detectors.dates ?? 0) * 100)}%` : (w.mean ?? 0).toFixed(2))).join(', ');
     return {
       caught: promoted && s.phase === 'rolled_back' && s.stable === ctx.v1 && log.length === 1,
       evidence: `${what === 'dates' ? 'impossible dates' : 'judged quality'} in ${series.length} windows in a row: ${shown} (errors ${traffic.failed}/${traffic.sent}); observer rolled ${shortId(rid)} back, receipt #${log[0]?.index ?? '-'}`,

@@ -1,3 +1,4 @@
+import { sha256Digest, type Digest } from '../core/digest.js';
 import type { ReleaseId } from '../manifest/resolved-manifest.js';
 import type { Row, SqlDriver, SqlParam } from './driver.js';
 import { insertMany } from './insert-many.js';
@@ -6,6 +7,34 @@ import type { Arm, ArmIntervalRecord, RouteStateRecord, TraceRecord, TraceStore 
 const ROUTE_LOCK = 'sluice:route_state';
 
 const TRACE_COLUMNS = ['id', 'route', 'release_id', 'arm', 'sticky_hash', 'status', 'latency_ms', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'slice', 'input', 'output', 'created_at'] as const;
+
+/**
+ * Erased content: `{"erased":"sha256:<hex>"}`, the digest of the (redacted)
+ * text it replaced, so whoever still holds that text can show it is the same.
+ * A stored input is a JSON array or free text, never this object, so a
+ * marker is recognized by its prefix.
+ */
+const ERASED_PREFIX = '{"erased":"sha256:';
+const NOT_ERASED = `NOT LIKE '${ERASED_PREFIX}%'`;
+
+/** The marker that replaces erased content: it keeps the content's digest. */
+export function erasedContent(text: string): string {
+  return JSON.stringify({ erased: sha256Digest(text) });
+}
+
+/** The digest an erasure marker keeps, or undefined when `text` is not a marker. */
+export function erasedDigest(text: string): Digest | undefined {
+  if (!text.startsWith(ERASED_PREFIX)) return undefined;
+  try {
+    const v = JSON.parse(text) as { erased?: unknown };
+    return typeof v.erased === 'string' && /^sha256:[0-9a-f]{64}$/.test(v.erased) ? (v.erased as Digest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rows erased per transaction: bounded memory, and writers are not held up for long. */
+const ERASE_BATCH = 500;
 
 const INTERVAL_COLUMNS = ['route', 'rollout_id', 'arm', 'interval_start', 'count', 'errors', 'latency_p50', 'latency_p95', 'tokens', 'cost_usd', 'gateway_id'] as const;
 
@@ -66,6 +95,36 @@ function where(conditions: readonly [string, SqlParam | undefined][]): { sql: st
   return { sql: set.length ? ` WHERE ${set.map((c) => c[0]).join(' AND ')}` : '', params: set.map((c) => c[1]) };
 }
 
+/**
+ * Replaces the content columns of the matching rows with erasure markers, a
+ * batch per transaction until none is left (an interrupted run is completed by
+ * running it again). Returns how many rows were erased.
+ */
+async function eraseContent(
+  db: SqlDriver,
+  table: 'traces' | 'shadow_pairs',
+  columns: readonly string[],
+  filter: { stickyHash?: string; before?: string },
+): Promise<number> {
+  if (filter.stickyHash === undefined && filter.before === undefined) throw new RangeError('erasing content needs a sticky hash, a time, or both');
+  const w = where([
+    ['sticky_hash = ?', filter.stickyHash],
+    ['created_at < ?', filter.before],
+  ]);
+  const select = `SELECT id, ${columns.join(', ')} FROM ${table}${w.sql} AND ${columns[0]} ${NOT_ERASED} ORDER BY id LIMIT ${ERASE_BATCH}`;
+  const update = `UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
+  let total = 0;
+  for (;;) {
+    const n = await db.transaction(async (tx) => {
+      const rows = await tx.query(select, w.params);
+      for (const r of rows) await tx.run(update, [...columns.map((c) => erasedContent(String(r[c]))), String(r.id)]);
+      return rows.length;
+    });
+    total += n;
+    if (n < ERASE_BATCH) return total;
+  }
+}
+
 /** The gateway's tables over any SqlDriver. */
 export function sqlTraceStore(db: SqlDriver): TraceStore {
   return {
@@ -112,6 +171,30 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
       const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
       const rows = await db.query(`SELECT ${TRACE_COLUMNS.join(', ')} FROM traces${w.sql} ORDER BY created_at, id${limit}`, w.params);
       return rows.map(toTrace);
+    },
+    async searchTraces(filter) {
+      const w = where([
+        ['route = ?', filter.route],
+        ['release_id = ?', filter.releaseId],
+        ['arm = ?', filter.arm],
+        ['status = ?', filter.status],
+        ['sticky_hash = ?', filter.stickyHash],
+        ['created_at >= ?', filter.since],
+        ['created_at <= ?', filter.until],
+      ]);
+      const content = filter.withContent ? `input ${NOT_ERASED}` : '';
+      const cond = content ? (w.sql ? `${w.sql} AND ${content}` : ` WHERE ${content}`) : w.sql;
+      const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
+      const order = filter.newest && limit ? 'created_at DESC, id DESC' : 'created_at, id';
+      const rows = await db.query(`SELECT ${TRACE_COLUMNS.join(', ')} FROM traces${cond} ORDER BY ${order}${limit}`, w.params);
+      const traces = rows.map(toTrace);
+      return filter.newest && limit ? traces.reverse() : traces;
+    },
+    eraseTraceContent(filter) {
+      return eraseContent(db, 'traces', ['input', 'output'], filter);
+    },
+    eraseShadowPairContent(filter) {
+      return eraseContent(db, 'shadow_pairs', ['input', 'stable_output', 'shadow_output'], filter);
     },
     async putArmIntervals(rows) {
       if (rows.length === 0) return;

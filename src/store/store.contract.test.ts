@@ -169,6 +169,102 @@ for (const factory of STORE_FACTORIES) {
       await store.insertTraces([]);
     });
 
+    it('searches traces by every filter, keeping the newest when asked', async () => {
+      const trace = (n: number, over: Partial<TraceRecord> = {}): TraceRecord => ({
+        id: `s${n}`,
+        route: 'legal',
+        releaseId: release(n % 2).id,
+        arm: n % 2 ? 'canary' : 'stable',
+        stickyHash: `h${n % 3}`,
+        status: n === 4 ? 500 : 200,
+        latencyMs: 10,
+        promptTokens: 1,
+        completionTokens: 2,
+        costUsd: 0,
+        slice: null,
+        input: JSON.stringify([{ role: 'user', content: `q${n}` }]),
+        output: `a${n}`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+        ...over,
+      });
+      await store.insertTraces([0, 1, 2, 3, 4, 5].map((n) => trace(n)).concat(trace(6, { route: 'medical' })));
+      const ids = async (f: Parameters<Store['searchTraces']>[0]) => (await store.searchTraces(f)).map((t) => t.id);
+      expect(await ids({})).toEqual(['s0', 's1', 's2', 's3', 's4', 's5', 's6']);
+      expect(await ids({ route: 'legal', status: 200, arm: 'canary' })).toEqual(['s1', 's3', 's5']);
+      expect(await ids({ releaseId: release(0).id, stickyHash: 'h0' })).toEqual(['s0', 's6']);
+      expect(await ids({ since: trace(2).createdAt, until: trace(4).createdAt })).toEqual(['s2', 's3', 's4']);
+      expect(await ids({ route: 'legal', limit: 2, newest: true })).toEqual(['s4', 's5']);
+      expect(await ids({ route: 'legal', limit: 2 })).toEqual(['s0', 's1']);
+      await store.eraseTraceContent({ stickyHash: 'h1' });
+      expect(await ids({ route: 'legal', withContent: true })).toEqual(['s0', 's2', 's3', 's5']);
+    });
+
+    it('erases trace content by sticky hash and time, keeping digests and every other field', async () => {
+      const trace = (n: number, hash: string | null): TraceRecord => ({
+        id: `e${n}`,
+        route: 'legal',
+        releaseId: release(1).id,
+        arm: 'canary',
+        stickyHash: hash,
+        status: 200,
+        latencyMs: 12.5,
+        promptTokens: 10 + n,
+        completionTokens: 20 + n,
+        costUsd: 0.001 * n,
+        slice: 'fr/fr-BE',
+        input: JSON.stringify([{ role: 'user', content: `question ${n}` }]),
+        output: `answer ${n}`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+      });
+      const rows = [trace(0, 'alice'), trace(1, 'bob'), trace(2, 'alice'), trace(3, null), trace(4, 'alice')];
+      await store.insertTraces(rows);
+      expect(await store.eraseTraceContent({ stickyHash: 'alice', before: rows[4]!.createdAt })).toBe(2);
+      expect(await store.eraseTraceContent({ stickyHash: 'alice', before: rows[4]!.createdAt })).toBe(0);
+      const after = await store.listTraces();
+      const marker = (text: string) => JSON.stringify({ erased: sha256Digest(text) });
+      expect(after).toEqual([
+        { ...rows[0]!, input: marker(rows[0]!.input), output: marker(rows[0]!.output) },
+        rows[1],
+        { ...rows[2]!, input: marker(rows[2]!.input), output: marker(rows[2]!.output) },
+        rows[3],
+        rows[4],
+      ]);
+      expect(await store.eraseTraceContent({ before: rows[2]!.createdAt })).toBe(1);
+      expect((await store.listTraces()).map((t) => t.input.startsWith('{"erased":'))).toEqual([true, true, true, false, false]);
+      expect(await store.eraseTraceContent({ stickyHash: 'alice' })).toBe(1);
+      await expect(store.eraseTraceContent({})).rejects.toThrow(RangeError);
+    });
+
+    it('erases shadow pair content by sticky hash, keeping digests', async () => {
+      const pair = (n: number, hash: string) => ({
+        id: `p${n}`,
+        route: 'legal',
+        stableRelease: release(0).id,
+        shadowRelease: release(1).id,
+        slice: null,
+        stickyHash: hash,
+        input: `question ${n}`,
+        stableOutput: `stable ${n}`,
+        shadowOutput: `shadow ${n}`,
+        stableLatencyMs: 10,
+        shadowLatencyMs: 11,
+        stableCostUsd: 0.5,
+        shadowCostUsd: 0.25,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+      });
+      await store.insertShadowPairs([pair(0, 'alice'), pair(1, 'bob')]);
+      expect(await store.eraseShadowPairContent({ stickyHash: 'alice' })).toBe(1);
+      expect(await store.eraseShadowPairContent({ stickyHash: 'alice' })).toBe(0);
+      const [a, b] = await store.shadowPairs({ route: 'legal' });
+      expect(a).toEqual({
+        ...pair(0, 'alice'),
+        input: JSON.stringify({ erased: sha256Digest('question 0') }),
+        stableOutput: JSON.stringify({ erased: sha256Digest('stable 0') }),
+        shadowOutput: JSON.stringify({ erased: sha256Digest('shadow 0') }),
+      });
+      expect(b).toEqual(pair(1, 'bob'));
+    });
+
     it('keeps per-gateway arm intervals, a rewrite replacing its row', async () => {
       const row = (gatewayId: string, arm: 'stable' | 'canary', count: number, start = '2026-01-01T00:00:00.000Z'): ArmIntervalRecord => ({
         route: 'legal',
