@@ -64,6 +64,7 @@ function pair(id: string, shadowRelease: string, stableRelease: string, key: str
     slice: 'billing',
     stickyHash: key === null ? null : stickyHash(key),
     input: JSON.stringify([{ role: 'user', content: `question of ${key}` }]),
+    vars: '{}',
     stableOutput: 'stable answer',
     shadowOutput: 'shadow answer',
     stableLatencyMs: 40,
@@ -151,7 +152,7 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
     for (const t of before) {
       const now = after.get(t.id)!;
       if (t.stickyHash === stickyHash(victim)) {
-        expect(now).toEqual({ ...t, input: JSON.stringify({ erased: sha256Digest(t.input) }), output: JSON.stringify({ erased: sha256Digest(t.output) }) });
+        expect(now).toEqual({ ...t, input: JSON.stringify({ erased: sha256Digest(t.input) }), output: JSON.stringify({ erased: sha256Digest(t.output) }), vars: JSON.stringify({ erased: sha256Digest(t.vars) }) });
       } else {
         expect(now).toEqual(t);
       }
@@ -192,6 +193,7 @@ for (const factory of STORE_FACTORIES) {
         costUsd: 0.0002,
         slice: 'billing',
         input: JSON.stringify([{ role: 'user', content: `my email is [EMAIL], question ${n}` }]),
+        vars: '{}',
         output: `answer ${n}`,
         createdAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
       });
@@ -203,8 +205,8 @@ for (const factory of STORE_FACTORIES) {
       const byUser = await command<{ traces: number }>(dir, env, (ctx) => runTracesErase(ctx, { user: 'alice@example.com' }));
       expect(byUser).toMatchObject({ code: 0, json: { traces: 2, shadow_pairs: 0 } });
       let now = await byId();
-      expect(now.get('t-0')).toEqual({ ...rows[0]!, input: marker(rows[0]!.input), output: marker(rows[0]!.output) });
-      expect(now.get('t-2')).toEqual({ ...rows[2]!, input: marker(rows[2]!.input), output: marker(rows[2]!.output) });
+      expect(now.get('t-0')).toEqual({ ...rows[0]!, input: marker(rows[0]!.input), output: marker(rows[0]!.output), vars: marker(rows[0]!.vars) });
+      expect(now.get('t-2')).toEqual({ ...rows[2]!, input: marker(rows[2]!.input), output: marker(rows[2]!.output), vars: marker(rows[2]!.vars) });
       for (const i of [1, 3, 4]) expect(now.get(`t-${i}`)).toEqual(rows[i]);
 
       const cutoff = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);

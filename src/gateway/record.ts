@@ -28,6 +28,7 @@ export function toTraceRecord(p: PendingTrace): TraceRecord {
     costUsd: f.costUsd,
     slice: f.slice ?? null,
     input: JSON.stringify(redactDeep(f.messages)),
+    vars: JSON.stringify(redactDeep(f.request?.vars ?? {})),
     output: redact(f.output),
     createdAt: p.createdAt,
   };

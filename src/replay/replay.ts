@@ -257,6 +257,16 @@ export function traceMessages(t: TraceRecord): ChatMessage[] | undefined {
   return undefined;
 }
 
+/** The request's template variables as stored ({} when none or erased). */
+export function traceVars(t: TraceRecord): Record<string, unknown> {
+  try {
+    const v = JSON.parse(t.vars) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !('erased' in v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 const failed = (error: string): ArmMeasure => ({ error, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 });
 
 /** Replays the route's recent successful traces through the release and scores both sides. */
@@ -304,7 +314,8 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const measures = await mapLimit(replayable, Math.max(1, Math.floor(input.concurrency)), async ({ trace, messages }): Promise<TraceMeasure> => {
     const slice = trace.slice ?? ROOT_SLICE;
     // Both answers are judged against the same input: the user's text after this release's preprocessing.
-    const prepared = prepareMessages(release, { messages });
+    const vars = traceVars(trace);
+    const prepared = prepareMessages(release, { messages, vars });
     const judgeInput = prepared.ok ? prepared.input : lastUserText(messages);
     const production = await score(
       { input: judgeInput, output: trace.output, slice },
@@ -312,7 +323,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     );
     let replayed: ArmMeasure;
     try {
-      const s = await serve(release, { messages, ...(trace.slice ? { slice: trace.slice } : {}) }, { providers: input.providers });
+      const s = await serve(release, { messages, vars, ...(trace.slice ? { slice: trace.slice } : {}) }, { providers: input.providers });
       replayed = s.ok
         ? await score({ input: s.input, output: s.text, slice }, { error: null, latencyMs: s.latencyMs, costUsd: s.costUsd, tokens: s.usage.total_tokens })
         : failed(s.code === 'bad_request' ? `${s.message} (a trace keeps the request's messages, not its metadata variables)` : s.message);

@@ -192,6 +192,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 6,
+    name: 'traces keep the request variables (redacted), so replay can render prompts',
+    statements: () => ["ALTER TABLE traces ADD COLUMN vars TEXT NOT NULL DEFAULT '{}'"],
+  },
 ];
 
 const LOCK = 'sluice:migrations';

@@ -6,7 +6,7 @@ import type { Arm, ArmIntervalRecord, RouteStateRecord, TraceRecord, TraceStore 
 
 const ROUTE_LOCK = 'sluice:route_state';
 
-const TRACE_COLUMNS = ['id', 'route', 'release_id', 'arm', 'sticky_hash', 'status', 'latency_ms', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'slice', 'input', 'output', 'created_at'] as const;
+const TRACE_COLUMNS = ['id', 'route', 'release_id', 'arm', 'sticky_hash', 'status', 'latency_ms', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'slice', 'input', 'output', 'created_at', 'vars'] as const;
 
 /**
  * Erased content: `{"erased":"sha256:<hex>"}`, the digest of the (redacted)
@@ -68,6 +68,7 @@ function toTrace(r: Row): TraceRecord {
     costUsd: Number(r.cost_usd),
     slice: r.slice === null ? null : String(r.slice),
     input: String(r.input),
+    vars: r.vars === undefined || r.vars === null ? '{}' : String(r.vars),
     output: String(r.output),
     createdAt: String(r.created_at),
   };
@@ -158,7 +159,7 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
       if (rows.length === 0) return;
       const values = rows.map((t) => [
         ...[t.id, t.route, t.releaseId, t.arm, t.stickyHash, t.status, t.latencyMs],
-        ...[t.promptTokens, t.completionTokens, t.costUsd, t.slice, t.input, t.output, t.createdAt],
+        ...[t.promptTokens, t.completionTokens, t.costUsd, t.slice, t.input, t.output, t.createdAt, t.vars],
       ]);
       await insertMany(db, 'traces', TRACE_COLUMNS, values, 'ON CONFLICT (id) DO NOTHING');
     },
@@ -191,7 +192,7 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
       return filter.newest && limit ? traces.reverse() : traces;
     },
     eraseTraceContent(filter) {
-      return eraseContent(db, 'traces', ['input', 'output'], filter);
+      return eraseContent(db, 'traces', ['input', 'output', 'vars'], filter);
     },
     eraseShadowPairContent(filter) {
       return eraseContent(db, 'shadow_pairs', ['input', 'stable_output', 'shadow_output'], filter);

@@ -156,6 +156,7 @@ for (const factory of STORE_FACTORIES) {
         costUsd: 0.000123456 * n,
         slice: n === 1 ? 'fr/fr-BE' : null,
         input: JSON.stringify([{ role: 'user', content: `question ${n} [EMAIL]` }]),
+        vars: '{}',
         output: `answer ${n}`,
         createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
       });
@@ -183,6 +184,7 @@ for (const factory of STORE_FACTORIES) {
         costUsd: 0,
         slice: null,
         input: JSON.stringify([{ role: 'user', content: `q${n}` }]),
+        vars: '{}',
         output: `a${n}`,
         createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
         ...over,
@@ -213,6 +215,7 @@ for (const factory of STORE_FACTORIES) {
         costUsd: 0.001 * n,
         slice: 'fr/fr-BE',
         input: JSON.stringify([{ role: 'user', content: `question ${n}` }]),
+        vars: '{}',
         output: `answer ${n}`,
         createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
       });
@@ -223,9 +226,9 @@ for (const factory of STORE_FACTORIES) {
       const after = await store.listTraces();
       const marker = (text: string) => JSON.stringify({ erased: sha256Digest(text) });
       expect(after).toEqual([
-        { ...rows[0]!, input: marker(rows[0]!.input), output: marker(rows[0]!.output) },
+        { ...rows[0]!, input: marker(rows[0]!.input), output: marker(rows[0]!.output), vars: marker(rows[0]!.vars) },
         rows[1],
-        { ...rows[2]!, input: marker(rows[2]!.input), output: marker(rows[2]!.output) },
+        { ...rows[2]!, input: marker(rows[2]!.input), output: marker(rows[2]!.output), vars: marker(rows[2]!.vars) },
         rows[3],
         rows[4],
       ]);
@@ -244,6 +247,7 @@ for (const factory of STORE_FACTORIES) {
         slice: null,
         stickyHash: hash,
         input: `question ${n}`,
+        
         stableOutput: `stable ${n}`,
         shadowOutput: `shadow ${n}`,
         stableLatencyMs: 10,

@@ -127,6 +127,8 @@ export interface TraceRecord {
   readonly slice: string | null;
   /** The client's messages as a JSON array, redacted. */
   readonly input: string;
+  /** The request's template variables (its `metadata`), redacted, as JSON. */
+  readonly vars: string;
   /** The answer text, redacted. */
   readonly output: string;
   readonly createdAt: string;
