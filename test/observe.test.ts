@@ -57,5 +57,9 @@ describe('the observer', () => {
     expect(series).toHaveLength(3);
     expect(series.every((w) => w.status === 'breach')).toBe(true);
     expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/sluice_observe_window_quality\{route="support-assistant",release="sha256:[0-9a-f]+",slice="\*"\} 0\.[0-4]/);
+    expect(metrics).toMatch(/sluice_observe_detector_rate\{[^}]*detector="refusal"\} 0\.[5-9]/);
+    expect(metrics).toMatch(/sluice_observe_samples_total\{outcome="queued"\} \d+/);
   });
 });

@@ -8,7 +8,8 @@ import { createJudge } from '../judges/create-judge.js';
 import type { Judge, JudgeResult } from '../judges/judge.js';
 import { aggregateWindows, completedWindows, fillSeries, groupSeries, windowMs } from '../observe/windows.js';
 import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from '../observe/band.js';
-import { decideRelease, observeRollbackDecision, observeRollbackKey, type SliceDecision } from '../observe/observer-decision.js';
+import { decideRelease, observeRollbackDecision, observeRollbackKey, seriesPoint, type SliceDecision } from '../observe/observer-decision.js';
+import type { ObserverMetrics } from './observer-metrics.js';
 import { requestSlice, scoredSample } from '../observe/sample.js';
 import { ObserveSampler } from '../observe/sampler.js';
 import type { ProviderRegistry } from '../serving/provider-registry.js';
@@ -85,6 +86,13 @@ export class Observer {
     });
   }
 
+  private metrics: ObserverMetrics | undefined;
+
+  /** Publishes the observer's series on a metrics registry (the gateway's /metrics). */
+  useMetrics(m: ObserverMetrics): void {
+    this.metrics = m;
+  }
+
   /** Called for every finished gateway request; cheap and synchronous. */
   offer(f: Finished): void {
     if (f.status !== 200 || !f.output) return;
@@ -98,7 +106,9 @@ export class Observer {
       input: lastUserText(f),
       output: f.output,
     };
-    if (this.sampler.offer(f.id, answer, at) === 'queued') this.pump();
+    const outcome = this.sampler.offer(f.id, answer, at);
+    this.metrics?.sampled(outcome);
+    if (outcome === 'queued') this.pump();
   }
 
   private pump(): void {
@@ -156,9 +166,16 @@ export class Observer {
         const filled = completedWindows(fillSeries(windows, k, now - span, now, ws), now);
         return filled.map((w) => evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })));
       });
+      for (const h of histories) {
+        const last = h.at(-1);
+        if (last) this.metrics?.window(state.route, release, last.slice, seriesPoint(last));
+      }
       const decision = decideRelease(histories, config.observe.consecutive, { alreadyRolledBack: false });
       out.push(decision);
-      if (decision.action === 'alert') this.alerts.push({ route: state.route, release, reason: decision.reason, at: now });
+      if (decision.action === 'alert') {
+        this.alerts.push({ route: state.route, release, reason: decision.reason, at: now });
+        this.metrics?.alerted(state.route);
+      }
       if (decision.action !== 'rollback') continue;
       const rollout = await store.latestRollout(state.route);
       const spec = rollout ? (JSON.parse(rollout.spec) as { candidate: ReleaseId; stable: ReleaseId }) : null;

@@ -8,6 +8,7 @@ import { RolloutService } from '../controller/rollout-service.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
 import { StoreRouteTable } from '../gateway/store-route-table.js';
 import { Observer } from '../observer/observer.js';
+import { ObserverMetrics } from '../observer/observer-metrics.js';
 import { ProviderRegistry } from '../serving/provider-registry.js';
 import type { Store } from '../store/store.js';
 
@@ -91,6 +92,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     onError,
     onFinished: (f) => observer.offer(f),
   });
+  observer.useMetrics(new ObserverMetrics(gateway.metrics.registry));
   const { url, port } = await gateway.listen(o.port ?? 8787, o.host ?? '127.0.0.1');
   controller?.start(o.tickMs ?? 250);
   // Only the process that holds the controller lease evaluates windows; every process samples and scores.
