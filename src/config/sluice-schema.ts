@@ -102,6 +102,7 @@ export const observeSchema = z.strictObject({
   window_seconds: z.number().positive().default(60),
   consecutive: positiveInt.default(3),
   min_quality: fraction.default(0.6),
+  max_judge_calls_per_window: positiveInt.optional().describe('spend cap: judge calls per window; sampled answers over it are skipped and counted'),
 });
 
 export const gatewaySchema = z.strictObject({

@@ -10,6 +10,7 @@ import type { ProviderRegistry } from '../serving/provider-registry.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
 import type { GateResult } from './gate-result.js';
+import { preprocessDigest } from '../preprocess/preprocess.js';
 import { runItems, type RunOptions } from './run-items.js';
 import { parseSuite, sampleSuite } from './suite.js';
 import { decideGate } from './verdict.js';
@@ -81,7 +82,8 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
     release: release.id,
     baseline: input.baseline?.id ?? null,
     ...body,
-    preprocessing_digest: release.manifest.preprocessing.digest,
+    // What actually ran: the steps under this Sluice's preprocessing library (roll compares it with the release's own).
+    preprocessing_digest: preprocessDigest(release.manifest.preprocessing.steps),
     judge: judge?.name ?? null,
     partial: run.stopped ? { reason: run.stopped, items_done: run.measures.length, items_total: items.length } : null,
   };

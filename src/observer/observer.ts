@@ -82,7 +82,9 @@ export class Observer {
       sampleRate: config.observe.sample_rate,
       windowSeconds: config.observe.window_seconds,
       queueCapacity: 1000,
-      ...(o.maxJudgeCallsPerWindow !== undefined ? { maxJudgeCallsPerWindow: o.maxJudgeCallsPerWindow } : {}),
+      ...((o.maxJudgeCallsPerWindow ?? config.observe.max_judge_calls_per_window) !== undefined
+        ? { maxJudgeCallsPerWindow: o.maxJudgeCallsPerWindow ?? config.observe.max_judge_calls_per_window! }
+        : {}),
     });
   }
 
