@@ -71,6 +71,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (controller && (await controller.holdLease())) await controller.reconcileRoute(route);
     await routes.refresh();
   };
+  // A command queued by the CLI (another process) is applied at once: no wait for the next tick.
+  const unlistenCommands = store.subscribeCommands && controller ? await store.subscribeCommands(() => void controller.tick().catch(onError)) : undefined;
   const service = new RolloutService({ store, ledger, config, kick, ...(o.now ? { now: o.now } : {}) });
   const observer = new Observer({ store, config, projectDir: o.projectDir, providers, ledger, onError, onRollback: kick, ...(o.now ? { now: o.now } : {}) });
   const api = controlApi(service, {
@@ -116,6 +118,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await observer.drain();
       routes.close();
       await unlisten?.();
+      await unlistenCommands?.();
       await providers.close();
     },
   };

@@ -5,6 +5,7 @@ import type { Row, SqlDriver } from './driver.js';
 import { PostgresDriver } from './postgres/postgres-driver.js';
 
 const ROUTE_CHANNEL = 'sluice_routes';
+const COMMAND_CHANNEL = 'sluice_commands';
 import { sqlAuditStore } from './sql-audit.js';
 import { sqlGateStore } from './sql-gate.js';
 import { sqlControlStore } from './sql-rollouts.js';
@@ -54,10 +55,23 @@ export class SqlStore implements OwnStore {
         return r;
       };
     }
-    if (db instanceof PostgresDriver) this.subscribeRouteChanges = async (onChange) => db.listen(ROUTE_CHANNEL, () => onChange());
+    if (db.dialect === 'postgres') {
+      const queue = this.queueCommand.bind(this);
+      // An operator's command wakes the controller at once instead of on its next tick.
+      this.queueCommand = async (rolloutId, c) => {
+        const seq = await queue(rolloutId, c);
+        await db.run(`SELECT pg_notify('${COMMAND_CHANNEL}', ?)`, [rolloutId]);
+        return seq;
+      };
+    }
+    if (db instanceof PostgresDriver) {
+      this.subscribeRouteChanges = async (onChange) => db.listen(ROUTE_CHANNEL, () => onChange());
+      this.subscribeCommands = async (onCommand) => db.listen(COMMAND_CHANNEL, () => onCommand());
+    }
   }
 
   subscribeRouteChanges?: Store['subscribeRouteChanges'];
+  subscribeCommands?: Store['subscribeCommands'];
 
   get dialect() {
     return this.db.dialect;

@@ -303,6 +303,8 @@ export interface Store extends AuditStore, GateStore, TraceStore, ControlStore {
    * LISTEN/NOTIFY); undefined where the dialect has no push (SQLite: poll).
    */
   subscribeRouteChanges?(onChange: () => void): Promise<() => Promise<void>>;
+  /** Calls `onCommand` when an operator command is queued by another process (PostgreSQL); undefined elsewhere. */
+  subscribeCommands?(onCommand: () => void): Promise<() => Promise<void>>;
 
   /** Runs `fn` atomically; with `lock`, also excludes other processes taking the same lock. */
   transaction<T>(fn: (tx: Store) => Promise<T>, opts?: { lock?: string }): Promise<T>;
