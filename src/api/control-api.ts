@@ -58,8 +58,12 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
  */
 export function controlApi(control: RolloutControl, tokens: TokenDirectory) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    if (!url.pathname.startsWith('/api/v1/')) return false;
+    if (!req.url?.startsWith('/api/')) return false; // the gateway's hot path pays one string check
+    const url = new URL(req.url, 'http://local');
+    if (!url.pathname.startsWith('/api/v1/')) {
+      fail(res, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
+      return true;
+    }
     const parts = url.pathname.split('/').slice(3).map(decodeURIComponent);
     let action: ApiAction;
     let run: (actor: string, body: Record<string, unknown>) => Promise<unknown>;

@@ -64,8 +64,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
     };
     req.on('data', onData);
     req.once('end', () => finish({ ok: true, body: Buffer.concat(parts, size) }));
-    req.once('error', () => finish({ ok: false, error: badRequest('the request body could not be read', 'body_unreadable') }));
-    req.once('close', () => finish({ ok: false, error: badRequest('the request body was cut off', 'body_unreadable') }));
+    // 'close' follows every request, also after 'end': build the error only when it is one.
+    req.once('error', () => done || finish({ ok: false, error: badRequest('the request body could not be read', 'body_unreadable') }));
+    req.once('close', () => done || finish({ ok: false, error: badRequest('the request body was cut off', 'body_unreadable') }));
   });
 }
 
