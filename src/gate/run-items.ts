@@ -62,7 +62,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     const r = await j.score({ input: out.input, output: out.text, slice: item.slice, ...(item.reference !== undefined ? { reference: item.reference } : {}) });
     if (r.ok) {
       const text = JSON.stringify(r);
-      scores.get(j.digest)!.set(subject, text);
+      // Written to the store in the next batch; not kept in memory (a long run would hold every score).
       let pending = newScores.get(j.digest);
       if (!pending) newScores.set(j.digest, (pending = []));
       pending.push({ subject, result: text });

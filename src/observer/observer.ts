@@ -4,7 +4,7 @@ import type { SluiceConfig } from '../config/sluice-schema.js';
 import { recordDrafts } from '../controller/store-ports.js';
 import type { Finished } from '../gateway/chat.js';
 import type { GateResult } from '../gate/gate-result.js';
-import { createJudge } from '../judges/create-judge.js';
+import { gateJudges } from '../gate/gate-judges.js';
 import type { Judge, JudgeResult } from '../judges/judge.js';
 import { aggregateWindows, completedWindows, fillSeries, groupSeries, windowMs } from '../observe/windows.js';
 import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from '../observe/band.js';
@@ -75,9 +75,7 @@ export class Observer {
   constructor(private readonly o: ObserverOptions) {
     const { config } = o;
     this.now = o.now ?? Date.now;
-    const make = (name: string) => createJudge(name, config.judges[name]!, { projectDir: o.projectDir, providers: (p) => o.providers.get(p) });
-    this.judge = config.gate.judge ? make(config.gate.judge) : null;
-    this.detectors = config.gate.detectors.map(make);
+    ({ judge: this.judge, detectors: this.detectors } = gateJudges({ config, projectDir: o.projectDir, providers: o.providers }));
     this.sampler = new ObserveSampler<Answer>({
       sampleRate: config.observe.sample_rate,
       windowSeconds: config.observe.window_seconds,

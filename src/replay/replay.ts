@@ -1,7 +1,7 @@
+import { gateCalibration, gateJudges } from '../gate/gate-judges.js';
 import type { ReleaseManifest } from '../config/release-schema.js';
 import type { GateConfig, SluiceConfig } from '../config/sluice-schema.js';
 import { jsonDigest } from '../core/canonical-json.js';
-import type { Digest } from '../core/digest.js';
 import { SluiceError } from '../core/errors.js';
 import { inSubtree, ROOT_SLICE } from '../core/slice-tree.js';
 import type { GateCheck, SliceResult, Verdict } from '../gate/gate-result.js';
@@ -9,9 +9,7 @@ import type { ArmMeasure, ItemMeasure } from '../gate/measurement.js';
 import { sliceResult } from '../gate/slice-stats.js';
 import { thresholdFor } from '../gate/thresholds.js';
 import { decideGate } from '../gate/verdict.js';
-import { loadAnchors, parseAnchors } from '../judges/anchors.js';
-import { calibrate, type Calibration } from '../judges/calibration.js';
-import { createJudge } from '../judges/create-judge.js';
+import type { Calibration } from '../judges/calibration.js';
 import type { Judge, JudgeResult } from '../judges/judge.js';
 import { mapLimit } from '../judges/map-limit.js';
 import { compareReplay, type ReplaySliceComparison, type ScoredTrace } from '../observe/replay-compare.js';
@@ -215,33 +213,12 @@ export interface ReplayInput {
   readonly onTrace?: (done: number, total: number) => void;
 }
 
-async function blobText(store: Store, digest: Digest, path: string): Promise<string> {
-  const b = await store.getBlob(digest);
-  if (!b) throw new SluiceError('not_found', `${path} (${digest}) is missing from the store`);
-  return b.toString('utf8');
-}
 
 /** The gate's judge and detectors, as sluice.yaml configures them. */
 function judgesFor(input: ReplayInput): { judge: Judge; detectors: Judge[] } {
-  const { config, projectDir, providers } = input;
-  if (!config.gate.judge) throw new SluiceError('bad_input', 'replay scores with the gate\'s judge: set gate.judge in sluice.yaml', { location: { file: 'sluice.yaml', key: 'gate.judge' } });
-  const make = (name: string) => createJudge(name, config.judges[name]!, { projectDir, providers: (p) => providers.get(p) });
-  return { judge: make(config.gate.judge), detectors: config.gate.detectors.map(make) };
-}
-
-/** The judge's calibration exactly as the gate fits it: the release's anchors, else the judge's own. */
-async function calibrationFor(input: ReplayInput, judge: Judge): Promise<Calibration | null> {
-  const { release, store, config, projectDir } = input;
-  const cfg = config.judges[judge.name]!;
-  const scale = cfg.kind === 'rubric' ? cfg.scale : undefined;
-  const ref = release.manifest.dataset?.anchors;
-  const written = cfg.anchors;
-  const anchors = ref
-    ? parseAnchors(ref.path, await blobText(store, ref.digest, ref.path), scale ? { scale } : {})
-    : written
-      ? loadAnchors(projectDir, written, { key: `judges.${judge.name}.anchors`, ...(scale ? { scale } : {}) })
-      : null;
-  return anchors && anchors.length > 0 ? calibrate(judge, anchors, { minAnchors: 4 }) : null;
+  const { judge, detectors } = gateJudges(input);
+  if (!judge) throw new SluiceError('bad_input', "replay scores with the gate's judge: set gate.judge in sluice.yaml", { location: { file: 'sluice.yaml', key: 'gate.judge' } });
+  return { judge, detectors };
 }
 
 /** The client's messages as stored, or undefined when they are not a message list (erased, damaged). */
@@ -276,7 +253,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const until = input.now().toISOString();
   const traces = await store.searchTraces({ route: input.route, status: 200, since: input.since, until, withContent: true, limit: input.limit, newest: true });
   const replayable = traces.map((t) => ({ trace: t, messages: traceMessages(t) })).filter((t): t is { trace: TraceRecord; messages: ChatMessage[] } => t.messages !== undefined);
-  const calibration = replayable.length > 0 ? await calibrationFor(input, judge) : null;
+  const calibration = replayable.length > 0 ? await gateCalibration(input, judge) : null;
 
   // Scores are cached by judge and content, as the gate caches them: re-running a replay re-judges nothing already judged.
   const judges = [judge, ...detectors];

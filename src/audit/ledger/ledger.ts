@@ -20,9 +20,9 @@ export interface LedgerOptions {
   readonly now?: () => Date;
 }
 
-async function restoreRange(tx: Store, size: number): Promise<CompactRange> {
+async function restoreRange(tx: Store, size: number, known?: { size: number; nodes: readonly AuditNode[] }): Promise<CompactRange> {
   const ids = rangeNodeIds(0, size);
-  const hashes = await tx.auditNodes(ids);
+  const hashes = known && known.size === size ? known.nodes.map((n) => n.hash) : await tx.auditNodes(ids);
   const byId = new Map(ids.map((id, i) => [`${id.level}/${id.index}`, hashes[i]]));
   return CompactRange.restore(size, (level, index) => {
     const h = byId.get(`${level}/${index}`);
@@ -47,6 +47,13 @@ export class Ledger {
   private readonly publicPem: string;
   private queue: Pending[] = [];
   private flushing = false;
+  /**
+   * The tree's frontier after this ledger's last committed append. The log is
+   * append-only, so it is valid exactly when the stored size still equals its
+   * size; another writer's append is noticed by the size check.
+   */
+  private frontier: { size: number; nodes: AuditNode[] } | undefined;
+  private keyStored = false;
 
   constructor(
     private readonly store: Store,
@@ -78,7 +85,14 @@ export class Ledger {
       const batch = this.queue;
       this.queue = [];
       try {
-        const indices = await this.store.transaction((tx) => this.recordIn(tx, batch.flatMap((p) => p.decisions)), { lock: AUDIT_LOCK });
+        let frontier: { size: number; nodes: AuditNode[] } | undefined;
+        const indices = await this.store.transaction(
+          (tx) => this.recordIn(tx, batch.flatMap((p) => p.decisions), (f) => (frontier = f)),
+          { lock: AUDIT_LOCK },
+        );
+        // Committed: the frontier and the stored key can be trusted for the next batch.
+        this.frontier = frontier;
+        this.keyStored = true;
         let at = 0;
         for (const p of batch) {
           p.resolve(indices.slice(at, at + p.decisions.length));
@@ -92,12 +106,12 @@ export class Ledger {
   }
 
   /** Records inside the caller's transaction, which must hold AUDIT_LOCK. */
-  async recordIn(tx: Store, decisions: Decision | readonly Decision[]): Promise<number[]> {
+  async recordIn(tx: Store, decisions: Decision | readonly Decision[], onFrontier?: (f: { size: number; nodes: AuditNode[] }) => void): Promise<number[]> {
     const list = Array.isArray(decisions) ? (decisions as readonly Decision[]) : [decisions as Decision];
     if (list.length === 0) return [];
     const { key, origin } = this.opts;
-    await tx.putAuditKey(key.keyid, this.publicPem);
-    const range = await restoreRange(tx, await tx.auditSize());
+    if (!this.keyStored) await tx.putAuditKey(key.keyid, this.publicPem);
+    const range = await restoreRange(tx, await tx.auditSize(), this.frontier);
     const createdAt = (this.opts.now?.() ?? new Date()).toISOString();
     const nodes: AuditNode[] = [];
     const entries = list.map((d) => {
@@ -108,6 +122,7 @@ export class Ledger {
     });
     const note = signNote(formatCheckpoint({ origin, size: range.size, root: range.root() }), origin, key.privateKey);
     await tx.appendAudit(entries, nodes, { size: range.size, note, createdAt });
+    onFrontier?.({ size: range.size, nodes: range.nodes() });
     return entries.map((e) => e.index);
   }
 }

@@ -1,0 +1,46 @@
+import type { SluiceConfig } from '../config/sluice-schema.js';
+import type { Digest } from '../core/digest.js';
+import { SluiceError } from '../core/errors.js';
+import { loadAnchors, parseAnchors } from '../judges/anchors.js';
+import { calibrate, type Calibration } from '../judges/calibration.js';
+import { createJudge } from '../judges/create-judge.js';
+import type { Judge } from '../judges/judge.js';
+import type { ProviderRegistry } from '../serving/provider-registry.js';
+import type { ServingRelease } from '../serving/serving-release.js';
+import type { Store } from '../store/store.js';
+
+export interface JudgeSetup {
+  readonly config: SluiceConfig;
+  readonly projectDir: string;
+  readonly providers: ProviderRegistry;
+}
+
+/** The gate's judge (if configured) and detectors; gate, replay and the observer score the same way. */
+export function gateJudges(s: JudgeSetup): { judge: Judge | null; detectors: Judge[] } {
+  const make = (name: string) => createJudge(name, s.config.judges[name]!, { projectDir: s.projectDir, providers: (p) => s.providers.get(p) });
+  return { judge: s.config.gate.judge ? make(s.config.gate.judge) : null, detectors: s.config.gate.detectors.map(make) };
+}
+
+export async function blobText(store: Store, digest: Digest, path: string): Promise<string> {
+  const b = await store.getBlob(digest);
+  if (!b) throw new SluiceError('not_found', `${path} (${digest}) is missing from the store`);
+  return b.toString('utf8');
+}
+
+/**
+ * The judge's calibration: the release's own anchors (hashed into it), else the
+ * judge's anchors file. A slice needs 4 scored anchors of its own for a
+ * correlation; with fewer it uses its nearest ancestor's.
+ */
+export async function gateCalibration(s: JudgeSetup & { store: Store; release: ServingRelease }, judge: Judge | null): Promise<Calibration | null> {
+  if (!judge) return null;
+  const cfg = s.config.judges[judge.name]!;
+  const scale = cfg.kind === 'rubric' ? cfg.scale : undefined;
+  const ref = s.release.manifest.dataset?.anchors;
+  const anchors = ref
+    ? parseAnchors(ref.path, await blobText(s.store, ref.digest, ref.path), scale ? { scale } : {})
+    : cfg.anchors
+      ? loadAnchors(s.projectDir, cfg.anchors, { key: `judges.${judge.name}.anchors`, ...(scale ? { scale } : {}) })
+      : null;
+  return anchors && anchors.length > 0 ? calibrate(judge, anchors, { minAnchors: 4 }) : null;
+}
