@@ -37,7 +37,9 @@ export function multiChange(ctx: DemoContext): Promise<ScenarioResult> {
   return timed(1, 'model, prompt and routing changed in one release', 'register', async () => {
     const r = await sluice(ctx.dir, ['register', 'releases/s1-multi.yaml']);
     const named = ['model', 'prompt', 'routing'].every((c) => r.stderr.includes(c));
-    return { caught: r.code === 1 && named, evidence: `register refused (exit ${r.code}): ${r.stderr.split('\n')[0]!.replace(/^sluice: releases\/s1-multi\.yaml: /, '').slice(0, 110)}` };
+    const what = /changes \d+ components at once \([^)]*\)/.exec(r.stderr)?.[0] ?? r.stderr.split('\n')[0]!.slice(0, 80);
+    const fix = /acknowledge: \[[^\]]*\]/.exec(r.stderr)?.[0];
+    return { caught: r.code === 1 && named, evidence: `register refused (exit ${r.code}): ${what}${fix ? `; it would take "${fix}"` : ''}` };
   });
 }
 
