@@ -8,7 +8,7 @@ import type { GateResult } from './gate-result.js';
 import { preprocessDigest } from '../preprocess/preprocess.js';
 import { blobText, gateCalibration, gateJudges } from './gate-judges.js';
 import { runItems, type RunOptions } from './run-items.js';
-import { parseSuite, sampleSuite } from './suite.js';
+import { checkSuite, parseSuite, sampleSuite, suiteItems, type SuiteItem } from './suite.js';
 import { decideGate } from './verdict.js';
 
 export interface GateInput {
@@ -33,18 +33,27 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
   const { release, store, config } = input;
   const suiteRef = release.manifest.dataset?.suite;
   if (!suiteRef) throw new SluiceError('bad_input', `release ${release.id} has no dataset.suite to gate on`);
-  let items = parseSuite(suiteRef.path, await blobText(store, suiteRef.digest, suiteRef.path));
-  if (input.sample !== undefined) items = sampleSuite(items, input.sample);
+  const text = await blobText(store, suiteRef.digest, suiteRef.path);
+  // The whole suite is checked first (bad input stops before any call); then it is parsed again as consumed.
+  let items: Iterable<SuiteItem>;
+  let total: number;
+  if (input.sample !== undefined) {
+    const sampled = sampleSuite(parseSuite(suiteRef.path, text), input.sample);
+    [items, total] = [sampled, sampled.length];
+  } else {
+    total = checkSuite(suiteRef.path, text);
+    items = suiteItems(suiteRef.path, text);
+  }
   const { judge, detectors } = gateJudges(input);
   const calibration = await gateCalibration(input, judge);
-  const run = await runItems({ store, deps: { providers: input.providers }, release, baseline: input.baseline, items, judge, detectors }, opts);
+  const run = await runItems({ store, deps: { providers: input.providers }, release, baseline: input.baseline, items, total, judge, detectors }, opts);
   const body = decideGate({
     measures: run.measures,
     gate: config.gate,
     calibration,
     detectors: Object.fromEntries(detectors.map((d) => [d.name, d.kind])),
     metadata: release.manifest.metadata,
-    partial: run.stopped ? { reason: run.stopped, items_done: run.measures.length, items_total: items.length } : null,
+    partial: run.stopped ? { reason: run.stopped, items_done: run.measures.length, items_total: total } : null,
   });
   const core = {
     release: release.id,
@@ -53,7 +62,7 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
     // What actually ran: the steps under this Sluice's preprocessing library (roll compares it with the release's own).
     preprocessing_digest: preprocessDigest(release.manifest.preprocessing.steps),
     judge: judge?.name ?? null,
-    partial: run.stopped ? { reason: run.stopped, items_done: run.measures.length, items_total: items.length } : null,
+    partial: run.stopped ? { reason: run.stopped, items_done: run.measures.length, items_total: total } : null,
   };
   const result: GateResult = { ...core, override: null, receipt: null, digest: jsonDigest(core), at: input.now().toISOString() };
   return { result, providerCalls: run.providerCalls };

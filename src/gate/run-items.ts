@@ -28,7 +28,10 @@ export interface RunItemsInput {
   readonly deps: ServeDeps;
   readonly release: ServingRelease;
   readonly baseline: ServingRelease | null;
-  readonly items: readonly SuiteItem[];
+  /** The items, consumed in order (a lazily parsed suite is never held whole). */
+  readonly items: Iterable<SuiteItem>;
+  /** How many items `items` yields. */
+  readonly total: number;
   readonly judge: Judge | null;
   readonly detectors: readonly Judge[];
 }
@@ -40,11 +43,17 @@ export interface RunItemsResult {
 }
 
 const SAMPLE = 0;
+const NO_MESSAGES: readonly never[] = [];
+const NO_VARS: Readonly<Record<string, unknown>> = {};
+
+function measuredItem(item: SuiteItem): SuiteItem {
+  return { id: item.id, slice: item.slice, messages: NO_MESSAGES, vars: NO_VARS, line: item.line, ...(item.humanScore !== undefined ? { humanScore: item.humanScore } : {}) };
+}
 const FLUSH_EVERY = 1000;
 
 /** Runs the items on the serving path (candidate and baseline), judging each answer; caches outputs and scores. */
 export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<RunItemsResult> {
-  const { store, release, baseline, items, judge, detectors } = input;
+  const { store, release, baseline, items, total, judge, detectors } = input;
   const judges = [...(judge ? [judge] : []), ...detectors];
   const outputs = new Map<string, Map<string, string>>();
   for (const r of [release, baseline]) if (r) outputs.set(r.id, await store.gateOutputs(r.id, SAMPLE));
@@ -120,7 +129,8 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     };
   };
 
-  const measures: ItemMeasure[] = new Array(items.length);
+  const measures: ItemMeasure[] = new Array(total);
+  const source = items[Symbol.iterator]();
   let next = 0;
   let done = 0;
   let stopped: string | null = null;
@@ -129,17 +139,20 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     (opts.maxTokens !== undefined && tokens >= opts.maxTokens && `max tokens ${opts.maxTokens} reached`) ||
     null;
   const worker = async () => {
-    while (next < items.length && !stopped) {
+    while (!stopped) {
       const why = over();
       if (why) {
         stopped = why;
         break;
       }
+      const pulled = source.next();
+      if (pulled.done) break;
       const i = next++;
-      const item = items[i]!;
+      const item = pulled.value;
       const [candidate, base] = await Promise.all([measure(release, item), baseline ? measure(baseline, item) : Promise.resolve(null)]);
-      measures[i] = { item, candidate, baseline: base };
-      opts.onItem?.(measures[i]!, ++done, items.length);
+      // The verdict needs only who the item is: its messages and reference are let go.
+      measures[i] = { item: measuredItem(item), candidate, baseline: base };
+      opts.onItem?.(measures[i]!, ++done, total);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));

@@ -28,15 +28,20 @@ const itemSchema = z
   })
   .refine((v) => (v.input === undefined) !== (v.messages === undefined), { message: 'needs "input" or "messages" (exactly one)', path: ['input'] });
 
-/** Parses a suite (JSONL, one item a line); every problem names file:line and key. */
-export function parseSuite(file: string, text: string): SuiteItem[] {
-  const items: SuiteItem[] = [];
+/**
+ * The suite's items one at a time, in file order, without holding the whole
+ * suite: a suite of 100,000 items is parsed as it is consumed. Every problem
+ * names file:line and key.
+ */
+export function* suiteItems(file: string, text: string): Generator<SuiteItem> {
   const seen = new Map<string, number>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
+  let at = 0;
+  for (let line = 1; at <= text.length; line++) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const raw = text.slice(at, end).trim();
+    at = end + 1;
     if (raw === '') continue;
-    const line = i + 1;
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -53,7 +58,7 @@ export function parseSuite(file: string, text: string): SuiteItem[] {
     const first = seen.get(v.id);
     if (first !== undefined) throw badInput(`${file}:${line}: id: duplicate item id "${v.id}" (first on line ${first})`, { file, line, key: 'id' });
     seen.set(v.id, line);
-    items.push({
+    yield {
       id: v.id,
       slice: v.slice,
       messages: (v.messages as ChatMessage[] | undefined) ?? [{ role: 'user', content: v.input! }],
@@ -61,8 +66,21 @@ export function parseSuite(file: string, text: string): SuiteItem[] {
       vars: v.vars ?? {},
       ...(v.human_score !== undefined ? { humanScore: v.human_score } : {}),
       line,
-    });
+    };
   }
+}
+
+/** Checks a whole suite (every line, duplicate ids) and counts its items, keeping none of them. */
+export function checkSuite(file: string, text: string): number {
+  let n = 0;
+  for (const _ of suiteItems(file, text)) n++;
+  if (n === 0) throw badInput(`${file}: the suite has no items`, { file });
+  return n;
+}
+
+/** Parses a whole suite into an array (for sampling and small suites). */
+export function parseSuite(file: string, text: string): SuiteItem[] {
+  const items = [...suiteItems(file, text)];
   if (items.length === 0) throw badInput(`${file}: the suite has no items`, { file });
   return items;
 }
