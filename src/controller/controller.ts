@@ -1,6 +1,6 @@
 import type { Ledger } from '../audit/ledger/ledger.js';
 import { computePhase, desiredRoute, isActive, mayAct, reconcile, shouldAct, type Clock } from '../rollout/index.js';
-import type { Store } from '../store/store.js';
+import type { RouteStateRecord, Store } from '../store/store.js';
 import { applyRoute, storeCommands, storeLeases, storeObserver, storeRolloutState } from './store-ports.js';
 
 export const CONTROLLER_LEASE = 'sluice:controller';
@@ -41,31 +41,33 @@ export class Controller {
     return leases.compareAndSet(CONTROLLER_LEASE, current, d.lease);
   }
 
-  /** One reconcile pass over a route. Returns whether the status changed. */
-  async reconcileRoute(route: string): Promise<boolean> {
+  /**
+   * One reconcile pass over a route. Returns whether the status changed.
+   * `routeState` is what the gateways serve for it, when the caller already read it.
+   */
+  async reconcileRoute(route: string, routeState?: RouteStateRecord): Promise<boolean> {
     const { store, ledger } = this.opts;
     const state = storeRolloutState(store, ledger);
     const record = await state.load(route);
     if (!record) return false;
     const { spec, status, version } = record;
     const phase = computePhase(spec, status);
-    const routeState = (await store.getRouteStates()).find((r) => r.route === route);
-    const ours = routeState?.rolloutId === spec.rolloutId;
+    const serving = routeState ?? (await store.getRouteStates()).find((r) => r.route === route);
+    const ours = serving?.rolloutId === spec.rolloutId;
     if (!isActive(phase) && phase !== 'idle' && !ours) return false;
     const now = this.now();
     const commands = await storeCommands(store).pending(spec.rolloutId, status.commandSeq);
     const seen = isActive(phase) || phase === 'idle' ? await storeObserver(store).observe(spec, status, now) : { canaryRequestsTotal: 0 };
     const result = reconcile(spec, status, { now, ...seen, commands });
     if (result.changed && !(await state.commit(route, version, result.status, result.decisions))) return false;
-    await applyRoute(store, desiredRoute(spec, result.status), spec.rolloutId);
+    await applyRoute(store, serving, desiredRoute(spec, result.status), spec.rolloutId);
     return result.changed;
   }
 
   /** A tick over every route that has a rollout, if this process holds the lease. */
   async tick(): Promise<TickOutcome> {
     if (!(await this.holdLease())) return 'standby';
-    const routes = new Set((await this.opts.store.getRouteStates()).map((r) => r.route));
-    for (const route of routes) await this.reconcileRoute(route);
+    for (const state of await this.opts.store.getRouteStates()) await this.reconcileRoute(state.route, state);
     return 'acted';
   }
 

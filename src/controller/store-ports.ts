@@ -16,7 +16,7 @@ import {
   type RolloutStateStore,
   type RolloutStatus,
 } from '../rollout/index.js';
-import type { ArmIntervalRecord, Store } from '../store/store.js';
+import type { ArmIntervalRecord, RouteStateRecord, Store } from '../store/store.js';
 
 /** Rollout records as JSON rows; a commit writes the status and the new receipts in one locked transaction. */
 export function storeRolloutState(store: Store, ledger: Ledger): RolloutStateStore {
@@ -64,9 +64,8 @@ export function storeLeases(store: Store): LeaseStore {
   };
 }
 
-/** Writes the route state the gateways serve, only when it differs from what they serve now. */
-export async function applyRoute(store: Store, desired: DesiredRoute, rolloutId: string): Promise<boolean> {
-  const current = await store.getRouteStates().then((all) => all.find((r) => r.route === desired.route));
+/** Writes the route state the gateways serve, only when it differs from `current` (what they serve now). */
+export async function applyRoute(store: Store, current: RouteStateRecord | undefined, desired: DesiredRoute, rolloutId: string): Promise<boolean> {
   const next = { route: desired.route, stable: desired.stable, candidate: desired.canary?.release ?? null, weight: desired.canary?.weight ?? 0, rolloutId };
   if (current && current.stable === next.stable && current.candidate === next.candidate && current.weight === next.weight && current.rolloutId === next.rolloutId) return false;
   await store.putRouteState(next);

@@ -1,6 +1,5 @@
 import type { ChatMessage } from '../preprocess/preprocess.js';
 import type { ChatChunk, ChatRequest, Usage } from '../providers/model-provider.js';
-import { ProviderError } from '../providers/model-provider.js';
 import { prepareMessages, type ServingInput } from './build-messages.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ServingRelease } from './serving-release.js';
@@ -90,4 +89,3 @@ export function serveStream(release: ServingRelease, req: ServeRequest, deps: Se
   return { ok: true, provider: name, model, input: prepared.input, chunks, cost: (u) => deps.providers.cost(name, model, u).usd };
 }
 
-export { ProviderError };

@@ -1,4 +1,5 @@
 import { escapeMarkdown as md, escapeMarkup as h } from '../gate/report/escape.js';
+import { htmlPage } from '../gate/report/html-page.js';
 import { compact, percent, signed } from '../gate/report/format.js';
 import { shortId } from '../manifest/release-id.js';
 import type { ArmComparison, ShadowSliceReport } from '../observe/shadow-analysis.js';
@@ -182,17 +183,10 @@ export function renderShadowHtml(r: ShadowReport): string {
     r.judgeErrors > 0
       ? `<p class="note">${r.judgeErrors} pairs could not be judged and are left out of the win rates${r.judgeErrorSamples[0] ? `, e.g. ${h(r.judgeErrorSamples[0])}` : ''}.</p>`
       : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${h(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header class="summary" style="border-color:${color}">
+  return htmlPage(
+    title,
+    STYLE,
+    `<header class="summary" style="border-color:${color}">
 <h1>Sluice shadow: ${h(r.route)}</h1>
 <p>${h(releasesLine(r))}</p>
 <p><strong style="color:${color}">${h(headline(r))}</strong></p>
@@ -208,9 +202,8 @@ ${body.join('\n')}
     .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`)
     .join('')}</dl></section>
 <footer>shadow ${h(r.shadowRelease)} · stable ${h(r.stableReleases.join(', ') || '—')}</footer>
-</body>
-</html>
-`;
+`,
+  );
 }
 
 const STYLE = `

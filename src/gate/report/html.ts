@@ -1,4 +1,5 @@
 import type { GateResult, SliceResult, Verdict } from '../gate-result.js';
+import { htmlPage } from './html-page.js';
 import { escapeMarkup as h } from './escape.js';
 import {
   calibration,
@@ -44,17 +45,10 @@ export function renderHtml(result: GateResult): string {
   const notes =
     (o ? `<p class="note"><strong>Overridden</strong> by ${h(o.actor)} at ${h(o.at)}: ${h(o.reason)}</p>` : '') +
     (partial ? `<p class="note"><strong>${h(partial)}</strong></p>` : '');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${h(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header class="verdict" style="border-color:${COLOR[v]};background:${TINT[v]}">
+  return htmlPage(
+    title,
+    STYLE,
+    `<header class="verdict" style="border-color:${COLOR[v]};background:${TINT[v]}">
 <h1>${SYMBOL[v]} Sluice gate: <span style="color:${COLOR[v]}">${h(v)}</span></h1>
 <p>${h(releaseLine(result))} · aggregate ${h(fixed(result.aggregate.score))} over ${result.aggregate.n} items</p>
 ${notes}</header>
@@ -65,9 +59,8 @@ ${detectorsSection(result)}
     .map(([label, value]) => `<dt>${h(label)}</dt><dd>${h(value)}</dd>`)
     .join('')}</dl></section>
 <footer>Sluice gate result ${h(result.digest)}</footer>
-</body>
-</html>
-`;
+`,
+  );
 }
 
 function slicesSection(slices: readonly SliceResult[]): string {
