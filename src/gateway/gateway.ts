@@ -9,12 +9,13 @@ import { GatewayError, notFound, toGatewayError } from './errors.js';
 import { IntervalAggregator } from './interval-aggregator.js';
 import { GatewayMetrics, UNROUTED } from './metrics.js';
 import { DEFAULT_MAX_BODY_BYTES } from './parse-request.js';
-import { toArmSample, toObservation, toTraceRecord, type PendingTrace } from './record.js';
+import { toArmSample, toObservation, toRawTrace, type RawTrace } from './record.js';
 import { modelsBody, sendError, sendJson } from './respond.js';
 import type { RouteTable } from './route-table.js';
 import { ShadowMirror, type ShadowOptions } from './shadow-mirror.js';
 import type { StickySpec } from './sticky.js';
 import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
+import { storeTraceWriter, type TraceWriter } from './trace-writer.js';
 
 export interface GatewayOptions {
   readonly routes: RouteTable;
@@ -24,6 +25,11 @@ export interface GatewayOptions {
    * With `insertShadowPairs` too, routes with a shadow are mirrored and the pairs stored.
    */
   readonly store?: Pick<TraceStore, 'insertTraces' | 'putArmIntervals'> & Partial<Pick<ControlStore, 'insertShadowPairs'>>;
+  /**
+   * Where trace batches go instead of `store.insertTraces` on this thread
+   * (`sluice serve` writes them on a worker thread). Closed with the gateway.
+   */
+  readonly traceWriter?: TraceWriter;
   /** shadow: from sluice.yaml (strip_tools, max_requests_per_minute). */
   readonly shadow?: ShadowOptions;
   /** gateway.sticky from sluice.yaml. Default 'user'. */
@@ -67,10 +73,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const gatewayId = opts.gatewayId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const onError = opts.onError ?? (() => {});
   const store = opts.store;
-  let traces: TraceSink<PendingTrace> | undefined;
+  let traces: TraceSink<RawTrace> | undefined;
   const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
-  if (store) {
-    traces = new TraceSink<PendingTrace>((batch) => store.insertTraces(batch.map(toTraceRecord)), {
+  const writer = opts.traceWriter ?? (store ? storeTraceWriter(store) : undefined);
+  if (writer) {
+    traces = new TraceSink<RawTrace>((batch) => writer.write(batch), {
       ...opts.traceQueue,
       onDrop: (n) => metrics.traceDropped(n),
       onError,
@@ -105,7 +112,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       metrics.observe(toObservation(f));
       const sample = toArmSample(f);
       if (sample) intervals?.record(sample);
-      traces?.push({ finished: f, createdAt: new Date().toISOString() });
+      traces?.push(toRawTrace(f, new Date().toISOString()));
       shadow?.offer(f);
       if (opts.onFinished) {
         try {
@@ -163,7 +170,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     server.closeAllConnections();
     await Promise.allSettled([...inflight]);
     await closed;
-    const results = await Promise.allSettled([intervals?.close(), traces?.close(), shadow?.close()]);
+    const results = await Promise.allSettled([intervals?.close(), traces?.close().finally(() => writer?.close()), shadow?.close()]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChatRequest } from './parse-request.js';
+import { checkChatRequest, checkWithSchema, parseChatRequest } from './parse-request.js';
 
 const parse = (v: unknown) => parseChatRequest(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)));
 
@@ -37,5 +37,52 @@ describe('parseChatRequest', () => {
         expect(r.error.message).toMatch(message);
       }
     }
+  });
+
+  it('checks every request exactly as the schema does, the common shape included', () => {
+    const base = { model: 'legal', messages: [{ role: 'user', content: 'hi' }], user: 'ana', metadata: { jurisdiction: 'FR' } };
+    const values: unknown[] = [undefined, null, true, 0, 1.5, '', 'x', [], [1], {}, { a: 1 }, { include_usage: true }, { include_usage: 'yes' }, { a: 'b' }];
+    const messages: unknown[] = [
+      { role: 'user', content: 'hi' },
+      { role: 'user' },
+      { role: 'user', content: null },
+      { role: 'assistant', content: null, tool_calls: [] },
+      { role: 'tool', content: 'x', tool_call_id: 't' },
+      { role: 'robot', content: 'hi' },
+      { content: 'hi' },
+      { role: 'user', content: 3 },
+      { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+      { role: 'user', content: [{ text: 'no type' }] },
+      { role: 'user', content: {} },
+      'hi',
+      null,
+      [],
+    ];
+    const bodies: unknown[] = [null, 'x', 3, [base], base];
+    for (const key of ['model', 'messages', 'stream', 'stream_options', 'user', 'tools', 'metadata', 'temperature']) {
+      for (const v of values) bodies.push({ ...base, [key]: v });
+    }
+    for (const m of messages) {
+      bodies.push({ ...base, messages: [m] });
+      bodies.push({ ...base, messages: [{ role: 'system', content: 'be brief' }, m] });
+    }
+    for (const md of [{ a: 'b', c: 1 }, { a: null }, { '': '' }, Object.fromEntries([['__proto__', 'x']])]) bodies.push({ ...base, metadata: md });
+    bodies.push({ ...base, messages: [JSON.parse('{"role": "user", "content": "hi", "__proto__": {"x": 1}}')] });
+    bodies.push(JSON.parse('{"model": "legal", "messages": [{"role": "user", "content": "hi"}], "__proto__": {"stream": true}}'));
+    let accepted = 0;
+    for (const body of bodies) {
+      const value = body === undefined ? undefined : (JSON.parse(JSON.stringify(body)) as unknown);
+      const fast = checkChatRequest(value);
+      const reference = checkWithSchema(value);
+      expect({ body, ok: fast.ok }).toEqual({ body, ok: reference.ok });
+      if (fast.ok && reference.ok) {
+        accepted++;
+        expect(fast.request).toEqual(reference.request);
+      } else if (!fast.ok && !reference.ok) {
+        expect(fast.error.message).toBe(reference.error.message);
+      }
+    }
+    expect(accepted).toBeGreaterThan(20);
+    expect(bodies.length - accepted).toBeGreaterThan(40);
   });
 });

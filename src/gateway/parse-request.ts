@@ -75,30 +75,74 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${path}: ${issue.message}`;
 }
 
+type RequestShape = z.infer<typeof chatRequestSchema>;
+type Checked = { ok: true; request: ChatCompletionRequest } | { ok: false; error: GatewayError };
+
+const ROLES: ReadonlySet<unknown> = new Set(message.shape.role.options);
+
+/** A plain object; one with its own "__proto__" key (which the schema drops) is left to the schema. */
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.hasOwn(v, '__proto__');
+const absent = (v: unknown): boolean => v === undefined || v === null;
+
+/**
+ * The common request, recognized without the schema: every message's content a
+ * string or null, every field of the type the schema asks for. Whatever this
+ * accepts the schema accepts too (a test holds the two together); anything
+ * else (content parts, a malformed body) goes through the schema, which also
+ * words the errors.
+ */
+function isPlainRequest(b: unknown): b is RequestShape {
+  if (!isObject(b) || typeof b.model !== 'string' || b.model.length === 0) return false;
+  const messages = b.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  for (const m of messages) {
+    if (!isObject(m) || !ROLES.has(m.role) || !(absent(m.content) || typeof m.content === 'string')) return false;
+  }
+  if (!absent(b.stream) && typeof b.stream !== 'boolean') return false;
+  const so = b.stream_options;
+  if (!absent(so) && !(isObject(so) && (so.include_usage === undefined || typeof so.include_usage === 'boolean'))) return false;
+  if (b.user !== undefined && typeof b.user !== 'string') return false;
+  if (b.tools !== undefined && !Array.isArray(b.tools)) return false;
+  const md = b.metadata;
+  if (!absent(md) && !(isObject(md) && Object.values(md).every((v) => typeof v === 'string'))) return false;
+  return true;
+}
+
+function toRequest(b: RequestShape): ChatCompletionRequest {
+  return {
+    route: b.model,
+    messages: b.messages.map((m) => ({ ...m, content: m.content ?? null }) as ChatMessage),
+    stream: b.stream === true,
+    includeUsage: b.stream_options?.include_usage === true,
+    user: b.user,
+    tools: b.tools,
+    vars: b.metadata ?? {},
+  };
+}
+
+/** The request through the schema alone: the reference `checkChatRequest` must agree with. */
+export function checkWithSchema(value: unknown): Checked {
+  const parsed = chatRequestSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map(describeIssue).join('; ');
+    return { ok: false, error: badRequest(`invalid chat completion request: ${issues}`) };
+  }
+  return { ok: true, request: toRequest(parsed.data) };
+}
+
+/** Checks a parsed /v1/chat/completions body: the common shape directly, anything else by the schema. */
+export function checkChatRequest(value: unknown): Checked {
+  return isPlainRequest(value) ? { ok: true, request: toRequest(value) } : checkWithSchema(value);
+}
+
 /** Parses and checks a /v1/chat/completions body; malformed JSON and schema errors are 400s. */
-export function parseChatRequest(body: Buffer): { ok: true; request: ChatCompletionRequest } | { ok: false; error: GatewayError } {
+export function parseChatRequest(body: Buffer): Checked {
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8')) as unknown;
   } catch (e) {
     return { ok: false, error: badRequest(`the body is not valid JSON: ${(e as Error).message}`, 'invalid_json') };
   }
-  const parsed = chatRequestSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map(describeIssue).join('; ');
-    return { ok: false, error: badRequest(`invalid chat completion request: ${issues}`) };
-  }
-  const b = parsed.data;
-  return {
-    ok: true,
-    request: {
-      route: b.model,
-      messages: b.messages.map((m) => ({ ...m, content: m.content ?? null })),
-      stream: b.stream === true,
-      includeUsage: b.stream_options?.include_usage === true,
-      user: b.user,
-      tools: b.tools,
-      vars: b.metadata ?? {},
-    },
-  };
+  return checkChatRequest(value);
 }

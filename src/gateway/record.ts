@@ -6,31 +6,67 @@ import type { Observation } from './metrics.js';
 import { redact, redactDeep } from './redact.js';
 import { stickyHash } from './sticky.js';
 
-/** A finished request waiting in the trace queue: raw, so redaction happens off the request path. */
-export interface PendingTrace {
-  readonly finished: Finished;
+/**
+ * A finished request as the trace queue holds it: plain data only (a batch may
+ * be handed to a worker thread), the sticky key not yet hashed and the content
+ * not yet redacted, so that work happens off the request path.
+ */
+export interface RawTrace {
+  readonly id: string;
+  readonly route: string;
+  readonly releaseId: string;
+  readonly arm: TraceRecord['arm'];
+  readonly stickyKey: string | null;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly costUsd: number;
+  readonly slice: string | null;
+  readonly messages: readonly unknown[];
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly output: string;
   readonly createdAt: string;
 }
 
-/** The stored form of a trace: sticky key hashed, input and output redacted. */
-export function toTraceRecord(p: PendingTrace): TraceRecord {
-  const f = p.finished;
+export function toRawTrace(f: Finished, createdAt: string): RawTrace {
   return {
     id: f.id,
     route: f.entry.route,
     releaseId: f.release.id,
     arm: f.arm,
-    stickyHash: f.stickyKey === undefined ? null : stickyHash(f.stickyKey),
+    stickyKey: f.stickyKey ?? null,
     status: f.status,
     latencyMs: f.latencyMs,
     promptTokens: f.usage?.prompt_tokens ?? 0,
     completionTokens: f.usage?.completion_tokens ?? 0,
     costUsd: f.costUsd,
     slice: f.slice ?? null,
-    input: JSON.stringify(redactDeep(f.messages)),
-    vars: JSON.stringify(redactDeep(f.request?.vars ?? {})),
-    output: redact(f.output),
-    createdAt: p.createdAt,
+    messages: f.messages,
+    vars: f.request?.vars ?? {},
+    output: f.output,
+    createdAt,
+  };
+}
+
+/** The stored form of a trace: sticky key hashed, input and output redacted. */
+export function toTraceRecord(t: RawTrace): TraceRecord {
+  return {
+    id: t.id,
+    route: t.route,
+    releaseId: t.releaseId,
+    arm: t.arm,
+    stickyHash: t.stickyKey === null ? null : stickyHash(t.stickyKey),
+    status: t.status,
+    latencyMs: t.latencyMs,
+    promptTokens: t.promptTokens,
+    completionTokens: t.completionTokens,
+    costUsd: t.costUsd,
+    slice: t.slice,
+    input: JSON.stringify(redactDeep(t.messages)),
+    vars: JSON.stringify(redactDeep(t.vars)),
+    output: redact(t.output),
+    createdAt: t.createdAt,
   };
 }
 

@@ -142,6 +142,17 @@ describe('ObserveSampler', () => {
     expect(s.cap.snapshot()).toMatchObject({ chargedTotal: 4, skippedTotal: 1 });
   });
 
+  it('builds a lazily offered item only when the request is sampled', () => {
+    const s = new ObserveSampler<number>({ sampleRate: 0.05, windowSeconds: WINDOW_SECONDS, queueCapacity: 100_000 });
+    const ks = keys(2_000);
+    let built = 0;
+    ks.forEach((k, i) => s.offerLazy(k, () => (built++, i), T0));
+    const sampled = ks.filter((k) => shouldSample(k, 0.05)).length;
+    expect(sampled).toBeGreaterThan(0);
+    expect(built).toBe(sampled);
+    expect(s.queue.drain()).toEqual(ks.flatMap((k, i) => (shouldSample(k, 0.05) ? [i] : [])));
+  });
+
   it('leaves unsampled requests alone and follows shouldSample', () => {
     const s = new ObserveSampler<number>({ sampleRate: 0.05, windowSeconds: WINDOW_SECONDS, queueCapacity: 100_000 });
     const ks = keys(10_000);

@@ -233,13 +233,18 @@ export class ObserveSampler<T> {
 
   /** Decides for one answer, identified by its request key, that arrived at `now` (epoch ms). */
   offer(requestKey: string, item: T, now: number): SampleOutcome {
+    return this.offerLazy(requestKey, () => item, now);
+  }
+
+  /** As `offer`, but the item is built only when it is sampled (most answers are not). */
+  offerLazy(requestKey: string, make: () => T, now: number): SampleOutcome {
     this.#offered++;
     if (!shouldSample(requestKey, this.sampleRate)) {
       this.#notSampled++;
       return 'not_sampled';
     }
     if (this.queue.full) {
-      this.queue.offer(item); // counted as the queue's drop
+      this.queue.offer(make()); // counted as the queue's drop
       this.#dropped++;
       return 'dropped';
     }
@@ -247,7 +252,7 @@ export class ObserveSampler<T> {
       this.#skipped++;
       return 'skipped';
     }
-    this.queue.offer(item);
+    this.queue.offer(make());
     this.#queued++;
     return 'queued';
   }

@@ -97,7 +97,7 @@ export class Observer {
   offer(f: Finished): void {
     if (f.status !== 200 || !f.output) return;
     const at = this.now();
-    const answer: Answer = {
+    const answer = (): Answer => ({
       id: f.id,
       at,
       route: f.entry.route,
@@ -105,8 +105,8 @@ export class Observer {
       slice: requestSlice({ headers: f.slice ? { 'x-sluice-slice': f.slice } : {} }),
       input: lastUserText(f),
       output: f.output,
-    };
-    const outcome = this.sampler.offer(f.id, answer, at);
+    });
+    const outcome = this.sampler.offerLazy(f.id, answer, at);
     this.metrics?.sampled(outcome);
     if (outcome === 'queued') this.pump();
   }

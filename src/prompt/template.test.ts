@@ -17,4 +17,12 @@ describe('prompt templates', () => {
   it('lists variables once, in order', () => {
     expect(templateVariables('{{a}} {{b}} {{a}}')).toEqual(['a', 'b']);
   });
+
+  it('inserts values verbatim: placeholders and $ patterns inside a value are not expanded', () => {
+    const t = 'Q: {{input}} ({{lang}}) {{input}}';
+    expect(renderTemplate(t, { input: '{{lang}} costs $& $1', lang: 'fr' })).toEqual({ ok: true, text: 'Q: {{lang}} costs $& $1 (fr) {{lang}} costs $& $1' });
+    expect(renderTemplate(t, { input: 'again', lang: 'de' })).toEqual({ ok: true, text: 'Q: again (de) again' });
+    expect(renderTemplate('no placeholders', { input: 'x' })).toEqual({ ok: true, text: 'no placeholders' });
+    expect(renderTemplate('n={{n}}', { n: 3 })).toEqual({ ok: true, text: 'n=3' });
+  });
 });

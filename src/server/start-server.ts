@@ -7,6 +7,7 @@ import { Controller } from '../controller/controller.js';
 import { RolloutService } from '../controller/rollout-service.js';
 import { createGateway, type Gateway } from '../gateway/gateway.js';
 import { StoreRouteTable } from '../gateway/store-route-table.js';
+import { WorkerTraceWriter } from '../gateway/worker-trace-writer.js';
 import { Observer } from '../observer/observer.js';
 import { ObserverMetrics } from '../observer/observer-metrics.js';
 import { ProviderRegistry } from '../serving/provider-registry.js';
@@ -14,6 +15,12 @@ import type { Store } from '../store/store.js';
 
 export interface ServerOptions {
   readonly store: Store;
+  /**
+   * The store's URL: with it, traces are written on a worker thread with a
+   * connection of its own (not for an in-memory SQLite store, which only
+   * `store` can reach).
+   */
+  readonly storeUrl?: string;
   readonly config: SluiceConfig;
   readonly projectDir: string;
   readonly env: NodeJS.ProcessEnv;
@@ -82,10 +89,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return t ? { name: t.name, role: t.role as Role } : undefined;
     },
   });
+  const traceWriter =
+    o.storeUrl && !o.storeUrl.endsWith(':memory:') && WorkerTraceWriter.available()
+      ? new WorkerTraceWriter({ storeUrl: o.storeUrl, projectDir: o.projectDir })
+      : undefined;
   const gateway = createGateway({
     routes,
     providers,
     store,
+    ...(traceWriter ? { traceWriter } : {}),
     sticky: config.gateway.sticky as 'user' | `header:${string}`,
     intervalSeconds: config.rollout.interval_seconds,
     gatewayId: id,

@@ -1,4 +1,5 @@
 import { startServer } from '../../server/start-server.js';
+import { storeUrl } from '../../store/open-store.js';
 import { SluiceError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -7,9 +8,11 @@ import { EXIT } from '../exit-codes.js';
 export async function runServe(ctx: CliContext, opts: { port?: string; host?: string; controller?: boolean }): Promise<number> {
   const port = opts.port === undefined ? 8787 : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SluiceError('bad_usage', `--port must be 0..65535, not "${opts.port}"`);
+  const config = await ctx.config();
   const server = await startServer({
     store: await ctx.store(),
-    config: await ctx.config(),
+    storeUrl: storeUrl(config.store, ctx.io.env),
+    config,
     projectDir: ctx.projectDir,
     env: ctx.io.env,
     port,

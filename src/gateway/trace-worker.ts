@@ -1,0 +1,39 @@
+// The trace writer's thread (see worker-trace-writer.ts): opens its own
+// connection to the store, then for each batch redacts, hashes and inserts it
+// in one transaction, and answers {id, ok}. Batches are written one at a time,
+// in the order they arrive.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { toTraceRecord } from './record.js';
+import type { TraceWorkerData, TraceWorkerReply, TraceWorkerRequest } from './worker-trace-writer.js';
+
+const port = parentPort;
+if (!port) throw new Error('trace-worker.js runs on a worker thread');
+const data = workerData as TraceWorkerData;
+const opened: Promise<Store> = openStore(data.storeUrl, data.projectDir);
+opened.catch(() => {}); // reported with the first batch that needs it
+let queue: Promise<void> = Promise.resolve();
+
+async function handle(m: TraceWorkerRequest): Promise<TraceWorkerReply | undefined> {
+  if (m.type === 'close') {
+    await (await opened.catch(() => undefined))?.close();
+    port!.close();
+    return undefined;
+  }
+  try {
+    const store = await opened;
+    const records = m.batch.map(toTraceRecord);
+    await store.transaction((tx) => tx.insertTraces(records));
+    return { id: m.id, ok: true };
+  } catch (e) {
+    return { id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+port.on('message', (m: TraceWorkerRequest) => {
+  queue = queue.then(async () => {
+    const reply = await handle(m);
+    if (reply) port.postMessage(reply);
+  });
+});
