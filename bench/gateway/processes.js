@@ -25,7 +25,7 @@ export function startChild(args, { cwd, env, ready, timeoutMs = 30_000, label })
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d) => {
-    err = (err + d).slice(-20_000);
+    err = (err + d).slice(-(Number(process.env.SLUICE_BENCH_STDERR_KEEP) || 20_000));
   });
   const proc = {
     child,

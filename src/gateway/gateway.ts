@@ -14,7 +14,7 @@ import { modelsBody, sendError, sendJson } from './respond.js';
 import type { RouteTable } from './route-table.js';
 import { ShadowMirror, type ShadowOptions } from './shadow-mirror.js';
 import type { StickySpec } from './sticky.js';
-import { TraceSink, type TraceSinkOptions } from './trace-sink.js';
+import { BatchQueue, type BatchQueueOptions } from '../core/batch-queue.js';
 import { storeTraceWriter, type TraceWriter } from './trace-writer.js';
 
 export interface GatewayOptions {
@@ -35,7 +35,7 @@ export interface GatewayOptions {
   /** gateway.sticky from sluice.yaml. Default 'user'. */
   readonly sticky?: StickySpec;
   /** The trace queue: capacity (default 10,000), batch size, flush delay. */
-  readonly traceQueue?: Omit<TraceSinkOptions, 'onDrop' | 'onError'>;
+  readonly traceQueue?: Omit<BatchQueueOptions, 'onDrop' | 'onError'>;
   /** rollout.interval_seconds: how often per-arm aggregates are written. Default 10. */
   readonly intervalSeconds?: number;
   /** This process's id in arm_intervals. Default hostname:pid:random. */
@@ -73,11 +73,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const gatewayId = opts.gatewayId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const onError = opts.onError ?? (() => {});
   const store = opts.store;
-  let traces: TraceSink<RawTrace> | undefined;
+  let traces: BatchQueue<RawTrace> | undefined;
   const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
   const writer = opts.traceWriter ?? (store ? storeTraceWriter(store) : undefined);
   if (writer) {
-    traces = new TraceSink<RawTrace>((batch) => writer.write(batch), {
+    traces = new BatchQueue<RawTrace>((batch) => writer.write(batch), {
       ...opts.traceQueue,
       onDrop: (n) => metrics.traceDropped(n),
       onError,

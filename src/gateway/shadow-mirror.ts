@@ -7,7 +7,7 @@ import type { ControlStore, ShadowPairRecord } from '../store/store.js';
 import type { Finished } from './chat.js';
 import { redact } from './redact.js';
 import { stickyHash } from './sticky.js';
-import { TraceSink } from './trace-sink.js';
+import { BatchQueue } from '../core/batch-queue.js';
 
 /** shadow: in sluice.yaml. */
 export interface ShadowOptions {
@@ -84,7 +84,7 @@ export class ShadowMirror {
   private readonly concurrency: number;
   private readonly now: () => number;
   private readonly onError: (e: unknown) => void;
-  private readonly sink: TraceSink<ShadowPairRecord>;
+  private readonly sink: BatchQueue<ShadowPairRecord>;
   private readonly waiting: Job[] = [];
   private readonly running = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -102,7 +102,7 @@ export class ShadowMirror {
     this.capacity = opts.capacity ?? 256;
     this.concurrency = opts.concurrency ?? 16;
     this.onError = opts.onError ?? (() => {});
-    this.sink = new TraceSink<ShadowPairRecord>((batch) => opts.store.insertShadowPairs(batch), { capacity: 10_000, batchSize: 200, flushMs: 200, onError: this.onError });
+    this.sink = new BatchQueue<ShadowPairRecord>((batch) => opts.store.insertShadowPairs(batch), { capacity: 10_000, batchSize: 200, flushMs: 200, onError: this.onError });
     const registers = opts.registry ? [opts.registry] : undefined;
     if (registers) {
       this.requests = new Counter({

@@ -51,6 +51,11 @@ describe('sticky assignment', () => {
 
   it('hashes keys for traces', () => {
     expect(stickyHash('ana')).toBe(createHash('sha256').update('ana').digest('hex'));
+    // The bucket is SHA-256(rollout id, NUL, key), its first 48 bits mod 10,000: the same on every replica and version.
+    for (const [key, rollout] of [['ana', 'r-1'], ['bob', 'r-2'], ['żółw', 'rollout-9']] as const) {
+      const expected = createHash('sha256').update(rollout).update('\0').update(key).digest().readUIntBE(0, 6) % BUCKETS;
+      expect(bucketOf(key, rollout)).toBe(expected);
+    }
     expect(stickyHash('ana')).toMatch(/^[0-9a-f]{64}$/);
     expect(stickyHash('ana')).not.toBe(stickyHash('ben'));
   });

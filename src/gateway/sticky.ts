@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex, sha256Prefix48 } from '../core/digest.js';
 import type { Arm } from '../store/store.js';
 
 export type { Arm };
@@ -23,13 +23,12 @@ export function stickyKey(
 
 /** The key's bucket, 0 … 9,999, for this rollout: fixed for the whole rollout, independent across rollouts. */
 export function bucketOf(key: string, rolloutId: string): number {
-  const digest = createHash('sha256').update(rolloutId).update('\0').update(key).digest();
-  return digest.readUIntBE(0, 6) % BUCKETS;
+  return sha256Prefix48(`${rolloutId}\0${key}`) % BUCKETS;
 }
 
 /** Hex SHA-256 of a sticky key: what traces keep instead of the key itself. */
 export function stickyHash(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return sha256Hex(key);
 }
 
 export interface ArmChoiceInput {

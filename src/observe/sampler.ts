@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Prefix48 } from '../core/digest.js';
 import { windowMs, windowStart } from './windows.js';
 
 /**
@@ -41,7 +41,7 @@ function checkRate(sampleRate: number): void {
 
 /** The request key's fixed position in [0, 1): sampled at any rate above it. */
 export function sampleUnit(requestKey: string): number {
-  return createHash('sha256').update(SAMPLE_DOMAIN).update(requestKey).digest().readUIntBE(0, 6) / TWO_POW_48;
+  return sha256Prefix48(SAMPLE_DOMAIN + requestKey) / TWO_POW_48;
 }
 
 /** Whether the request with this key is sampled at `sampleRate` (0 never, 1 always). */

@@ -14,7 +14,8 @@ import { requestSlice, scoredSample } from '../observe/sample.js';
 import { ObserveSampler } from '../observe/sampler.js';
 import type { ProviderRegistry } from '../serving/provider-registry.js';
 import type { ReleaseId } from '../manifest/resolved-manifest.js';
-import type { Store } from '../store/store.js';
+import type { ObserveSampleRecord, Store } from '../store/store.js';
+import { BatchQueue } from '../core/batch-queue.js';
 
 interface Answer {
   readonly id: string;
@@ -71,11 +72,14 @@ export class Observer {
   private readonly now: () => number;
   private working = 0;
   private draining: Promise<void> = Promise.resolve();
+  /** Scored samples on their way to the store, written in batches (a write per sample would hold up the gateway). */
+  private readonly samples: BatchQueue<ObserveSampleRecord>;
 
   constructor(private readonly o: ObserverOptions) {
     const { config } = o;
     this.now = o.now ?? Date.now;
     ({ judge: this.judge, detectors: this.detectors } = gateJudges({ config, projectDir: o.projectDir, providers: o.providers }));
+    this.samples = new BatchQueue<ObserveSampleRecord>((batch) => o.store.insertObserveSamples(batch), { batchSize: 200, flushMs: 200, onError: (e) => o.onError?.(e) });
     this.sampler = new ObserveSampler<Answer>({
       sampleRate: config.observe.sample_rate,
       windowSeconds: config.observe.window_seconds,
@@ -132,12 +136,13 @@ export class Observer {
     const detectors: Record<string, JudgeResult> = {};
     for (const d of this.detectors) detectors[d.name] = await safe(d);
     const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, quality, detectors);
-    await this.o.store.insertObserveSamples([{ id: a.id || randomUUID(), route: s.route, releaseId: s.release, slice: s.slice, at: s.at, quality: s.quality, judgeError: s.judgeError, flags: s.flags }]);
+    this.samples.push({ id: a.id || randomUUID(), route: s.route, releaseId: s.release, slice: s.slice, at: s.at, quality: s.quality, judgeError: s.judgeError, flags: s.flags });
   }
 
-  /** Waits until every queued answer is scored (tests, shutdown). */
+  /** Waits until every queued answer is scored and stored (tests, shutdown). */
   async drain(): Promise<void> {
     while (this.working > 0 || this.sampler.queue.size > 0) await this.draining;
+    await this.samples.flush();
   }
 
   /** Evaluates each route's stable release; rolls back after `consecutive` breaching windows. */
@@ -147,6 +152,7 @@ export class Observer {
     const ws = config.observe.window_seconds;
     const span = windowMs(ws) * (config.observe.consecutive + 3);
     const out: SliceDecision[] = [];
+    await this.samples.flush().catch((e: unknown) => this.o.onError?.(e)); // this process's samples count in the windows it evaluates
     for (const state of await store.getRouteStates()) {
       const release = state.stable;
       const key = `${state.route}/${release}`;

@@ -1,6 +1,7 @@
-import { Pool, type Dispatcher } from 'undici';
-import { AttemptSignal } from './attempt-signal.js';
+import { Pool } from 'undici';
+import { attemptFailure, isTransient } from './attempt-failure.js';
 import { abortedError, systemClock, type Clock } from './clock.js';
+import { HttpAttempt, type Opened } from './http-attempt.js';
 import { ProviderError } from './model-provider.js';
 import { isRetryableStatus, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 import { Semaphore } from './semaphore.js';
@@ -29,18 +30,20 @@ export interface HttpCall {
   readonly signal?: AbortSignal;
 }
 
-interface Opened {
-  readonly res: Dispatcher.ResponseData;
-  readonly attempt: AttemptSignal;
+/** An attempt that answered 2xx, and the concurrency permit it holds until its body is read. */
+interface Answered {
+  readonly attempt: HttpAttempt;
+  readonly opened: Opened;
   readonly release: () => void;
 }
 
 /**
  * The HTTP plumbing every remote provider shares: a keep-alive undici pool
  * for the base URL, at most `maxConcurrency` calls in flight, a timeout per
- * attempt, and retries with backoff (honouring Retry-After) on 429, 5xx and
- * dropped connections. Nothing is retried once the caller's signal has fired,
- * after a timeout, or once a stream has started.
+ * attempt (for a stream, per wait for more bytes), and retries with backoff
+ * (honouring Retry-After) on 429, 5xx and dropped connections. Nothing is
+ * retried once the caller's signal has fired, after a timeout, or once a
+ * stream has started.
  */
 export class HttpClient {
   private readonly pool: Pool;
@@ -58,12 +61,10 @@ export class HttpClient {
 
   /** Sends the call and parses the JSON answer; a body that is not JSON is 'malformed'. */
   async json(call: HttpCall): Promise<unknown> {
-    return this.withRetries(call, 'application/json', async ({ res, attempt, release }) => {
+    return this.withRetries(call, 'application/json', async ({ attempt, release }) => {
       try {
-        const text = await res.body.text();
-        return parseJson(text, this.opts.label);
+        return parseJson(await attempt.body(), this.opts.label);
       } finally {
-        attempt.dispose();
         release();
       }
     });
@@ -71,27 +72,15 @@ export class HttpClient {
 
   /** Sends the call and yields its server-sent events; the timeout applies to each wait for more bytes. */
   async *events(call: HttpCall): AsyncGenerator<SseEvent> {
-    const { res, attempt, release } = await this.withRetries(call, 'text/event-stream', async (opened) => opened);
-    let finished = false;
+    const { attempt, release } = await this.withRetries(call, 'text/event-stream', async (answered) => answered);
     try {
-      const body = res.body;
-      const touched = (async function* () {
-        for await (const chunk of body) {
-          attempt.pause(); // the consumer's own time does not count against the upstream
-          yield chunk as Uint8Array;
-          attempt.touch();
-        }
-      })();
-      for await (const event of parseSse(touched)) yield event;
-      finished = true;
+      for await (const event of parseSse(attempt.chunks())) yield event;
     } catch (e) {
-      const err = attempt.classify(e);
+      const err = this.failure(e, call, attempt);
       if (err.kind !== 'connection') throw err;
       throw new ProviderError('stream_cut', `${this.opts.label}: the stream broke off: ${err.message}`, undefined, { cause: e });
     } finally {
-      if (finished) attempt.dispose();
-      else attempt.cancel();
-      res.body.destroy();
+      attempt.dispose();
       release();
     }
   }
@@ -101,33 +90,40 @@ export class HttpClient {
     if (!this.pool.closed) await this.pool.close();
   }
 
-  private async withRetries<T>(call: HttpCall, accept: string, consume: (opened: Opened) => Promise<T>): Promise<T> {
+  private failure(e: unknown, call: HttpCall, attempt: HttpAttempt): ProviderError {
+    return attemptFailure(e, { label: this.opts.label, timeoutMs: this.opts.timeoutMs, timedOut: attempt.timedOut, ...(call.signal ? { signal: call.signal } : {}) });
+  }
+
+  private async withRetries<T>(call: HttpCall, accept: string, consume: (answered: Answered) => Promise<T>): Promise<T> {
     const { signal } = call;
-    for (let attempt = 0; ; attempt++) {
+    for (let n = 0; ; n++) {
       if (signal?.aborted) throw abortedError(signal);
       const release = await this.semaphore.acquire(signal);
-      const att = new AttemptSignal(signal, this.opts.timeoutMs, this.opts.label);
+      const attempt = new HttpAttempt({ timeoutMs: this.opts.timeoutMs, ...(signal ? { signal } : {}) });
       let failure: ProviderError;
       let retryAfter: number | undefined;
       try {
-        const res = await this.pool.request({
-          path: this.basePath + call.path,
-          method: call.method ?? 'POST',
-          headers: { accept, 'content-type': 'application/json', ...this.opts.headers, ...call.headers },
-          body: call.body === undefined ? null : JSON.stringify(call.body),
-          signal: att.signal,
-        });
-        if (res.statusCode < 300) return await consume({ res, attempt: att, release });
-        const text = await res.body.text().catch(() => '');
-        failure = statusError(res.statusCode, `${this.opts.label}: HTTP ${res.statusCode}: ${this.opts.describeError(res.statusCode, text)}`);
-        retryAfter = parseRetryAfter(res.headers, this.clock.now());
+        this.pool.dispatch(
+          {
+            path: this.basePath + call.path,
+            method: call.method ?? 'POST',
+            headers: { accept, 'content-type': 'application/json', ...this.opts.headers, ...call.headers },
+            body: call.body === undefined ? null : JSON.stringify(call.body),
+          },
+          attempt,
+        );
+        const opened = await attempt.headers;
+        if (opened.status < 300) return await consume({ attempt, opened, release });
+        const text = await attempt.body().catch(() => '');
+        failure = statusError(opened.status, `${this.opts.label}: HTTP ${opened.status}: ${this.opts.describeError(opened.status, text)}`);
+        retryAfter = parseRetryAfter(opened.headers, this.clock.now());
       } catch (e) {
-        failure = att.classify(e);
+        failure = this.failure(e, call, attempt);
       }
-      att.dispose();
+      attempt.dispose();
       release();
-      if (attempt >= this.opts.retry.retries || !isRetryable(failure)) throw failure;
-      const delay = retryDelay(attempt, retryAfter, this.opts.retry);
+      if (n >= this.opts.retry.retries || !isRetryable(failure)) throw failure;
+      const delay = retryDelay(n, retryAfter, this.opts.retry);
       if (delay === undefined) throw failure;
       await this.clock.sleep(delay, signal);
     }
@@ -140,7 +136,7 @@ function statusError(status: number, message: string): ProviderError {
 
 function isRetryable(err: ProviderError): boolean {
   if (err.status !== undefined) return isRetryableStatus(err.status);
-  return AttemptSignal.isTransient(err);
+  return isTransient(err);
 }
 
 export function parseJson(text: string, label: string): unknown {

@@ -236,6 +236,42 @@ describe('OpenAiCompatibleProvider', () => {
     await p.close();
   });
 
+  it("times out a stream that goes silent mid-way, counting only the upstream's silence", async () => {
+    const { provider: p } = await setup((_r, res) => openSse(res)(chunk('first')), { timeoutMs: 80 });
+    const seen: string[] = [];
+    await rejectsWithKind(
+      (async () => {
+        for await (const c of p.chatStream(request)) seen.push(c.delta);
+      })(),
+      'timeout',
+    );
+    expect(seen).toEqual(['first']);
+  });
+
+  it('never times out a slow reader of an upstream that keeps sending', async () => {
+    const { provider: p } = await setup(
+      (_r, res) => {
+        const send = openSse(res);
+        let n = 0;
+        const timer = setInterval(() => {
+          send(chunk(`t${n++}`));
+          if (n === 6) {
+            clearInterval(timer);
+            send(chunk(null, 'stop'));
+            res.end('data: [DONE]\n\n');
+          }
+        }, 20);
+      },
+      { timeoutMs: 60 },
+    );
+    const seen: string[] = [];
+    for await (const c of p.chatStream(request)) {
+      seen.push(c.delta);
+      await new Promise((r) => setTimeout(r, 90)); // longer than the timeout, each time
+    }
+    expect(seen.join('')).toBe('t0t1t2t3t4t5');
+  });
+
   it('keeps at most max_concurrency calls in flight', async () => {
     const { server: s, provider: p } = await setup((_r, res) => setTimeout(() => sendJson(res, 200, completion('ok')), 30), { maxConcurrency: 2 });
     await Promise.all(Array.from({ length: 6 }, () => p.chat(request)));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { TraceSink } from './trace-sink.js';
+import { BatchQueue } from './batch-queue.js';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
-describe('TraceSink', () => {
+describe('BatchQueue', () => {
   it('writes in batches off the caller, and flush writes what is queued', async () => {
     const batches: number[][] = [];
-    const sink = new TraceSink<number>(async (b) => void batches.push([...b]), { batchSize: 3, flushMs: 60_000 });
+    const sink = new BatchQueue<number>(async (b) => void batches.push([...b]), { batchSize: 3, flushMs: 60_000 });
     for (let i = 0; i < 7; i++) expect(sink.push(i)).toBe(true);
     expect(batches).toEqual([]); // push never writes inline
     await tick();
@@ -19,7 +19,7 @@ describe('TraceSink', () => {
 
   it('writes a partial batch after flushMs', async () => {
     const written: number[] = [];
-    const sink = new TraceSink<number>(async (b) => void written.push(...b), { batchSize: 100, flushMs: 5 });
+    const sink = new BatchQueue<number>(async (b) => void written.push(...b), { batchSize: 100, flushMs: 5 });
     sink.push(1);
     await expect.poll(() => written).toEqual([1]);
     await sink.close();
@@ -30,7 +30,7 @@ describe('TraceSink', () => {
     const gate = new Promise<void>((r) => (release = r));
     const written: number[] = [];
     const dropped: number[] = [];
-    const sink = new TraceSink<number>(
+    const sink = new BatchQueue<number>(
       async (b) => {
         await gate;
         written.push(...b);
@@ -52,7 +52,7 @@ describe('TraceSink', () => {
     let fail = true;
     const written: number[] = [];
     const errors: unknown[] = [];
-    const sink = new TraceSink<number>(
+    const sink = new BatchQueue<number>(
       async (b) => {
         if (fail) throw new Error('store down');
         written.push(...b);

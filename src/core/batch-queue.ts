@@ -1,4 +1,4 @@
-export interface TraceSinkOptions {
+export interface BatchQueueOptions {
   /** Most items held; past it new items are dropped (and counted). Default 10,000. */
   readonly capacity?: number;
   /** Most items per write. Default 500. */
@@ -11,14 +11,14 @@ export interface TraceSinkOptions {
   readonly onError?: (e: unknown) => void;
 }
 
-export const DEFAULT_TRACE_CAPACITY = 10_000;
+export const DEFAULT_QUEUE_CAPACITY = 10_000;
 
 /**
  * A bounded queue drained in batches by one writer at a time, off the request
  * path: `push` never waits and never throws. `close` writes everything still
  * queued, so a graceful shutdown loses nothing.
  */
-export class TraceSink<T> {
+export class BatchQueue<T> {
   private queue: T[] = [];
   private writing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -30,9 +30,9 @@ export class TraceSink<T> {
 
   constructor(
     private readonly write: (batch: readonly T[]) => Promise<void>,
-    private readonly opts: TraceSinkOptions = {},
+    private readonly opts: BatchQueueOptions = {},
   ) {
-    this.capacity = opts.capacity ?? DEFAULT_TRACE_CAPACITY;
+    this.capacity = opts.capacity ?? DEFAULT_QUEUE_CAPACITY;
     this.batchSize = opts.batchSize ?? 500;
     this.flushMs = opts.flushMs ?? 200;
   }
