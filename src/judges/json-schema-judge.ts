@@ -1,11 +1,24 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, Options, ValidateFunction } from 'ajv';
 import { jsonDigest } from '../core/canonical-json.js';
 import type { Digest } from '../core/digest.js';
 import type { Judge, JudgeInput, JudgeResult } from './judge.js';
 import { binaryResult, JUDGE_LIBRARY } from './judge-library.js';
 import { parseJsonReply } from './json-reply.js';
+
+type AjvConstructor = new (opts: Options) => AjvClass;
+
+/** Ajv is loaded when the first schema is compiled: projects without a json-schema judge never load it. */
+const requireAjv = createRequire(import.meta.url);
+let drafts: { ajv: AjvConstructor; ajv2019: AjvConstructor; ajv2020: AjvConstructor } | undefined;
+function ajvDrafts(): NonNullable<typeof drafts> {
+  drafts ??= {
+    ajv: (requireAjv('ajv') as { Ajv: AjvConstructor }).Ajv,
+    ajv2019: (requireAjv('ajv/dist/2019.js') as { Ajv2019: AjvConstructor }).Ajv2019,
+    ajv2020: (requireAjv('ajv/dist/2020.js') as { Ajv2020: AjvConstructor }).Ajv2020,
+  };
+  return drafts;
+}
 
 export type SchemaCompileResult = { ok: true; validate: ValidateFunction } | { ok: false; message: string };
 
@@ -20,7 +33,8 @@ export function compileJsonSchema(schema: unknown): SchemaCompileResult {
   }
   const dialect = typeof schema === 'object' ? String((schema as { $schema?: unknown }).$schema ?? '') : '';
   const opts = { allErrors: true, strict: false, logger: false as const };
-  const ajv = dialect.includes('2020-12') ? new Ajv2020(opts) : dialect.includes('2019-09') ? new Ajv2019(opts) : new Ajv(opts);
+  const d = ajvDrafts();
+  const ajv = dialect.includes('2020-12') ? new d.ajv2020(opts) : dialect.includes('2019-09') ? new d.ajv2019(opts) : new d.ajv(opts);
   try {
     return { ok: true, validate: ajv.compile(schema) };
   } catch (e) {

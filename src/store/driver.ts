@@ -20,5 +20,7 @@ export interface SqlDriver {
    * lock that excludes other processes writing under the same name until it ends.
    */
   transaction<T>(fn: (tx: SqlDriver) => Promise<T>, opts?: { lock?: string }): Promise<T>;
+  /** Databases that push notifications (PostgreSQL's LISTEN): calls `onNotify` per message on `channel`; resolves with the unsubscribe. */
+  listen?(channel: string, onNotify: (payload: string | undefined) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

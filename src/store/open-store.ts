@@ -2,7 +2,6 @@ import { isAbsolute, resolve } from 'node:path';
 import { SluiceError } from '../core/errors.js';
 import type { SqlDriver } from './driver.js';
 import { migrate } from './migrations.js';
-import { PostgresDriver } from './postgres/postgres-driver.js';
 import { SqlStore } from './sql-store.js';
 import { SqliteDriver } from './sqlite/sqlite-driver.js';
 import type { Store } from './store.js';
@@ -20,7 +19,8 @@ async function openDriver(url: string, projectDir: string): Promise<SqlDriver> {
     if (!path) throw new SluiceError('bad_input', 'store URL "sqlite:" has no path; use sqlite:PATH, e.g. sqlite:.sluice/sluice.db');
     return SqliteDriver.open(path === ':memory:' || isAbsolute(path) ? path : resolve(projectDir, path));
   }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return PostgresDriver.open(url);
+  // Loaded only for a PostgreSQL store: an embedded SQLite deployment never pays for the driver.
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return (await import('./postgres/postgres-driver.js')).PostgresDriver.open(url);
   throw new SluiceError('bad_input', `unsupported store URL "${url}"`, {
     detail: 'use sqlite:PATH (relative to the project) or postgres://USER@HOST:PORT/DATABASE',
   });

@@ -2,7 +2,6 @@ import type { Component } from '../config/release-schema.js';
 import { sha256Digest, type Digest } from '../core/digest.js';
 import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
 import type { Row, SqlDriver } from './driver.js';
-import { PostgresDriver } from './postgres/postgres-driver.js';
 
 const ROUTE_CHANNEL = 'sluice_routes';
 const COMMAND_CHANNEL = 'sluice_commands';
@@ -64,9 +63,10 @@ export class SqlStore implements OwnStore {
         return seq;
       };
     }
-    if (db instanceof PostgresDriver) {
-      this.subscribeRouteChanges = async (onChange) => db.listen(ROUTE_CHANNEL, () => onChange());
-      this.subscribeCommands = async (onCommand) => db.listen(COMMAND_CHANNEL, () => onCommand());
+    const listen = db.listen?.bind(db);
+    if (listen) {
+      this.subscribeRouteChanges = async (onChange) => listen(ROUTE_CHANNEL, () => onChange());
+      this.subscribeCommands = async (onCommand) => listen(COMMAND_CHANNEL, () => onCommand());
     }
   }
 
