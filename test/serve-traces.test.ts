@@ -43,7 +43,10 @@ for (const factory of STORE_FACTORIES) {
       const store = await openStore(url, dir);
       try {
         const traces = await store.listTraces({ route: 'support-assistant' });
-        expect(traces.map((t) => t.id).sort()).toEqual([...answered].sort());
+        const traced = new Set(traces.map((t) => t.id));
+        expect(answered.filter((id) => !traced.has(id))).toEqual([]);
+        // A request in flight at SIGTERM may be answered after its client gave up: traced, never answered.
+        expect(traces.length).toBeLessThanOrEqual(120);
         expect(traces.every((t) => t.releaseId === v1 && t.status === 200)).toBe(true);
         expect(traces.some((t) => t.input.includes(EMAIL))).toBe(false);
         expect(traces.every((t) => t.input.includes('[EMAIL]'))).toBe(true);

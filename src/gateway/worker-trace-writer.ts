@@ -62,8 +62,8 @@ export class WorkerTraceWriter implements TraceWriter {
   }
 
   private start(): Worker {
+    // Kept referenced: a process must not end while batches are still with the thread (close() ends it).
     const worker = new Worker(this.url, { workerData: this.data, execArgv: [], resourceLimits: RESOURCE_LIMITS });
-    worker.unref();
     worker.on('message', (m: TraceWorkerReply) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
