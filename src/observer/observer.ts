@@ -6,7 +6,8 @@ import type { Finished } from '../gateway/chat.js';
 import type { GateResult } from '../gate/gate-result.js';
 import { gateJudges } from '../gate/gate-judges.js';
 import type { Judge, JudgeResult } from '../judges/judge.js';
-import { aggregateWindows, completedWindows, fillSeries, groupSeries, windowMs } from '../observe/windows.js';
+import { aggregateWindows, fillSeries, groupSeries, windowMs } from '../observe/windows.js';
+import { advanceSettled, settledBoundary, unreadRange, type SettledWindows } from '../observe/settled-windows.js';
 import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from '../observe/band.js';
 import { decideRelease, observeRollbackDecision, observeRollbackKey, seriesPoint, type SliceDecision } from '../observe/observer-decision.js';
 import type { ObserverMetrics } from './observer-metrics.js';
@@ -72,6 +73,8 @@ export class Observer {
   private readonly now: () => number;
   private working = 0;
   private draining: Promise<void> = Promise.resolve();
+  /** Per release: its settled windows, read from the store once each. */
+  private readonly settled = new Map<ReleaseId, SettledWindows>();
   /** Scored samples on their way to the store, written in batches (a write per sample would hold up the gateway). */
   private readonly samples: BatchQueue<ObserveSampleRecord>;
 
@@ -145,20 +148,33 @@ export class Observer {
     await this.samples.flush();
   }
 
-  /** Evaluates each route's stable release; rolls back after `consecutive` breaching windows. */
+  /**
+   * Evaluates each route's stable release once a window has settled (see
+   * settled-windows.ts); rolls back after `consecutive` breaching windows.
+   */
   async tick(): Promise<SliceDecision[]> {
     const { store, config, ledger } = this.o;
-    const now = this.now();
     const ws = config.observe.window_seconds;
     const span = windowMs(ws) * (config.observe.consecutive + 3);
     const out: SliceDecision[] = [];
     await this.samples.flush().catch((e: unknown) => this.o.onError?.(e)); // this process's samples count in the windows it evaluates
+    // Decisions look at windows that have settled by `now`; each is read from the store once.
+    const at = this.now();
+    const now = settledBoundary(at, ws);
+    const stable = new Set<ReleaseId>();
     for (const state of await store.getRouteStates()) {
       const release = state.stable;
+      stable.add(release);
       const key = `${state.route}/${release}`;
       if (this.rolledBack.has(key)) continue;
-      const samples = (await store.observeSamples(release, now - span)).map((s) => ({ ...s, release: s.releaseId as ReleaseId }));
-      if (samples.length === 0) continue;
+      const range = unreadRange(this.settled.get(release), now, span);
+      if (!range) continue; // nothing new has settled: the last decision stands
+      const rows = await store.observeSamples(release, range.from, range.before);
+      const fresh = aggregateWindows(rows.map((s) => ({ ...s, release: s.releaseId as ReleaseId })), ws);
+      const settled = advanceSettled(this.settled.get(release), fresh, now, span);
+      this.settled.set(release, settled);
+      if (settled.windows.length === 0) continue;
+      const windows = settled.windows;
       const gate = await store.latestGateResult(release);
       const gateScores: Record<string, number> = {};
       if (gate) {
@@ -166,10 +182,9 @@ export class Observer {
         if (r.aggregate.score !== null) gateScores['*'] = r.aggregate.score;
         for (const s of r.slices) if (s.score !== null) gateScores[s.slice] = s.score;
       }
-      const windows = aggregateWindows(samples, ws);
       const histories = [...groupSeries(windows).values()].map((series) => {
         const k = series[0]!;
-        const filled = completedWindows(fillSeries(windows, k, now - span, now, ws), now);
+        const filled = fillSeries(windows, k, now - span, now, ws);
         return filled.map((w) => evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })));
       });
       for (const h of histories) {
@@ -179,30 +194,31 @@ export class Observer {
       const decision = decideRelease(histories, config.observe.consecutive, { alreadyRolledBack: false });
       out.push(decision);
       if (decision.action === 'alert') {
-        this.alerts.push({ route: state.route, release, reason: decision.reason, at: now });
+        this.alerts.push({ route: state.route, release, reason: decision.reason, at });
         this.metrics?.alerted(state.route);
       }
       if (decision.action !== 'rollback') continue;
       const rollout = await store.latestRollout(state.route);
       const spec = rollout ? (JSON.parse(rollout.spec) as { candidate: ReleaseId; stable: ReleaseId }) : null;
       if (!rollout || !spec || spec.candidate !== release) {
-        this.alerts.push({ route: state.route, release, reason: `${decision.reason}; no earlier release to roll back to`, at: now });
+        this.alerts.push({ route: state.route, release, reason: `${decision.reason}; no earlier release to roll back to`, at });
         continue;
       }
       // The same single pointer swap as the controller's: a rollback command on the rollout that promoted this release.
-      const receipt = observeRollbackDecision({ route: state.route, release, decision, consecutive: config.observe.consecutive, at: now, to: spec.stable });
+      const receipt = observeRollbackDecision({ route: state.route, release, decision, consecutive: config.observe.consecutive, at, to: spec.stable });
       await store.transaction(
         async (tx) => {
           const seen = await tx.decisionKeys([observeRollbackKey(state.route, release)]);
           if (seen.size > 0) return;
-          await tx.queueCommand(rollout.rolloutId, { kind: 'rollback', actor: 'observer', reason: decision.reason, at: now });
-          await recordDrafts(tx, ledger, [{ key: observeRollbackKey(state.route, release), kind: 'observe-rollback', actor: receipt.actor, at: now, route: state.route, subject: release, what: receipt.what ?? {}, why: receipt.why ?? [] }]);
+          await tx.queueCommand(rollout.rolloutId, { kind: 'rollback', actor: 'observer', reason: decision.reason, at });
+          await recordDrafts(tx, ledger, [{ key: observeRollbackKey(state.route, release), kind: 'observe-rollback', actor: receipt.actor, at, route: state.route, subject: release, what: receipt.what ?? {}, why: receipt.why ?? [] }]);
         },
         { lock: AUDIT_LOCK },
       );
       this.rolledBack.add(key);
       await this.o.onRollback?.(state.route);
     }
+    for (const release of this.settled.keys()) if (!stable.has(release)) this.settled.delete(release);
     return out;
   }
 

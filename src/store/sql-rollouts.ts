@@ -132,8 +132,10 @@ export function sqlControlStore(db: SqlDriver): ControlStore {
     async insertObserveSamples(rows) {
       await insertMany(db, 'observe_samples', ['id', 'route', 'release_id', 'slice', 'at', 'quality', 'judge_error', 'flags'], rows.map((s) => [s.id, s.route, s.releaseId, s.slice, s.at, s.quality, s.judgeError ? 1 : 0, JSON.stringify(s.flags)]), 'ON CONFLICT DO NOTHING');
     },
-    async observeSamples(releaseId, sinceMs) {
-      const rows = await db.query('SELECT id, route, release_id, slice, at, quality, judge_error, flags FROM observe_samples WHERE release_id = ? AND at >= ? ORDER BY at, id', [releaseId, sinceMs]);
+    async observeSamples(releaseId, sinceMs, untilMs) {
+      const until = untilMs === undefined ? '' : ' AND at < ?';
+      const params = untilMs === undefined ? [releaseId, sinceMs] : [releaseId, sinceMs, untilMs];
+      const rows = await db.query(`SELECT id, route, release_id, slice, at, quality, judge_error, flags FROM observe_samples WHERE release_id = ? AND at >= ?${until} ORDER BY at, id`, params);
       return rows.map((r) => ({
         id: String(r.id),
         route: String(r.route),

@@ -329,6 +329,27 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.compareAndSetLease('controller', held, { holder: held.holder, expiresAt: 20 })).toBe(true);
     });
 
+    it("keeps observer samples once and reads a release's by time range, oldest first", async () => {
+      const sample = (id: string, releaseId: string, at: number, quality: number | null) => ({
+        id,
+        route: 'legal',
+        releaseId,
+        slice: 'fr/fr-BE',
+        at,
+        quality,
+        judgeError: quality === null,
+        flags: { refusal: at % 2 === 0 },
+      });
+      await store.insertObserveSamples([sample('s3', 'r1', 3000, 0.5), sample('s1', 'r1', 1000, 0.9), sample('s2', 'r1', 2000, null), sample('x', 'r2', 2000, 1)]);
+      await store.insertObserveSamples([sample('s1', 'r1', 1000, 0.1)]); // the same id again: kept once, unchanged
+      expect((await store.observeSamples('r1', 0)).map((r) => r.id)).toEqual(['s1', 's2', 's3']);
+      expect(await store.observeSamples('r1', 1000, 3000)).toEqual([
+        { ...sample('s1', 'r1', 1000, 0.9) },
+        { ...sample('s2', 'r1', 2000, null) },
+      ]);
+      expect(await store.observeSamples('r1', 2001, 3000)).toEqual([]);
+    });
+
     it('remembers decision keys once', async () => {
       await store.putDecisionKeys([{ key: 'ro-1/step/1', index: 4 }]);
       await store.putDecisionKeys([{ key: 'ro-1/step/1', index: 9 }]);

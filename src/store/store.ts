@@ -273,7 +273,8 @@ export interface ControlStore {
   insertShadowPairs(rows: readonly ShadowPairRecord[]): Promise<void>;
   shadowPairs(filter: { route?: string; shadowRelease?: string }): Promise<ShadowPairRecord[]>;
   insertObserveSamples(rows: readonly ObserveSampleRecord[]): Promise<void>;
-  observeSamples(releaseId: string, sinceMs: number): Promise<ObserveSampleRecord[]>;
+  /** A release's samples with `at` in [sinceMs, untilMs) (no upper bound without untilMs), oldest first. */
+  observeSamples(releaseId: string, sinceMs: number, untilMs?: number): Promise<ObserveSampleRecord[]>;
 }
 
 /**
