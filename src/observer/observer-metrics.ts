@@ -6,17 +6,28 @@ export class ObserverMetrics {
   private readonly quality: Gauge;
   private readonly detector: Gauge;
   private readonly alerts: Counter;
-  private readonly samples: Counter;
+  /** Per outcome, counted on every answer and handed to prom-client only when scraped. */
+  private readonly sampledCounts = new Map<string, number>();
 
   constructor(registry: Registry) {
     this.quality = new Gauge({ name: 'sluice_observe_window_quality', help: 'Mean judged quality of the latest completed window', labelNames: ['route', 'release', 'slice'], registers: [registry] });
     this.detector = new Gauge({ name: 'sluice_observe_detector_rate', help: 'Detector flag rate in the latest completed window', labelNames: ['route', 'release', 'slice', 'detector'], registers: [registry] });
     this.alerts = new Counter({ name: 'sluice_observe_alerts_total', help: 'Observer alerts (too few samples, a failing judge, no release to roll back to)', labelNames: ['route'], registers: [registry] });
-    this.samples = new Counter({ name: 'sluice_observe_samples_total', help: 'Answers offered to the observer, by what happened to them', labelNames: ['outcome'], registers: [registry] });
+    const counts = this.sampledCounts;
+    new Counter({
+      name: 'sluice_observe_samples_total',
+      help: 'Answers offered to the observer, by what happened to them',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [outcome, n] of counts) this.inc({ outcome }, n);
+      },
+    });
   }
 
   sampled(outcome: string): void {
-    this.samples.inc({ outcome });
+    this.sampledCounts.set(outcome, (this.sampledCounts.get(outcome) ?? 0) + 1);
   }
 
   alerted(route: string): void {
