@@ -153,6 +153,8 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       // The verdict needs only who the item is: its messages and reference are let go.
       measures[i] = { item: measuredItem(item), candidate, baseline: base };
       opts.onItem?.(measures[i]!, ++done, total);
+      // Every FLUSH_EVERY items the pending cache writes go out; this worker waits for them (backpressure).
+      if (done % FLUSH_EVERY === 0) await flush();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
