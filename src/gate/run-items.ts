@@ -4,6 +4,7 @@ import { ProviderError } from '../providers/model-provider.js';
 import { serve, type ServeDeps } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
+import { MeasureTable } from './measure-table.js';
 import type { ArmMeasure, ItemMeasure } from './measurement.js';
 import type { SuiteItem } from './suite.js';
 
@@ -37,7 +38,8 @@ export interface RunItemsInput {
 }
 
 export interface RunItemsResult {
-  readonly measures: ItemMeasure[];
+  /** In suite order: the items pulled before the run stopped (all of them unless it stopped early). */
+  readonly measures: MeasureTable;
   readonly stopped: string | null;
   readonly providerCalls: number;
 }
@@ -129,7 +131,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     };
   };
 
-  const measures: ItemMeasure[] = new Array(total);
+  const measures = new MeasureTable(total);
   const source = items[Symbol.iterator]();
   let next = 0;
   let done = 0;
@@ -150,14 +152,15 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       const i = next++;
       const item = pulled.value;
       const [candidate, base] = await Promise.all([measure(release, item), baseline ? measure(baseline, item) : Promise.resolve(null)]);
-      // The verdict needs only who the item is: its messages and reference are let go.
-      measures[i] = { item: measuredItem(item), candidate, baseline: base };
-      opts.onItem?.(measures[i]!, ++done, total);
+      // The verdict needs only the item's slice and numbers: its messages, reference and strings are let go.
+      const m: ItemMeasure = { item: measuredItem(item), candidate, baseline: base };
+      measures.set(i, m);
+      opts.onItem?.(m, ++done, total);
       // Every FLUSH_EVERY items the pending cache writes go out; this worker waits for them (backpressure).
       if (done % FLUSH_EVERY === 0) await flush();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
   await flush();
-  return { measures: measures.filter((m) => m !== undefined), stopped, providerCalls: calls };
+  return { measures, stopped, providerCalls: calls };
 }
