@@ -21,10 +21,14 @@ export function gateJudges(s: JudgeSetup): { judge: Judge | null; detectors: Jud
   return { judge: s.config.gate.judge ? make(s.config.gate.judge) : null, detectors: s.config.gate.detectors.map(make) };
 }
 
-export async function blobText(store: Store, digest: Digest, path: string): Promise<string> {
+export async function blobBytes(store: Store, digest: Digest, path: string): Promise<Buffer> {
   const b = await store.getBlob(digest);
   if (!b) throw new SluiceError('not_found', `${path} (${digest}) is missing from the store`);
-  return b.toString('utf8');
+  return b;
+}
+
+export async function blobText(store: Store, digest: Digest, path: string): Promise<string> {
+  return (await blobBytes(store, digest, path)).toString('utf8');
 }
 
 /**
