@@ -51,7 +51,12 @@ const NO_VARS: Readonly<Record<string, unknown>> = {};
 function measuredItem(item: SuiteItem): SuiteItem {
   return { id: item.id, slice: item.slice, messages: NO_MESSAGES, vars: NO_VARS, line: item.line, ...(item.humanScore !== undefined ? { humanScore: item.humanScore } : {}) };
 }
-const FLUSH_EVERY = 1000;
+/**
+ * Pending cache writes go out every this many items: one multi-row INSERT per
+ * table. Small enough that rows are written before they outlive two young-generation
+ * collections (which would move them to the old generation, to stay there as garbage).
+ */
+const FLUSH_EVERY = 100;
 
 /** Runs the items on the serving path (candidate and baseline), judging each answer; caches outputs and scores. */
 export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<RunItemsResult> {
