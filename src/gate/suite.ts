@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { slicePathSchema } from '../config/common-schema.js';
 import { badInput } from '../core/errors.js';
 import type { ChatMessage } from '../preprocess/preprocess.js';
+import { PackedLines } from './packed-lines.js';
 
 export interface SuiteItem {
   readonly id: string;
@@ -29,13 +30,14 @@ const itemSchema = z
   .refine((v) => (v.input === undefined) !== (v.messages === undefined), { message: 'needs "input" or "messages" (exactly one)', path: ['input'] });
 
 /**
- * A suite's bytes (as stored) or text. Bytes stay outside the JS heap while a
- * long run consumes them; each line is decoded when it is read.
+ * A suite's text, its bytes as stored, or its bytes held deflated (what a long
+ * run keeps); bytes are decoded a line or a block at a time.
  */
-export type SuiteSource = string | Uint8Array;
+export type SuiteSource = string | Uint8Array | PackedLines;
 
 /** The source's lines (without the newline, not yet trimmed), in order. */
 function* lines(src: SuiteSource): Generator<string> {
+  if (src instanceof PackedLines) return yield* src.lines();
   const bytes = typeof src === 'string' ? null : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
   const length = bytes ? bytes.length : (src as string).length;
   // A newline byte is never part of a multi-byte UTF-8 character, so decoding line by line equals decoding the whole.
