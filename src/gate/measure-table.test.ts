@@ -34,10 +34,13 @@ describe('the measure table', () => {
   it('takes items out of order and grows past its first capacity', () => {
     const t = new MeasureTable(2);
     // Item 0 brings a flag column before the table grows: the new rows must read "not scored".
-    for (const i of [0, 4, 3, 1, 2]) t.set(i, measure(`s${i % 2}`, arm(i / 10, i === 0 ? { flags: { dates: true } } : {})));
+    // The first baseline comes after the growth: its columns are made then.
+    for (const i of [0, 4, 3, 1, 2]) t.set(i, measure(`s${i % 2}`, arm(i / 10, i === 0 ? { flags: { dates: true } } : {}), i === 3 ? arm(0.7) : null));
     expect(t.length).toBe(5);
     expect([0, 1, 2, 3, 4].map((i) => t.candidate.scoreAt(i))).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
     expect([0, 1, 2, 3, 4].map((i) => t.sliceAt(i))).toEqual(['s0', 's1', 's0', 's1', 's0']);
     expect([...t.candidate.flags.get('dates')!].slice(0, 5)).toEqual([1, -1, -1, -1, -1]);
+    expect([...t.hasBaseline].slice(0, 5)).toEqual([0, 0, 0, 1, 0]);
+    expect(t.baseline.scoreAt(3)).toBe(0.7);
   });
 });

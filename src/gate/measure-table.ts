@@ -18,15 +18,15 @@ export class ArmColumns {
   /** Detector name → per item: -1 not scored, 0 not flagged, 1 flagged. */
   readonly flags = new Map<string, Int8Array>();
 
-  constructor(private capacity: number) {
-    this.error = new Uint8Array(capacity);
-    this.judgeError = new Uint8Array(capacity);
-    this.scored = new Uint8Array(capacity);
-    this.score = new Float64Array(capacity);
-    this.timed = new Uint8Array(capacity);
-    this.latencyMs = new Float64Array(capacity);
-    this.costUsd = new Float64Array(capacity);
-    this.tokens = new Float64Array(capacity);
+  constructor(private rows: number) {
+    this.error = new Uint8Array(rows);
+    this.judgeError = new Uint8Array(rows);
+    this.scored = new Uint8Array(rows);
+    this.score = new Float64Array(rows);
+    this.timed = new Uint8Array(rows);
+    this.latencyMs = new Float64Array(rows);
+    this.costUsd = new Float64Array(rows);
+    this.tokens = new Float64Array(rows);
   }
 
   set(i: number, a: ArmMeasure): void {
@@ -46,11 +46,16 @@ export class ArmColumns {
     return this.scored[i] ? this.score[i]! : null;
   }
 
+  /** Rows allocated. */
+  get capacity(): number {
+    return this.rows;
+  }
+
   grow(capacity: number): void {
     const copy = <A extends Uint8Array | Int8Array | Float64Array>(a: A, fill = 0): A => {
       const b = new (a.constructor as new (n: number) => A)(capacity);
       b.set(a);
-      if (fill !== 0) b.fill(fill, this.capacity);
+      if (fill !== 0) b.fill(fill, this.rows);
       return b;
     };
     [this.error, this.judgeError, this.scored, this.score, this.timed, this.latencyMs, this.costUsd, this.tokens] = [
@@ -64,12 +69,12 @@ export class ArmColumns {
       copy(this.tokens),
     ];
     for (const [name, col] of this.flags) this.flags.set(name, copy(col, -1));
-    this.capacity = capacity;
+    this.rows = capacity;
   }
 
   private flag(name: string): Int8Array {
     let col = this.flags.get(name);
-    if (!col) this.flags.set(name, (col = new Int8Array(this.capacity).fill(-1)));
+    if (!col) this.flags.set(name, (col = new Int8Array(this.rows).fill(-1)));
     return col;
   }
 }
@@ -86,7 +91,7 @@ export class MeasureTable {
   /** A human's score for the item; NaN when there is none. */
   human: Float64Array;
   readonly candidate: ArmColumns;
-  /** Whether item i has a baseline measure (its numbers are in `baseline`). */
+  /** Whether item i has a baseline measure (its numbers are in `baseline`, which has rows only once one has). */
   hasBaseline: Uint8Array;
   readonly baseline: ArmColumns;
   private size = 0;
@@ -97,7 +102,7 @@ export class MeasureTable {
     this.human = new Float64Array(this.capacity);
     this.hasBaseline = new Uint8Array(this.capacity);
     this.candidate = new ArmColumns(this.capacity);
-    this.baseline = new ArmColumns(this.capacity);
+    this.baseline = new ArmColumns(0);
   }
 
   static from(measures: readonly ItemMeasure[]): MeasureTable {
@@ -123,7 +128,10 @@ export class MeasureTable {
     this.human[i] = m.item.humanScore ?? NaN;
     this.candidate.set(i, m.candidate);
     this.hasBaseline[i] = m.baseline ? 1 : 0;
-    if (m.baseline) this.baseline.set(i, m.baseline);
+    if (m.baseline) {
+      if (this.baseline.capacity < this.capacity) this.baseline.grow(this.capacity);
+      this.baseline.set(i, m.baseline);
+    }
     if (i >= this.size) this.size = i + 1;
   }
 
@@ -140,7 +148,7 @@ export class MeasureTable {
     hasBaseline.set(this.hasBaseline);
     [this.sliceOf, this.human, this.hasBaseline] = [sliceOf, human, hasBaseline];
     this.candidate.grow(capacity);
-    this.baseline.grow(capacity);
+    if (this.baseline.capacity > 0) this.baseline.grow(capacity);
     this.capacity = capacity;
   }
 }
