@@ -8,6 +8,7 @@ import { findRelease } from '../src/manifest/find-release.js';
 import { ProviderRegistry } from '../src/serving/provider-registry.js';
 import { loadServingRelease } from '../src/serving/serving-release.js';
 import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli, starterProject } from './support/cli.js';
 
@@ -75,6 +76,27 @@ describe('gate runs', () => {
     expect(a.providerCalls).toBe(20);
     expect(b.providerCalls).toBe(0);
     expect(b.result.digest).toBe(a.result.digest);
+    await providers.close();
+    await store.close();
+  });
+
+  it('writes the cache in batches, not a transaction per item, and nothing when all of it was cached', async () => {
+    const dir = starterProject();
+    const url = STORE_FACTORIES[0]!.freshUrl();
+    const { v1 } = await twoReleases(dir, { SLUICE_DB: url });
+    const config = loadProjectConfig(dir).value;
+    const store = await openStore(url, dir);
+    let transactions = 0;
+    const counted = new Proxy(store, {
+      get: (target, key, receiver) => (key === 'transaction' ? (...a: Parameters<Store['transaction']>) => (transactions++, target.transaction(...a)) : Reflect.get(target, key, receiver)),
+    });
+    const providers = new ProviderRegistry(config, { projectDir: dir, env: {} });
+    const release = await loadServingRelease(store, await findRelease(store, v1));
+    const go = () => runGate({ store: counted, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) }, { concurrency: 4 });
+    expect((await go()).providerCalls).toBe(20);
+    expect(transactions).toBe(1);
+    expect((await go()).providerCalls).toBe(0);
+    expect(transactions).toBe(1);
     await providers.close();
     await store.close();
   });

@@ -8,6 +8,7 @@ import type { Judge } from '../judges/judge.js';
 import type { ProviderRegistry } from '../serving/provider-registry.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
+import { PackedLines } from './packed-lines.js';
 
 export interface JudgeSetup {
   readonly config: SluiceConfig;
@@ -21,10 +22,19 @@ export function gateJudges(s: JudgeSetup): { judge: Judge | null; detectors: Jud
   return { judge: s.config.gate.judge ? make(s.config.gate.judge) : null, detectors: s.config.gate.detectors.map(make) };
 }
 
-export async function blobText(store: Store, digest: Digest, path: string): Promise<string> {
+export async function blobBytes(store: Store, digest: Digest, path: string): Promise<Buffer> {
   const b = await store.getBlob(digest);
   if (!b) throw new SluiceError('not_found', `${path} (${digest}) is missing from the store`);
-  return b.toString('utf8');
+  return b;
+}
+
+/** A blob held deflated in blocks of lines; its bytes are let go here (a caller holding them would keep them for its lifetime). */
+export async function blobPacked(store: Store, digest: Digest, path: string): Promise<PackedLines> {
+  return PackedLines.pack(await blobBytes(store, digest, path));
+}
+
+export async function blobText(store: Store, digest: Digest, path: string): Promise<string> {
+  return (await blobBytes(store, digest, path)).toString('utf8');
 }
 
 /**

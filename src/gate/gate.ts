@@ -6,7 +6,7 @@ import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
 import type { GateResult } from './gate-result.js';
 import { preprocessDigest } from '../preprocess/preprocess.js';
-import { blobText, gateCalibration, gateJudges } from './gate-judges.js';
+import { blobBytes, blobPacked, gateCalibration, gateJudges } from './gate-judges.js';
 import { runItems, type RunOptions } from './run-items.js';
 import { checkSuite, parseSuite, sampleSuite, suiteItems, type SuiteItem } from './suite.js';
 import { decideGate } from './verdict.js';
@@ -33,16 +33,17 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
   const { release, store, config } = input;
   const suiteRef = release.manifest.dataset?.suite;
   if (!suiteRef) throw new SluiceError('bad_input', `release ${release.id} has no dataset.suite to gate on`);
-  const text = await blobText(store, suiteRef.digest, suiteRef.path);
   // The whole suite is checked first (bad input stops before any call); then it is parsed again as consumed.
+  // Meanwhile it is held deflated (a 100,000-item suite is tens of MB as text), decoded a block at a time.
   let items: Iterable<SuiteItem>;
   let total: number;
   if (input.sample !== undefined) {
-    const sampled = sampleSuite(parseSuite(suiteRef.path, text), input.sample);
+    const sampled = sampleSuite(parseSuite(suiteRef.path, await blobBytes(store, suiteRef.digest, suiteRef.path)), input.sample);
     [items, total] = [sampled, sampled.length];
   } else {
-    total = checkSuite(suiteRef.path, text);
-    items = suiteItems(suiteRef.path, text);
+    const suite = await blobPacked(store, suiteRef.digest, suiteRef.path);
+    total = checkSuite(suiteRef.path, suite);
+    items = suiteItems(suiteRef.path, suite, { checked: true });
   }
   const { judge, detectors } = gateJudges(input);
   const calibration = await gateCalibration(input, judge);

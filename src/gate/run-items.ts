@@ -4,6 +4,7 @@ import { ProviderError } from '../providers/model-provider.js';
 import { serve, type ServeDeps } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
+import { MeasureTable } from './measure-table.js';
 import type { ArmMeasure, ItemMeasure } from './measurement.js';
 import type { SuiteItem } from './suite.js';
 
@@ -37,7 +38,8 @@ export interface RunItemsInput {
 }
 
 export interface RunItemsResult {
-  readonly measures: ItemMeasure[];
+  /** In suite order: the items pulled before the run stopped (all of them unless it stopped early). */
+  readonly measures: MeasureTable;
   readonly stopped: string | null;
   readonly providerCalls: number;
 }
@@ -49,6 +51,12 @@ const NO_VARS: Readonly<Record<string, unknown>> = {};
 function measuredItem(item: SuiteItem): SuiteItem {
   return { id: item.id, slice: item.slice, messages: NO_MESSAGES, vars: NO_VARS, line: item.line, ...(item.humanScore !== undefined ? { humanScore: item.humanScore } : {}) };
 }
+/**
+ * Pending cache writes go out every this many items, in one transaction: about
+ * 1 MB of rows waits in memory. Not much fewer: each commit rewrites every store
+ * page it touched, and the score index takes random keys (a 100-item batch made
+ * a 100,000-item run half again as slow, for no lower peak).
+ */
 const FLUSH_EVERY = 1000;
 
 /** Runs the items on the serving path (candidate and baseline), judging each answer; caches outputs and scores. */
@@ -82,6 +90,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
   // Cache writes go out in batches, so a long run holds only a batch of them in memory.
   let flushing = Promise.resolve();
   const flush = (): Promise<void> => {
+    if (newOutputs.length === 0 && [...newScores.values()].every((rows) => rows.length === 0)) return flushing;
     const outs = newOutputs.splice(0);
     const byJudge = [...newScores].map(([d, rows]) => [d, rows.splice(0)] as const);
     flushing = flushing.then(() =>
@@ -129,7 +138,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     };
   };
 
-  const measures: ItemMeasure[] = new Array(total);
+  const measures = new MeasureTable(total);
   const source = items[Symbol.iterator]();
   let next = 0;
   let done = 0;
@@ -150,12 +159,16 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       const i = next++;
       const item = pulled.value;
       const [candidate, base] = await Promise.all([measure(release, item), baseline ? measure(baseline, item) : Promise.resolve(null)]);
-      // The verdict needs only who the item is: its messages and reference are let go.
-      measures[i] = { item: measuredItem(item), candidate, baseline: base };
-      opts.onItem?.(measures[i]!, ++done, total);
+      // The verdict needs only the item's slice and numbers: its messages, reference and strings are let go.
+      const m: ItemMeasure = { item: measuredItem(item), candidate, baseline: base };
+      measures.set(i, m);
+      done++;
+      opts.onItem?.(m, done, total);
+      // Every FLUSH_EVERY items the pending cache writes go out; this worker waits for them (backpressure).
+      if (done % FLUSH_EVERY === 0) await flush();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
   await flush();
-  return { measures: measures.filter((m) => m !== undefined), stopped, providerCalls: calls };
+  return { measures, stopped, providerCalls: calls };
 }

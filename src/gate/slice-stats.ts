@@ -1,8 +1,8 @@
-import { inSubtree } from '../core/slice-tree.js';
 import type { SliceCalibration } from '../judges/calibration.js';
 import { mean, meanInterval, nonInferiority, pairedBootstrapMeanDiff, ppiMean, studentTCdf, standardDeviation } from '../stats/index.js';
 import type { PpiEstimate, SliceResult, Verdict } from './gate-result.js';
-import type { ItemMeasure } from './measurement.js';
+import type { MeasureTable } from './measure-table.js';
+import { sliceColumns, type SliceColumns } from './slice-columns.js';
 import type { Threshold } from './thresholds.js';
 
 export interface SliceContext {
@@ -27,29 +27,19 @@ function pDrop(diffs: readonly number[]): number | null {
   return studentTCdf(t, diffs.length - 1);
 }
 
-function ppiFor(items: readonly ItemMeasure[], calibrated: (m: ItemMeasure) => number | null, scale: readonly [number, number] | null): PpiEstimate | null {
-  const labelled = items.filter((m) => m.item.humanScore !== undefined && calibrated(m) !== null);
-  if (labelled.length < 2) return null;
+function ppiFor(items: SliceColumns, scale: readonly [number, number] | null): PpiEstimate | null {
+  if (items.human.length < 2) return null;
   const [lo, hi] = scale ?? [0, 1];
-  const human = labelled.map((m) => (m.item.humanScore! - lo) / (hi - lo || 1));
-  const judgeOnly = items.filter((m) => m.item.humanScore === undefined).map(calibrated).filter((v): v is number => v !== null);
-  if (judgeOnly.length < 1) return null;
-  const r = ppiMean({ human, judgeOnHuman: labelled.map((m) => calibrated(m)!), judgeOnly, alpha: 0.05 });
-  return { n_human: labelled.length, estimate: round(r.estimate)!, ci: pair(r.lower, r.upper) };
+  const human = items.human.map((h) => (h - lo) / (hi - lo || 1));
+  if (items.judgeOnly.length < 1) return null;
+  const r = ppiMean({ human, judgeOnHuman: items.judgeOnHuman, judgeOnly: items.judgeOnly, alpha: 0.05 });
+  return { n_human: items.human.length, estimate: round(r.estimate)!, ci: pair(r.lower, r.upper) };
 }
 
 /** Statistics and verdict of one slice, before Holm adjustment (p_holm is filled in across slices). */
-export function sliceResult(all: readonly ItemMeasure[], ctx: SliceContext): SliceResult & { p_raw: number | null } {
-  const items = all.filter((m) => inSubtree(m.item.slice, ctx.slice));
-  const calibrated = (m: ItemMeasure, arm: 'candidate' | 'baseline' = 'candidate'): number | null => {
-    const s = m[arm]?.score;
-    if (s === null || s === undefined) return null;
-    const cal = ctx.itemCalibration(m.item.slice);
-    return cal ? cal.map(s) : s;
-  };
-  const scores = items.map((m) => calibrated(m)).filter((v): v is number => v !== null);
-  const judgeErrors = items.filter((m) => m.candidate.judgeError !== null).length;
-  const itemErrors = items.filter((m) => m.candidate.error !== null).length;
+export function sliceResult(all: MeasureTable, ctx: SliceContext): SliceResult & { p_raw: number | null } {
+  const items = sliceColumns(all, ctx.slice, ctx.itemCalibration);
+  const { scores, judgeErrors, itemErrors } = items;
   const { min, max_drop, min_items } = ctx.threshold;
   const reasons: string[] = [];
   let verdict: Verdict = 'pass';
@@ -61,14 +51,13 @@ export function sliceResult(all: readonly ItemMeasure[], ctx: SliceContext): Sli
 
   const score = scores.length ? mean(scores) : null;
   const ci = scores.length >= 2 ? meanInterval(scores) : null;
-  const paired = items
-    .map((m) => [calibrated(m), calibrated(m, 'baseline')] as const)
-    .filter((p): p is readonly [number, number] => p[0] !== null && p[1] !== null);
-  const hasBaseline = paired.length > 0;
-  const baselineScore = hasBaseline ? mean(paired.map((p) => p[1])) : null;
-  const delta = hasBaseline ? mean(paired.map((p) => p[0] - p[1])) : null;
-  const boot = paired.length >= 2 ? pairedBootstrapMeanDiff(paired.map((p) => p[0]), paired.map((p) => p[1])) : null;
-  const ni = paired.length >= 2 && max_drop !== null ? nonInferiority(paired.map((p) => p[0]), paired.map((p) => p[1]), max_drop) : null;
+  const { pairedCandidate: pc, pairedBaseline: pb } = items;
+  const diffs = pc.map((v, j) => v - pb[j]!);
+  const hasBaseline = pc.length > 0;
+  const baselineScore = hasBaseline ? mean(pb) : null;
+  const delta = hasBaseline ? mean(diffs) : null;
+  const boot = pc.length >= 2 ? pairedBootstrapMeanDiff(pc, pb) : null;
+  const ni = pc.length >= 2 && max_drop !== null ? nonInferiority(pc, pb, max_drop) : null;
 
   if (score === null) review('no item of this slice was scored');
   if (score !== null && min !== null && score < min) fail(`score ${score.toFixed(2)} < min ${min.toFixed(2)}`);
@@ -77,7 +66,7 @@ export function sliceResult(all: readonly ItemMeasure[], ctx: SliceContext): Sli
   if (ni && !ni.nonInferior && !(delta !== null && max_drop !== null && -delta > max_drop)) {
     review(`the interval cannot rule out a drop over ${max_drop} (lower bound ${ni.lowerBound.toFixed(3)})`);
   }
-  if (items.length > 0 && judgeErrors / items.length > 0.1) review(`${judgeErrors} of ${items.length} items had judge errors (> 10%)`);
+  if (items.n > 0 && judgeErrors / items.n > 0.1) review(`${judgeErrors} of ${items.n} items had judge errors (> 10%)`);
   if (untrusted) review(untrusted);
 
   return {
@@ -97,10 +86,10 @@ export function sliceResult(all: readonly ItemMeasure[], ctx: SliceContext): Sli
     min_items,
     non_inferior: ni ? ni.nonInferior : null,
     p_holm: null,
-    p_raw: hasBaseline ? pDrop(paired.map((p) => p[0] - p[1])) : null,
+    p_raw: hasBaseline ? pDrop(diffs) : null,
     calibration_ci: cal?.ci ? pair(cal.ci[0], cal.ci[1]) : null,
     calibration_source: cal?.source ?? null,
     item_errors: itemErrors,
-    ppi: ppiFor(items, (m) => calibrated(m), ctx.humanScale),
+    ppi: ppiFor(items, ctx.humanScale),
   };
 }

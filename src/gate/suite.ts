@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { slicePathSchema } from '../config/common-schema.js';
 import { badInput } from '../core/errors.js';
 import type { ChatMessage } from '../preprocess/preprocess.js';
+import { PackedLines } from './packed-lines.js';
 
 export interface SuiteItem {
   readonly id: string;
@@ -29,18 +30,37 @@ const itemSchema = z
   .refine((v) => (v.input === undefined) !== (v.messages === undefined), { message: 'needs "input" or "messages" (exactly one)', path: ['input'] });
 
 /**
+ * A suite's text, its bytes as stored, or its bytes held deflated (what a long
+ * run keeps); bytes are decoded a line or a block at a time.
+ */
+export type SuiteSource = string | Uint8Array | PackedLines;
+
+/** The source's lines (without the newline, not yet trimmed), in order. */
+function* lines(src: SuiteSource): Generator<string> {
+  if (src instanceof PackedLines) return yield* src.lines();
+  const bytes = typeof src === 'string' ? null : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+  const length = bytes ? bytes.length : (src as string).length;
+  // A newline byte is never part of a multi-byte UTF-8 character, so decoding line by line equals decoding the whole.
+  for (let at = 0; at <= length; ) {
+    let end = bytes ? bytes.indexOf(10, at) : (src as string).indexOf('\n', at);
+    if (end < 0) end = length;
+    yield bytes ? bytes.toString('utf8', at, end) : (src as string).slice(at, end);
+    at = end + 1;
+  }
+}
+
+/**
  * The suite's items one at a time, in file order, without holding the whole
  * suite: a suite of 100,000 items is parsed as it is consumed. Every problem
- * names file:line and key.
+ * names file:line and key. `checked`: the whole suite already passed
+ * `checkSuite`, so ids need not be kept to find duplicates.
  */
-export function* suiteItems(file: string, text: string): Generator<SuiteItem> {
-  const seen = new Map<string, number>();
-  let at = 0;
-  for (let line = 1; at <= text.length; line++) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    const raw = text.slice(at, end).trim();
-    at = end + 1;
+export function* suiteItems(file: string, src: SuiteSource, opts: { checked?: boolean } = {}): Generator<SuiteItem> {
+  const seen = opts.checked ? null : new Map<string, number>();
+  let line = 0;
+  for (const text of lines(src)) {
+    line++;
+    const raw = text.trim();
     if (raw === '') continue;
     let value: unknown;
     try {
@@ -55,9 +75,11 @@ export function* suiteItems(file: string, text: string): Generator<SuiteItem> {
       throw badInput(`${file}:${line}: ${key}: ${issue.message}`, { file, line, key });
     }
     const v = r.data;
-    const first = seen.get(v.id);
-    if (first !== undefined) throw badInput(`${file}:${line}: id: duplicate item id "${v.id}" (first on line ${first})`, { file, line, key: 'id' });
-    seen.set(v.id, line);
+    if (seen) {
+      const first = seen.get(v.id);
+      if (first !== undefined) throw badInput(`${file}:${line}: id: duplicate item id "${v.id}" (first on line ${first})`, { file, line, key: 'id' });
+      seen.set(v.id, line);
+    }
     yield {
       id: v.id,
       slice: v.slice,
@@ -71,16 +93,16 @@ export function* suiteItems(file: string, text: string): Generator<SuiteItem> {
 }
 
 /** Checks a whole suite (every line, duplicate ids) and counts its items, keeping none of them. */
-export function checkSuite(file: string, text: string): number {
+export function checkSuite(file: string, src: SuiteSource): number {
   let n = 0;
-  for (const _ of suiteItems(file, text)) n++;
+  for (const _ of suiteItems(file, src)) n++;
   if (n === 0) throw badInput(`${file}: the suite has no items`, { file });
   return n;
 }
 
 /** Parses a whole suite into an array (for sampling and small suites). */
-export function parseSuite(file: string, text: string): SuiteItem[] {
-  const items = [...suiteItems(file, text)];
+export function parseSuite(file: string, src: SuiteSource): SuiteItem[] {
+  const items = [...suiteItems(file, src)];
   if (items.length === 0) throw badInput(`${file}: the suite has no items`, { file });
   return items;
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { gateSchema } from '../config/sluice-schema.js';
 import { fitCalibration } from '../judges/calibration.js';
 import type { ArmMeasure, ItemMeasure } from './measurement.js';
-import { decideGate } from './verdict.js';
+import { MeasureTable } from './measure-table.js';
+import { decideGate, type VerdictInput } from './verdict.js';
+
+/** decideGate over a list of measures, as a run's table holds them. */
+const decide = (input: Omit<VerdictInput, 'measures'> & { measures: ItemMeasure[] }) => decideGate({ ...input, measures: MeasureTable.from(input.measures) });
 
 const arm = (score: number | null, extra: Partial<ArmMeasure> = {}): ArmMeasure => ({
   error: null,
@@ -35,7 +39,7 @@ describe('the gate verdict', () => {
       ...['contracts', 'employment', 'tax', 'privacy', 'litigation'].flatMap((s) => items(`legal/${s}`, 20, 0.69)),
       ...items('legal/ip-licensing', 20, 0.41),
     ];
-    const r = decideGate({ ...base, measures, gate: gate({ 'legal/ip-licensing': { min: 0.6 } }) });
+    const r = decide({ ...base, measures, gate: gate({ 'legal/ip-licensing': { min: 0.6 } }) });
     expect(r.aggregate.score!).toBeGreaterThan(0.6);
     expect(r.verdict).toBe('fail');
     const ip = r.slices.find((s) => s.slice === 'legal/ip-licensing')!;
@@ -46,7 +50,7 @@ describe('the gate verdict', () => {
 
   it('gates a nested regional slice on its own: fr/fr-BE fails its drop while fr passes', () => {
     const measures = [...items('fr/fr-FR', 60, 0.85, 0.78), ...items('fr/fr-CH', 20, 0.8, 0.78), ...items('fr/fr-BE', 20, 0.7, 0.8)];
-    const r = decideGate({ ...base, measures, gate: gate({}) });
+    const r = decide({ ...base, measures, gate: gate({}) });
     const bySlice = Object.fromEntries(r.slices.map((s) => [s.slice, s]));
     expect(bySlice['fr']!.verdict).toBe('pass');
     expect(bySlice['fr/fr-BE']!.verdict).toBe('fail');
@@ -56,11 +60,11 @@ describe('the gate verdict', () => {
   });
 
   it('sends a slice with too few items, or too many judge errors, to review', () => {
-    const few = decideGate({ ...base, measures: items('med/peds', 4, 0.9), gate: gate({}) });
+    const few = decide({ ...base, measures: items('med/peds', 4, 0.9), gate: gate({}) });
     expect(few.verdict).toBe('review');
     expect(few.slices[0]!.reasons[0]).toMatch(/4 scored items < min_items 10/);
     const errs = items('med/cardio', 20, 0.9).map((m, i) => (i < 5 ? { ...m, candidate: arm(null, { judgeError: 'garbage' }) } : m));
-    const r = decideGate({ ...base, measures: errs, gate: gate({}) });
+    const r = decide({ ...base, measures: errs, gate: gate({}) });
     expect(r.slices[0]!.judge_errors).toBe(5);
     expect(r.slices[0]!.reasons.join()).toMatch(/judge errors/);
   });
@@ -69,7 +73,7 @@ describe('the gate verdict', () => {
     // Anchors where the judge ranks outputs opposite to the humans.
     const scored = Array.from({ length: 8 }, (_, i) => ({ slice: 'legal', input: 'q', output: `o${i}`, humanScore: 1 + (i % 5), line: i + 1, result: { ok: true as const, score: 1 - (i % 5) / 4 } }));
     const calibration = fitCalibration(scored);
-    const r = decideGate({ ...base, calibration, measures: items('legal', 20, 0.9), gate: gate({}) });
+    const r = decide({ ...base, calibration, measures: items('legal', 20, 0.9), gate: gate({}) });
     expect(r.slices[0]!.calibration!).toBeLessThan(0.5);
     expect(r.slices[0]!.verdict).toBe('review');
     expect(r.verdict).toBe('review');
@@ -80,7 +84,7 @@ describe('the gate verdict', () => {
       ...m,
       candidate: i < 2 ? arm(null, { error: 'upstream_status: 500' }) : arm(0.9, { flags: { dates: i === 5 } }),
     }));
-    const r = decideGate({
+    const r = decide({
       ...base,
       measures,
       detectors: { dates: 'date-validity' },
@@ -94,7 +98,7 @@ describe('the gate verdict', () => {
   });
 
   it('passes a healthy release', () => {
-    const r = decideGate({ ...base, measures: [...items('a', 20, 0.8, 0.79), ...items('b', 20, 0.82, 0.8)], gate: gate({}) });
+    const r = decide({ ...base, measures: [...items('a', 20, 0.8, 0.79), ...items('b', 20, 0.82, 0.8)], gate: gate({}) });
     expect(r.verdict).toBe('pass');
   });
 });
@@ -102,7 +106,7 @@ describe('the gate verdict', () => {
 describe('prediction-powered estimates', () => {
   it('reports a PPI++ estimate per slice when some items carry a human score', () => {
     const measures = items('legal', 30, 0.7).map((m, i) => (i < 10 ? { ...m, item: { ...m.item, humanScore: 0.6 + (i % 3) * 0.05 } } : m));
-    const r = decideGate({ ...base, measures, gate: gate({}) });
+    const r = decide({ ...base, measures, gate: gate({}) });
     const ppi = r.slices[0]!.ppi!;
     expect(ppi.n_human).toBe(10);
     expect(ppi.ci[0]).toBeLessThan(ppi.estimate);

@@ -3,12 +3,13 @@ import type { ReleaseManifest } from '../config/release-schema.js';
 import type { Calibration } from '../judges/calibration.js';
 import { holm, quantile } from '../stats/index.js';
 import type { GateCheck, GateResult, SliceResult, Verdict } from './gate-result.js';
-import type { ArmMeasure, ItemMeasure } from './measurement.js';
+import type { ArmColumns, MeasureTable } from './measure-table.js';
 import { sliceResult } from './slice-stats.js';
 import { sliceTree, thresholdFor } from './thresholds.js';
 
 export interface VerdictInput {
-  readonly measures: readonly ItemMeasure[];
+  /** The run's measurements in item order (`MeasureTable.from` builds one from a list). */
+  readonly measures: MeasureTable;
   readonly gate: GateConfig;
   readonly calibration: Calibration | null;
   /** Detector name → judge kind (which one is the date detector, which one refusals). */
@@ -24,16 +25,37 @@ export type GateBody = Pick<
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
 
-function armStats(arms: readonly ArmMeasure[]) {
-  const lat = arms.map((a) => a.latencyMs).filter((v): v is number => v !== null);
+/** One arm's latency, errors, spend and detector rates over the items `has` picks, in item order. */
+function armStats(t: MeasureTable, a: ArmColumns, has: (i: number) => boolean) {
+  const lat: number[] = [];
+  let n = 0;
+  let errors = 0;
+  let cost = 0;
+  let tokens = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (!has(i)) continue;
+    n++;
+    if (a.timed[i]) lat.push(a.latencyMs[i]!);
+    errors += a.error[i]!;
+    cost += a.costUsd[i]!;
+    tokens += a.tokens[i]!;
+  }
   return {
+    n,
     p95: lat.length ? round(quantile(lat, 0.95), 1) : null,
-    errorRate: arms.length ? arms.filter((a) => a.error !== null).length / arms.length : 0,
-    cost: arms.reduce((s, a) => s + a.costUsd, 0),
-    tokens: arms.reduce((s, a) => s + a.tokens, 0),
+    errorRate: n ? errors / n : 0,
+    cost,
+    tokens,
     flagRate: (name: string): number | null => {
-      const seen = arms.filter((a) => name in a.flags);
-      return seen.length ? seen.filter((a) => a.flags[name]).length / seen.length : null;
+      const col = a.flags.get(name);
+      let seen = 0;
+      let flagged = 0;
+      for (let i = 0; col && i < t.length; i++) {
+        if (!has(i) || col[i]! < 0) continue;
+        seen++;
+        flagged += col[i]!;
+      }
+      return seen ? flagged / seen : null;
     },
   };
 }
@@ -45,9 +67,9 @@ function check(kind: 'hard' | 'soft', name: string, value: number | null, limit:
 /** The gate's decision, a pure function of the measurements and the configuration. */
 export function decideGate(input: VerdictInput): GateBody {
   const { measures, gate, calibration } = input;
-  const cand = armStats(measures.map((m) => m.candidate));
-  const baseArms = measures.map((m) => m.baseline).filter((b): b is ArmMeasure => b !== null);
-  const base = baseArms.length ? armStats(baseArms) : null;
+  const cand = armStats(measures, measures.candidate, () => true);
+  const baseArms = armStats(measures, measures.baseline, (i) => measures.hasBaseline[i] === 1);
+  const base = baseArms.n ? baseArms : null;
   const ctx = (slice: string) => ({
     slice,
     threshold: thresholdFor(slice, gate.slices),
@@ -56,7 +78,7 @@ export function decideGate(input: VerdictInput): GateBody {
     minCalibration: gate.min_calibration,
     humanScale: calibration?.humanScale ?? null,
   });
-  const raw = sliceTree(measures.map((m) => m.item.slice)).map((s) => sliceResult(measures, ctx(s)));
+  const raw = sliceTree(measures.slices).map((s) => sliceResult(measures, ctx(s)));
   const tested = raw.filter((s) => s.p_raw !== null);
   const adjusted = holm(tested.map((s) => s.p_raw!));
   const slices: SliceResult[] = raw.map(({ p_raw, ...s }) => ({ ...s, p_holm: p_raw === null ? null : round(adjusted[tested.findIndex((t) => t.slice === s.slice)]!) }));

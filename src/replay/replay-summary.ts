@@ -3,6 +3,7 @@ import type { GateConfig } from '../config/sluice-schema.js';
 import { inSubtree, ROOT_SLICE } from '../core/slice-tree.js';
 import type { GateCheck, SliceResult, Verdict } from '../gate/gate-result.js';
 import type { ArmMeasure, ItemMeasure } from '../gate/measurement.js';
+import { MeasureTable } from '../gate/measure-table.js';
 import { sliceResult } from '../gate/slice-stats.js';
 import { thresholdFor } from '../gate/thresholds.js';
 import { decideGate } from '../gate/verdict.js';
@@ -117,7 +118,8 @@ export function summarizeReplay(input: SummaryInput): ReplaySummary {
     candidate: m.replay,
     baseline: m.production,
   }));
-  const gate = decideGate({ measures: items, gate: input.gate, calibration, detectors: input.detectors, metadata: input.metadata, partial: null });
+  const table = MeasureTable.from(items);
+  const gate = decideGate({ measures: table, gate: input.gate, calibration, detectors: input.detectors, metadata: input.metadata, partial: null });
   const calibrated = (slice: string, score: number | null): number | null => {
     if (score === null) return null;
     const cal = calibration?.forSlice(slice);
@@ -152,7 +154,7 @@ export function summarizeReplay(input: SummaryInput): ReplaySummary {
   };
   // The root, judged as decideGate judges its aggregate (it returns only n and score of it).
   const aggregate = sliceOf(
-    sliceResult(items, {
+    sliceResult(table, {
       slice: ROOT_SLICE,
       threshold: thresholdFor(ROOT_SLICE, input.gate.slices),
       calibration: calibration?.forSlice(ROOT_SLICE) ?? null,
