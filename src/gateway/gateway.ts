@@ -48,7 +48,7 @@ export interface GatewayOptions {
   readonly onError?: (e: unknown) => void;
   /** Draws the bucket of a request without a sticky key. */
   readonly random?: () => number;
-  /** Mounted before the gateway's own endpoints (the control API under /api/); true when it answered. */
+  /** Mounted before the gateway's own endpoints but POST /v1/chat/completions (the control API under /api/); true when it answered. */
   readonly extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** Called after every routed request, off the response path (the observer's sampler, shadow mirroring). */
   readonly onFinished?: (f: Finished) => void;
@@ -125,8 +125,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
   };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?', 1)[0];
+    const url = req.url ?? '/';
     const method = req.method ?? 'GET';
+    // The hot path first: nothing else is asked about a chat completion.
+    if (method === 'POST' && url === '/v1/chat/completions') return handleChat(chat, req, res);
+    const path = url.split('?', 1)[0];
     if (opts.extra && (await opts.extra(req, res))) return;
     if (path === '/v1/chat/completions') {
       if (method === 'POST') return handleChat(chat, req, res);

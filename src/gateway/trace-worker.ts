@@ -2,6 +2,8 @@
 // connection to the store, then for each batch redacts, hashes and inserts it
 // in one transaction, and answers {id, ok}. Batches are written one at a time,
 // in the order they arrive.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -10,6 +12,21 @@ import type { TraceWorkerData, TraceWorkerReply, TraceWorkerRequest } from './wo
 
 const port = parentPort;
 if (!port) throw new Error('trace-worker.js runs on a worker thread');
+
+/**
+ * Writing traces can wait; answering requests cannot. On Linux this thread
+ * lowers its own scheduling priority (its thread id is the last part of
+ * /proc/thread-self), so when the cores are busy the event loop comes first.
+ * Elsewhere it keeps the process's priority.
+ */
+function yieldToTheGateway(): void {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 19);
+  } catch {
+    // not Linux, or not allowed: the thread keeps the process's priority
+  }
+}
+yieldToTheGateway();
 const data = workerData as TraceWorkerData;
 const opened: Promise<Store> = openStore(data.storeUrl, data.projectDir);
 opened.catch(() => {}); // reported with the first batch that needs it

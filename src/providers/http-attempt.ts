@@ -38,6 +38,8 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   private ended = false;
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
+  /** Set by body(): called once the body has ended or failed. */
+  private settled: (() => void) | null = null;
   private opened!: (o: Opened) => void;
   private failedToOpen!: (e: Error) => void;
   /** Resolves with the status and headers; rejects when the attempt fails before them. */
@@ -64,16 +66,23 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   }
 
   /** The whole body as text, once it has ended. */
-  async body(): Promise<string> {
-    const parts: Buffer[] = [];
-    for await (const c of this.chunks(false)) parts.push(c);
-    return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
+  body(): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const settle = (): void => {
+        this.dispose();
+        if (this.failure) return reject(this.failure);
+        const parts = this.queue.splice(0);
+        resolve(parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8'));
+      };
+      if (this.ended || this.failure) settle();
+      else this.settled = settle;
+    });
   }
 
   /** The body piece by piece; stopping early cancels the attempt. */
-  async *chunks(streamed = true): AsyncGenerator<Buffer> {
-    this.streaming = streamed;
-    if (streamed) this.disarm();
+  async *chunks(): AsyncGenerator<Buffer> {
+    this.streaming = true;
+    this.disarm();
     try {
       for (;;) {
         if (this.queue.length > 0) {
@@ -84,9 +93,9 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
         }
         if (this.failure) throw this.failure;
         if (this.ended) return;
-        if (streamed) this.arm();
+        this.arm();
         await new Promise<void>((resolve) => (this.wake = resolve));
-        if (streamed) this.disarm();
+        this.disarm();
       }
     } finally {
       if (!this.ended && !this.failure) this.abort(new Error('the consumer stopped reading'));
@@ -105,8 +114,9 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.queue.push(chunk);
-    if (this.streaming && this.timer) this.disarm();
-    if (this.queue.length >= HIGH_WATER && this.streaming) controller.pause();
+    if (!this.streaming) return;
+    if (this.timer) this.disarm();
+    if (this.queue.length >= HIGH_WATER) controller.pause();
     this.poke();
   }
 
@@ -134,8 +144,9 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   }
 
   private poke(): void {
-    const wake = this.wake;
+    const wake = this.wake ?? this.settled;
     this.wake = null;
+    this.settled = null;
     wake?.();
   }
 
