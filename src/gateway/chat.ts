@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatMessage } from '../preprocess/preprocess.js';
 import type { Usage } from '../providers/model-provider.js';
@@ -10,6 +9,7 @@ import { parseChatRequest, readBody, type ChatCompletionRequest } from './parse-
 import { completionBody, sendError, sendJson, servedHeaders, type Served } from './respond.js';
 import type { RouteEntry, RouteTable } from './route-table.js';
 import { chooseArm, stickyKey, type Arm, type StickySpec } from './sticky.js';
+import { connectionSignal, requestId } from './request-id.js';
 import { pipeStream } from './stream.js';
 
 /** Everything known about a routed request once it is over; the gateway records it. */
@@ -98,10 +98,7 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
   const arm = chooseArm({ rolloutId: entry.rolloutId, hasCandidate: entry.candidate !== null, weight: entry.weight }, key, ctx.random);
   const release = arm === 'canary' && entry.candidate ? entry.candidate : entry.stable;
   const served: Served = { releaseId: release.id, arm };
-  const abort = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort(new Error('the client closed the connection'));
-  });
+  const signal = connectionSignal(req.socket);
   const headers = flatHeaders(req);
   const slice = headers['x-sluice-slice'] || undefined;
   const request: Omit<ServeRequest, 'signal'> = {
@@ -111,13 +108,13 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
     ...(slice ? { slice } : {}),
     ...(body.tools ? { tools: body.tools } : {}),
   };
-  const sreq: ServeRequest = { ...request, signal: abort.signal };
-  const id = randomUUID().replace(/-/g, '');
+  const sreq: ServeRequest = { ...request, signal };
+  const id = requestId();
   let outcome: Outcome;
   try {
     outcome = await run(ctx, body, sreq, release, res, served, id);
   } catch (e) {
-    outcome = failure(e, abort.signal);
+    outcome = failure(e, signal);
     sendError(res, outcome.error!, served);
   }
   ctx.finished({ id, entry, release, arm, stickyKey: key, latencyMs: performance.now() - started, slice, messages: body.messages, request, ...outcome });

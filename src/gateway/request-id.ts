@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+
+/**
+ * A request's id: 32 hex digits, the first 12 the time in ms, the rest random.
+ * Ids of one gateway sort by time, so stored traces append to the end of their
+ * index instead of landing on a random page of it.
+ */
+export function requestId(now = Date.now()): string {
+  return now.toString(16).padStart(12, '0') + randomUUID().replaceAll('-', '').slice(12);
+}
+
+const cancels = new WeakMap<Socket, AbortController>();
+
+/**
+ * The signal that fires when the client's connection closes. One per
+ * connection, not per request: a keep-alive connection carries one request at
+ * a time, and whichever is in flight when it closes is the one to cancel.
+ */
+export function connectionSignal(socket: Socket): AbortSignal {
+  let c = cancels.get(socket);
+  if (!c) {
+    const controller = new AbortController();
+    socket.once('close', () => controller.abort(new Error('the client closed the connection')));
+    cancels.set(socket, (c = controller));
+  }
+  return c.signal;
+}
