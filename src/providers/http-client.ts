@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import type { Pool as PoolType } from 'undici';
+import { createRequire } from 'node:module';
 import { attemptFailure, isTransient } from './attempt-failure.js';
 import { abortedError, systemClock, type Clock } from './clock.js';
 import { HttpAttempt, type Opened } from './http-attempt.js';
@@ -6,6 +7,13 @@ import { ProviderError } from './model-provider.js';
 import { isRetryableStatus, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 import { Semaphore } from './semaphore.js';
 import { parseSse, type SseEvent } from './sse.js';
+
+/**
+ * undici's connection pool, loaded alone: its package index also loads fetch,
+ * WebSocket, caches and mocks, about 9 MB of a gateway's memory it never uses.
+ * http-client.test.ts checks this is the very class the package exports.
+ */
+export const Pool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js') as typeof PoolType;
 
 export interface HttpClientOptions {
   /** Used in error messages: the provider's name. */
@@ -46,7 +54,7 @@ interface Answered {
  * stream has started.
  */
 export class HttpClient {
-  private readonly pool: Pool;
+  private readonly pool: PoolType;
   private readonly basePath: string;
   private readonly semaphore: Semaphore;
   private readonly clock: Clock;
