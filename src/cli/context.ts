@@ -9,6 +9,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly isTTY: boolean;
+  /** Set when this is the process's own command line (bin/sluice.js): the arguments it was started with. */
+  readonly processArgv?: readonly string[];
 }
 
 export interface GlobalOptions {

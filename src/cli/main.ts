@@ -6,8 +6,9 @@ import { COMMANDS } from './registry.js';
 
 const VERSION = '0.1.0';
 
-function defaultIo(): CliIo {
+function defaultIo(argv: readonly string[]): CliIo {
   return {
+    processArgv: argv,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
@@ -49,7 +50,7 @@ function reportError(e: unknown, io: CliIo, json: boolean): number {
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so tests run it in-process. */
-export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = defaultIo(argv)): Promise<number> {
   const json = argv.includes('--json');
   let exitCode: number = EXIT.ok;
   let ctx: CliContext | undefined;

@@ -1,0 +1,61 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/open-store.js';
+import { freshSqliteUrl } from '../src/store/test-support/store-factories.js';
+import { runCli, starterProject } from './support/cli.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'sluice.js');
+
+/** Starts `sluice serve`, asks it once, then sends `signal`; resolves with its exit code and output. */
+async function serveThenStop(env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Promise<{ code: number | null; answered: number; traces: number }> {
+  const dir = starterProject();
+  const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
+  await runCli(['roll', id], { cwd: dir, env });
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { cwd: dir, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  while (!/"url"/.test(stdout)) await new Promise((r) => setTimeout(r, 20));
+  const url = (JSON.parse(stdout) as { url: string }).url;
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'support-assistant', messages: [{ role: 'user', content: 'How do I reset my password?' }], metadata: { product: 'Acme Cloud' } }),
+  });
+  await res.text();
+  proc.kill(signal);
+  const code = await exited;
+  // A graceful stop writes every trace before the process ends.
+  const store = await openStore(env.SLUICE_DB!, dir);
+  const traces = (await store.listTraces()).length;
+  await store.close();
+  if (code !== 0) throw new Error(`serve exited ${code}: ${stderr}`);
+  return { code, answered: res.status, traces };
+}
+
+describe('sluice serve on its serving thread', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`serves, then stops cleanly on ${signal}`, async () => {
+      const r = await serveThenStop({ SLUICE_DB: freshSqliteUrl(), SLUICE_ACTOR: 'ci' }, signal);
+      expect(r.answered).toBe(200);
+      expect(r.code).toBe(0);
+      expect(r.traces).toBe(1);
+    });
+  }
+
+  it('serves and stops the same on the main thread when the serving thread is turned off', async () => {
+    const r = await serveThenStop({ SLUICE_DB: freshSqliteUrl(), SLUICE_ACTOR: 'ci', SLUICE_SERVE_THREAD: 'off' }, 'SIGTERM');
+    expect(r.answered).toBe(200);
+    expect(r.code).toBe(0);
+    expect(r.traces).toBe(1);
+  });
+
+  it('exits 2 with the message when its arguments are bad', () => {
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '99999'], { cwd: starterProject(), encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--port must be 0..65535');
+  });
+});
