@@ -15,7 +15,7 @@ import type { RouteTable } from './route-table.js';
 import { ShadowMirror, type ShadowOptions } from './shadow-mirror.js';
 import type { StickySpec } from './sticky.js';
 import { BatchQueue, type BatchQueueOptions } from '../core/batch-queue.js';
-import { storeTraceWriter, type TraceWriter } from './trace-writer.js';
+import { storeTraceWriter, type TraceWriter, type TraceWriterEvents } from './trace-writer.js';
 
 export interface GatewayOptions {
   readonly routes: RouteTable;
@@ -26,10 +26,10 @@ export interface GatewayOptions {
    */
   readonly store?: Pick<TraceStore, 'insertTraces' | 'putArmIntervals'> & Partial<Pick<ControlStore, 'insertShadowPairs'>>;
   /**
-   * Where trace batches go instead of `store.insertTraces` on this thread
-   * (`sluice serve` writes them on a worker thread). Closed with the gateway.
+   * Makes where trace batches go instead of `store.insertTraces` on this
+   * thread (`sluice serve` writes them on a worker thread). Closed with the gateway.
    */
-  readonly traceWriter?: TraceWriter;
+  readonly traceWriter?: (events: TraceWriterEvents) => TraceWriter;
   /** shadow: from sluice.yaml (strip_tools, max_requests_per_minute). */
   readonly shadow?: ShadowOptions;
   /** gateway.sticky from sluice.yaml. Default 'user'. */
@@ -75,7 +75,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const store = opts.store;
   let traces: BatchQueue<RawTrace> | undefined;
   const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
-  const writer = opts.traceWriter ?? (store ? storeTraceWriter(store) : undefined);
+  const writer = opts.traceWriter ? opts.traceWriter({ onDrop: (n) => metrics.traceDropped(n), onError }) : store ? storeTraceWriter(store) : undefined;
   if (writer) {
     traces = new BatchQueue<RawTrace>((batch) => writer.write(batch), {
       ...opts.traceQueue,
@@ -159,7 +159,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   });
 
   async function flush(): Promise<void> {
-    await Promise.all([traces?.flush(), intervals?.flush(false), shadow?.flush()]);
+    await Promise.all([traces?.flush().then(() => writer?.flush()), intervals?.flush(false), shadow?.flush()]);
   }
 
   let closing: Promise<void> | undefined;

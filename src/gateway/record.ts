@@ -23,8 +23,9 @@ export interface RawTrace {
   readonly completionTokens: number;
   readonly costUsd: number;
   readonly slice: string | null;
-  readonly messages: readonly unknown[];
-  readonly vars: Readonly<Record<string, unknown>>;
+  /** The client's messages and the template variables as JSON: one compact string each while queued. */
+  readonly messagesJson: string;
+  readonly varsJson: string;
   readonly output: string;
   readonly createdAt: string;
 }
@@ -42,8 +43,8 @@ export function toRawTrace(f: Finished, createdAt: string): RawTrace {
     completionTokens: f.usage?.completion_tokens ?? 0,
     costUsd: f.costUsd,
     slice: f.slice ?? null,
-    messages: f.messages,
-    vars: f.request?.vars ?? {},
+    messagesJson: JSON.stringify(f.messages),
+    varsJson: f.request?.vars ? JSON.stringify(f.request.vars) : '{}',
     output: f.output,
     createdAt,
   };
@@ -63,8 +64,8 @@ export function toTraceRecord(t: RawTrace): TraceRecord {
     completionTokens: t.completionTokens,
     costUsd: t.costUsd,
     slice: t.slice,
-    input: JSON.stringify(redactDeep(t.messages)),
-    vars: JSON.stringify(redactDeep(t.vars)),
+    input: JSON.stringify(redactDeep(JSON.parse(t.messagesJson))),
+    vars: t.varsJson === '{}' ? '{}' : JSON.stringify(redactDeep(JSON.parse(t.varsJson))),
     output: redact(t.output),
     createdAt: t.createdAt,
   };

@@ -1,7 +1,7 @@
 // The trace writer's thread (see worker-trace-writer.ts): opens its own
 // connection to the store, then for each batch redacts, hashes and inserts it
 // in one transaction, and answers {id, ok}. Batches are written one at a time,
-// in the order they arrive.
+// in the order they arrive; a failed one is tried again a few times first.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -32,20 +32,29 @@ const opened: Promise<Store> = openStore(data.storeUrl, data.projectDir);
 opened.catch(() => {}); // reported with the first batch that needs it
 let queue: Promise<void> = Promise.resolve();
 
+/** Waits before each retry of a failed batch; after the last, the batch is reported as given up. */
+const RETRY_DELAYS_MS = [250, 1_000, 4_000];
+
+async function store(m: Extract<TraceWorkerRequest, { type: 'write' }>): Promise<TraceWorkerReply> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const db = await opened;
+      const records = m.batch.map(toTraceRecord);
+      await db.transaction((tx) => tx.insertTraces(records));
+      return { id: m.id, ok: true };
+    } catch (e) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) return { id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) };
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
 async function handle(m: TraceWorkerRequest): Promise<TraceWorkerReply | undefined> {
-  if (m.type === 'close') {
-    await (await opened.catch(() => undefined))?.close();
-    port!.close();
-    return undefined;
-  }
-  try {
-    const store = await opened;
-    const records = m.batch.map(toTraceRecord);
-    await store.transaction((tx) => tx.insertTraces(records));
-    return { id: m.id, ok: true };
-  } catch (e) {
-    return { id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) };
-  }
+  if (m.type === 'write') return store(m);
+  await (await opened.catch(() => undefined))?.close();
+  port!.close();
+  return undefined;
 }
 
 port.on('message', (m: TraceWorkerRequest) => {

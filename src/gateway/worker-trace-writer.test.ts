@@ -16,10 +16,20 @@ afterAll(async () => {
   await Promise.all(writers.map((w) => w.close()));
 });
 
-function writer(storeUrl: string, url = BUILT): WorkerTraceWriter {
-  const w = new WorkerTraceWriter({ storeUrl, projectDir: dir }, url);
+function writer(storeUrl: string, opts: { url?: URL; maxBacklog?: number } = {}) {
+  const events = { dropped: 0, errors: [] as string[] };
+  const w = new WorkerTraceWriter(
+    {
+      storeUrl,
+      projectDir: dir,
+      ...(opts.maxBacklog !== undefined ? { maxBacklog: opts.maxBacklog } : {}),
+      onDrop: (n) => (events.dropped += n),
+      onError: (e) => events.errors.push((e as Error).message),
+    },
+    opts.url ?? BUILT,
+  );
   writers.push(w);
-  return w;
+  return { w, events };
 }
 
 function raw(i: number): RawTrace {
@@ -35,8 +45,8 @@ function raw(i: number): RawTrace {
     completionTokens: 5,
     costUsd: 0.001,
     slice: i % 4 ? 'fr/fr-BE' : null,
-    messages: [{ role: 'user', content: `mail me at ana${i}@example.com or +33 6 12 34 56 78` }],
-    vars: { customer: `card 4111 1111 1111 1111` },
+    messagesJson: JSON.stringify([{ role: 'user', content: `mail me at ana${i}@example.com or +33 6 12 34 56 78` }]),
+    varsJson: JSON.stringify({ customer: `card 4111 1111 1111 1111` }),
     output: `noted, ana${i}@example.com`,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
   };
@@ -47,40 +57,63 @@ for (const factory of STORE_FACTORIES) {
     it('redacts, hashes and stores each batch on its own thread and connection', async () => {
       const url = factory.freshUrl();
       const store = await factory.open(url); // creates the schema the worker writes into
-      const w = writer(url);
+      const { w, events } = writer(url);
       const batches = [Array.from({ length: 150 }, (_, i) => raw(i)), Array.from({ length: 7 }, (_, i) => raw(150 + i))];
-      await Promise.all(batches.map((b) => w.write(b)));
+      for (const b of batches) await w.write(b); // handed over at once
       await w.write(batches[1]!); // a batch written twice is stored once
+      await w.flush();
       const stored = await store.listTraces();
       expect(stored).toEqual(batches.flat().map(toTraceRecord));
       expect(stored[1]!.input).not.toContain('@example.com');
       expect(stored[1]!.input).toContain('[EMAIL]');
       expect(stored[1]!.vars).toContain('[CARD]');
       expect(stored[1]!.stickyHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(events).toEqual({ dropped: 0, errors: [] });
       await w.close();
       // Closed, it starts a new thread on the next write.
       await w.write([raw(500)]);
-      expect((await store.listTraces()).length).toBe(158);
       await w.close();
+      expect((await store.listTraces()).length).toBe(158);
+      await store.close();
+    });
+
+    it('makes the writer wait once the thread is behind by more than its backlog', async () => {
+      const url = factory.freshUrl();
+      const store = await factory.open(url);
+      const { w } = writer(url, { maxBacklog: 10 });
+      let waited = false;
+      await w.write(Array.from({ length: 8 }, (_, i) => raw(i))); // under the backlog: handed over
+      const behind = w.write(Array.from({ length: 8 }, (_, i) => raw(8 + i))).then(() => (waited = true));
+      await behind;
+      expect(waited).toBe(true);
+      await w.flush();
+      expect((await store.listTraces()).length).toBe(16); // resolved only once it was stored
       await store.close();
     });
   });
 }
 
 describe.skipIf(!built)('WorkerTraceWriter failures', () => {
-  it('rejects the batch when the store cannot be opened, and still closes', async () => {
+  it('counts a batch it cannot store as dropped, with the reason, after retrying', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
-    const w = writer(`sqlite:${join(file, 'sluice.db')}`); // its folder is a file
-    await expect(w.write([raw(1)])).rejects.toThrow(/writing traces: cannot open SQLite store/);
+    const { w, events } = writer(`sqlite:${join(file, 'sluice.db')}`); // its folder is a file
+    await w.write([raw(1), raw(2)]);
+    await w.flush();
+    expect(events.dropped).toBe(2);
+    expect(events.errors).toEqual([expect.stringMatching(/writing traces: cannot open SQLite store/)]);
     await w.close();
-  });
+  }, 15_000);
 
-  it('rejects the batches in flight when the thread dies, and starts a new one for the next batch', async () => {
+  it('counts the batches with a thread that dies as dropped, and starts a new thread for the next one', async () => {
     const crash = join(dir, 'crash-worker.mjs');
     writeFileSync(crash, 'process.exit(3);\n');
-    const w = writer('sqlite::memory:', pathToFileURL(crash));
-    await expect(w.write([raw(1)])).rejects.toThrow(/trace writer thread stopped \(exit code 3\)/);
-    await expect(w.write([raw(2)])).rejects.toThrow(/exit code 3/);
+    const { w, events } = writer('sqlite::memory:', { url: pathToFileURL(crash) });
+    await w.write([raw(1)]);
+    await w.flush();
+    await w.write([raw(2), raw(3)]);
+    await w.flush();
+    expect(events.dropped).toBe(3);
+    expect(events.errors).toEqual([expect.stringMatching(/exit code 3/), expect.stringMatching(/exit code 3/)]);
   });
 });

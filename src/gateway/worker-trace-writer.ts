@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RawTrace } from './record.js';
-import type { TraceWriter } from './trace-writer.js';
+import type { TraceWriter, TraceWriterEvents } from './trace-writer.js';
 
 export interface TraceWorkerData {
   readonly storeUrl: string;
@@ -10,6 +10,7 @@ export interface TraceWorkerData {
 }
 
 export type TraceWorkerRequest = { type: 'write'; id: number; batch: readonly RawTrace[] } | { type: 'close' };
+/** A batch stored, or given up on after the thread's own retries. */
 export type TraceWorkerReply = { id: number; ok: true } | { id: number; ok: false; message: string };
 
 const WORKER_URL = new URL('./trace-worker.js', import.meta.url);
@@ -17,24 +18,37 @@ const WORKER_URL = new URL('./trace-worker.js', import.meta.url);
 /** The worker's heap: batches pass through it, nothing stays, so a small young generation keeps it lean. */
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
-interface Waiting {
-  readonly resolve: () => void;
-  readonly reject: (e: Error) => void;
+/** Traces handed to the thread and not yet stored, past which `write` waits for it. */
+export const DEFAULT_MAX_BACKLOG = 5_000;
+
+export interface WorkerTraceWriterOptions extends TraceWorkerData, TraceWriterEvents {
+  readonly maxBacklog?: number;
+}
+
+interface Handed {
+  readonly size: number;
+  readonly stored: () => void;
 }
 
 /**
  * Writes trace batches on a worker thread with its own store connection, so
  * redaction, hashing and the inserts (synchronous in SQLite) never hold up the
- * gateway's event loop. A worker that fails fails the batches in flight (the
- * trace queue keeps and retries them) and is started again on the next write.
+ * gateway's event loop. A batch is handed over at once (copied to the thread,
+ * so nothing of it stays on this heap); only when the thread is more than
+ * `maxBacklog` traces behind does `write` wait for it, which makes the trace
+ * queue fill and drop instead of memory growing. The thread retries a failed
+ * batch itself; one it gives up on, or that dies with the thread, is counted
+ * as dropped. A dead thread is started again on the next write.
  */
 export class WorkerTraceWriter implements TraceWriter {
   private worker: Worker | null = null;
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly handed = new Map<number, Handed>();
+  private backlog = 0;
   private next = 0;
+  private idle: (() => void)[] = [];
 
   constructor(
-    private readonly data: TraceWorkerData,
+    private readonly opts: WorkerTraceWriterOptions,
     private readonly url: URL = WORKER_URL,
   ) {}
 
@@ -46,13 +60,19 @@ export class WorkerTraceWriter implements TraceWriter {
   write(batch: readonly RawTrace[]): Promise<void> {
     const worker = this.worker ?? this.start();
     const id = this.next++;
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ type: 'write', id, batch } satisfies TraceWorkerRequest);
-    });
+    const stored = new Promise<void>((resolve) => this.handed.set(id, { size: batch.length, stored: resolve }));
+    this.backlog += batch.length;
+    worker.postMessage({ type: 'write', id, batch } satisfies TraceWorkerRequest);
+    return this.backlog > (this.opts.maxBacklog ?? DEFAULT_MAX_BACKLOG) ? stored : Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    if (this.handed.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   async close(): Promise<void> {
+    await this.flush();
     const worker = this.worker;
     if (!worker) return;
     this.worker = null;
@@ -61,19 +81,27 @@ export class WorkerTraceWriter implements TraceWriter {
     await exited;
   }
 
+  private settle(id: number, failure?: Error): void {
+    const h = this.handed.get(id);
+    if (!h) return;
+    this.handed.delete(id);
+    this.backlog -= h.size;
+    if (failure) {
+      this.opts.onDrop(h.size);
+      this.opts.onError(failure);
+    }
+    h.stored();
+    if (this.handed.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
   private start(): Worker {
     // Kept referenced: a process must not end while batches are still with the thread (close() ends it).
-    const worker = new Worker(this.url, { workerData: this.data, execArgv: [], resourceLimits: RESOURCE_LIMITS });
-    worker.on('message', (m: TraceWorkerReply) => {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.ok) w?.resolve();
-      else w?.reject(new Error(`writing traces: ${m.message}`));
-    });
+    const worker = new Worker(this.url, { workerData: { storeUrl: this.opts.storeUrl, projectDir: this.opts.projectDir }, execArgv: [], resourceLimits: RESOURCE_LIMITS });
+    worker.on('message', (m: TraceWorkerReply) => this.settle(m.id, m.ok ? undefined : new Error(`writing traces: ${m.message}`)));
     const fail = (e: Error): void => {
-      if (this.worker === worker) this.worker = null;
-      for (const w of this.waiting.values()) w.reject(e);
-      this.waiting.clear();
+      if (this.worker !== worker) return;
+      this.worker = null;
+      for (const id of [...this.handed.keys()]) this.settle(id, e);
     };
     worker.on('error', (e) => fail(new Error(`the trace writer thread failed: ${e.message}`)));
     worker.on('exit', (code) => fail(new Error(`the trace writer thread stopped (exit code ${code})`)));

@@ -2,6 +2,7 @@ import { SluiceError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { serveOnThread, servesOnThread, stopRequested } from '../serve-thread.js';
+import { startHeapJanitor } from '../../server/heap-janitor.js';
 
 /** `sluice serve`: runs until SIGINT/SIGTERM, then stops taking requests and writes every trace before exiting. */
 export async function runServe(ctx: CliContext, opts: { port?: string; host?: string; controller?: boolean }): Promise<number> {
@@ -23,9 +24,11 @@ export async function runServe(ctx: CliContext, opts: { port?: string; host?: st
     controller: opts.controller !== false,
     onError: (e) => ctx.io.stderr(`sluice serve: ${(e as Error)?.message ?? String(e)}\n`),
   });
+  const stopJanitor = startHeapJanitor();
   ctx.print({ url: server.url, port: server.port }, () => `sluice serving on ${server.url} (OpenAI-compatible: ${server.url}/v1, control API: ${server.url}/api/v1)`);
   await stopRequested();
   ctx.note('shutting down: finishing requests in flight and writing traces');
+  stopJanitor();
   await server.close();
   return EXIT.ok;
 }
