@@ -7,7 +7,8 @@ import type { Socket } from 'node:net';
  * index instead of landing on a random page of it.
  */
 export function requestId(now = Date.now()): string {
-  return now.toString(16).padStart(12, '0') + randomUUID().replaceAll('-', '').slice(12);
+  const u = randomUUID(); // xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx: 78 random bits in the parts taken
+  return now.toString(16).padStart(12, '0') + u.slice(9, 13) + u.slice(19, 23) + u.slice(24);
 }
 
 const cancels = new WeakMap<Socket, AbortController>();
