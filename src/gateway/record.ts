@@ -11,23 +11,11 @@ import { stickyHash } from './sticky.js';
  * be handed to a worker thread), the sticky key not yet hashed and the content
  * not yet redacted, so that work happens off the request path.
  */
-export interface RawTrace {
-  readonly id: string;
-  readonly route: string;
-  readonly releaseId: string;
-  readonly arm: TraceRecord['arm'];
+export interface RawTrace extends Omit<TraceRecord, 'stickyHash' | 'input' | 'vars'> {
   readonly stickyKey: string | null;
-  readonly status: number;
-  readonly latencyMs: number;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly costUsd: number;
-  readonly slice: string | null;
   /** The client's messages and the template variables as JSON: one compact string each while queued. */
   readonly messagesJson: string;
   readonly varsJson: string;
-  readonly output: string;
-  readonly createdAt: string;
 }
 
 export function toRawTrace(f: Finished, createdAt: string): RawTrace {
