@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open-store.js';
@@ -51,6 +52,32 @@ describe('sluice serve on its serving thread', () => {
     expect(r.answered).toBe(200);
     expect(r.code).toBe(0);
     expect(r.traces).toBe(1);
+  });
+
+  it('stops at once on a second signal while start-up hangs on a store that does not answer', async () => {
+    // A PostgreSQL address that accepts connections and never answers: start-up waits on it.
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const connected = new Promise<void>((r) => silent.once('connection', () => r()));
+    const port = (silent.address() as { port: number }).port;
+    const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+      cwd: starterProject(),
+      env: { ...process.env, SLUICE_DB: `postgres://sluice@127.0.0.1:${port}/sluice` },
+    });
+    let stderr = '';
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    await connected;
+    proc.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 50));
+    proc.kill('SIGINT');
+    const code = await exited;
+    for (const s of sockets) s.destroy();
+    silent.close();
+    // 130 is SIGINT's: the store's own 5 s connect timeout (exit 2) was not waited for.
+    expect(code).toBe(130);
+    expect(stderr).toContain('SIGINT again: stopping now');
   });
 
   it('exits 2 with the message when its arguments are bad', () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { EXIT } from './exit-codes.js';
@@ -31,18 +32,33 @@ export function servesOnThread(processArgv: readonly string[] | undefined, env: 
 /**
  * Runs the same command line on the serving thread and waits for it: SIGINT
  * and SIGTERM are handed on as a stop message (signals reach only the main
- * thread), and the thread's exit code becomes the command's. Standard output
+ * thread); a second signal ends the thread at once (exit 128 + the signal's
+ * number, as the signal alone would). The thread's exit code becomes the
+ * command's. Standard output
  * and error pass through.
  */
 export function serveOnThread(argv: readonly string[], stderr: (text: string) => void): Promise<number> {
   const worker = new Worker(ENTRY, { workerData: { argv }, resourceLimits: SERVE_THREAD_LIMITS });
-  const stop = (): void => worker.postMessage({ type: 'stop' } satisfies StopMessage);
+  let exitCode: number | undefined;
+  let signalled = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (!signalled) {
+      signalled = true;
+      worker.postMessage({ type: 'stop' } satisfies StopMessage);
+      return;
+    }
+    // A second signal while a stop is under way (or while start-up hangs, say
+    // on a store that does not answer) stops the thread where it stands, as
+    // the signal would stop a process without one.
+    stderr(`sluice serve: ${signal} again: stopping now, without waiting for requests in flight or unwritten traces\n`);
+    exitCode = 128 + (osConstants.signals[signal] ?? 0);
+    void worker.terminate();
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  let exitCode: number | undefined;
   return new Promise<number>((resolve) => {
     worker.on('message', (m: ExitMessage) => {
-      if (m.type === 'exit') exitCode = m.exitCode;
+      if (m.type === 'exit') exitCode ??= m.exitCode;
     });
     worker.on('error', (e) => {
       stderr(`sluice serve: the serving thread failed: ${e.message}\n`);

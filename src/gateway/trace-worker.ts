@@ -28,9 +28,21 @@ function yieldToTheGateway(): void {
 }
 yieldToTheGateway();
 const data = workerData as TraceWorkerData;
-const opened: Promise<Store> = openStore(data.storeUrl, data.projectDir);
-opened.catch(() => {}); // reported with the first batch that needs it
+let opened: Promise<Store> | null = null;
+let closing = false;
 let queue: Promise<void> = Promise.resolve();
+
+/** The store connection, opened on first use and again after an attempt to open it failed (the store may come back). */
+function connection(): Promise<Store> {
+  if (opened) return opened;
+  const attempt = openStore(data.storeUrl, data.projectDir);
+  opened = attempt;
+  attempt.catch(() => {
+    if (opened === attempt) opened = null;
+  });
+  return attempt;
+}
+void connection().catch(() => {}); // connect early; a failure is reported with the first batch that needs it
 
 /** Waits before each retry of a failed batch; after the last, the batch is reported as given up. */
 const RETRY_DELAYS_MS = [250, 1_000, 4_000];
@@ -38,12 +50,13 @@ const RETRY_DELAYS_MS = [250, 1_000, 4_000];
 async function store(m: Extract<TraceWorkerRequest, { type: 'write' }>): Promise<TraceWorkerReply> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const db = await opened;
+      const db = await connection();
       const records = m.batch.map(toTraceRecord);
       await db.transaction((tx) => tx.insertTraces(records));
       return { id: m.id, ok: true };
     } catch (e) {
-      const delay = RETRY_DELAYS_MS[attempt];
+      // Once asked to close, a failing store gets one try per batch: shutdown must not wait out every retry.
+      const delay = closing ? undefined : RETRY_DELAYS_MS[attempt];
       if (delay === undefined) return { id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) };
       await new Promise((r) => setTimeout(r, delay));
     }
@@ -52,12 +65,13 @@ async function store(m: Extract<TraceWorkerRequest, { type: 'write' }>): Promise
 
 async function handle(m: TraceWorkerRequest): Promise<TraceWorkerReply | undefined> {
   if (m.type === 'write') return store(m);
-  await (await opened.catch(() => undefined))?.close();
+  await (await opened?.catch(() => undefined))?.close();
   port!.close();
   return undefined;
 }
 
 port.on('message', (m: TraceWorkerRequest) => {
+  if (m.type === 'close') closing = true;
   queue = queue.then(async () => {
     const reply = await handle(m);
     if (reply) port.postMessage(reply);

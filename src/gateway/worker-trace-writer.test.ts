@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -104,6 +104,32 @@ describe.skipIf(!built)('WorkerTraceWriter failures', () => {
     expect(events.errors).toEqual([expect.stringMatching(/writing traces: cannot open SQLite store/)]);
     await w.close();
   }, 15_000);
+
+  it('opens the store again when it comes back while a batch is being retried', async () => {
+    const folder = join(dir, 'comes-back');
+    writeFileSync(folder, ''); // the store's folder is a file: opening fails
+    const { w, events } = writer(`sqlite:${join(folder, 'sluice.db')}`);
+    await w.write([raw(1), raw(2)]);
+    await new Promise((r) => setTimeout(r, 600)); // the first attempts fail; the next retry is 1 s after the second
+    rmSync(folder);
+    mkdirSync(folder);
+    await w.flush();
+    expect(events).toEqual({ dropped: 0, errors: [] });
+    await w.close();
+    const store = await STORE_FACTORIES[0]!.open(`sqlite:${join(folder, 'sluice.db')}`);
+    expect((await store.listTraces()).map((t) => t.id)).toEqual(['t-0001', 't-0002']);
+    await store.close();
+  }, 15_000);
+
+  it('gives a failing store one more try per batch once closing, instead of waiting out the retries (4+ s)', async () => {
+    const file = join(dir, 'another-file');
+    writeFileSync(file, '');
+    const { w, events } = writer(`sqlite:${join(file, 'sluice.db')}`);
+    await w.write([raw(1)]);
+    await w.write([raw(2), raw(3)]);
+    await w.close();
+    expect(events.dropped).toBe(3);
+  }, 3_000);
 
   it('counts the batches with a thread that dies as dropped, and starts a new thread for the next one', async () => {
     const crash = join(dir, 'crash-worker.mjs');

@@ -45,7 +45,8 @@ export class WorkerTraceWriter implements TraceWriter {
   private readonly handed = new Map<number, Handed>();
   private backlog = 0;
   private next = 0;
-  private idle: (() => void)[] = [];
+  /** flush() callers, each waiting for the batches handed over before it was called. */
+  private waiting: { readonly before: number; readonly resolve: () => void }[] = [];
 
   constructor(
     private readonly opts: WorkerTraceWriterOptions,
@@ -66,19 +67,23 @@ export class WorkerTraceWriter implements TraceWriter {
     return this.backlog > (this.opts.maxBacklog ?? DEFAULT_MAX_BACKLOG) ? stored : Promise.resolve();
   }
 
+  /** Resolves when every batch handed over so far is stored or given up on (later batches are not waited for). */
   flush(): Promise<void> {
-    if (this.handed.size === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => this.idle.push(resolve));
+    const before = this.next;
+    if (this.oldestHanded() >= before) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiting.push({ before, resolve }));
   }
 
+  /** Writes what was handed over (a failing store gets one more try per batch, not the retries), then ends the thread. */
   async close(): Promise<void> {
-    await this.flush();
     const worker = this.worker;
     if (!worker) return;
     this.worker = null;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage({ type: 'close' } satisfies TraceWorkerRequest);
+    worker.postMessage({ type: 'close' } satisfies TraceWorkerRequest); // after the batches, which the thread takes in order
     await exited;
+    const lost = new Error('the trace writer thread stopped before storing a batch');
+    for (const id of [...this.handed.keys()]) this.settle(id, lost);
   }
 
   private settle(id: number, failure?: Error): void {
@@ -91,7 +96,18 @@ export class WorkerTraceWriter implements TraceWriter {
       this.opts.onError(failure);
     }
     h.stored();
-    if (this.handed.size === 0) for (const resolve of this.idle.splice(0)) resolve();
+    if (this.waiting.length === 0) return;
+    const oldest = this.oldestHanded();
+    const done = this.waiting.filter((w) => w.before <= oldest);
+    if (done.length === 0) return;
+    this.waiting = this.waiting.filter((w) => w.before > oldest);
+    for (const w of done) w.resolve();
+  }
+
+  /** The id of the oldest batch still with the thread (ids only grow and a Map keeps insertion order), or Infinity. */
+  private oldestHanded(): number {
+    const first = this.handed.keys().next();
+    return first.done ? Infinity : first.value;
   }
 
   private start(): Worker {

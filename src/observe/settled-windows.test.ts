@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceSettled, settledBoundary, settleMs, unreadRange, type SettledWindows } from './settled-windows.js';
+import { advanceSettled, heldBoundary, maxHoldMs, settledBoundary, settleMs, unreadRange, type SettledWindows } from './settled-windows.js';
 import { sample, samplesFor, T0, WINDOW_MS, WINDOW_SECONDS } from './test-support/fixtures.js';
 import { aggregateWindows } from './windows.js';
 
@@ -41,5 +41,15 @@ describe('settled windows', () => {
   it('never keeps a window that has not ended by the boundary', () => {
     const open = aggregateWindows([sample({ at: T0 + WINDOW_MS + 1 })], WINDOW_SECONDS);
     expect(advanceSettled(undefined, open, T0 + WINDOW_MS, SPAN).windows).toEqual([]);
+  });
+
+  it('holds the boundary back to the window of an answer still being judged, for at most the longest hold', () => {
+    const now = T0 + 10 * WINDOW_MS + 45_000; // windows up to T0 + 10 have settled
+    expect(heldBoundary(now, WINDOW_SECONDS, undefined)).toBe(T0 + 10 * WINDOW_MS);
+    expect(heldBoundary(now, WINDOW_SECONDS, T0 + 10 * WINDOW_MS + 1)).toBe(T0 + 10 * WINDOW_MS); // still open anyway
+    expect(heldBoundary(now, WINDOW_SECONDS, T0 + 9 * WINDOW_MS + 59_000)).toBe(T0 + 9 * WINDOW_MS);
+    expect(maxHoldMs(WINDOW_SECONDS)).toBe(4 * WINDOW_MS);
+    expect(heldBoundary(now, WINDOW_SECONDS, T0 + 2 * WINDOW_MS)).toBe(T0 + 6 * WINDOW_MS); // a stuck judge holds it no further
+    expect(maxHoldMs(1)).toBe(120_000);
   });
 });

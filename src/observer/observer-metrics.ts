@@ -6,6 +6,7 @@ export class ObserverMetrics {
   private readonly quality: Gauge;
   private readonly detector: Gauge;
   private readonly alerts: Counter;
+  private readonly lateSamples: Counter;
   /** Per outcome, counted on every answer and handed to prom-client only when scraped. */
   private readonly sampledCounts = new Map<string, number>();
 
@@ -13,6 +14,7 @@ export class ObserverMetrics {
     this.quality = new Gauge({ name: 'sluice_observe_window_quality', help: 'Mean judged quality of the latest completed window', labelNames: ['route', 'release', 'slice'], registers: [registry] });
     this.detector = new Gauge({ name: 'sluice_observe_detector_rate', help: 'Detector flag rate in the latest completed window', labelNames: ['route', 'release', 'slice', 'detector'], registers: [registry] });
     this.alerts = new Counter({ name: 'sluice_observe_alerts_total', help: 'Observer alerts (too few samples, a failing judge, no release to roll back to)', labelNames: ['route'], registers: [registry] });
+    this.lateSamples = new Counter({ name: 'sluice_observe_late_samples_total', help: 'Judged samples stored after their window was evaluated (not counted in it)', registers: [registry] });
     const counts = this.sampledCounts;
     new Counter({
       name: 'sluice_observe_samples_total',
@@ -28,6 +30,10 @@ export class ObserverMetrics {
 
   sampled(outcome: string): void {
     this.sampledCounts.set(outcome, (this.sampledCounts.get(outcome) ?? 0) + 1);
+  }
+
+  late(): void {
+    this.lateSamples.inc();
   }
 
   alerted(route: string): void {

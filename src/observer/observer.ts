@@ -6,8 +6,8 @@ import type { Finished } from '../gateway/chat.js';
 import type { GateResult } from '../gate/gate-result.js';
 import { gateJudges } from '../gate/gate-judges.js';
 import type { Judge, JudgeResult } from '../judges/judge.js';
-import { aggregateWindows, fillSeries, groupSeries, windowMs } from '../observe/windows.js';
-import { advanceSettled, settledBoundary, unreadRange, type SettledWindows } from '../observe/settled-windows.js';
+import { aggregateWindows, fillSeries, groupSeries, windowMs, windowStart } from '../observe/windows.js';
+import { advanceSettled, heldBoundary, maxHoldMs, unreadRange, type SettledWindows } from '../observe/settled-windows.js';
 import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from '../observe/band.js';
 import { decideRelease, observeRollbackDecision, observeRollbackKey, seriesPoint, type SliceDecision } from '../observe/observer-decision.js';
 import type { ObserverMetrics } from './observer-metrics.js';
@@ -73,8 +73,14 @@ export class Observer {
   private readonly now: () => number;
   private working = 0;
   private draining: Promise<void> = Promise.resolve();
-  /** Per release: its settled windows, read from the store once each. */
-  private readonly settled = new Map<ReleaseId, SettledWindows>();
+  /** Per route and stable release: its settled windows, read from the store once each. */
+  private readonly settled = new Map<string, SettledWindows>();
+  /** Answers sampled and not yet stored, by the start of their window: the windows they belong to wait for them. */
+  private readonly pending = new Map<number, number>();
+  /** The boundary the last decisions looked at: a sample of an earlier window stored after it is late (not counted). */
+  private readBefore = -Infinity;
+  /** Samples stored after their window had been read (their judge took longer than the longest hold). */
+  lateSamples = 0;
   /** Scored samples on their way to the store, written in batches (a write per sample would hold up the gateway). */
   private readonly samples: BatchQueue<ObserveSampleRecord>;
 
@@ -82,7 +88,10 @@ export class Observer {
     const { config } = o;
     this.now = o.now ?? Date.now;
     ({ judge: this.judge, detectors: this.detectors } = gateJudges({ config, projectDir: o.projectDir, providers: o.providers }));
-    this.samples = new BatchQueue<ObserveSampleRecord>((batch) => o.store.insertObserveSamples(batch), { batchSize: 200, flushMs: 200, onError: (e) => o.onError?.(e) });
+    this.samples = new BatchQueue<ObserveSampleRecord>(async (batch) => {
+      await o.store.insertObserveSamples(batch);
+      for (const r of batch) this.stored(r.at);
+    }, { batchSize: 200, flushMs: 200, onError: (e) => o.onError?.(e) });
     this.sampler = new ObserveSampler<Answer>({
       sampleRate: config.observe.sample_rate,
       windowSeconds: config.observe.window_seconds,
@@ -115,7 +124,29 @@ export class Observer {
     });
     const outcome = this.sampler.offerLazy(f.id, answer, at);
     this.metrics?.sampled(outcome);
-    if (outcome === 'queued') this.pump();
+    if (outcome !== 'queued') return;
+    const w = windowStart(at, this.o.config.observe.window_seconds);
+    this.pending.set(w, (this.pending.get(w) ?? 0) + 1);
+    this.pump();
+  }
+
+  /** An answer sampled at `at` is in the store, or will never be. */
+  private stored(at: number, counted = true): void {
+    const w = windowStart(at, this.o.config.observe.window_seconds);
+    const n = (this.pending.get(w) ?? 0) - 1;
+    if (n > 0) this.pending.set(w, n);
+    else this.pending.delete(w);
+    if (counted && at < this.readBefore) {
+      this.lateSamples++;
+      this.metrics?.late();
+    }
+  }
+
+  /** The window start of the oldest answer not yet stored, if any. */
+  private oldestPending(): number | undefined {
+    let oldest: number | undefined;
+    for (const w of this.pending.keys()) if (oldest === undefined || w < oldest) oldest = w;
+    return oldest;
   }
 
   private pump(): void {
@@ -123,7 +154,10 @@ export class Observer {
       const a = this.sampler.queue.take()!;
       this.working++;
       const p = this.score(a)
-        .catch((e) => this.o.onError?.(e))
+        .catch((e) => {
+          this.stored(a.at, false);
+          this.o.onError?.(e);
+        })
         .finally(() => {
           this.working--;
           this.pump();
@@ -139,13 +173,14 @@ export class Observer {
     const detectors: Record<string, JudgeResult> = {};
     for (const d of this.detectors) detectors[d.name] = await safe(d);
     const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, quality, detectors);
-    this.samples.push({ id: a.id || randomUUID(), route: s.route, releaseId: s.release, slice: s.slice, at: s.at, quality: s.quality, judgeError: s.judgeError, flags: s.flags });
+    const queued = this.samples.push({ id: a.id || randomUUID(), route: s.route, releaseId: s.release, slice: s.slice, at: s.at, quality: s.quality, judgeError: s.judgeError, flags: s.flags });
+    if (!queued) this.stored(a.at, false); // dropped by a full or closed queue (counted there)
   }
 
-  /** Waits until every queued answer is scored and stored (tests, shutdown). */
+  /** Waits until every queued answer is scored and stored (tests, shutdown); a failing store is reported, not thrown. */
   async drain(): Promise<void> {
     while (this.working > 0 || this.sampler.queue.size > 0) await this.draining;
-    await this.samples.flush();
+    await this.samples.flush().catch((e: unknown) => this.o.onError?.(e));
   }
 
   /**
@@ -153,73 +188,83 @@ export class Observer {
    * settled-windows.ts); rolls back after `consecutive` breaching windows.
    */
   async tick(): Promise<SliceDecision[]> {
-    const { store, config, ledger } = this.o;
+    const { store, config } = this.o;
     const ws = config.observe.window_seconds;
     const span = windowMs(ws) * (config.observe.consecutive + 3);
     const out: SliceDecision[] = [];
     await this.samples.flush().catch((e: unknown) => this.o.onError?.(e)); // this process's samples count in the windows it evaluates
-    // Decisions look at windows that have settled by `now`; each is read from the store once.
+    // Decisions look at windows that have settled by `now`, and whose sampled answers are all stored; each is read once.
     const at = this.now();
-    const now = settledBoundary(at, ws);
-    const stable = new Set<ReleaseId>();
+    const now = heldBoundary(at, ws, this.oldestPending());
+    this.readBefore = Math.max(this.readBefore, now);
+    for (const w of this.pending.keys()) if (w < now - maxHoldMs(ws)) this.pending.delete(w); // gone for good (a dropped batch)
+    const current = new Set<string>();
     for (const state of await store.getRouteStates()) {
       const release = state.stable;
-      stable.add(release);
       const key = `${state.route}/${release}`;
+      current.add(key);
       if (this.rolledBack.has(key)) continue;
-      const range = unreadRange(this.settled.get(release), now, span);
+      const range = unreadRange(this.settled.get(key), now, span);
       if (!range) continue; // nothing new has settled: the last decision stands
       const rows = await store.observeSamples(release, range.from, range.before);
       const fresh = aggregateWindows(rows.map((s) => ({ ...s, release: s.releaseId as ReleaseId })), ws);
-      const settled = advanceSettled(this.settled.get(release), fresh, now, span);
-      this.settled.set(release, settled);
-      if (settled.windows.length === 0) continue;
-      const windows = settled.windows;
-      const gate = await store.latestGateResult(release);
-      const gateScores: Record<string, number> = {};
-      if (gate) {
-        const r = JSON.parse(gate.result) as GateResult;
-        if (r.aggregate.score !== null) gateScores['*'] = r.aggregate.score;
-        for (const s of r.slices) if (s.score !== null) gateScores[s.slice] = s.score;
-      }
-      const histories = [...groupSeries(windows).values()].map((series) => {
-        const k = series[0]!;
-        const filled = fillSeries(windows, k, now - span, now, ws);
-        return filled.map((w) => evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })));
-      });
-      for (const h of histories) {
-        const last = h.at(-1);
-        if (last) this.metrics?.window(state.route, release, last.slice, seriesPoint(last));
-      }
-      const decision = decideRelease(histories, config.observe.consecutive, { alreadyRolledBack: false });
-      out.push(decision);
-      if (decision.action === 'alert') {
-        this.alerts.push({ route: state.route, release, reason: decision.reason, at });
-        this.metrics?.alerted(state.route);
-      }
-      if (decision.action !== 'rollback') continue;
-      const rollout = await store.latestRollout(state.route);
-      const spec = rollout ? (JSON.parse(rollout.spec) as { candidate: ReleaseId; stable: ReleaseId }) : null;
-      if (!rollout || !spec || spec.candidate !== release) {
-        this.alerts.push({ route: state.route, release, reason: `${decision.reason}; no earlier release to roll back to`, at });
-        continue;
-      }
-      // The same single pointer swap as the controller's: a rollback command on the rollout that promoted this release.
-      const receipt = observeRollbackDecision({ route: state.route, release, decision, consecutive: config.observe.consecutive, at, to: spec.stable });
-      await store.transaction(
-        async (tx) => {
-          const seen = await tx.decisionKeys([observeRollbackKey(state.route, release)]);
-          if (seen.size > 0) return;
-          await tx.queueCommand(rollout.rolloutId, { kind: 'rollback', actor: 'observer', reason: decision.reason, at });
-          await recordDrafts(tx, ledger, [{ key: observeRollbackKey(state.route, release), kind: 'observe-rollback', actor: receipt.actor, at, route: state.route, subject: release, what: receipt.what ?? {}, why: receipt.why ?? [] }]);
-        },
-        { lock: AUDIT_LOCK },
-      );
-      this.rolledBack.add(key);
-      await this.o.onRollback?.(state.route);
+      const settled = advanceSettled(this.settled.get(key), fresh, now, span);
+      const decision = await this.decide(state.route, release, settled.windows, now, span, at);
+      // Kept only once its decision is carried out: after a failure the next tick takes it again.
+      this.settled.set(key, settled);
+      if (decision) out.push(decision);
     }
-    for (const release of this.settled.keys()) if (!stable.has(release)) this.settled.delete(release);
+    for (const key of this.settled.keys()) if (!current.has(key)) this.settled.delete(key);
     return out;
   }
 
+  /** Decides one route's stable release on its settled windows, and carries the decision out (alert, rollback command). */
+  private async decide(route: string, release: ReleaseId, windows: SettledWindows['windows'], now: number, span: number, at: number): Promise<SliceDecision | undefined> {
+    if (windows.length === 0) return undefined;
+    const { store, config, ledger } = this.o;
+    const ws = config.observe.window_seconds;
+    const gate = await store.latestGateResult(release);
+    const gateScores: Record<string, number> = {};
+    if (gate) {
+      const r = JSON.parse(gate.result) as GateResult;
+      if (r.aggregate.score !== null) gateScores['*'] = r.aggregate.score;
+      for (const s of r.slices) if (s.score !== null) gateScores[s.slice] = s.score;
+    }
+    const histories = [...groupSeries(windows).values()].map((series) => {
+      const k = series[0]!;
+      const filled = fillSeries(windows, k, now - span, now, ws);
+      return filled.map((w) => evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })));
+    });
+    for (const h of histories) {
+      const last = h.at(-1);
+      if (last) this.metrics?.window(route, release, last.slice, seriesPoint(last));
+    }
+    const decision = decideRelease(histories, config.observe.consecutive, { alreadyRolledBack: false });
+    if (decision.action === 'alert') {
+      this.alerts.push({ route, release, reason: decision.reason, at });
+      this.metrics?.alerted(route);
+    }
+    if (decision.action !== 'rollback') return decision;
+    const rollout = await store.latestRollout(route);
+    const spec = rollout ? (JSON.parse(rollout.spec) as { candidate: ReleaseId; stable: ReleaseId }) : null;
+    if (!rollout || !spec || spec.candidate !== release) {
+      this.alerts.push({ route, release, reason: `${decision.reason}; no earlier release to roll back to`, at });
+      return decision;
+    }
+    // The same single pointer swap as the controller's: a rollback command on the rollout that promoted this release.
+    const receipt = observeRollbackDecision({ route, release, decision, consecutive: config.observe.consecutive, at, to: spec.stable });
+    const key = observeRollbackKey(route, release);
+    await store.transaction(
+      async (tx) => {
+        const seen = await tx.decisionKeys([key]);
+        if (seen.size > 0) return;
+        await tx.queueCommand(rollout.rolloutId, { kind: 'rollback', actor: 'observer', reason: decision.reason, at });
+        await recordDrafts(tx, ledger, [{ key, kind: 'observe-rollback', actor: receipt.actor, at, route, subject: release, what: receipt.what ?? {}, why: receipt.why ?? [] }]);
+      },
+      { lock: AUDIT_LOCK },
+    );
+    this.rolledBack.add(`${route}/${release}`);
+    await this.o.onRollback?.(route);
+    return decision;
+  }
 }
