@@ -37,7 +37,10 @@
 //   their ratio. Skipped (value null) without Portkey. As the load generator
 //   and upstream share the machine, each gateway's requests per CPU-second of
 //   its own process are reported beside it.
-// - informational: the percentiles themselves, the gateway's CPU time per
+// - informational: a bare Node.js proxy's added latency at 1,000 req/s, each
+//   round after the gateway's (bench/gateway/bare-proxy.js: node:http and
+//   undici with nothing between them; the floor any Node.js gateway starts
+//   from on this machine), the percentiles themselves, the gateway's CPU time per
 //   request at 1,000 req/s, the upstream's own throughput, Portkey's added
 //   latency at 1,000 req/s, the gateway's RSS after start (one request
 //   served) and at full load, the other load.
@@ -49,7 +52,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuAccount } from './gateway/cpu.js';
 import { maxLoad, pacedLoad } from './gateway/load.js';
-import { portkeyAvailable, rssMb, sampleRss, startPortkey, startSluice, startUpstream } from './gateway/processes.js';
+import { portkeyAvailable, rssMb, sampleRss, startBareProxy, startPortkey, startSluice, startUpstream } from './gateway/processes.js';
 import { topOfProfile } from './gateway/profile-top.js';
 import { cli, makeProject, register, ROUTE } from './gateway/project.js';
 import { report, row } from './support.js';
@@ -87,6 +90,9 @@ try {
   const gateway = await startSluice(dir, { nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] });
   children.push(gateway);
   const direct = { url: `${upstream.info.url}/v1/chat/completions`, body: body('bench-model-a') };
+  const bareProxy = await startBareProxy(upstream.info.url);
+  children.push(bareProxy);
+  const bare = { url: `${bareProxy.info}/v1/chat/completions`, body: body(ROUTE) };
   const sluice = { url: `${gateway.info}/v1/chat/completions`, body: body(ROUTE) };
   await expect200(sluice, (res) => res.headers.get('x-sluice-release') === id);
   const idleRss = rssMb(gateway.pid);
@@ -110,6 +116,7 @@ try {
   await maxLoad({ target: sluice, connections: CONNECTIONS, seconds: 5 });
   if (pk) await maxLoad({ target: pk, connections: CONNECTIONS, seconds: 5 });
   await pacedLoad({ target: direct, rate: RATE, seconds: 2 });
+  await pacedLoad({ target: bare, rate: RATE, seconds: 2 });
   // Settle at the steady load before measuring it: the rows describe the gateway at 1,000 req/s,
   // not in the seconds after the burst above (its memory under a burst is the "at max load" row).
   await pacedLoad({ target: sluice, rate: RATE, seconds: 10 });
@@ -119,6 +126,7 @@ try {
   const g = [];
   const steadyRss = [];
   const cpuPerRequest = [];
+  const b = [];
   for (let round = 1; round <= ROUNDS; round++) {
     let acct = cpuAccount([upstream.pid, gateway.pid, ...(portkey ? [portkey.pid] : [])]);
     const dr = await pacedLoad({ target: direct, rate: RATE, seconds: SECONDS });
@@ -134,8 +142,11 @@ try {
     const perRequest = r3(used.usedMs[1] / gr.requests);
     log(`round ${round} gateway at 1,000 req/s: ${JSON.stringify(gr)}; RSS max ${rssMax} MB; gateway CPU ${perRequest} ms/request; other load ${used.othersCores} cores`);
     if (dr.failed || gr.failed) throw new Error(`failed requests at 1,000 req/s: direct ${dr.failed}, gateway ${gr.failed}\n${gateway.stderr()}`);
+    const br = await pacedLoad({ target: bare, rate: RATE, seconds: SECONDS });
+    log(`round ${round} bare proxy at 1,000 req/s: ${JSON.stringify(br)}`);
     d.push(dr);
     g.push(gr);
+    b.push(br);
     steadyRss.push(rssMax);
     cpuPerRequest.push(perRequest);
   }
@@ -210,6 +221,7 @@ try {
   }
   rows.push(row(`direct p50 / p99 at 1,000 req/s (best of ${ROUNDS}; achieved ${min(d.map((x) => x.rate))}+ req/s)`, `${dp50} / ${dp99}`, 'ms', null, null));
   rows.push(row(`gateway p50 / p99 at 1,000 req/s (best of ${ROUNDS}; achieved ${min(g.map((x) => x.rate))}+ req/s)`, `${gp50} / ${gp99}`, 'ms', null, null));
+  rows.push(row(`bare Node.js proxy's added latency p50 / p99 at 1,000 req/s (node:http + undici, nothing else: the floor on this machine; best of ${ROUNDS})`, `${r3(best(b, 'p50') - dp50)} / ${r3(best(b, 'p99') - dp99)}`, 'ms', null, null));
   rows.push(row('gateway CPU time per request at 1,000 req/s (least of the rounds)', min(cpuPerRequest), 'ms', null, null));
   rows.push(row(`throughput through the gateway, ${CONNECTIONS} connections (best of ${ROUNDS})`, max(gMax), 'req/s', null, null));
   if (pk) {

@@ -25,7 +25,7 @@ export function startChild(args, { cwd, env, ready, timeoutMs = 30_000, label })
   let out = '';
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d) => {
-    err = (err + d).slice(-(Number(process.env.SLUICE_BENCH_STDERR_KEEP) || 20_000));
+    err = (err + d).slice(-20_000);
   });
   const proc = {
     child,
@@ -90,6 +90,11 @@ function firstJson(out) {
 
 export function startUpstream() {
   return startChild([join(import.meta.dirname, 'upstream.js')], { ready: firstJson, label: 'upstream' });
+}
+
+/** bench/gateway/bare-proxy.js in front of UPSTREAM_URL: the floor a Node.js gateway starts from. */
+export function startBareProxy(upstreamUrl, nodeArgs = []) {
+  return startChild([...nodeArgs, join(import.meta.dirname, 'bare-proxy.js'), upstreamUrl], { ready: (out) => firstJson(out)?.url, label: 'bare proxy' });
 }
 
 /**
