@@ -1,6 +1,10 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openLedger } from '../src/audit/ledger/open-ledger.js';
 import { loadProjectConfig } from '../src/config/load-config.js';
+import type { Finished } from '../src/gateway/chat.js';
+import { Observer } from '../src/observer/observer.js';
+import { ProviderRegistry } from '../src/serving/provider-registry.js';
 import { startServer, type RunningServer } from '../src/server/start-server.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
@@ -61,5 +65,40 @@ describe('the observer', () => {
     expect(metrics).toMatch(/sluice_observe_window_quality\{route="support-assistant",release="sha256:[0-9a-f]+",slice="\*"\} 0\.[0-4]/);
     expect(metrics).toMatch(/sluice_observe_detector_rate\{[^}]*detector="refusal"\} 0\.[5-9]/);
     expect(metrics).toMatch(/sluice_observe_samples_total\{outcome="queued"\} \d+/);
+  });
+
+  it('waits for the answers of a window still being judged before deciding on it, and counts none as late', async () => {
+    const dir = rolloutProject(); // windows of 1 s: settled 500 ms after their end
+    const url = STORE_FACTORIES[0]!.freshUrl();
+    const cli = (...a: string[]) => runCli(a, { cwd: dir, env: { SLUICE_DB: url } });
+    const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    await cli('roll', v1);
+    store = await openStore(url, dir);
+    const config = loadProjectConfig(dir).value;
+    const T0 = Date.UTC(2026, 11, 4, 12, 0, 0);
+    let now = T0 + 100;
+    const observer = new Observer({
+      store,
+      config,
+      projectDir: dir,
+      providers: new ProviderRegistry(config, { projectDir: dir, env: {} }), // the grader answers in about 30 ms
+      ledger: openLedger(store, config, dir, {}),
+      now: () => now,
+    });
+    for (let i = 0; i < 40; i++) {
+      const answer = { id: `req-${i}`, entry: { route: 'support-assistant' }, release: { id: v1 }, status: 200, slice: undefined, output: 'Open Settings, then Security, and choose Reset password.', messages: [{ role: 'user', content: `How do I reset my password? (ticket ${i})` }] };
+      observer.offer(answer as unknown as Finished);
+    }
+    const sampled = observer.sampler.counts().queued;
+    expect(sampled).toBeGreaterThan(5);
+    now = T0 + 1_000 + 600; // the window has settled by the clock, but its answers are still with the judge
+    expect(await observer.tick()).toEqual([]);
+    await observer.drain();
+    const decided = await observer.tick();
+    expect(decided).toHaveLength(1);
+    const newest = decided[0]!.series.at(-1)!;
+    expect(newest.start).toBe(T0);
+    expect(newest.n).toBe(sampled);
+    expect(observer.lateSamples).toBe(0);
   });
 });
