@@ -75,6 +75,23 @@ describe('audit key rotation (SQLite)', () => {
     const log = (await runCli(['audit', 'log', '--json'], { cwd: dir, env })).json<{ keyid: string }[]>();
     expect(new Set(log.map((l) => l.keyid)).size).toBe(2);
     expect((await runCli(['audit', 'verify', '--json'], { cwd: dir, env })).json()).toMatchObject({ ok: true, entries: 3 });
+
+    // Offline too: the bundle carries the key the first entries were signed with; the checkpoint's key is pinned.
+    const out = join(dir, 'rotated.json');
+    expect((await runCli(['audit', 'export', '--out', out], { cwd: dir, env })).code).toBe(0);
+    const bundle = JSON.parse(readFileSync(out, 'utf8')) as { verifier_key: string; previous_verifier_keys?: string[] };
+    expect(bundle.verifier_key).toBe(rotated.json<{ verifier_key: string }>().verifier_key);
+    expect(bundle.previous_verifier_keys).toHaveLength(1);
+    const offline = (file: string) => runCli(['audit', 'verify', '--bundle', file, '--key', bundle.verifier_key, '--json'], { cwd: tmpdir() });
+    expect((await offline(out)).json()).toMatchObject({ ok: true, entries: 3 });
+    // Without the old key, or with a wrong one, the entries it signed fail, the first named.
+    for (const previous of [undefined, [bundle.verifier_key]]) {
+      const file = join(dir, `b-${Math.random()}.json`);
+      writeFileSync(file, JSON.stringify({ ...bundle, previous_verifier_keys: previous }));
+      const r = await offline(file);
+      expect(r.code).toBe(1);
+      expect(r.json()).toMatchObject({ ok: false, index: 0 });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { SluiceError } from '../../core/errors.js';
 import type { Store } from '../../store/store.js';
@@ -7,10 +7,15 @@ import { noteVerifierKey, parseVerifierKey } from '../note-verifier-key.js';
 import { keysFor } from './log-keys.js';
 import { verifyLeaves, type LogVerdict } from './verify-leaves.js';
 
-/** What `audit export` writes: enough to verify the log offline, with no store. */
+/**
+ * What `audit export` writes: enough to verify the log offline, with no store.
+ * `verifier_key` signs the checkpoint; `previous_verifier_keys` (present once
+ * the key has been rotated) are the keys older entries were signed with.
+ */
 export interface AuditBundle {
   origin: string;
   verifier_key: string;
+  previous_verifier_keys?: string[];
   checkpoint: string;
   entries: { index: number; body: string }[];
 }
@@ -18,6 +23,7 @@ export interface AuditBundle {
 const bundleSchema = z.strictObject({
   origin: z.string().min(1),
   verifier_key: z.string().min(1),
+  previous_verifier_keys: z.array(z.string().min(1)).optional(),
   checkpoint: z.string().min(1),
   entries: z.array(z.strictObject({ index: z.number().int().min(0), body: z.string() })),
 });
@@ -26,9 +32,12 @@ export async function exportBundle(store: Store, origin: string, publicKey: KeyO
   const latest = await store.latestCheckpoint();
   if (!latest) throw new SluiceError('not_found', 'the audit log is empty: nothing to export');
   const entries = await store.auditEntries(0, latest.size);
+  const current = noteVerifierKey(origin, publicKey);
+  const previous = (await store.auditKeys()).map((k) => noteVerifierKey(origin, createPublicKey(k.publicKeyPem))).filter((k) => k !== current);
   return {
     origin,
-    verifier_key: noteVerifierKey(origin, publicKey),
+    verifier_key: current,
+    ...(previous.length > 0 ? { previous_verifier_keys: previous } : {}),
     checkpoint: latest.note,
     entries: entries.map((e) => ({ index: e.index, body: e.leaf.toString('base64') })),
   };
@@ -50,9 +59,12 @@ export function parseBundle(text: string, file: string): AuditBundle {
 }
 
 /**
- * Verifies an exported bundle offline. The trusted key is `pinnedKey` (a
- * verifier key string) when given — the bundle's own key proves nothing about
- * who signed it — else the bundle's verifier_key.
+ * Verifies an exported bundle offline. The checkpoint must be signed by the
+ * trusted key: `pinnedKey` (a verifier key string) when given — the bundle's
+ * own key proves nothing about who signed it — else the bundle's verifier_key.
+ * Entries signed before a key rotation are checked with the bundle's previous
+ * keys: the checkpoint's tree head already fixes every entry's bytes, so a
+ * substituted old key can only make verification fail, never pass a change.
  */
 export async function verifyBundle(bundle: AuditBundle, pinnedKey?: string): Promise<LogVerdict> {
   const parsed = parseVerifierKey(pinnedKey ?? bundle.verifier_key);
@@ -60,7 +72,15 @@ export async function verifyBundle(bundle: AuditBundle, pinnedKey?: string): Pro
   if (parsed.key.name !== bundle.origin) {
     return { ok: false, index: null, code: 'checkpoint_origin', message: `the key is for "${parsed.key.name}", the bundle for "${bundle.origin}"` };
   }
-  const keys = keysFor([parsed.key.publicKey], bundle.origin);
+  const previous: KeyObject[] = [];
+  for (const text of bundle.previous_verifier_keys ?? []) {
+    const old = parseVerifierKey(text);
+    if (!old.ok) return { ok: false, index: null, code: 'bad_key', message: `previous verifier key: ${old.message}` };
+    if (old.key.name !== bundle.origin) return { ok: false, index: null, code: 'checkpoint_origin', message: `a previous key is for "${old.key.name}", the bundle for "${bundle.origin}"` };
+    previous.push(old.key.publicKey);
+  }
+  const trusted = keysFor([parsed.key.publicKey], bundle.origin);
+  const keys = { envelopeKeys: keysFor([parsed.key.publicKey, ...previous], bundle.origin).envelopeKeys, noteKeys: trusted.noteKeys };
   const leaves: { index: number; leaf: Buffer }[] = [];
   for (const e of bundle.entries) {
     const leaf = decodeBase64(e.body);
