@@ -34,8 +34,7 @@ export function servesOnThread(processArgv: readonly string[] | undefined, env: 
  * and SIGTERM are handed on as a stop message (signals reach only the main
  * thread); a second signal ends the thread at once (exit 128 + the signal's
  * number, as the signal alone would). The thread's exit code becomes the
- * command's. Standard output
- * and error pass through.
+ * command's. Standard output and error pass through.
  */
 export function serveOnThread(argv: readonly string[], stderr: (text: string) => void): Promise<number> {
   const worker = new Worker(ENTRY, { workerData: { argv }, resourceLimits: SERVE_THREAD_LIMITS });

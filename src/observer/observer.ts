@@ -130,13 +130,18 @@ export class Observer {
     this.pump();
   }
 
-  /** An answer sampled at `at` is in the store, or will never be. */
-  private stored(at: number, counted = true): void {
+  /** An answer sampled at `at` will never be stored: its window stops waiting for it. */
+  private forget(at: number): void {
     const w = windowStart(at, this.o.config.observe.window_seconds);
     const n = (this.pending.get(w) ?? 0) - 1;
     if (n > 0) this.pending.set(w, n);
     else this.pending.delete(w);
-    if (counted && at < this.readBefore) {
+  }
+
+  /** An answer sampled at `at` is in the store; late if its window was read before. */
+  private stored(at: number): void {
+    this.forget(at);
+    if (at < this.readBefore) {
       this.lateSamples++;
       this.metrics?.late();
     }
@@ -155,7 +160,7 @@ export class Observer {
       this.working++;
       const p = this.score(a)
         .catch((e) => {
-          this.stored(a.at, false);
+          this.forget(a.at);
           this.o.onError?.(e);
         })
         .finally(() => {
@@ -174,7 +179,7 @@ export class Observer {
     for (const d of this.detectors) detectors[d.name] = await safe(d);
     const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, quality, detectors);
     const queued = this.samples.push({ id: a.id || randomUUID(), route: s.route, releaseId: s.release, slice: s.slice, at: s.at, quality: s.quality, judgeError: s.judgeError, flags: s.flags });
-    if (!queued) this.stored(a.at, false); // dropped by a full or closed queue (counted there)
+    if (!queued) this.forget(a.at); // dropped by a full or closed queue (counted there)
   }
 
   /** Waits until every queued answer is scored and stored (tests, shutdown); a failing store is reported, not thrown. */

@@ -2,7 +2,7 @@ import type { Pool as PoolType } from 'undici';
 import { createRequire } from 'node:module';
 import { attemptFailure, isTransient } from './attempt-failure.js';
 import { abortedError, systemClock, type Clock } from './clock.js';
-import { HttpAttempt, type Opened } from './http-attempt.js';
+import { HttpAttempt } from './http-attempt.js';
 import { ProviderError } from './model-provider.js';
 import { isRetryableStatus, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 import { Semaphore } from './semaphore.js';
@@ -41,7 +41,6 @@ export interface HttpCall {
 /** An attempt that answered 2xx, and the concurrency permit it holds until its body is read. */
 interface Answered {
   readonly attempt: HttpAttempt;
-  readonly opened: Opened;
   readonly release: () => void;
 }
 
@@ -121,7 +120,7 @@ export class HttpClient {
           attempt,
         );
         const opened = await attempt.headers;
-        if (opened.status < 300) return await consume({ attempt, opened, release });
+        if (opened.status < 300) return await consume({ attempt, release });
         const text = await attempt.body().catch(() => '');
         failure = statusError(opened.status, `${this.opts.label}: HTTP ${opened.status}: ${this.opts.describeError(opened.status, text)}`);
         retryAfter = parseRetryAfter(opened.headers, this.clock.now());
