@@ -46,7 +46,11 @@ export interface ChatContext {
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  const h = req.headers;
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined) out[k] = typeof v === 'string' ? v : v.join(', ');
+  }
   return out;
 }
 
@@ -101,14 +105,9 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
   const signal = connectionSignal(req.socket);
   const headers = flatHeaders(req);
   const slice = headers['x-sluice-slice'] || undefined;
-  const request: Omit<ServeRequest, 'signal'> = {
-    messages: body.messages,
-    vars: body.vars,
-    headers,
-    ...(slice ? { slice } : {}),
-    ...(body.tools ? { tools: body.tools } : {}),
-  };
-  const sreq: ServeRequest = { ...request, signal };
+  // Built field by field (not spread): this runs on every request.
+  const request: Omit<ServeRequest, 'signal'> = { messages: body.messages, vars: body.vars, headers, slice, tools: body.tools };
+  const sreq: ServeRequest = { messages: body.messages, vars: body.vars, headers, slice, tools: body.tools, signal };
   const id = requestId();
   let outcome: Outcome;
   try {

@@ -48,14 +48,16 @@ function mapUserText(messages: readonly ChatMessage[], f: (s: string) => string)
  * Pure: the input is not modified.
  */
 export function preprocess(input: PreprocessInput, steps: readonly PreprocessStep[]): PreprocessInput {
-  let messages = input.messages as ChatMessage[];
+  // Steps on the user text and steps on a variable touch different things, so
+  // the text steps run together, in their order, in one pass over the messages.
+  const textSteps = steps.filter((step) => step.field === undefined);
+  const messages =
+    textSteps.length === 0
+      ? (input.messages as ChatMessage[])
+      : mapUserText(input.messages, (text) => textSteps.reduce((s, step) => applyOp(step, s), text));
   const vars: Record<string, unknown> = { ...input.vars };
   for (const step of steps) {
-    if (step.field === undefined) {
-      messages = mapUserText(messages, (s) => applyOp(step, s));
-    } else if (typeof vars[step.field] === 'string') {
-      vars[step.field] = applyOp(step, vars[step.field] as string);
-    }
+    if (step.field !== undefined && typeof vars[step.field] === 'string') vars[step.field] = applyOp(step, vars[step.field] as string);
   }
   return { messages, vars };
 }

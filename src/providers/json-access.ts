@@ -26,7 +26,7 @@ export function num(v: unknown): number | undefined {
 /** Copies the entries whose value is defined. */
 export function defined(entries: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(entries)) if (v !== undefined) out[k] = v;
+  for (const k in entries) if (entries[k] !== undefined) out[k] = entries[k];
   return out;
 }
 
