@@ -30,6 +30,21 @@ describe('preprocessing', () => {
     expect(out.messages[0]!.content).toBe('In BE');
   });
 
+  it('applies text steps in their order and field steps in theirs, however the two are interleaved', () => {
+    const steps: PreprocessStep[] = [
+      { op: 'replace', pattern: 'a', with: 'b' },
+      { op: 'lowercase', field: 'x' },
+      { op: 'replace', pattern: 'b', with: 'c' },
+      { op: 'uppercase', field: 'x' },
+      { op: 'max_chars', max: 3 },
+    ];
+    const out = preprocess({ messages: [{ role: 'user', content: 'aabb' }], vars: { x: 'Mixed' } }, steps);
+    expect(out.messages[0]!.content).toBe('ccc');
+    expect(out.vars).toEqual({ x: 'MIXED' });
+    // The same text steps in another order give another text: the order is kept, not merged away.
+    expect(run('aabb', [steps[2]!, steps[0]!, steps[4]!])).toBe('bbc');
+  });
+
   it('strips HTML, decodes entities, normalizes to NFC and cuts by characters', () => {
     expect(run('<p>Caf&eacute; &amp; <b>bar</b><script>x()</script></p>', [{ op: 'strip_html' }, { op: 'collapse_whitespace' }, { op: 'trim' }])).toBe(
       'Café & bar',
