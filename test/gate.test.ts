@@ -62,7 +62,8 @@ for (const factory of STORE_FACTORIES) {
 }
 
 describe('gate runs', () => {
-  it('a re-run of an unchanged release calls no provider and gives the same result', async () => {
+  /** The starter's v1 in a fresh SQLite store, ready for runGate in this process. */
+  async function gateOnV1() {
     const dir = starterProject();
     const url = STORE_FACTORIES[0]!.freshUrl();
     const { v1 } = await twoReleases(dir, { SLUICE_DB: url });
@@ -70,6 +71,11 @@ describe('gate runs', () => {
     const store = await openStore(url, dir);
     const providers = new ProviderRegistry(config, { projectDir: dir, env: {} });
     const release = await loadServingRelease(store, await findRelease(store, v1));
+    return { dir, config, store, providers, release };
+  }
+
+  it('a re-run of an unchanged release calls no provider and gives the same result', async () => {
+    const { dir, config, store, providers, release } = await gateOnV1();
     const go = () => runGate({ store, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) }, { concurrency: 4 });
     const a = await go();
     const b = await go();
@@ -81,17 +87,11 @@ describe('gate runs', () => {
   });
 
   it('writes the cache in batches, not a transaction per item, and nothing when all of it was cached', async () => {
-    const dir = starterProject();
-    const url = STORE_FACTORIES[0]!.freshUrl();
-    const { v1 } = await twoReleases(dir, { SLUICE_DB: url });
-    const config = loadProjectConfig(dir).value;
-    const store = await openStore(url, dir);
+    const { dir, config, store, providers, release } = await gateOnV1();
     let transactions = 0;
     const counted = new Proxy(store, {
       get: (target, key, receiver) => (key === 'transaction' ? (...a: Parameters<Store['transaction']>) => (transactions++, target.transaction(...a)) : Reflect.get(target, key, receiver)),
     });
-    const providers = new ProviderRegistry(config, { projectDir: dir, env: {} });
-    const release = await loadServingRelease(store, await findRelease(store, v1));
     const go = () => runGate({ store: counted, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) }, { concurrency: 4 });
     expect((await go()).providerCalls).toBe(20);
     expect(transactions).toBe(1);

@@ -1,5 +1,15 @@
 import type { ArmMeasure, ItemMeasure } from './measurement.js';
 
+type Column = Uint8Array | Int8Array | Uint32Array | Float64Array;
+
+/** A copy of `a` with room for `capacity` rows; the new rows hold `fill`. */
+function grown<A extends Column>(a: A, capacity: number, fill = 0): A {
+  const b = new (a.constructor as new (n: number) => A)(capacity);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
 /**
  * One arm's measurements, a column per field: numbers in typed arrays, so a
  * run of 100,000 items keeps a few MB instead of an object (and strings) per item.
@@ -52,12 +62,7 @@ export class ArmColumns {
   }
 
   grow(capacity: number): void {
-    const copy = <A extends Uint8Array | Int8Array | Float64Array>(a: A, fill = 0): A => {
-      const b = new (a.constructor as new (n: number) => A)(capacity);
-      b.set(a);
-      if (fill !== 0) b.fill(fill, this.rows);
-      return b;
-    };
+    const copy = <A extends Column>(a: A, fill = 0): A => grown(a, capacity, fill);
     [this.error, this.judgeError, this.scored, this.score, this.timed, this.latencyMs, this.costUsd, this.tokens] = [
       copy(this.error),
       copy(this.judgeError),
@@ -140,13 +145,7 @@ export class MeasureTable {
   }
 
   private grow(capacity: number): void {
-    const sliceOf = new Uint32Array(capacity);
-    sliceOf.set(this.sliceOf);
-    const human = new Float64Array(capacity);
-    human.set(this.human);
-    const hasBaseline = new Uint8Array(capacity);
-    hasBaseline.set(this.hasBaseline);
-    [this.sliceOf, this.human, this.hasBaseline] = [sliceOf, human, hasBaseline];
+    [this.sliceOf, this.human, this.hasBaseline] = [grown(this.sliceOf, capacity), grown(this.human, capacity), grown(this.hasBaseline, capacity)];
     this.candidate.grow(capacity);
     if (this.baseline.capacity > 0) this.baseline.grow(capacity);
     this.capacity = capacity;

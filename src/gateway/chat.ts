@@ -105,9 +105,8 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
   const signal = connectionSignal(req.socket);
   const headers = flatHeaders(req);
   const slice = headers['x-sluice-slice'] || undefined;
-  // Built field by field (not spread): this runs on every request.
   const request: Omit<ServeRequest, 'signal'> = { messages: body.messages, vars: body.vars, headers, slice, tools: body.tools };
-  const sreq: ServeRequest = { messages: body.messages, vars: body.vars, headers, slice, tools: body.tools, signal };
+  const sreq: ServeRequest = { ...request, signal };
   const id = requestId();
   let outcome: Outcome;
   try {

@@ -58,6 +58,9 @@ function lastUserText(f: Finished): string {
   return '';
 }
 
+/** What the observer keeps per decision: a route and the stable release it judges. */
+const decidedKey = (route: string, release: ReleaseId): string => `${route}/${release}`;
+
 /**
  * The observer in `sluice serve`: samples answers off the request path, scores
  * them with the gate's judge and detectors behind a bounded queue, and each
@@ -206,7 +209,7 @@ export class Observer {
     const current = new Set<string>();
     for (const state of await store.getRouteStates()) {
       const release = state.stable;
-      const key = `${state.route}/${release}`;
+      const key = decidedKey(state.route, release);
       current.add(key);
       if (this.rolledBack.has(key)) continue;
       const range = unreadRange(this.settled.get(key), now, span);
@@ -268,7 +271,7 @@ export class Observer {
       },
       { lock: AUDIT_LOCK },
     );
-    this.rolledBack.add(`${route}/${release}`);
+    this.rolledBack.add(decidedKey(route, release));
     await this.o.onRollback?.(route);
     return decision;
   }

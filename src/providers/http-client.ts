@@ -57,8 +57,6 @@ export class HttpClient {
   private readonly basePath: string;
   private readonly semaphore: Semaphore;
   private readonly clock: Clock;
-  /** The headers of a call that adds none of its own, per Accept value: built once, not per call. */
-  private readonly baseHeaders = new Map<string, Readonly<Record<string, string>>>();
 
   constructor(private readonly opts: HttpClientOptions) {
     const url = new URL(opts.baseUrl);
@@ -99,12 +97,6 @@ export class HttpClient {
     if (!this.pool.closed) await this.pool.close();
   }
 
-  private headersFor(accept: string, extra: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
-    let base = this.baseHeaders.get(accept);
-    if (!base) this.baseHeaders.set(accept, (base = { accept, 'content-type': 'application/json', ...this.opts.headers }));
-    return extra ? { ...base, ...extra } : base;
-  }
-
   private failure(e: unknown, call: HttpCall, attempt: HttpAttempt): ProviderError {
     return attemptFailure(e, { label: this.opts.label, timeoutMs: this.opts.timeoutMs, timedOut: attempt.timedOut, ...(call.signal ? { signal: call.signal } : {}) });
   }
@@ -122,7 +114,7 @@ export class HttpClient {
           {
             path: this.basePath + call.path,
             method: call.method ?? 'POST',
-            headers: this.headersFor(accept, call.headers),
+            headers: { accept, 'content-type': 'application/json', ...this.opts.headers, ...call.headers },
             body: call.body === undefined ? null : JSON.stringify(call.body),
           },
           attempt,

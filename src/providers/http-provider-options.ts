@@ -36,8 +36,5 @@ export function httpClientFor(
 
 /** The caller's extra headers and signal, when given, for an HttpCall. */
 export function callExtras(req: ChatRequest): { headers?: Readonly<Record<string, string>>; signal?: AbortSignal } {
-  const out: { headers?: Readonly<Record<string, string>>; signal?: AbortSignal } = {};
-  if (req.headers) out.headers = req.headers;
-  if (req.signal) out.signal = req.signal;
-  return out;
+  return { ...(req.headers ? { headers: req.headers } : {}), ...(req.signal ? { signal: req.signal } : {}) };
 }

@@ -37,13 +37,15 @@ export interface ServeDeps {
 
 /** The provider call the serving path makes, streaming or not: the release's own params. */
 function chatRequest(release: ServingRelease, messages: ChatMessage[], model: string, req: ServeRequest): ChatRequest {
-  // Only the fields the request has; assigned one by one (not spread), as this runs on every request.
-  const out: { -readonly [K in keyof ChatRequest]: ChatRequest[K] } = { model, messages, params: release.manifest.params };
-  if (req.tools) out.tools = req.tools;
-  if (req.upstreamHeaders) out.headers = req.upstreamHeaders;
-  if (req.signal) out.signal = req.signal;
-  if (req.slice) out.hints = { slice: req.slice };
-  return out;
+  return {
+    model,
+    messages,
+    params: release.manifest.params,
+    ...(req.tools ? { tools: req.tools } : {}),
+    ...(req.upstreamHeaders ? { headers: req.upstreamHeaders } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
+    ...(req.slice ? { hints: { slice: req.slice } } : {}),
+  };
 }
 
 /**
