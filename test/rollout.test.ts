@@ -49,9 +49,9 @@ async function serve(dir: string, url: string) {
 
 const QUESTIONS = ['How do I reset my password?', 'Where is my hardware order?', 'Can I get a refund for an unused month?', 'How do I add a teammate?'];
 
-/** Sends traffic from 200 users until `done` or the deadline; returns each user's arms in order. */
+/** Sends traffic from 200 users until `done` or the deadline; returns the releases that served each user, in order. */
 async function traffic(client: OpenAI, done: () => Promise<boolean>, ms: number): Promise<Map<string, string[]>> {
-  const arms = new Map<string, string[]>();
+  const served = new Map<string, string[]>();
   const deadline = Date.now() + ms;
   let n = 0;
   while (Date.now() < deadline && !(await done())) {
@@ -62,30 +62,35 @@ async function traffic(client: OpenAI, done: () => Promise<boolean>, ms: number)
           .create({ model: 'support-assistant', user, messages: [{ role: 'user', content: QUESTIONS[n % QUESTIONS.length]! }], metadata: { product: 'Acme Cloud' } })
           .withResponse()
           .catch((e: unknown) => ({ response: (e as { headers?: Headers }).headers ? { headers: (e as { headers: Headers }).headers } : undefined }));
-        const arm = response?.headers.get('x-sluice-arm');
-        if (arm) arms.set(user, [...(arms.get(user) ?? []), arm]);
+        const release = response?.headers.get('x-sluice-release');
+        if (release) served.set(user, [...(served.get(user) ?? []), release]);
       }),
     );
   }
-  return arms;
+  return served;
 }
 
 describe('rollout through the gateway (SQLite)', () => {
   it('walks a healthy candidate 5 → 25 → 100 and promotes it, one receipt per step, users keeping their arm', async () => {
-    const { dir, url, cli, v2 } = await prepare('helpful-v3');
+    const { dir, url, cli, v1, v2 } = await prepare('helpful-v3');
     const rolled = await cli('roll', v2, '--json');
     expect(rolled.json<Status>()).toMatchObject({ phase: 'progressing', weight: 5 });
     const client = await serve(dir, url);
     const status = async () => (await server!.service.status('support-assistant')) as Status;
-    const arms = await traffic(client, async () => (await status()).phase !== 'progressing', 40_000);
+    const served = await traffic(client, async () => (await status()).phase !== 'progressing', 40_000);
     const final = await status();
     expect(final.phase, JSON.stringify(final)).toBe('promoted');
     expect(final.weight).toBe(100);
-    // Sticky: weight only grows, so a user once on the canary never goes back to stable while it rolls.
-    for (const seq of arms.values()) {
-      const first = seq.indexOf('canary');
-      if (first >= 0) expect(seq.slice(first).every((a) => a === 'canary')).toBe(true);
+    // Sticky: weight only grows, so a user once served by the candidate never goes back to the old stable,
+    // not while it rolls and not once it is promoted (its arm is then "stable", its release the same).
+    let moved = 0;
+    for (const seq of served.values()) {
+      const first = seq.indexOf(v2);
+      if (first > 0) moved++;
+      if (first >= 0) expect(seq.slice(first).every((r) => r === v2), seq.join(' ')).toBe(true);
+      expect(seq.every((r) => r === v1 || r === v2)).toBe(true);
     }
+    expect(moved).toBeGreaterThan(0);
     const log = (await cli('audit', 'log', '--json')).json<{ kind: string }[]>().map((e) => e.kind);
     expect(log.filter((k) => k === 'step')).toHaveLength(3);
     expect(log.filter((k) => k === 'promote')).toHaveLength(1);
