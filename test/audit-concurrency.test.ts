@@ -1,17 +1,17 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKey, privateKeyPem } from '../src/audit/signing-key.js';
 import { verifyStoredLog } from '../src/audit/ledger/verify-store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
+import { spawnTracked } from './support/serve-process.js';
 
 const WORKER = join(import.meta.dirname, 'support/append-worker.js');
 
 function runWorker(url: string, n: number, tag: string, pem: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, url, String(n), tag], { env: { ...process.env, SLUICE_AUDIT_KEY: pem }, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawnTracked(process.execPath, [WORKER, url, String(n), tag], { env: { ...process.env, SLUICE_AUDIT_KEY: pem }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${tag} exited ${code}: ${err}`))));
   });
 }

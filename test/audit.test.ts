@@ -153,7 +153,7 @@ describe('audit log tampering (SQLite)', () => {
   it('verifies with the independent Go implementation of signed notes and RFC 6962', async () => {
     const goPath = process.env.SLUICE_GO_PATH ?? '/usr/share/gocode';
     const goEnv = { ...process.env, GOPATH: goPath, GO111MODULE: 'off', GOPROXY: 'off', GOFLAGS: '' };
-    if (spawnSync('go', ['version'], { env: goEnv }).status !== 0 || !existsSync(join(goPath, 'src/golang.org/x/mod/sumdb/note'))) {
+    if (spawnSync('go', ['version'], { env: goEnv, timeout: 30_000 }).status !== 0 || !existsSync(join(goPath, 'src/golang.org/x/mod/sumdb/note'))) {
       console.warn('[sluice tests] go or golang.org/x/mod missing: Go interop of an exported bundle SKIPPED');
       return;
     }
@@ -166,9 +166,9 @@ describe('audit log tampering (SQLite)', () => {
     const bundle = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     writeFileSync(out, JSON.stringify({ ...bundle, inclusion_proofs: [{ index: 5, proof: prove.proof }] }));
     const bin = join(mkdtempSync(join(tmpdir(), 'sluice-go-')), 'verify');
-    const build = spawnSync('go', ['build', '-o', bin, join(import.meta.dirname, 'interop/go/verify.go')], { env: goEnv, encoding: 'utf8' });
+    const build = spawnSync('go', ['build', '-o', bin, join(import.meta.dirname, 'interop/go/verify.go')], { env: goEnv, encoding: 'utf8', timeout: 110_000 });
     expect(build.status, build.stderr).toBe(0);
-    const run = spawnSync(bin, [out], { encoding: 'utf8' });
+    const run = spawnSync(bin, [out], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status, run.stdout + run.stderr).toBe(0);
-  });
+  }, 150_000);
 });

@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open-store.js';
 import { freshSqliteUrl } from '../src/store/test-support/store-factories.js';
 import { runCli, starterProject } from './support/cli.js';
+import { spawnServe, spawnTracked } from './support/serve-process.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sluice.js');
 
@@ -13,27 +14,19 @@ async function serveThenStop(env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Pr
   const dir = starterProject();
   const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
   await runCli(['roll', id], { cwd: dir, env });
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { cwd: dir, env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  while (!/"url"/.test(stdout)) await new Promise((r) => setTimeout(r, 20));
-  const url = (JSON.parse(stdout) as { url: string }).url;
-  const res = await fetch(`${url}/v1/chat/completions`, {
+  const serve = await spawnServe(dir, env);
+  const res = await fetch(`${serve.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'support-assistant', messages: [{ role: 'user', content: 'How do I reset my password?' }], metadata: { product: 'Acme Cloud' } }),
   });
   await res.text();
-  proc.kill(signal);
-  const code = await exited;
+  const code = await serve.stop(signal);
   // A graceful stop writes every trace before the process ends.
   const store = await openStore(env.SLUICE_DB!, dir);
   const traces = (await store.listTraces()).length;
   await store.close();
-  if (code !== 0) throw new Error(`serve exited ${code}: ${stderr}`);
+  if (code !== 0) throw new Error(`serve exited ${code}: ${serve.stderr()}`);
   return { code, answered: res.status, traces };
 }
 
@@ -61,12 +54,12 @@ describe('sluice serve on its serving thread', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const connected = new Promise<void>((r) => silent.once('connection', () => r()));
     const port = (silent.address() as { port: number }).port;
-    const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+    const proc = spawnTracked(process.execPath, [BIN, 'serve', '--port', '0'], {
       cwd: starterProject(),
       env: { ...process.env, SLUICE_DB: `postgres://sluice@127.0.0.1:${port}/sluice` },
     });
     let stderr = '';
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     await connected;
     proc.kill('SIGINT');
@@ -81,7 +74,7 @@ describe('sluice serve on its serving thread', () => {
   });
 
   it('exits 2 with the message when its arguments are bad', () => {
-    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '99999'], { cwd: starterProject(), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '99999'], { cwd: starterProject(), encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--port must be 0..65535');
   });

@@ -20,7 +20,7 @@ import { generateSigningKey, noteVerifierKey } from './signing-key.js';
 const goPath = process.env.SLUICE_GO_PATH ?? '/usr/share/gocode';
 const source = join(import.meta.dirname, '../../test/interop/go/verify.go');
 const goEnv = { ...process.env, GOPATH: goPath, GO111MODULE: 'off', GOPROXY: 'off', GOFLAGS: '' };
-const hasGo = spawnSync('go', ['version'], { env: goEnv }).status === 0;
+const hasGo = spawnSync('go', ['version'], { env: goEnv, timeout: 30_000 }).status === 0;
 const hasXMod = existsSync(join(goPath, 'src/golang.org/x/mod/sumdb/note'));
 const skip = !hasGo || !hasXMod;
 if (skip) {
@@ -34,7 +34,7 @@ const origin = 'sluice.test/interop';
 function runVerifier(input: unknown): { status: number | null; out: string } {
   const file = join(work, `input-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(input));
-  const r = spawnSync(binary, [file], { encoding: 'utf8' });
+  const r = spawnSync(binary, [file], { encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -54,7 +54,7 @@ function buildLog(bodies: Buffer[]) {
 
 describe.skipIf(skip)('Go reference verifier', () => {
   beforeAll(() => {
-    const r = spawnSync('go', ['build', '-o', binary, source], { env: { ...goEnv, GOCACHE: join(work, 'cache') }, encoding: 'utf8' });
+    const r = spawnSync('go', ['build', '-o', binary, source], { env: { ...goEnv, GOCACHE: join(work, 'cache') }, encoding: 'utf8', timeout: 110_000 });
     if (r.status !== 0) throw new Error(`go build failed: ${r.stderr}`);
   }, 120_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -239,7 +239,7 @@ describe('the build', () => {
       const a = await attestWeights(process.argv[1]);
       console.log(JSON.stringify({ worker: String(builtWorkerUrl()), rootDigest: a.rootDigest, resources: a.manifest.predicate.resources, bytes: a.bytes }));
     `;
-    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, dir], { encoding: 'utf8' }));
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, dir], { encoding: 'utf8', timeout: 60_000 }));
     expect(out.worker).toMatch(/dist\/weights\/hash-worker\.js$/);
     const names = Object.keys(files).sort();
     expect(out.resources).toEqual(names.map((name) => ({ name, algorithm: 'sha256', digest: sha256Hex(files[name]!) })));

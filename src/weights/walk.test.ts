@@ -92,7 +92,7 @@ describe('walkModel', () => {
 
   it('refuses a FIFO (neither file nor folder), naming it', async () => {
     const root = modelFolder({ 'w.bin': 'w' });
-    execFileSync('mkfifo', [join(root, 'pipe')]);
+    execFileSync('mkfifo', [join(root, 'pipe')], { timeout: 10_000 });
     const e = await rejection(walkModel(root, []));
     expect(e.code).toBe('bad_input');
     expect(e.message).toContain('pipe, which is neither a regular file nor a folder');

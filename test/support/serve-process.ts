@@ -3,18 +3,34 @@ import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sluice.js');
 
+/** Every child still running when the test process ends is killed, so none outlives the run. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
+/** Spawns a tracked child: it is killed at the latest when the test process exits. */
+export function spawnTracked(...args: Parameters<typeof spawn>): ChildProcess {
+  const proc = spawn(...args);
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+  return proc;
+}
+
 export interface ServeProcess {
   readonly url: string;
   readonly proc: ChildProcess;
-  /** SIGTERM and wait for a clean exit. */
-  stop(): Promise<number | null>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+  /** Sends `signal` (SIGTERM by default) and waits for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** SIGKILL: no cleanup at all. */
   kill(): Promise<void>;
 }
 
-/** Starts `sluice serve --port 0 --json` from the built package and waits for its URL. */
+/** Starts `sluice serve --port 0 --json` from the built package and waits (15 s at most) for its URL. */
 export function spawnServe(dir: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json', ...args], {
+  const proc = spawnTracked(process.execPath, [BIN, 'serve', '--port', '0', '--json', ...args], {
     cwd: dir,
     env: { ...process.env, SLUICE_ACTOR: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,7 +40,10 @@ export function spawnServe(dir: string, env: NodeJS.ProcessEnv, args: string[] =
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 15_000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`serve did not start: ${err}`));
+    }, 15_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /"url":\s*"([^"]+)"/.exec(out);
@@ -33,8 +52,9 @@ export function spawnServe(dir: string, env: NodeJS.ProcessEnv, args: string[] =
       resolve({
         url: m[1]!,
         proc,
-        stop: async () => {
-          proc.kill('SIGTERM');
+        stderr: () => err,
+        stop: async (signal = 'SIGTERM') => {
+          proc.kill(signal);
           return exited;
         },
         kill: async () => {
