@@ -74,7 +74,7 @@ describe('sluice serve on its serving thread', () => {
   });
 
   it('exits 2 with the message when its arguments are bad', () => {
-    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '99999'], { cwd: starterProject(), encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '99999'], { cwd: starterProject(), encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--port must be 0..65535');
   });
