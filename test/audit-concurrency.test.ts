@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSigningKey, privateKeyPem } from '../src/audit/signing-key.js';
 import { verifyStoredLog } from '../src/audit/ledger/verify-store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
-import { spawnTracked } from './support/serve-process.js';
+import { spawnTracked } from './support/tracked-child.js';
 
 const WORKER = join(import.meta.dirname, 'support/append-worker.js');
 

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open-store.js';
 import { freshSqliteUrl } from '../src/store/test-support/store-factories.js';
 import { runCli, starterProject } from './support/cli.js';
-import { spawnServe, spawnTracked } from './support/serve-process.js';
+import { spawnServe } from './support/serve-process.js';
+import { spawnTracked } from './support/tracked-child.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sluice.js');
 

@@ -1,21 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { spawnTracked } from './tracked-child.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sluice.js');
-
-/** Every child still running when the test process ends is killed, so none outlives the run. */
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const p of live) p.kill('SIGKILL');
-});
-
-/** Spawns a tracked child: it is killed at the latest when the test process exits. */
-export function spawnTracked(...args: Parameters<typeof spawn>): ChildProcess {
-  const proc = spawn(...args);
-  live.add(proc);
-  proc.once('exit', () => live.delete(proc));
-  return proc;
-}
 
 export interface ServeProcess {
   readonly url: string;
