@@ -40,8 +40,9 @@
 // - informational: a bare Node.js proxy's added latency at 1,000 req/s, each
 //   round after the gateway's (bench/gateway/bare-proxy.js: node:http and
 //   undici with nothing between them; the floor any Node.js gateway starts
-//   from on this machine), the percentiles themselves, the gateway's CPU time per
-//   request at 1,000 req/s, the upstream's own throughput, Portkey's added
+//   from on this machine) and how far the gateway's p50 is above it, the
+//   percentiles themselves, the CPU time per request at 1,000 req/s of the
+//   gateway and of the bare proxy, the upstream's own throughput, Portkey's added
 //   latency at 1,000 req/s, the gateway's RSS after start (one request
 //   served) and at full load, the other load.
 //
@@ -127,6 +128,7 @@ try {
   const steadyRss = [];
   const cpuPerRequest = [];
   const b = [];
+  const bareCpuPerRequest = [];
   for (let round = 1; round <= ROUNDS; round++) {
     let acct = cpuAccount([upstream.pid, gateway.pid, ...(portkey ? [portkey.pid] : [])]);
     const dr = await pacedLoad({ target: direct, rate: RATE, seconds: SECONDS });
@@ -142,8 +144,11 @@ try {
     const perRequest = r3(used.usedMs[1] / gr.requests);
     log(`round ${round} gateway at 1,000 req/s: ${JSON.stringify(gr)}; RSS max ${rssMax} MB; gateway CPU ${perRequest} ms/request; other load ${used.othersCores} cores`);
     if (dr.failed || gr.failed) throw new Error(`failed requests at 1,000 req/s: direct ${dr.failed}, gateway ${gr.failed}\n${gateway.stderr()}`);
+    acct = cpuAccount([bareProxy.pid]);
     const br = await pacedLoad({ target: bare, rate: RATE, seconds: SECONDS });
-    log(`round ${round} bare proxy at 1,000 req/s: ${JSON.stringify(br)}`);
+    const bareCpu = r3(acct.stop().usedMs[0] / br.requests);
+    log(`round ${round} bare proxy at 1,000 req/s: ${JSON.stringify(br)}; CPU ${bareCpu} ms/request`);
+    bareCpuPerRequest.push(bareCpu);
     d.push(dr);
     g.push(gr);
     b.push(br);
@@ -222,7 +227,8 @@ try {
   rows.push(row(`direct p50 / p99 at 1,000 req/s (best of ${ROUNDS}; achieved ${min(d.map((x) => x.rate))}+ req/s)`, `${dp50} / ${dp99}`, 'ms', null, null));
   rows.push(row(`gateway p50 / p99 at 1,000 req/s (best of ${ROUNDS}; achieved ${min(g.map((x) => x.rate))}+ req/s)`, `${gp50} / ${gp99}`, 'ms', null, null));
   rows.push(row(`bare Node.js proxy's added latency p50 / p99 at 1,000 req/s (node:http + undici, nothing else: the floor on this machine; best of ${ROUNDS})`, `${r3(best(b, 'p50') - dp50)} / ${r3(best(b, 'p99') - dp99)}`, 'ms', null, null));
-  rows.push(row('gateway CPU time per request at 1,000 req/s (least of the rounds)', min(cpuPerRequest), 'ms', null, null));
+  rows.push(row(`gateway over the bare proxy, p50 at 1,000 req/s (what Sluice adds to the floor; best of ${ROUNDS} each)`, r3(gp50 - best(b, 'p50')), 'ms', null, null));
+  rows.push(row('CPU time per request at 1,000 req/s, gateway / bare proxy (least of the rounds)', `${min(cpuPerRequest)} / ${min(bareCpuPerRequest)}`, 'ms', null, null));
   rows.push(row(`throughput through the gateway, ${CONNECTIONS} connections (best of ${ROUNDS})`, max(gMax), 'req/s', null, null));
   if (pk) {
     rows.push(row(`throughput of the Portkey gateway, ${CONNECTIONS} connections (best of ${ROUNDS})`, max(pMax), 'req/s', null, null));
