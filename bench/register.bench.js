@@ -5,9 +5,9 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProjectConfig } from '../dist/config/load-config.js';
-import { canonicalBytes } from '../dist/core/canonical-json.js';
-import { sha256Digest } from '../dist/core/digest.js';
-import { registerRelease } from '../dist/register/register.js';
+import { canonicalBytes } from '../dist/kernel/canonical-json.js';
+import { sha256Digest } from '../dist/kernel/digest.js';
+import { registerRelease } from '../dist/release/register.js';
 import { openStore } from '../dist/store/open-store.js';
 import { median, ms, report, row } from './support.js';
 

@@ -12,8 +12,8 @@ import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attestWeights } from '../dist/weights/attest.js';
-import { DEFAULT_CHUNK_BYTES } from '../dist/weights/hash-worker.js';
+import { attestWeights } from '../dist/release/weights/attest.js';
+import { DEFAULT_CHUNK_BYTES } from '../dist/release/weights/hash-worker.js';
 import { median, report, row } from './support.js';
 
 const FILES = 8;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSigningKey, privateKeyPem } from '../src/audit/signing-key.js';
+import { generateSigningKey, privateKeyPem } from '../src/audit/envelope/signing-key.js';
 import { verifyStoredLog } from '../src/audit/ledger/verify-store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { spawnTracked } from './support/tracked-child.js';

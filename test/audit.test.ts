@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { leafHash } from '../src/audit/merkle-hash.js';
-import { verifyTlogProof } from '../src/audit/verify-tlog-proof.js';
-import { verifyInclusion } from '../src/audit/merkle-proof.js';
+import { leafHash } from '../src/audit/tlog/merkle-hash.js';
+import { verifyTlogProof } from '../src/audit/tlog/verify-tlog-proof.js';
+import { verifyInclusion } from '../src/audit/tlog/merkle-proof.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli, starterProject } from './support/cli.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newToken } from '../src/api/tokens.js';
+import { newToken } from '../src/app/api/tokens.js';
 import { loadProjectConfig } from '../src/config/load-config.js';
-import { startServer, type RunningServer } from '../src/server/start-server.js';
+import { startServer, type RunningServer } from '../src/app/server/start-server.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attestWeights } from '../src/weights/attest.js';
+import { attestWeights } from '../src/release/weights/attest.js';
 import { freshSqliteUrl } from '../src/store/test-support/store-factories.js';
 import { runCli, starterProject } from './support/cli.js';
 

@@ -101,7 +101,7 @@ for (const factory of STORE_FACTORIES) {
       const shown = await cli('show', id.slice(7, 15), '--json');
       const manifest = shown.json<{ prompt: { system: { path: string; digest: string } } }>();
       expect(manifest.prompt.system.path).toBe('prompts/system.md');
-      const { jsonDigest } = await import('../src/core/canonical-json.js');
+      const { jsonDigest } = await import('../src/kernel/canonical-json.js');
       expect(jsonDigest(manifest)).toBe(id);
     });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gateSchema } from '../src/config/sluice-schema.js';
-import type { ArmMeasure } from '../src/gate/measurement.js';
-import { parseDuration } from '../src/replay/duration.js';
+import type { ArmMeasure } from '../src/gate/core/measurement.js';
+import { parseDuration } from '../src/kernel/duration.js';
 import { summarizeReplay, traceMessages, type TraceMeasure } from '../src/replay/replay.js';
 import { erasedContent } from '../src/store/sql-traces.js';
 import type { TraceRecord } from '../src/store/store.js';

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliContext } from '../src/cli/context.js';
-import { runReplay } from '../src/cli/commands/replay.js';
+import { CliContext } from '../src/app/cli/context.js';
+import { runReplay } from '../src/app/cli/commands/replay.js';
 import type { ReplayResult } from '../src/replay/replay.js';
 import { openStore } from '../src/store/open-store.js';
 import { erasedContent } from '../src/store/sql-traces.js';

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/gateway/gateway.js';
-import { MemoryRouteTable, type RouteEntry } from '../src/gateway/route-table.js';
-import { shadowRequest, shadowSelected } from '../src/gateway/shadow-mirror.js';
+import { MemoryRouteTable, type RouteEntry } from '../src/gateway/routing/route-table.js';
+import { shadowRequest, shadowSelected } from '../src/shadow/mirror.js';
 import { entry, registry, servingRelease, startUpstream } from '../src/gateway/test-support/gateway-fixture.js';
 import type { SimServer } from '../src/providers/sim/sim-server.js';
 import { hang, startWireServer, type WireServer } from '../src/providers/test-support/wire-server.js';

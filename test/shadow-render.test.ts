@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeShadow, type PairJudgement, type PairStats } from '../src/observe/shadow-analysis.js';
+import { analyzeShadow, type PairJudgement, type PairStats } from '../src/shadow/core/shadow-analysis.js';
 import { renderShadowHtml, renderShadowMarkdown, renderShadowText, shadowLean } from '../src/shadow/render.js';
-import type { ShadowReport } from '../src/shadow/shadow-report.js';
+import type { ShadowReport } from '../src/shadow/report.js';
 
 const STABLE = `sha256:${'a'.repeat(64)}`;
 const SHADOW = `sha256:${'b'.repeat(64)}`;

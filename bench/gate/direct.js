@@ -2,7 +2,7 @@
 // (bodies rendered beforehand, outside the timing), straight from an undici
 // Pool at the same concurrency, each answer read and JSON-parsed.
 import { Pool } from 'undici';
-import { openAiChatBody } from '../../dist/providers/openai-wire.js';
+import { openAiChatBody } from '../../dist/providers/openai/openai-wire.js';
 import { prepareMessages } from '../../dist/serving/build-messages.js';
 
 /** The request bodies (and slice headers) Sluice's openai-compatible provider sends for `items`. */

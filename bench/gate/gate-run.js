@@ -1,8 +1,8 @@
 // Register and gate in-process, the way `sluice register` and `sluice gate` do.
 import { loadProjectConfig } from '../../dist/config/load-config.js';
 import { runGate } from '../../dist/gate/gate.js';
-import { registerRelease } from '../../dist/register/register.js';
-import { ProviderRegistry } from '../../dist/serving/provider-registry.js';
+import { registerRelease } from '../../dist/release/register.js';
+import { ProviderRegistry } from '../../dist/providers/provider-registry.js';
 import { loadServingRelease } from '../../dist/serving/serving-release.js';
 import { openStore } from '../../dist/store/open-store.js';
 

@@ -4,7 +4,7 @@
 // Prints a progress line every second and a final line with "final": true, so
 // the caller can stop it early and still know the peak so far.
 // Usage: node bench/gate/memory-run.js PROJECT_DIR STORE_URL RELEASE_ID CONCURRENCY
-import { findRelease } from '../../dist/manifest/find-release.js';
+import { findRelease } from '../../dist/release/find-release.js';
 import { gate, openProject } from './gate-run.js';
 
 const [dir, storeUrl, id, concurrency] = process.argv.slice(2);

@@ -15,7 +15,7 @@ export function promptfooBin() {
   return candidates.find((p) => existsSync(p)) ?? null;
 }
 
-// SQuAD normalization and token F1, as in src/judges/squad-normalize.ts.
+// SQuAD normalization and token F1, as in src/judging/squad-normalize.ts.
 const F1_ASSERTION = `
 const PUNCTUATION = /[\\p{P}\\p{S}]/gu;
 const ARTICLES = /\\b(a|an|the)\\b/g;

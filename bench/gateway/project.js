@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../dist/cli/main.js';
+import { main } from '../../dist/app/cli/main.js';
 
 const root = join(import.meta.dirname, '..', '..');
 export const ROUTE = 'support-assistant';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SluiceError } from '../core/errors.js';
+import { SluiceError } from '../kernel/errors.js';
 import { loadProjectConfig, loadReleaseManifest } from './load-config.js';
 
 function project(yaml: string): string {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { badInput, SluiceError } from '../core/errors.js';
+import { badInput, SluiceError } from '../kernel/errors.js';
 import { releaseManifestSchema, type ReleaseManifest } from './release-schema.js';
 import { sluiceConfigSchema, type SluiceConfig } from './sluice-schema.js';
 import { failAt, parseYaml, validateYaml, type YamlSource } from './yaml-source.js';

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { ZodType } from 'zod';
-import { badInput, type ErrorLocation } from '../core/errors.js';
+import { badInput, type ErrorLocation } from '../kernel/errors.js';
 
 export type KeyPath = readonly PropertyKey[];
 

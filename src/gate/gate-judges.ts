@@ -1,14 +1,14 @@
 import type { SluiceConfig } from '../config/sluice-schema.js';
-import type { Digest } from '../core/digest.js';
-import { SluiceError } from '../core/errors.js';
-import { loadAnchors, parseAnchors } from '../judges/anchors.js';
-import { calibrate, type Calibration } from '../judges/calibration.js';
-import { createJudge } from '../judges/create-judge.js';
-import type { Judge } from '../judges/judge.js';
-import type { ProviderRegistry } from '../serving/provider-registry.js';
+import type { Digest } from '../kernel/digest.js';
+import { SluiceError } from '../kernel/errors.js';
+import { loadAnchors, parseAnchors } from '../judging/anchors.js';
+import { calibrate, type Calibration } from '../judging/calibration.js';
+import { createJudge } from '../judging/create-judge.js';
+import type { Judge } from '../judging/judge.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
-import { PackedLines } from './packed-lines.js';
+import { PackedLines } from './core/packed-lines.js';
 
 export interface JudgeSetup {
   readonly config: SluiceConfig;

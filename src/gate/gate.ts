@@ -1,15 +1,15 @@
 import type { SluiceConfig } from '../config/sluice-schema.js';
-import { jsonDigest } from '../core/canonical-json.js';
-import { SluiceError } from '../core/errors.js';
-import type { ProviderRegistry } from '../serving/provider-registry.js';
+import { jsonDigest } from '../kernel/canonical-json.js';
+import { SluiceError } from '../kernel/errors.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
-import type { GateResult } from './gate-result.js';
-import { preprocessDigest } from '../preprocess/preprocess.js';
+import type { GateResult } from './core/gate-result.js';
+import { preprocessDigest } from '../release/preprocess.js';
 import { blobBytes, blobPacked, gateCalibration, gateJudges } from './gate-judges.js';
 import { runItems, type RunOptions } from './run-items.js';
 import { checkSuite, parseSuite, sampleSuite, suiteItems, type SuiteItem } from './suite.js';
-import { decideGate } from './verdict.js';
+import { decideGate } from './core/verdict.js';
 
 export interface GateInput {
   readonly store: Store;

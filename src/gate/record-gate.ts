@@ -1,7 +1,7 @@
 import type { Decision } from '../audit/ledger/decision.js';
 import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
 import type { Store } from '../store/store.js';
-import type { GateOverride, GateResult } from './gate-result.js';
+import type { GateOverride, GateResult } from './core/gate-result.js';
 
 /**
  * Stores a gate result and records its receipt — and, for an override, a second

@@ -1,11 +1,11 @@
-import { jsonDigest } from '../core/canonical-json.js';
-import type { Judge, JudgeResult } from '../judges/judge.js';
+import { jsonDigest } from '../kernel/canonical-json.js';
+import type { Judge, JudgeResult } from '../judging/judge.js';
 import { ProviderError } from '../providers/model-provider.js';
 import { serve, type ServeDeps } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
-import { MeasureTable } from './measure-table.js';
-import type { ArmMeasure, ItemMeasure } from './measurement.js';
+import { MeasureTable } from './core/measure-table.js';
+import type { ArmMeasure, ItemMeasure } from './core/measurement.js';
 import type { SuiteItem } from './suite.js';
 
 /** A served answer as cached: enough to judge it again without calling the provider. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { slicePathSchema } from '../config/common-schema.js';
-import { badInput } from '../core/errors.js';
-import type { ChatMessage } from '../preprocess/preprocess.js';
-import { PackedLines } from './packed-lines.js';
+import { badInput } from '../kernel/errors.js';
+import type { ChatMessage } from '../release/preprocess.js';
+import { PackedLines } from './core/packed-lines.js';
 
 export interface SuiteItem {
   readonly id: string;

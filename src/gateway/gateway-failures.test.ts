@@ -3,9 +3,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimServer } from '../providers/sim/sim-server.js';
 import { hang, openSse, startWireServer, type WireServer } from '../providers/test-support/wire-server.js';
-import type { ProviderRegistry } from '../serving/provider-registry.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { createGateway, type Gateway } from './gateway.js';
-import { MemoryRouteTable, type RouteEntry } from './route-table.js';
+import { MemoryRouteTable, type RouteEntry } from './routing/route-table.js';
 import { registry, servingRelease, startUpstream } from './test-support/gateway-fixture.js';
 
 let upstream: SimServer;

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimServer } from '../providers/sim/sim-server.js';
-import type { ProviderRegistry } from '../serving/provider-registry.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { Store, TraceRecord } from '../store/store.js';
 import { STORE_FACTORIES } from '../store/test-support/store-factories.js';
 import { createGateway, type Gateway } from './gateway.js';
-import { MemoryRouteTable } from './route-table.js';
-import { StoreRouteTable } from './store-route-table.js';
+import { MemoryRouteTable } from './routing/route-table.js';
+import { StoreRouteTable } from './routing/store-route-table.js';
 import { entry, manifest, registry, releaseRecord, startUpstream } from './test-support/gateway-fixture.js';
 
 let upstream: SimServer;

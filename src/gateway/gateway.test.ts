@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimServer } from '../providers/sim/sim-server.js';
-import type { ProviderRegistry } from '../serving/provider-registry.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { createGateway, type Gateway } from './gateway.js';
-import { MemoryRouteTable } from './route-table.js';
+import { MemoryRouteTable } from './routing/route-table.js';
 import { entry, registry, simEngine, startUpstream } from './test-support/gateway-fixture.js';
 
 let upstream: SimServer;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { providerSchema, type ProviderConfig } from '../config/sluice-schema.js';
-import { isSluiceError } from '../core/errors.js';
+import { isSluiceError } from '../kernel/errors.js';
 import { createProvider } from './create-provider.js';
 import { ProviderError, type ChatRequest } from './model-provider.js';
 import { FakeClock, flush } from './test-support/fake-clock.js';

@@ -1,13 +1,13 @@
 import type { ProviderConfig } from '../config/sluice-schema.js';
-import { AnthropicProvider } from './anthropic-provider.js';
-import type { Clock } from './clock.js';
-import { GeminiProvider } from './gemini-provider.js';
-import type { HttpProviderOptions } from './http-provider-options.js';
+import { AnthropicProvider } from './anthropic/anthropic-provider.js';
+import type { Clock } from '../kernel/clock.js';
+import { GeminiProvider } from './gemini/gemini-provider.js';
+import type { HttpProviderOptions } from './http/http-provider-options.js';
 import { ProviderError, type ModelProvider } from './model-provider.js';
-import { OpenAiCompatibleProvider } from './openai-compatible-provider.js';
-import { openAiProvider } from './openai-provider.js';
-import { RateLimitedProvider } from './rate-limited-provider.js';
-import { RateLimiter } from './rate-limiter.js';
+import { OpenAiCompatibleProvider } from './openai/openai-compatible-provider.js';
+import { openAiProvider } from './openai/openai-provider.js';
+import { RateLimitedProvider } from './http/rate-limited-provider.js';
+import { RateLimiter } from './http/rate-limiter.js';
 import { simEngineFor } from './sim/create-sim-engine.js';
 import { SimProvider } from './sim/sim-provider.js';
 

@@ -1,5 +1,5 @@
-import { SluiceError } from '../core/errors.js';
-import type { ChatMessage } from '../preprocess/preprocess.js';
+import { SluiceError } from '../kernel/errors.js';
+import type { ChatMessage } from '../release/preprocess.js';
 import type { ReleaseManifest } from '../config/release-schema.js';
 
 export type ChatParams = ReleaseManifest['params'];

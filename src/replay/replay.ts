@@ -1,16 +1,16 @@
 import { gateCalibration, gateJudges } from '../gate/gate-judges.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
-import { jsonDigest } from '../core/canonical-json.js';
-import { SluiceError } from '../core/errors.js';
-import { ROOT_SLICE } from '../core/slice-tree.js';
-import type { ArmMeasure } from '../gate/measurement.js';
-import type { Judge, JudgeResult } from '../judges/judge.js';
-import { mapLimit } from '../judges/map-limit.js';
-import type { ChatMessage } from '../preprocess/preprocess.js';
-import { lastUserText } from '../providers/message-text.js';
+import { jsonDigest } from '../kernel/canonical-json.js';
+import { SluiceError } from '../kernel/errors.js';
+import { ROOT_SLICE } from '../kernel/slice-tree.js';
+import type { ArmMeasure } from '../gate/core/measurement.js';
+import type { Judge, JudgeResult } from '../judging/judge.js';
+import { mapLimit } from '../kernel/map-limit.js';
+import type { ChatMessage } from '../release/preprocess.js';
+import { lastUserText } from '../kernel/chat.js';
 import { ProviderError } from '../providers/model-provider.js';
 import { prepareMessages } from '../serving/build-messages.js';
-import type { ProviderRegistry } from '../serving/provider-registry.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { serve } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store, TraceRecord } from '../store/store.js';
@@ -25,9 +25,9 @@ import type { Store, TraceRecord } from '../store/store.js';
  */
 
 /** One slice of a replay (the gate result's slice fields; production in place of the baseline). */
-import { summarizeReplay, type ReplayResult, type TraceMeasure } from './replay-summary.js';
+import { summarizeReplay, type ReplayResult, type TraceMeasure } from './core/replay-summary.js';
 
-export * from './replay-summary.js';
+export * from './core/replay-summary.js';
 
 export interface ReplayInput {
   readonly store: Store;

@@ -1,5 +1,5 @@
-import { PREPROCESS_LIBRARY, preprocess, type ChatMessage } from '../preprocess/preprocess.js';
-import { renderTemplate } from '../prompt/template.js';
+import { PREPROCESS_LIBRARY, preprocess, type ChatMessage } from '../release/preprocess.js';
+import { renderTemplate } from '../release/prompt-template.js';
 import type { ModelRef } from '../config/release-schema.js';
 import type { ServingRelease } from './serving-release.js';
 

@@ -1,7 +1,7 @@
-import type { ChatMessage } from '../preprocess/preprocess.js';
+import type { ChatMessage } from '../release/preprocess.js';
 import type { ChatChunk, ChatRequest, Usage } from '../providers/model-provider.js';
 import { prepareMessages, type ServingInput } from './build-messages.js';
-import type { ProviderRegistry } from './provider-registry.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ServingRelease } from './serving-release.js';
 
 export interface ServeRequest extends ServingInput {

@@ -1,5 +1,5 @@
-import { SluiceError } from '../core/errors.js';
-import type { FileRef, ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
+import { SluiceError } from '../kernel/errors.js';
+import type { FileRef, ReleaseId, ResolvedManifest } from '../release/resolved-manifest.js';
 import type { ReleaseRecord, Store } from '../store/store.js';
 
 /** A release ready to serve: its manifest and its prompt templates' text. */

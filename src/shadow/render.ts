@@ -1,9 +1,9 @@
 import { escapeMarkdown as md, escapeMarkup as h } from '../gate/report/escape.js';
 import { htmlPage } from '../gate/report/html-page.js';
 import { compact, percent, signed } from '../gate/report/format.js';
-import { shortId } from '../manifest/release-id.js';
-import type { ArmComparison, ShadowSliceReport } from '../observe/shadow-analysis.js';
-import type { ShadowReport } from './shadow-report.js';
+import { shortId } from '../release/release-id.js';
+import type { ArmComparison, ShadowSliceReport } from './core/shadow-analysis.js';
+import type { ShadowReport } from './report.js';
 
 /** What the interval says about the shadow against the stable. */
 export type ShadowLean = 'better' | 'worse' | 'no clear difference' | 'not judged';

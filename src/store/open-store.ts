@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { SluiceError } from '../core/errors.js';
+import { SluiceError } from '../kernel/errors.js';
 import type { SqlDriver } from './driver.js';
 import { migrate } from './migrations.js';
 import { SqlStore } from './sql-store.js';

@@ -1,6 +1,6 @@
 import type { Component } from '../config/release-schema.js';
-import { sha256Digest, type Digest } from '../core/digest.js';
-import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
+import { sha256Digest, type Digest } from '../kernel/digest.js';
+import type { ReleaseId, ResolvedManifest } from '../release/resolved-manifest.js';
 import type { Row, SqlDriver } from './driver.js';
 
 const ROUTE_CHANNEL = 'sluice_routes';

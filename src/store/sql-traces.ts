@@ -1,5 +1,5 @@
-import { sha256Digest, type Digest } from '../core/digest.js';
-import type { ReleaseId } from '../manifest/resolved-manifest.js';
+import { sha256Digest, type Digest } from '../kernel/digest.js';
+import type { ReleaseId } from '../release/resolved-manifest.js';
 import type { Row, SqlDriver, SqlParam } from './driver.js';
 import { insertMany } from './insert-many.js';
 import type { Arm, ArmIntervalRecord, RouteStateRecord, TraceRecord, TraceStore } from './store.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sha256Digest } from '../core/digest.js';
-import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
+import { sha256Digest } from '../kernel/digest.js';
+import type { ReleaseId, ResolvedManifest } from '../release/resolved-manifest.js';
 import { migrate } from './migrations.js';
 import type { ArmIntervalRecord, ReleaseRecord, Store, TraceRecord } from './store.js';
 import { STORE_FACTORIES } from './test-support/store-factories.js';

@@ -1,6 +1,6 @@
 import type { Component } from '../config/release-schema.js';
-import type { Digest } from '../core/digest.js';
-import type { ReleaseId, ResolvedManifest } from '../manifest/resolved-manifest.js';
+import type { Digest } from '../kernel/digest.js';
+import type { ReleaseId, ResolvedManifest } from '../release/resolved-manifest.js';
 import type { Dialect } from './driver.js';
 
 export interface ReleaseRecord {

@@ -1,7 +1,7 @@
 // Appends N receipts to the audit log of the store at argv[2] (used to test concurrent writers).
 import { createHash } from 'node:crypto';
 import { Ledger } from '../../dist/audit/ledger/ledger.js';
-import { signingKeyFromPem } from '../../dist/audit/signing-key.js';
+import { signingKeyFromPem } from '../../dist/audit/envelope/signing-key.js';
 import { openStore } from '../../dist/store/open-store.js';
 
 const [url, count, tag] = process.argv.slice(2);

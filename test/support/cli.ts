@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import { STARTER_DIR } from '../../src/cli/commands/init.js';
+import { main } from '../../src/app/cli/main.js';
+import { STARTER_DIR } from '../../src/app/cli/commands/init.js';
 
 export interface CliRun {
   code: number;

@@ -1,9 +1,9 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { SluiceError } from '../../core/errors.js';
+import { SluiceError } from '../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
-import { decodeBase64 } from '../base64.js';
-import { noteVerifierKey, parseVerifierKey } from '../note-verifier-key.js';
+import { decodeBase64 } from '../envelope/base64.js';
+import { noteVerifierKey, parseVerifierKey } from '../tlog/note-verifier-key.js';
 import { keysFor } from './log-keys.js';
 import { verifyLeaves, type LogVerdict } from './verify-leaves.js';
 

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { verifyEnvelope } from '../dsse.js';
-import { parseStatement } from '../in-toto.js';
-import { leafHash } from '../merkle-hash.js';
+import { verifyEnvelope } from '../envelope/dsse.js';
+import { parseStatement } from '../envelope/in-toto.js';
+import { leafHash } from '../tlog/merkle-hash.js';
 
 export interface LeafInput {
   readonly index: number;

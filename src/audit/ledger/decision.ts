@@ -1,7 +1,7 @@
-import type { JsonValue } from '../../core/canonical-json.js';
-import type { Digest } from '../../core/digest.js';
-import type { ResolvedManifest } from '../../manifest/resolved-manifest.js';
-import { decisionStatement, subject, type DecisionKind, type Predicate, type Statement } from '../in-toto.js';
+import type { JsonValue } from '../../kernel/canonical-json.js';
+import type { Digest } from '../../kernel/digest.js';
+import type { ResolvedManifest } from '../../release/resolved-manifest.js';
+import { decisionStatement, subject, type DecisionKind, type Predicate, type Statement } from '../envelope/in-toto.js';
 
 /** Open weights name their digest; closed APIs and models without weights say so in words. */
 export type WeightsClaim = { digest: Digest; path: string } | 'not-claimed';

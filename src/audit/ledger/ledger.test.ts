@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Digest } from '../../core/digest.js';
+import { sha256Digest } from '../../kernel/digest.js';
 import { freshSqliteUrl } from '../../store/test-support/store-factories.js';
 import { openStore } from '../../store/open-store.js';
-import { generateSigningKey } from '../signing-key.js';
+import { generateSigningKey } from '../envelope/signing-key.js';
 import { Ledger } from './ledger.js';
 import { verifyStoredLog } from './verify-store.js';
 

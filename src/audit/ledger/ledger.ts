@@ -1,13 +1,13 @@
-import { canonicalBytes } from '../../core/canonical-json.js';
-import { SluiceError } from '../../core/errors.js';
+import { canonicalBytes } from '../../kernel/canonical-json.js';
+import { SluiceError } from '../../kernel/errors.js';
 import type { AuditNode, Store } from '../../store/store.js';
-import { formatCheckpoint } from '../checkpoint.js';
-import { CompactRange } from '../compact-range.js';
-import { signStatement } from '../in-toto.js';
-import { leafHash } from '../merkle-hash.js';
-import { signNote } from '../signed-note.js';
-import { publicKeyPem, type SigningKey } from '../signing-key.js';
-import { rangeNodeIds } from '../tree-math.js';
+import { formatCheckpoint } from '../tlog/checkpoint.js';
+import { CompactRange } from '../tlog/compact-range.js';
+import { signStatement } from '../envelope/in-toto.js';
+import { leafHash } from '../tlog/merkle-hash.js';
+import { signNote } from '../tlog/signed-note.js';
+import { publicKeyPem, type SigningKey } from '../envelope/signing-key.js';
+import { rangeNodeIds } from '../tlog/tree-math.js';
 import { decisionToStatement, type Decision } from './decision.js';
 
 /** Held by every append, on both stores: one writer at a time, one consistent sequence. */

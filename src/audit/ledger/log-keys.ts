@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { AuditStore } from '../../store/store.js';
-import { keyIdOf } from '../signing-key.js';
-import { noteKeyId, type NoteVerifierKey } from '../note-verifier-key.js';
+import { keyIdOf } from '../envelope/signing-key.js';
+import { noteKeyId, type NoteVerifierKey } from '../tlog/note-verifier-key.js';
 
 export interface LogKeys {
   readonly envelopeKeys: Map<string, KeyObject>;

@@ -1,9 +1,9 @@
-import { SluiceError } from '../../core/errors.js';
+import { SluiceError } from '../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
-import { parseCheckpoint } from '../checkpoint.js';
-import { leafHash } from '../merkle-hash.js';
-import { assembleProof, consistencyPlan, inclusionPlan, type ProofPlan } from '../merkle-proof.js';
-import { splitNote } from '../signed-note.js';
+import { parseCheckpoint } from '../tlog/checkpoint.js';
+import { leafHash } from '../tlog/merkle-hash.js';
+import { assembleProof, consistencyPlan, inclusionPlan, type ProofPlan } from '../tlog/merkle-proof.js';
+import { splitNote } from '../tlog/signed-note.js';
 
 async function fetchPlan(store: Store, plan: ProofPlan): Promise<Buffer[]> {
   const ids = plan.flat();

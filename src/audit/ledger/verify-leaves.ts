@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { parseCheckpoint } from '../checkpoint.js';
-import { CompactRange } from '../compact-range.js';
-import type { NoteVerifierKey } from '../note-verifier-key.js';
-import { splitNote, verifyNote } from '../signed-note.js';
+import { parseCheckpoint } from '../tlog/checkpoint.js';
+import { CompactRange } from '../tlog/compact-range.js';
+import type { NoteVerifierKey } from '../tlog/note-verifier-key.js';
+import { splitNote, verifyNote } from '../tlog/signed-note.js';
 
 import type { LeafInput } from './check-leaf.js';
 import { inProcessChecker, workerChecker } from './verify-pool.js';

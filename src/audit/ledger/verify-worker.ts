@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { keyIdOf } from '../signing-key.js';
+import { keyIdOf } from '../envelope/signing-key.js';
 import { checkPage, type LeafInput } from './check-leaf.js';
 
 // A verification worker: receives pages of leaves, answers with their hashes or the first failure.

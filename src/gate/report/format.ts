@@ -1,5 +1,5 @@
-import { shortId } from '../../manifest/release-id.js';
-import type { GateCheck, GateResult, SliceResult, Verdict } from '../gate-result.js';
+import { shortId } from '../../release/release-id.js';
+import type { GateCheck, GateResult, SliceResult, Verdict } from '../core/gate-result.js';
 
 export const VERDICT_SYMBOL: Readonly<Record<Verdict, string>> = { pass: '✅', fail: '❌', review: '⚠️' };
 

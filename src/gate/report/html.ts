@@ -1,4 +1,4 @@
-import type { GateResult, SliceResult, Verdict } from '../gate-result.js';
+import type { GateResult, SliceResult, Verdict } from '../core/gate-result.js';
 import { htmlPage } from './html-page.js';
 import { escapeMarkup as h } from './escape.js';
 import {

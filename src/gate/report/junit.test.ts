@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GateCheck } from '../gate-result.js';
+import type { GateCheck } from '../core/gate-result.js';
 import { renderJUnit } from './junit.js';
 import { gateFixture, sliceFixture } from './test-support/fixture.js';
 import { findAll, parseXml, type XmlElement } from './test-support/xml-check.js';

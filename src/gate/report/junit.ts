@@ -1,4 +1,4 @@
-import type { GateCheck, GateResult, SliceResult } from '../gate-result.js';
+import type { GateCheck, GateResult, SliceResult } from '../core/gate-result.js';
 import { escapeMarkup, escapeXmlAttribute } from './escape.js';
 import { fixed, interval, partialLine, signed } from './format.js';
 

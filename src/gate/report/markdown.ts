@@ -1,4 +1,4 @@
-import type { GateResult } from '../gate-result.js';
+import type { GateResult } from '../core/gate-result.js';
 import { escapeMarkdown as md } from './escape.js';
 import {
   VERDICT_SYMBOL,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArmMeasure, ItemMeasure } from '../measurement.js';
+import type { ArmMeasure, ItemMeasure } from '../core/measurement.js';
 import { ProgressReporter, renderProgress, type ProgressState } from './progress.js';
 
 const perSlice = new Map([

@@ -1,4 +1,4 @@
-import type { ItemMeasure } from '../measurement.js';
+import type { ItemMeasure } from '../core/measurement.js';
 import { stripControl } from './escape.js';
 import { usd } from './format.js';
 

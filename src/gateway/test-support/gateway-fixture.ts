@@ -2,17 +2,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sluiceConfigSchema } from '../../config/sluice-schema.js';
-import { jsonDigest } from '../../core/canonical-json.js';
-import type { ResolvedManifest } from '../../manifest/resolved-manifest.js';
-import { PREPROCESS_LIBRARY, preprocessDigest } from '../../preprocess/preprocess.js';
+import { jsonDigest } from '../../kernel/canonical-json.js';
+import type { ResolvedManifest } from '../../release/resolved-manifest.js';
+import { PREPROCESS_LIBRARY, preprocessDigest } from '../../release/preprocess.js';
 import { Knowledge } from '../../providers/sim/knowledge.js';
 import { SimEngine } from '../../providers/sim/sim-engine.js';
 import { simFileSchema } from '../../providers/sim/sim-schema.js';
 import { startSimServer, type SimServer } from '../../providers/sim/sim-server.js';
-import { ProviderRegistry } from '../../serving/provider-registry.js';
+import { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { ServingRelease } from '../../serving/serving-release.js';
 import type { ReleaseRecord } from '../../store/store.js';
-import type { RouteEntry } from '../route-table.js';
+import type { RouteEntry } from '../routing/route-table.js';
 
 /** The simulated models behind the gateway tests. */
 export const SIM_MODELS = simFileSchema.parse({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { impossibleDates } from '../../judges/date-validity-judge.js';
-import { findRefusals } from '../../judges/refusal-phrases.js';
-import { rubricMessages } from '../../judges/rubric-prompt.js';
-import { parseRubricReply } from '../../judges/rubric-reply.js';
+import { impossibleDates } from '../../judging/date-validity-judge.js';
+import { findRefusals } from '../../judging/refusal-phrases.js';
+import { rubricMessages } from '../../judging/rubric-prompt.js';
+import { parseRubricReply } from '../../judging/rubric-reply.js';
 import { mulberry32 } from '../../stats/prng.js';
 import { HEDGES, IMPOSSIBLE_DATES, withInventedDate } from './answer-text.js';
 import { grade, gradingRequest } from './grading.js';

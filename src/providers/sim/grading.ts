@@ -1,7 +1,7 @@
-import { tokenF1 } from '../../judges/squad-normalize.js';
-import type { ChatMessage } from '../../preprocess/preprocess.js';
+import { tokenF1 } from '../../judging/squad-normalize.js';
+import type { ChatMessage } from '../../release/preprocess.js';
 import type { Random } from '../../stats/prng.js';
-import { lastUserText, systemText } from '../message-text.js';
+import { lastUserText, systemText } from '../../kernel/chat.js';
 import { normal } from './sim-random.js';
 
 /** A grading request: what Sluice's rubric judge sends (tagged input, reference and candidate output). */

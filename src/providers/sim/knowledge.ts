@@ -1,7 +1,7 @@
-import { badInput } from '../../core/errors.js';
-import { isRecord, str } from '../json-access.js';
-import { lastUserText } from '../message-text.js';
-import type { ChatMessage } from '../../preprocess/preprocess.js';
+import { badInput } from '../../kernel/errors.js';
+import { isRecord, str } from '../http/json-access.js';
+import { lastUserText } from '../../kernel/chat.js';
+import type { ChatMessage } from '../../release/preprocess.js';
 
 /** What the simulator knows about an input: its slice and, when the suite has one, the reference answer. */
 export interface KnowledgeItem {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { badInput } from '../../core/errors.js';
+import { badInput } from '../../kernel/errors.js';
 import { parseYaml, validateYaml } from '../../config/yaml-source.js';
 import { Knowledge, parseKnowledge } from './knowledge.js';
 import { simFileSchema, type SimFile } from './sim-schema.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSim } from '../../cli/commands/sim.js';
-import { CliContext } from '../../cli/context.js';
+import { runSim } from '../../app/cli/commands/sim.js';
+import { CliContext } from '../../app/cli/context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-sim-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../preprocess/preprocess.js';
+import type { ChatMessage } from '../../release/preprocess.js';
 import { syntheticItems } from '../test-support/sim-fixture.js';
 import { mean, tokenF1 } from '../test-support/token-f1.js';
 import { IMPOSSIBLE_DATES } from './answer-text.js';

@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../../preprocess/preprocess.js';
-import { estimateTokens, lastUserText, messageText, systemText } from '../message-text.js';
+import type { ChatMessage } from '../../release/preprocess.js';
+import { estimateTokens, lastUserText, messageText, systemText } from '../../kernel/chat.js';
 import type { Usage } from '../model-provider.js';
 import { usageOf } from '../usage.js';
 import { countTokens, firstTokens, genericAnswer, hedge, withInventedDate } from './answer-text.js';

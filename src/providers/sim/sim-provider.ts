@@ -1,5 +1,5 @@
-import { abortedError, sleep } from '../clock.js';
-import { headerValue } from '../message-text.js';
+import { abortedError, sleep } from '../../kernel/clock.js';
+import { headerValue } from '../../kernel/chat.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type ModelProvider } from '../model-provider.js';
 import { closingChunk } from '../usage.js';
 import type { SimEngine, SimOutcome, SimRequest } from './sim-engine.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest, ProviderError } from '../model-provider.js';
-import { OpenAiCompatibleProvider } from '../openai-compatible-provider.js';
+import { OpenAiCompatibleProvider } from '../openai/openai-compatible-provider.js';
 import { collect, rejectsWithKind } from '../test-support/recording-clock.js';
 import { syntheticItems } from '../test-support/sim-fixture.js';
 import { mean, tokenF1 } from '../test-support/token-f1.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { sleep } from '../clock.js';
+import { sleep } from '../../kernel/clock.js';
 import type { SimEngine } from './sim-engine.js';
 import { splitPieces } from './sim-provider.js';
 import { chunkBody, completionBody, errorBody, parseChatBody, parseEmbeddingsBody, usageChunkBody, type ParsedChat } from './sim-wire.js';

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { at, isRecord, num, str } from '../json-access.js';
-import type { ChatMessage } from '../../preprocess/preprocess.js';
+import { at, isRecord, num, str } from '../http/json-access.js';
+import type { ChatMessage } from '../../release/preprocess.js';
 import type { Usage } from '../model-provider.js';
 import type { SimRequest } from './sim-engine.js';
 

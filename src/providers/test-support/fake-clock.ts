@@ -1,4 +1,4 @@
-import { abortedError, type Clock } from '../clock.js';
+import { abortedError, type Clock } from '../../kernel/clock.js';
 
 interface Timer {
   readonly at: number;

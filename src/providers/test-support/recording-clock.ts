@@ -1,4 +1,4 @@
-import { sleep, type Clock } from '../clock.js';
+import { sleep, type Clock } from '../../kernel/clock.js';
 
 /** A clock whose sleeps are recorded and shortened to at most `maxRealMs`, so retry waits cost no real time. */
 export function recordingClock(maxRealMs = 1): Clock & { readonly delays: number[] } {

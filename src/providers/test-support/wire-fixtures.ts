@@ -1,8 +1,8 @@
-import { AnthropicProvider } from '../anthropic-provider.js';
-import type { Clock } from '../clock.js';
-import { GeminiProvider } from '../gemini-provider.js';
+import { AnthropicProvider } from '../anthropic/anthropic-provider.js';
+import type { Clock } from '../../kernel/clock.js';
+import { GeminiProvider } from '../gemini/gemini-provider.js';
 import type { ModelProvider } from '../model-provider.js';
-import { OpenAiCompatibleProvider } from '../openai-compatible-provider.js';
+import { OpenAiCompatibleProvider } from '../openai/openai-compatible-provider.js';
 
 export interface SseFrame {
   readonly event?: string;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { SluiceError } from '../../core/errors.js';
+import { SluiceError } from '../../kernel/errors.js';
 import type { Row, SqlDriver, SqlParam } from '../driver.js';
 
 const INT8_OID = 20;

@@ -1,7 +1,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SluiceError } from '../../core/errors.js';
+import { SluiceError } from '../../kernel/errors.js';
 import type { Row, SqlDriver, SqlParam } from '../driver.js';
 import { AsyncMutex } from './async-mutex.js';
 

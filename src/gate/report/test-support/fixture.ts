@@ -1,4 +1,4 @@
-import type { GateCheck, GateResult, SliceResult } from '../../gate-result.js';
+import type { GateCheck, GateResult, SliceResult } from '../../core/gate-result.js';
 
 export const RELEASE_ID = 'sha256:3f9a2c71d0b4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e';
 export const BASELINE_ID = 'sha256:8e1d5b0c6a27f3e4d5c6b7a8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c';

@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SluiceError } from '../../kernel/errors.js';
+import { httpStatusFor } from './http-status.js';
+import { allows, requiredRole, tokenHash, type ApiAction, type Role } from './tokens.js';
+
+export type RouteCommand = 'promote' | 'pause' | 'resume' | 'abort' | 'rollback';
+
+/** What the control API drives: the same operations as the CLI. */
+export interface RolloutControl {
+  status(route: string): Promise<unknown>;
+  command(route: string, kind: RouteCommand, actor: string, opts: { reason?: string; to?: string }): Promise<unknown>;
+  roll(releaseId: string, actor: string): Promise<unknown>;
+}
+
+export interface TokenDirectory {
+  /** Whether any token exists: with none, the API is open (local use); with one, every call needs a token. */
+  any(): Promise<boolean>;
+  lookup(hash: string): Promise<{ name: string; role: Role } | undefined>;
+}
+
+const COMMANDS = new Set<RouteCommand>(['promote', 'pause', 'resume', 'abort', 'rollback']);
+const MAX_BODY = 64 * 1024;
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function fail(res: ServerResponse, code: Parameters<typeof httpStatusFor>[0], message: string): void {
+  send(res, httpStatusFor(code), { error: { message, type: 'sluice_error', code } });
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) throw new SluiceError('bad_input', 'request body too large');
+    chunks.push(c as Buffer);
+  }
+  if (size === 0) return {};
+  try {
+    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+    return v as Record<string, unknown>;
+  } catch {
+    throw new SluiceError('bad_input', 'the body must be a JSON object');
+  }
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/**
+ * The control plane under /api/v1: route status and commands, and starting a
+ * rollout. Guarded by bearer tokens with roles once any token exists. Returns
+ * false for paths it does not own, so the server can route them elsewhere.
+ */
+export function controlApi(control: RolloutControl, tokens: TokenDirectory) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (!req.url?.startsWith('/api/')) return false; // the gateway's hot path pays one string check
+    const url = new URL(req.url, 'http://local');
+    if (!url.pathname.startsWith('/api/v1/')) {
+      fail(res, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
+      return true;
+    }
+    const parts = url.pathname.split('/').slice(3).map(decodeURIComponent);
+    let action: ApiAction;
+    let run: (actor: string, body: Record<string, unknown>) => Promise<unknown>;
+    if (parts[0] === 'routes' && parts.length === 3 && parts[2] === 'status' && req.method === 'GET') {
+      action = 'read';
+      run = () => control.status(parts[1]!);
+    } else if (parts[0] === 'routes' && parts.length === 3 && COMMANDS.has(parts[2] as RouteCommand) && req.method === 'POST') {
+      const kind = parts[2] as RouteCommand;
+      action = kind;
+      run = (actor, body) => control.command(parts[1]!, kind, actor, { ...(text(body.reason) ? { reason: text(body.reason)! } : {}), ...(text(body.to) ? { to: text(body.to)! } : {}) });
+    } else if (parts[0] === 'releases' && parts.length === 3 && parts[2] === 'roll' && req.method === 'POST') {
+      action = 'roll';
+      run = (actor) => control.roll(parts[1]!, actor);
+    } else {
+      fail(res, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
+      return true;
+    }
+    try {
+      let actor = 'api';
+      if (await tokens.any()) {
+        const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+        const who = m ? await tokens.lookup(tokenHash(m[1]!)) : undefined;
+        if (!who) return fail(res, 'unauthorized', 'a bearer token is required (sluice token create --role …)'), true;
+        if (!allows(who.role, action)) return fail(res, 'forbidden', `${action} needs the ${requiredRole(action)} role; this token is ${who.role}`), true;
+        actor = who.name;
+      }
+      const body = req.method === 'POST' ? await readJson(req) : {};
+      if (!(await tokens.any()) && text(body.actor)) actor = text(body.actor)!;
+      send(res, 200, await run(actor, body));
+    } catch (e) {
+      if (e instanceof SluiceError) fail(res, e.code, e.message);
+      else fail(res, 'internal', (e as Error).message ?? String(e));
+    }
+    return true;
+  };
+}

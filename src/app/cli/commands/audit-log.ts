@@ -1,0 +1,33 @@
+import { decodeBase64 } from '../../../audit/envelope/base64.js';
+import { parseStatement } from '../../../audit/envelope/in-toto.js';
+import { findRelease } from '../../../release/find-release.js';
+import { shortId } from '../../../release/release-id.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+/** `audit log`: the receipts, decoded for people (signatures are checked by `audit verify`). */
+export async function runAuditLog(ctx: CliContext, opts: { kind?: string; release?: string }): Promise<number> {
+  const store = await ctx.store();
+  const subject = opts.release ? (await findRelease(store, opts.release)).id : undefined;
+  const size = await store.auditSize();
+  const entries = await store.auditEntries(0, size, { ...(opts.kind ? { kind: opts.kind } : {}), ...(subject ? { subject } : {}) });
+  const rows = entries.map((e) => {
+    const env = JSON.parse(e.leaf.toString('utf8')) as { payload: string; signatures: { keyid: string }[] };
+    const st = parseStatement(decodeBase64(env.payload) ?? Buffer.alloc(0));
+    return {
+      index: e.index,
+      kind: e.kind,
+      subject: e.subject,
+      actor: e.actor,
+      at: e.createdAt,
+      keyid: env.signatures[0]?.keyid ?? null,
+      predicate: st.ok ? st.statement.predicate : null,
+    };
+  });
+  ctx.print(rows, () =>
+    rows.length === 0
+      ? 'no receipts'
+      : rows.map((r) => `${String(r.index).padStart(6)}  ${r.at}  ${r.kind.padEnd(16)} ${shortId(r.subject)}  ${r.actor}`).join('\n'),
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SluiceError } from '../../../kernel/errors.js';
+import { exportForensics } from '../../../audit/forensics/export.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+/** `forensics ROLLOUT --out F`: the candidate's traces, shadow pairs and receipts in one JSON file. */
+export async function runForensics(ctx: CliContext, rolloutId: string, opts: { out?: string }): Promise<number> {
+  if (!opts.out) throw new SluiceError('bad_usage', 'forensics needs --out FILE');
+  const doc = await exportForensics(await ctx.store(), rolloutId, ctx.now);
+  const file = resolve(ctx.io.cwd, opts.out);
+  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+  const summary = { out: file, rollout: doc.rollout.id, status: doc.rollout.status, traces: doc.traces.length, shadow_pairs: doc.shadow_pairs.length, receipts: doc.receipts.length };
+  ctx.print(summary, () => `wrote ${file}: rollout ${doc.rollout.id} (${doc.rollout.status}), ${summary.traces} candidate traces, ${summary.shadow_pairs} shadow pairs, ${summary.receipts} receipts`);
+  return EXIT.ok;
+}

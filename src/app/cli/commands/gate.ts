@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openLedger } from '../../../audit/ledger/open-ledger.js';
+import { SluiceError } from '../../../kernel/errors.js';
+import { runGate } from '../../../gate/gate.js';
+import type { GateResult } from '../../../gate/core/gate-result.js';
+import { recordGate } from '../../../gate/record-gate.js';
+import { renderHtml } from '../../../gate/report/html.js';
+import { renderJUnit } from '../../../gate/report/junit.js';
+import { renderMarkdown } from '../../../gate/report/markdown.js';
+import { ProgressReporter } from '../../../gate/report/progress.js';
+import { findRelease } from '../../../release/find-release.js';
+import { shortId } from '../../../release/release-id.js';
+import { ProviderRegistry } from '../../../providers/provider-registry.js';
+import { loadServingRelease } from '../../../serving/serving-release.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+export interface GateOptions {
+  baseline?: string;
+  junit?: string;
+  markdown?: string;
+  html?: string;
+  forceGateOverride?: boolean;
+  overrideReason?: string;
+  concurrency?: string;
+  sample?: string;
+  maxCost?: string;
+  maxTokens?: string;
+}
+
+function positive(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new SluiceError('bad_usage', `${flag} must be a positive number, not "${text}"`);
+  return n;
+}
+
+function summary(r: GateResult): string {
+  const rows = [...r.slices]
+    .sort((a, b) => ['fail', 'review', 'pass'].indexOf(a.verdict) - ['fail', 'review', 'pass'].indexOf(b.verdict) || (a.score ?? 0) - (b.score ?? 0))
+    .map((s) => `  ${s.verdict.padEnd(6)} ${s.slice.padEnd(28)} n=${String(s.n).padEnd(4)} ${s.score?.toFixed(2) ?? '  - '}${s.baseline_score !== null ? ` (baseline ${s.baseline_score.toFixed(2)})` : ''}  ${s.reasons.join('; ')}`);
+  const checks = r.checks.filter((c) => !c.ok).map((c) => `  ${c.kind} check ${c.name}: ${c.message}`);
+  return [
+    `gate ${r.verdict.toUpperCase()} for ${shortId(r.release)}${r.baseline ? ` vs ${shortId(r.baseline)}` : ''}: aggregate ${r.aggregate.score?.toFixed(2) ?? '-'} over ${r.aggregate.n} items`,
+    ...rows,
+    ...checks,
+    ...(r.partial ? [`  partial: ${r.partial.reason} (${r.partial.items_done}/${r.partial.items_total} items)`] : []),
+    ...(r.override ? [`  OVERRIDDEN by ${r.override.actor}: ${r.override.reason}`] : []),
+    `  receipt ${r.receipt ?? '-'}`,
+  ].join('\n');
+}
+
+export async function runGateCommand(ctx: CliContext, id: string, opts: GateOptions): Promise<number> {
+  if (opts.forceGateOverride && !opts.overrideReason?.trim()) {
+    throw new SluiceError('bad_usage', '--force-gate-override needs --override-reason TEXT: an override is recorded with who and why');
+  }
+  const concurrency = positive(opts.concurrency, '--concurrency') ?? 16;
+  const sample = positive(opts.sample, '--sample');
+  const maxCost = positive(opts.maxCost, '--max-cost');
+  const maxTokens = positive(opts.maxTokens, '--max-tokens');
+  const config = await ctx.config();
+  const store = await ctx.store();
+  const record = await findRelease(store, id);
+  const baselineRecord = opts.baseline
+    ? await findRelease(store, opts.baseline)
+    : await (async () => {
+        const stable = (await store.getRoute(record.name))?.stable;
+        return stable && stable !== record.id ? store.getRelease(stable) : undefined;
+      })();
+  const providers = new ProviderRegistry(config, { projectDir: ctx.projectDir, env: ctx.io.env });
+  const progress = new ProgressReporter(process.stderr, Boolean(process.stderr.isTTY) && ctx.io.isTTY && !ctx.json);
+  try {
+    const release = await loadServingRelease(store, record);
+    const baseline = baselineRecord ? await loadServingRelease(store, baselineRecord) : null;
+    const run = await runGate(
+      { store, config, projectDir: ctx.projectDir, providers, release, baseline, ...(sample ? { sample: Math.floor(sample) } : {}), now: ctx.now },
+      {
+        concurrency: Math.floor(concurrency),
+        ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
+        ...(maxTokens !== undefined ? { maxTokens } : {}),
+        onItem: (m, done, total) => progress.item(m, done, total),
+      },
+    );
+    progress.finish();
+    const override = opts.forceGateOverride ? { actor: ctx.actor, reason: opts.overrideReason!.trim(), at: ctx.now().toISOString() } : null;
+    const ledger = openLedger(store, config, ctx.projectDir, ctx.io.env, ctx.now);
+    const result = await recordGate(store, ledger, run.result, ctx.actor, override);
+    const write = (file: string | undefined, text: () => string) => file && writeFileSync(resolve(ctx.io.cwd, file), text());
+    write(opts.junit, () => renderJUnit(result));
+    write(opts.markdown, () => renderMarkdown(result));
+    write(opts.html, () => renderHtml(result));
+    ctx.print(result, () => summary(result));
+    if (override) return EXIT.ok;
+    return result.verdict === 'pass' ? EXIT.ok : result.verdict === 'review' ? EXIT.review : EXIT.failed;
+  } finally {
+    await providers.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { shortId } from '../../../release/release-id.js';
+import { openLedger } from '../../../audit/ledger/open-ledger.js';
+import { registerRelease } from '../../../release/register.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+export async function runRegister(ctx: CliContext, file: string): Promise<number> {
+  const config = await ctx.config();
+  const store = await ctx.store();
+  const { release, created, receipt } = await registerRelease({
+    store,
+    config,
+    projectDir: ctx.projectDir,
+    file,
+    actor: ctx.actor,
+    now: ctx.now,
+    ledger: openLedger(store, config, ctx.projectDir, ctx.io.env, ctx.now),
+  });
+  ctx.print({ id: release.id, name: release.name, baseline: release.baseline, changes: release.changes, created, receipt }, () => {
+    const what = created ? 'registered' : 'already registered';
+    const base = release.baseline ? ` vs ${shortId(release.baseline)}: ${release.changes.length ? release.changes.join(', ') : 'no component changed'}` : ' (first release of the route)';
+    return `${what} ${release.name} ${release.id}${base}`;
+  });
+  return EXIT.ok;
+}

@@ -1,0 +1,46 @@
+import { SluiceError } from '../../kernel/errors.js';
+import { stickyHash } from '../../gateway/routing/sticky.js';
+import type { Store } from '../../store/store.js';
+
+/**
+ * Erasure: the stored content (inputs and outputs) of a person's traces and
+ * shadow pairs, and/or of everything before a date, is replaced by a marker
+ * holding its digest. Ids, releases, arms, slices, latencies, tokens and costs
+ * stay, so aggregates and forensics keep their numbers; receipts never held
+ * content, so the audit log is untouched and still verifies.
+ */
+
+export interface EraseRequest {
+  /** The sticky key as clients send it (the `user` field, or the sticky header's value). */
+  readonly user?: string;
+  /** Content created before this time (ISO 8601 date or date-time). */
+  readonly before?: string;
+}
+
+export interface EraseResult {
+  /** Hex SHA-256 of the key: what the traces hold instead of it. */
+  readonly sticky_hash: string | null;
+  readonly before: string | null;
+  readonly traces: number;
+  readonly shadow_pairs: number;
+}
+
+/** `--before` as an ISO time: a date (midnight UTC) or a date-time; anything else is bad usage. */
+export function parseBefore(text: string): string {
+  const t = text.trim();
+  const ms = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t) ? Date.parse(t) : NaN;
+  if (!Number.isFinite(ms)) throw new SluiceError('bad_usage', `--before takes a date such as 2026-01-31 or 2026-01-31T12:00:00Z, not "${text}"`);
+  return new Date(ms).toISOString();
+}
+
+export async function eraseContent(store: Store, req: EraseRequest): Promise<EraseResult> {
+  if (req.user === undefined && req.before === undefined) throw new SluiceError('bad_usage', 'traces erase needs --user KEY, --before DATE, or both');
+  if (req.user !== undefined && req.user === '') throw new SluiceError('bad_usage', '--user needs a non-empty key');
+  const filter = {
+    ...(req.user !== undefined ? { stickyHash: stickyHash(req.user) } : {}),
+    ...(req.before !== undefined ? { before: parseBefore(req.before) } : {}),
+  };
+  const traces = await store.eraseTraceContent(filter);
+  const pairs = await store.eraseShadowPairContent(filter);
+  return { sticky_hash: filter.stickyHash ?? null, before: filter.before ?? null, traces, shadow_pairs: pairs };
+}

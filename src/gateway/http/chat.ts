@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatMessage } from '../../release/preprocess.js';
+import type { Usage } from '../../providers/model-provider.js';
+import type { ProviderRegistry } from '../../providers/provider-registry.js';
+import { serve, serveStream, type ServeRequest } from '../../serving/serve.js';
+import type { ServingRelease } from '../../serving/serving-release.js';
+import { CLIENT_CLOSED, GatewayError, badRequest, notFound, toGatewayError } from './errors.js';
+import { parseChatRequest, readBody, type ChatCompletionRequest } from './parse-request.js';
+import { completionBody, sendError, sendJson, servedHeaders, type Served } from './respond.js';
+import type { RouteEntry, RouteTable } from '../routing/route-table.js';
+import { chooseArm, stickyKey, type Arm, type StickySpec } from '../routing/sticky.js';
+import { connectionSignal, requestId } from './request-id.js';
+import { pipeStream } from './stream.js';
+
+/** Everything known about a routed request once it is over; the gateway records it. */
+export interface Finished {
+  readonly id: string;
+  readonly entry: RouteEntry;
+  readonly release: ServingRelease;
+  readonly arm: Arm;
+  readonly stickyKey: string | undefined;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly usage: Usage | undefined;
+  readonly costUsd: number;
+  readonly slice: string | undefined;
+  readonly messages: readonly ChatMessage[];
+  readonly output: string;
+  readonly error?: GatewayError;
+  /** The user input after the release's preprocessing (what judges see); set once the serving path prepared it. */
+  readonly input?: string;
+  /** The request as it went to the serving path (without its abort signal), so it can be served again: shadow mirroring. */
+  readonly request?: Omit<ServeRequest, 'signal'>;
+}
+
+export interface ChatContext {
+  readonly routes: RouteTable;
+  readonly providers: ProviderRegistry;
+  readonly sticky: StickySpec;
+  readonly maxBodyBytes: number;
+  readonly random: () => number;
+  /** A request rejected before routing (bad body, unknown route). */
+  rejected(error: GatewayError, latencyMs: number): void;
+  finished(f: Finished): void;
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  const h = req.headers;
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined) out[k] = typeof v === 'string' ? v : v.join(', ');
+  }
+  return out;
+}
+
+type Outcome = Pick<Finished, 'status' | 'usage' | 'costUsd' | 'output' | 'error' | 'input'>;
+
+function failure(e: unknown, signal: AbortSignal, output = ''): Outcome {
+  const error = toGatewayError(e);
+  return { status: signal.aborted ? CLIENT_CLOSED : error.status, usage: undefined, costUsd: 0, output, error };
+}
+
+async function run(ctx: ChatContext, body: ChatCompletionRequest, sreq: ServeRequest, release: ServingRelease, res: ServerResponse, served: Served, id: string): Promise<Outcome> {
+  const signal = sreq.signal!;
+  const created = Math.floor(Date.now() / 1000);
+  if (!body.stream) {
+    const out = await serve(release, sreq, { providers: ctx.providers });
+    if (!out.ok) throw out.code === 'bad_request' ? badRequest(out.message) : new GatewayError(500, 'server_error', out.code, out.message);
+    sendJson(res, 200, completionBody(`chatcmpl-${id}`, body.route, out.text, out.finishReason, out.usage, created), servedHeaders(served));
+    return { status: 200, usage: out.usage, costUsd: out.costUsd, output: out.text, input: out.input };
+  }
+  const out = serveStream(release, sreq, { providers: ctx.providers });
+  if (!out.ok) throw out.code === 'bad_request' ? badRequest(out.message) : new GatewayError(500, 'server_error', out.code, out.message);
+  const end = await pipeStream(out.chunks, res, { id: `chatcmpl-${id}`, route: body.route, created, includeUsage: body.includeUsage, served, signal });
+  const costUsd = end.usage ? out.cost(end.usage) : 0;
+  if (end.error) return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input };
+  return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input };
+}
+
+/** POST /v1/chat/completions: read, check, route, pick the arm, serve through the one serving path, respond. */
+export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const read = await readBody(req, ctx.maxBodyBytes);
+  if (!read.ok) {
+    sendError(res, read.error, undefined, read.error.status === 413);
+    return ctx.rejected(read.error, performance.now() - started);
+  }
+  const parsed = parseChatRequest(read.body);
+  if (!parsed.ok) {
+    sendError(res, parsed.error);
+    return ctx.rejected(parsed.error, performance.now() - started);
+  }
+  const body = parsed.request;
+  const entry = ctx.routes.lookup(body.route);
+  if (!entry) {
+    const error = notFound(`no route "${body.route}"; GET /v1/models lists the routes`, 'model_not_found');
+    sendError(res, error);
+    return ctx.rejected(error, performance.now() - started);
+  }
+  const key = stickyKey(ctx.sticky, body.user, req.headers);
+  const arm = chooseArm({ rolloutId: entry.rolloutId, hasCandidate: entry.candidate !== null, weight: entry.weight }, key, ctx.random);
+  const release = arm === 'canary' && entry.candidate ? entry.candidate : entry.stable;
+  const served: Served = { releaseId: release.id, arm };
+  const signal = connectionSignal(req.socket);
+  const headers = flatHeaders(req);
+  const slice = headers['x-sluice-slice'] || undefined;
+  const request: Omit<ServeRequest, 'signal'> = { messages: body.messages, vars: body.vars, headers, slice, tools: body.tools };
+  const sreq: ServeRequest = { ...request, signal };
+  const id = requestId();
+  let outcome: Outcome;
+  try {
+    outcome = await run(ctx, body, sreq, release, res, served, id);
+  } catch (e) {
+    outcome = failure(e, signal);
+    sendError(res, outcome.error!, served);
+  }
+  ctx.finished({ id, entry, release, arm, stickyKey: key, latencyMs: performance.now() - started, slice, messages: body.messages, request, ...outcome });
+}

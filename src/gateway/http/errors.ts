@@ -1,0 +1,51 @@
+import { isSluiceError } from '../../kernel/errors.js';
+import { ProviderError } from '../../providers/model-provider.js';
+
+/** OpenAI's error body: {"error": {"message", "type", "code"}}. */
+export interface OpenAiErrorBody {
+  readonly error: { readonly message: string; readonly type: string; readonly code: string | null };
+}
+
+/** A request that ends in an error response: the status and the OpenAI-style body. */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly code: string | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+  }
+
+  body(): OpenAiErrorBody {
+    return { error: { message: this.message, type: this.type, code: this.code } };
+  }
+}
+
+export const badRequest = (message: string, code = 'invalid_request'): GatewayError =>
+  new GatewayError(400, 'invalid_request_error', code, message);
+
+export const notFound = (message: string, code = 'not_found'): GatewayError => new GatewayError(404, 'invalid_request_error', code, message);
+
+export const tooLarge = (limit: number): GatewayError =>
+  new GatewayError(413, 'invalid_request_error', 'request_too_large', `the request body is larger than ${limit} bytes`);
+
+/** The status a request gets when its client went away first (nginx's convention); never sent. */
+export const CLIENT_CLOSED = 499;
+
+/**
+ * The one place failures become HTTP: an upstream timeout is 504, every other
+ * upstream failure 502, a cancelled call 499; anything unexpected is a 500
+ * whose body says no more than that.
+ */
+export function toGatewayError(e: unknown): GatewayError {
+  if (e instanceof GatewayError) return e;
+  if (e instanceof ProviderError) {
+    if (e.kind === 'timeout') return new GatewayError(504, 'upstream_error', 'upstream_timeout', e.message);
+    if (e.kind === 'aborted') return new GatewayError(CLIENT_CLOSED, 'invalid_request_error', 'client_closed', e.message);
+    return new GatewayError(502, 'upstream_error', e.kind.startsWith('upstream') ? e.kind : `upstream_${e.kind}`, e.message);
+  }
+  if (isSluiceError(e) && e.code === 'bad_input') return new GatewayError(500, 'server_error', 'misconfigured', e.message);
+  return new GatewayError(500, 'server_error', 'internal_error', 'internal error');
+}

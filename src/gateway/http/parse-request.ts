@@ -1,0 +1,148 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { ChatMessage } from '../../release/preprocess.js';
+import { badRequest, tooLarge, type GatewayError } from './errors.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const contentPart = z.looseObject({ type: z.string() });
+
+const message = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+});
+
+/** What the gateway reads of an OpenAI chat request; other fields pass unchecked (the release decides the parameters). */
+export const chatRequestSchema = z.looseObject({
+  model: z.string().min(1, '"model" (the route) is required'),
+  messages: z.array(message).min(1, '"messages" must hold at least one message'),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+  user: z.string().optional(),
+  tools: z.array(z.unknown()).optional(),
+  /** Template variables for the release's prompt (string values only, as OpenAI's metadata). */
+  metadata: z.record(z.string(), z.string()).nullable().optional(),
+});
+
+export interface ChatCompletionRequest {
+  readonly route: string;
+  readonly messages: ChatMessage[];
+  readonly stream: boolean;
+  readonly includeUsage: boolean;
+  readonly user: string | undefined;
+  readonly tools: unknown[] | undefined;
+  readonly vars: Record<string, string>;
+}
+
+export type BodyResult = { ok: true; body: Buffer } | { ok: false; error: GatewayError };
+
+/**
+ * Reads a request body up to `limit` bytes. Past the limit it stops reading
+ * (a declared Content-Length over the limit is refused before any byte is read).
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, error: tooLarge(limit) });
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (r: BodyResult): void => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      resolve(r);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        finish({ ok: false, error: tooLarge(limit) });
+        return;
+      }
+      parts.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => finish({ ok: true, body: Buffer.concat(parts, size) }));
+    // 'close' follows every request, also after 'end': build the error only when it is one.
+    req.once('error', () => done || finish({ ok: false, error: badRequest('the request body could not be read', 'body_unreadable') }));
+    req.once('close', () => done || finish({ ok: false, error: badRequest('the request body was cut off', 'body_unreadable') }));
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length ? issue.path.map(String).join('.') : 'body';
+  return `${path}: ${issue.message}`;
+}
+
+type RequestShape = z.infer<typeof chatRequestSchema>;
+type Checked = { ok: true; request: ChatCompletionRequest } | { ok: false; error: GatewayError };
+
+const ROLES: ReadonlySet<unknown> = new Set(message.shape.role.options);
+
+/** A plain object; one with its own "__proto__" key (which the schema drops) is left to the schema. */
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !Object.hasOwn(v, '__proto__');
+const absent = (v: unknown): boolean => v === undefined || v === null;
+
+/**
+ * The common request, recognized without the schema: every message's content a
+ * string or null, every field of the type the schema asks for. Whatever this
+ * accepts the schema accepts too (a test holds the two together); anything
+ * else (content parts, a malformed body) goes through the schema, which also
+ * words the errors.
+ */
+function isPlainRequest(b: unknown): b is RequestShape {
+  if (!isObject(b) || typeof b.model !== 'string' || b.model.length === 0) return false;
+  const messages = b.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  for (const m of messages) {
+    if (!isObject(m) || !ROLES.has(m.role) || !(absent(m.content) || typeof m.content === 'string')) return false;
+  }
+  if (!absent(b.stream) && typeof b.stream !== 'boolean') return false;
+  const so = b.stream_options;
+  if (!absent(so) && !(isObject(so) && (so.include_usage === undefined || typeof so.include_usage === 'boolean'))) return false;
+  if (b.user !== undefined && typeof b.user !== 'string') return false;
+  if (b.tools !== undefined && !Array.isArray(b.tools)) return false;
+  const md = b.metadata;
+  if (!absent(md) && !(isObject(md) && Object.values(md).every((v) => typeof v === 'string'))) return false;
+  return true;
+}
+
+function toRequest(b: RequestShape): ChatCompletionRequest {
+  return {
+    route: b.model,
+    messages: b.messages.map((m) => ({ ...m, content: m.content ?? null }) as ChatMessage),
+    stream: b.stream === true,
+    includeUsage: b.stream_options?.include_usage === true,
+    user: b.user,
+    tools: b.tools,
+    vars: b.metadata ?? {},
+  };
+}
+
+/** The request through the schema alone: the reference `checkChatRequest` must agree with. */
+export function checkWithSchema(value: unknown): Checked {
+  const parsed = chatRequestSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map(describeIssue).join('; ');
+    return { ok: false, error: badRequest(`invalid chat completion request: ${issues}`) };
+  }
+  return { ok: true, request: toRequest(parsed.data) };
+}
+
+/** Checks a parsed /v1/chat/completions body: the common shape directly, anything else by the schema. */
+export function checkChatRequest(value: unknown): Checked {
+  return isPlainRequest(value) ? { ok: true, request: toRequest(value) } : checkWithSchema(value);
+}
+
+/** Parses and checks a /v1/chat/completions body; malformed JSON and schema errors are 400s. */
+export function parseChatRequest(body: Buffer): Checked {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8')) as unknown;
+  } catch (e) {
+    return { ok: false, error: badRequest(`the body is not valid JSON: ${(e as Error).message}`, 'invalid_json') };
+  }
+  return checkChatRequest(value);
+}

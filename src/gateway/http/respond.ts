@@ -1,0 +1,52 @@
+import type { ServerResponse } from 'node:http';
+import type { Usage } from '../../providers/model-provider.js';
+import type { Arm } from '../routing/sticky.js';
+import type { GatewayError } from './errors.js';
+
+/** Which release and arm answered: set on every response that a release served. */
+export interface Served {
+  readonly releaseId: string;
+  readonly arm: Arm;
+}
+
+export const RELEASE_HEADER = 'x-sluice-release';
+export const ARM_HEADER = 'x-sluice-arm';
+
+export function servedHeaders(served: Served | undefined): Record<string, string> {
+  return served ? { [RELEASE_HEADER]: served.releaseId, [ARM_HEADER]: served.arm } : {};
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/** An OpenAI-style error response; `close` ends the connection too (a body left unread). */
+export function sendError(res: ServerResponse, err: GatewayError, served?: Served, close = false): void {
+  sendJson(res, err.status, err.body(), { ...servedHeaders(served), ...(close ? { connection: 'close' } : {}) });
+}
+
+export function completionBody(id: string, route: string, text: string, finishReason: string, usage: Usage, created: number): unknown {
+  return {
+    id,
+    object: 'chat.completion',
+    created,
+    model: route,
+    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    usage,
+  };
+}
+
+export function chunkBody(id: string, route: string, created: number, delta: Record<string, string>, finishReason: string | null): unknown {
+  return { id, object: 'chat.completion.chunk', created, model: route, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
+}
+
+export function usageChunkBody(id: string, route: string, created: number, usage: Usage): unknown {
+  return { id, object: 'chat.completion.chunk', created, model: route, choices: [], usage };
+}
+
+export function modelsBody(routes: readonly string[]): unknown {
+  return { object: 'list', data: routes.map((id) => ({ id, object: 'model', created: 0, owned_by: 'sluice' })) };
+}

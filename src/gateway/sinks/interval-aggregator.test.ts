@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { ArmIntervalRecord } from '../../store/store.js';
+import { IntervalAggregator, type ArmSample } from './interval-aggregator.js';
+
+const sample = (arm: 'stable' | 'canary', latencyMs: number, error = false): ArmSample => ({
+  route: 'legal',
+  rolloutId: 'r-1',
+  arm,
+  latencyMs,
+  error,
+  tokens: 10,
+  costUsd: 0.001,
+});
+
+describe('IntervalAggregator', () => {
+  it('sums each arm per interval and writes intervals once they are over', async () => {
+    let now = Date.UTC(2026, 0, 1, 0, 0, 3);
+    const rows: ArmIntervalRecord[] = [];
+    const agg = new IntervalAggregator(async (r) => void rows.push(...r), { intervalSeconds: 10, gatewayId: 'g1', now: () => now });
+    for (let i = 1; i <= 100; i++) agg.record(sample('stable', i));
+    agg.record(sample('canary', 50, true));
+    agg.record(sample('canary', 70));
+    await agg.flush(false);
+    expect(rows).toEqual([]); // the interval is still running
+    now += 10_000;
+    agg.record(sample('stable', 5));
+    await agg.flush(false);
+    expect(rows).toHaveLength(2);
+    const stable = rows.find((r) => r.arm === 'stable')!;
+    expect(stable).toMatchObject({ route: 'legal', rolloutId: 'r-1', intervalStart: '2026-01-01T00:00:00.000Z', count: 100, errors: 0, tokens: 1000, gatewayId: 'g1' });
+    expect(stable.latencyP50).toBeCloseTo(50.5);
+    expect(stable.latencyP95).toBeCloseTo(95.05);
+    expect(stable.costUsd).toBeCloseTo(0.1);
+    expect(rows.find((r) => r.arm === 'canary')).toMatchObject({ count: 2, errors: 1, latencyP50: 70, latencyP95: 70 });
+    await agg.close(); // the interval in progress is written too
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toMatchObject({ intervalStart: '2026-01-01T00:00:10.000Z', count: 1 });
+  });
+
+  it('keeps a bounded latency sample, and rows whose write failed until the next one', async () => {
+    let fail = true;
+    const rows: ArmIntervalRecord[] = [];
+    const agg = new IntervalAggregator(
+      async (r) => {
+        if (fail) throw new Error('down');
+        rows.push(...r);
+      },
+      { gatewayId: 'g1', maxSamples: 50, random: () => 0.999 },
+    );
+    for (let i = 0; i < 1000; i++) agg.record({ ...sample('stable', 100), rolloutId: null });
+    await expect(agg.flush()).rejects.toThrow('down');
+    fail = false;
+    await agg.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ rolloutId: '', count: 1000, latencyP50: 100, latencyP95: 100 });
+  });
+});

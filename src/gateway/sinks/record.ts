@@ -1,0 +1,91 @@
+import type { TraceRecord } from '../../store/store.js';
+import type { Finished } from '../http/chat.js';
+import { CLIENT_CLOSED } from '../http/errors.js';
+import type { ArmSample } from './interval-aggregator.js';
+import type { Observation } from './metrics.js';
+import { redact, redactDeep } from './redact.js';
+import { stickyHash } from '../routing/sticky.js';
+
+/**
+ * A finished request as the trace queue holds it: plain data only (a batch may
+ * be handed to a worker thread), the sticky key not yet hashed and the content
+ * not yet redacted, so that work happens off the request path.
+ */
+export interface RawTrace extends Omit<TraceRecord, 'stickyHash' | 'input' | 'vars'> {
+  readonly stickyKey: string | null;
+  /** The client's messages and the template variables as JSON: one compact string each while queued. */
+  readonly messagesJson: string;
+  readonly varsJson: string;
+}
+
+export function toRawTrace(f: Finished, createdAt: string): RawTrace {
+  return {
+    id: f.id,
+    route: f.entry.route,
+    releaseId: f.release.id,
+    arm: f.arm,
+    stickyKey: f.stickyKey ?? null,
+    status: f.status,
+    latencyMs: f.latencyMs,
+    promptTokens: f.usage?.prompt_tokens ?? 0,
+    completionTokens: f.usage?.completion_tokens ?? 0,
+    costUsd: f.costUsd,
+    slice: f.slice ?? null,
+    messagesJson: JSON.stringify(f.messages),
+    varsJson: f.request?.vars ? JSON.stringify(f.request.vars) : '{}',
+    output: f.output,
+    createdAt,
+  };
+}
+
+/** The stored form of a trace: sticky key hashed, input and output redacted. */
+export function toTraceRecord(t: RawTrace): TraceRecord {
+  return {
+    id: t.id,
+    route: t.route,
+    releaseId: t.releaseId,
+    arm: t.arm,
+    stickyHash: t.stickyKey === null ? null : stickyHash(t.stickyKey),
+    status: t.status,
+    latencyMs: t.latencyMs,
+    promptTokens: t.promptTokens,
+    completionTokens: t.completionTokens,
+    costUsd: t.costUsd,
+    slice: t.slice,
+    input: JSON.stringify(redactDeep(JSON.parse(t.messagesJson))),
+    vars: t.varsJson === '{}' ? '{}' : JSON.stringify(redactDeep(JSON.parse(t.varsJson))),
+    output: redact(t.output),
+    createdAt: t.createdAt,
+  };
+}
+
+export function toObservation(f: Finished): Observation {
+  return {
+    route: f.entry.route,
+    release: f.release.id,
+    arm: f.arm,
+    status: f.status,
+    seconds: f.latencyMs / 1000,
+    promptTokens: f.usage?.prompt_tokens ?? 0,
+    completionTokens: f.usage?.completion_tokens ?? 0,
+    costUsd: f.costUsd,
+    ...(f.error ? { error: f.error.code ?? f.error.type } : {}),
+  };
+}
+
+/**
+ * What the interval aggregates count: requests the arm answered or failed.
+ * A client that went away says nothing about the arm, so it is left out.
+ */
+export function toArmSample(f: Finished): ArmSample | undefined {
+  if (f.status === CLIENT_CLOSED) return undefined;
+  return {
+    route: f.entry.route,
+    rolloutId: f.entry.rolloutId,
+    arm: f.arm,
+    latencyMs: f.latencyMs,
+    error: f.status >= 500,
+    tokens: f.usage?.total_tokens ?? 0,
+    costUsd: f.costUsd,
+  };
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { badInput } from '../kernel/errors.js';
+import { resolveProjectPath } from '../release/project-path.js';
+
+export interface ProjectFile {
+  /** The path as written, normalized (POSIX, relative to the project). */
+  readonly path: string;
+  readonly bytes: Buffer;
+}
+
+/**
+ * Reads a file a config key names, relative to the project. A path that is
+ * absolute, leaves the project or does not exist is bad input naming the file
+ * and the key.
+ */
+export function readProjectFile(projectDir: string, written: string, key: string): ProjectFile {
+  const resolved = resolveProjectPath(projectDir, written);
+  if (!resolved.ok) throw badInput(`${key}: ${resolved.message}`, { file: written, key });
+  try {
+    return { path: resolved.path, bytes: readFileSync(resolved.absolute) };
+  } catch (e) {
+    throw badInput(`${key}: cannot read "${written}": ${e instanceof Error ? e.message : String(e)}`, { file: written, key });
+  }
+}
+
+/** The 1-based line of a character offset. */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Parses JSON text; a syntax error is bad input naming file:line. */
+export function parseJsonFile(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const lineCol = /line (\d+) column \d+/.exec(message);
+    const pos = /position (\d+)/.exec(message);
+    const line = lineCol ? Number(lineCol[1]) : pos ? lineOf(text, Number(pos[1])) : lineOf(text, text.length);
+    throw badInput(`${file}:${line}: invalid JSON: ${message}`, { file, line });
+  }
+}

@@ -1,0 +1,59 @@
+import { jsonDigest } from '../kernel/canonical-json.js';
+import type { ModelProvider } from '../providers/model-provider.js';
+import type { Judge, JudgeInput, JudgeResult } from './judge.js';
+import { errorMessage, JUDGE_LIBRARY, judgeError } from './judge-library.js';
+
+export type CosineResult = { ok: true; cosine: number } | { ok: false; message: string };
+
+export function cosine(a: readonly number[], b: readonly number[]): CosineResult {
+  if (a.length === 0 || a.length !== b.length) return { ok: false, message: `embedding lengths differ or are empty (${a.length}, ${b.length})` };
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  if (!Number.isFinite(dot) || !Number.isFinite(na) || !Number.isFinite(nb)) return { ok: false, message: 'embedding holds a non-finite number' };
+  if (na === 0 || nb === 0) return { ok: false, message: 'embedding is the zero vector' };
+  return { ok: true, cosine: Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb))) };
+}
+
+export interface SimilarityJudgeOptions {
+  readonly name: string;
+  readonly provider: ModelProvider;
+  readonly providerName: string;
+  readonly model: string;
+}
+
+/**
+ * Cosine similarity of the embeddings of the output and the item's reference,
+ * scored max(0, cos); `raw` is the cosine. No reference, no embeddings or a
+ * provider failure: judge error.
+ */
+export function similarityJudge(o: SimilarityJudgeOptions): Judge {
+  return {
+    name: o.name,
+    kind: 'similarity',
+    digest: jsonDigest({ library: JUDGE_LIBRARY, kind: 'similarity', provider: o.providerName, model: o.model }),
+    async score(item: JudgeInput): Promise<JudgeResult> {
+      if (item.reference === undefined) return judgeError('the item has no reference');
+      const embed = o.provider.embed?.bind(o.provider);
+      if (!embed) return judgeError(`provider "${o.providerName}" has no embeddings`);
+      let vectors: number[][];
+      try {
+        vectors = await embed(o.model, [item.output, item.reference], item.signal);
+      } catch (e) {
+        return judgeError(`embedding call failed: ${errorMessage(e)}`);
+      }
+      const [a, b] = vectors;
+      if (vectors.length !== 2 || !a || !b) return judgeError(`expected 2 embeddings, got ${vectors.length}`);
+      const c = cosine(a, b);
+      if (!c.ok) return judgeError(c.message);
+      return { ok: true, score: Math.max(0, c.cosine), raw: c.cosine };
+    },
+  };
+}

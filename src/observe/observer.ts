@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
+import type { SluiceConfig } from '../config/sluice-schema.js';
+import { recordDrafts } from '../rollout/store-ports.js';
+import type { Finished } from '../gateway/http/chat.js';
+import type { GateResult } from '../gate/core/gate-result.js';
+import { gateJudges } from '../gate/gate-judges.js';
+import type { Judge, JudgeResult } from '../judging/judge.js';
+import { aggregateWindows, fillSeries, groupSeries, windowMs, windowStart } from './core/windows.js';
+import { advanceSettled, heldBoundary, maxHoldMs, unreadRange, type SettledWindows } from './core/settled-windows.js';
+import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from './core/band.js';
+import { decideRelease, observeRollbackDecision, observeRollbackKey, seriesPoint, type SliceDecision } from './core/observer-decision.js';
+import type { ObserverMetrics } from './observer-metrics.js';
+import { requestSlice, scoredSample } from './core/sample.js';
+import { ObserveSampler } from './core/sampler.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { ReleaseId } from '../release/resolved-manifest.js';
+import type { ObserveSampleRecord, Store } from '../store/store.js';
+import { BatchQueue } from '../kernel/batch-queue.js';
+
+interface Answer {
+  readonly id: string;
+  readonly at: number;
+  readonly route: string;
+  readonly release: ReleaseId;
+  readonly slice: string;
+  readonly input: string;
+  readonly output: string;
+}
+
+export interface ObserverOptions {
+  readonly store: Store;
+  readonly config: SluiceConfig;
+  readonly projectDir: string;
+  readonly providers: ProviderRegistry;
+  readonly ledger: Ledger;
+  readonly now?: () => number;
+  readonly onError?: (e: unknown) => void;
+  /** Judge calls at once (default 4); a failing judge never slows the gateway. */
+  readonly concurrency?: number;
+  readonly maxJudgeCallsPerWindow?: number;
+  /** After a rollback command is queued: make the controller act on it now. */
+  readonly onRollback?: (route: string) => Promise<void>;
+}
+
+export interface ObserverAlert {
+  readonly route: string;
+  readonly release: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
+function lastUserText(f: Finished): string {
+  for (let i = f.messages.length - 1; i >= 0; i--) {
+    const m = f.messages[i]!;
+    if (m.role === 'user') return typeof m.content === 'string' ? m.content : JSON.stringify(m.content);
+  }
+  return '';
+}
+
+/** What the observer keeps per decision: a route and the stable release it judges. */
+const decidedKey = (route: string, release: ReleaseId): string => `${route}/${release}`;
+
+/**
+ * The observer in `sluice serve`: samples answers off the request path, scores
+ * them with the gate's judge and detectors behind a bounded queue, and each
+ * tick evaluates the stable release's windows; `consecutive` breaching windows
+ * roll the route back (one receipt, holding the window series).
+ */
+export class Observer {
+  readonly sampler: ObserveSampler<Answer>;
+  readonly alerts: ObserverAlert[] = [];
+  readonly rolledBack = new Set<string>();
+  private readonly judge: Judge | null;
+  private readonly detectors: Judge[];
+  private readonly now: () => number;
+  private working = 0;
+  private draining: Promise<void> = Promise.resolve();
+  /** Per route and stable release: its settled windows, read from the store once each. */
+  private readonly settled = new Map<string, SettledWindows>();
+  /** Answers sampled and not yet stored, by the start of their window: the windows they belong to wait for them. */
+  private readonly pending = new Map<number, number>();
+  /** The boundary the last decisions looked at: a sample of an earlier window stored after it is late (not counted). */
+  private readBefore = -Infinity;
+  /** Samples stored after their window had been read (their judge took longer than the longest hold). */
+  lateSamples = 0;
+  /** Scored samples on their way to the store, written in batches (a write per sample would hold up the gateway). */
+  private readonly samples: BatchQueue<ObserveSampleRecord>;
+
+  constructor(private readonly o: ObserverOptions) {
+    const { config } = o;
+    this.now = o.now ?? Date.now;
+    ({ judge: this.judge, detectors: this.detectors } = gateJudges({ config, projectDir: o.projectDir, providers: o.providers }));
+    this.samples = new BatchQueue<ObserveSampleRecord>(async (batch) => {
+      await o.store.insertObserveSamples(batch);
+      for (const r of batch) this.stored(r.at);
+    }, { batchSize: 200, flushMs: 200, onError: (e) => o.onError?.(e) });
+    this.sampler = new ObserveSampler<Answer>({
+      sampleRate: config.observe.sample_rate,
+      windowSeconds: config.observe.window_seconds,
+      queueCapacity: 1000,
+      ...((o.maxJudgeCallsPerWindow ?? config.observe.max_judge_calls_per_window) !== undefined
+        ? { maxJudgeCallsPerWindow: o.maxJudgeCallsPerWindow ?? config.observe.max_judge_calls_per_window! }
+        : {}),
+    });
+  }
+
+  private metrics: ObserverMetrics | undefined;
+
+  /** Publishes the observer's series on a metrics registry (the gateway's /metrics). */
+  useMetrics(m: ObserverMetrics): void {
+    this.metrics = m;
+  }
+
+  /** Called for every finished gateway request; cheap and synchronous. */
+  offer(f: Finished): void {
+    if (f.status !== 200 || !f.output) return;
+    const at = this.now();
+    const answer = (): Answer => ({
+      id: f.id,
+      at,
+      route: f.entry.route,
+      release: f.release.id,
+      slice: requestSlice({ headers: f.slice ? { 'x-sluice-slice': f.slice } : {} }),
+      input: lastUserText(f),
+      output: f.output,
+    });
+    const outcome = this.sampler.offerLazy(f.id, answer, at);
+    this.metrics?.sampled(outcome);
+    if (outcome !== 'queued') return;
+    const w = windowStart(at, this.o.config.observe.window_seconds);
+    this.pending.set(w, (this.pending.get(w) ?? 0) + 1);
+    this.pump();
+  }
+
+  /** An answer sampled at `at` will never be stored: its window stops waiting for it. */
+  private forget(at: number): void {
+    const w = windowStart(at, this.o.config.observe.window_seconds);
+    const n = (this.pending.get(w) ?? 0) - 1;
+    if (n > 0) this.pending.set(w, n);
+    else this.pending.delete(w);
+  }
+
+  /** An answer sampled at `at` is in the store; late if its window was read before. */
+  private stored(at: number): void {
+    this.forget(at);
+    if (at < this.readBefore) {
+      this.lateSamples++;
+      this.metrics?.late();
+    }
+  }
+
+  /** The window start of the oldest answer not yet stored, if any. */
+  private oldestPending(): number | undefined {
+    let oldest: number | undefined;
+    for (const w of this.pending.keys()) if (oldest === undefined || w < oldest) oldest = w;
+    return oldest;
+  }
+
+  private pump(): void {
+    while (this.working < (this.o.concurrency ?? 4) && this.sampler.queue.size > 0) {
+      const a = this.sampler.queue.take()!;
+      this.working++;
+      const p = this.score(a)
+        .catch((e) => {
+          this.forget(a.at);
+          this.o.onError?.(e);
+        })
+        .finally(() => {
+          this.working--;
+          this.pump();
+        });
+      this.draining = this.draining.then(() => p);
+    }
+  }
+
+  private async score(a: Answer): Promise<void> {
+    const input = { input: a.input, output: a.output, slice: a.slice };
+    const safe = (j: Judge): Promise<JudgeResult> => j.score(input).catch((e: unknown) => ({ ok: false as const, code: 'judge_error' as const, message: String(e) }));
+    const quality = this.judge ? await safe(this.judge) : null;
+    const detectors: Record<string, JudgeResult> = {};
+    for (const d of this.detectors) detectors[d.name] = await safe(d);
+    const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, quality, detectors);
+    const queued = this.samples.push({ id: a.id || randomUUID(), route: s.route, releaseId: s.release, slice: s.slice, at: s.at, quality: s.quality, judgeError: s.judgeError, flags: s.flags });
+    if (!queued) this.forget(a.at); // dropped by a full or closed queue (counted there)
+  }
+
+  /** Waits until every queued answer is scored and stored (tests, shutdown); a failing store is reported, not thrown. */
+  async drain(): Promise<void> {
+    while (this.working > 0 || this.sampler.queue.size > 0) await this.draining;
+    await this.samples.flush().catch((e: unknown) => this.o.onError?.(e));
+  }
+
+  /**
+   * Evaluates each route's stable release once a window has settled (see
+   * settled-windows.ts); rolls back after `consecutive` breaching windows.
+   */
+  async tick(): Promise<SliceDecision[]> {
+    const { store, config } = this.o;
+    const ws = config.observe.window_seconds;
+    const span = windowMs(ws) * (config.observe.consecutive + 3);
+    const out: SliceDecision[] = [];
+    await this.samples.flush().catch((e: unknown) => this.o.onError?.(e)); // this process's samples count in the windows it evaluates
+    // Decisions look at windows that have settled by `now`, and whose sampled answers are all stored; each is read once.
+    const at = this.now();
+    const now = heldBoundary(at, ws, this.oldestPending());
+    this.readBefore = Math.max(this.readBefore, now);
+    for (const w of this.pending.keys()) if (w < now - maxHoldMs(ws)) this.pending.delete(w); // gone for good (a dropped batch)
+    const current = new Set<string>();
+    for (const state of await store.getRouteStates()) {
+      const release = state.stable;
+      const key = decidedKey(state.route, release);
+      current.add(key);
+      if (this.rolledBack.has(key)) continue;
+      const range = unreadRange(this.settled.get(key), now, span);
+      if (!range) continue; // nothing new has settled: the last decision stands
+      const rows = await store.observeSamples(release, range.from, range.before);
+      const fresh = aggregateWindows(rows.map((s) => ({ ...s, release: s.releaseId as ReleaseId })), ws);
+      const settled = advanceSettled(this.settled.get(key), fresh, now, span);
+      const decision = await this.decide(state.route, release, settled.windows, now, span, at);
+      // Kept only once its decision is carried out: after a failure the next tick takes it again.
+      this.settled.set(key, settled);
+      if (decision) out.push(decision);
+    }
+    for (const key of this.settled.keys()) if (!current.has(key)) this.settled.delete(key);
+    return out;
+  }
+
+  /** Decides one route's stable release on its settled windows, and carries the decision out (alert, rollback command). */
+  private async decide(route: string, release: ReleaseId, windows: SettledWindows['windows'], now: number, span: number, at: number): Promise<SliceDecision | undefined> {
+    if (windows.length === 0) return undefined;
+    const { store, config, ledger } = this.o;
+    const ws = config.observe.window_seconds;
+    const gate = await store.latestGateResult(release);
+    const gateScores: Record<string, number> = {};
+    if (gate) {
+      const r = JSON.parse(gate.result) as GateResult;
+      if (r.aggregate.score !== null) gateScores['*'] = r.aggregate.score;
+      for (const s of r.slices) if (s.score !== null) gateScores[s.slice] = s.score;
+    }
+    const histories = [...groupSeries(windows).values()].map((series) => {
+      const k = series[0]!;
+      const filled = fillSeries(windows, k, now - span, now, ws);
+      return filled.map((w) => evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })));
+    });
+    for (const h of histories) {
+      const last = h.at(-1);
+      if (last) this.metrics?.window(route, release, last.slice, seriesPoint(last));
+    }
+    const decision = decideRelease(histories, config.observe.consecutive, { alreadyRolledBack: false });
+    if (decision.action === 'alert') {
+      this.alerts.push({ route, release, reason: decision.reason, at });
+      this.metrics?.alerted(route);
+    }
+    if (decision.action !== 'rollback') return decision;
+    const rollout = await store.latestRollout(route);
+    const spec = rollout ? (JSON.parse(rollout.spec) as { candidate: ReleaseId; stable: ReleaseId }) : null;
+    if (!rollout || !spec || spec.candidate !== release) {
+      this.alerts.push({ route, release, reason: `${decision.reason}; no earlier release to roll back to`, at });
+      return decision;
+    }
+    // The same single pointer swap as the controller's: a rollback command on the rollout that promoted this release.
+    const receipt = observeRollbackDecision({ route, release, decision, consecutive: config.observe.consecutive, at, to: spec.stable });
+    const key = observeRollbackKey(route, release);
+    await store.transaction(
+      async (tx) => {
+        const seen = await tx.decisionKeys([key]);
+        if (seen.size > 0) return;
+        await tx.queueCommand(rollout.rolloutId, { kind: 'rollback', actor: 'observer', reason: decision.reason, at });
+        await recordDrafts(tx, ledger, [{ key, kind: 'observe-rollback', actor: receipt.actor, at, route, subject: release, what: receipt.what ?? {}, why: receipt.why ?? [] }]);
+      },
+      { lock: AUDIT_LOCK },
+    );
+    this.rolledBack.add(decidedKey(route, release));
+    await this.o.onRollback?.(route);
+    return decision;
+  }
+}

@@ -1,0 +1,115 @@
+import { at, bodySnippet, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
+import { messageText, systemText } from '../../kernel/chat.js';
+import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
+import { closingChunk, usageOf } from '../usage.js';
+
+export const ANTHROPIC_VERSION = '2023-06-01';
+export const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
+const JSON_INSTRUCTION = 'Reply with a single JSON object and nothing else.';
+
+const STOP_REASONS: Readonly<Record<string, string>> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
+export function anthropicFinish(reason: string | undefined): string {
+  return reason === undefined ? 'stop' : (STOP_REASONS[reason] ?? reason);
+}
+
+/** OpenAI function tools → Anthropic's {name, description, input_schema}. */
+function anthropicTools(tools: readonly unknown[] | undefined): unknown[] | undefined {
+  return tools?.map((t) => {
+    const fn = at(t, 'function');
+    return isRecord(fn) ? defined({ name: fn.name, description: fn.description, input_schema: fn.parameters ?? { type: 'object' } }) : t;
+  });
+}
+
+/** The Messages API body: system prompt on top, user/assistant turns, max_tokens always set. */
+export function anthropicBody(req: ChatRequest, stream: boolean): Record<string, unknown> {
+  const p = req.params;
+  const system = [systemText(req.messages), req.json ? JSON_INSTRUCTION : ''].filter(Boolean).join('\n\n');
+  const messages = req.messages
+    .filter((m) => m.role !== 'system' && m.role !== 'developer')
+    .map((m) => ({ role: m.role === 'assistant' ? 'assistant' : 'user', content: messageText(m) }));
+  return defined({
+    model: req.model,
+    system: system || undefined,
+    messages,
+    max_tokens: p.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    temperature: p.temperature,
+    top_p: p.top_p,
+    stop_sequences: p.stop,
+    tools: anthropicTools(req.tools),
+    stream: stream || undefined,
+  });
+}
+
+/** Anthropic counts cache reads and writes apart from input_tokens; all of them are prompt tokens. */
+export function anthropicUsage(u: unknown, prompt?: number): Usage {
+  const input = (num(at(u, 'input_tokens')) ?? prompt ?? 0) + (num(at(u, 'cache_creation_input_tokens')) ?? 0) + (num(at(u, 'cache_read_input_tokens')) ?? 0);
+  return usageOf(input, num(at(u, 'output_tokens')));
+}
+
+export function parseAnthropicMessage(value: unknown, label: string, requested: string): ChatResult {
+  const content = at(value, 'content');
+  if (!Array.isArray(content)) throw new ProviderError('malformed', `${label}: the answer has no content blocks`);
+  const text = content.map((b: unknown) => (at(b, 'type') === 'text' ? (str(at(b, 'text')) ?? '') : '')).join('');
+  return {
+    text,
+    finishReason: anthropicFinish(str(at(value, 'stop_reason'))),
+    usage: anthropicUsage(at(value, 'usage')),
+    model: str(at(value, 'model')) ?? requested,
+  };
+}
+
+/** Anthropic's error body: {"type": "error", "error": {"type", "message"}}. */
+export function describeAnthropicError(_status: number, body: string): string {
+  const err = at(tryParse(body), 'error');
+  const message = str(at(err, 'message'));
+  if (message === undefined) return bodySnippet(body);
+  const type = str(at(err, 'type'));
+  return type ? `${message} (${type})` : message;
+}
+
+/** Follows a Messages API event stream: message_start → content_block_delta… → message_delta → message_stop. */
+export class AnthropicStream {
+  done = false;
+  private inputTokens: number | undefined;
+  private usage: Usage | undefined;
+  private stopReason: string | undefined;
+
+  constructor(private readonly label: string) {}
+
+  accept(data: string): ChatChunk[] {
+    const value = tryParse(data);
+    if (!isRecord(value)) throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
+    switch (value.type) {
+      case 'message_start':
+        this.inputTokens = anthropicUsage(at(value, 'message', 'usage')).prompt_tokens;
+        return [];
+      case 'content_block_delta': {
+        const text = str(at(value, 'delta', 'text'));
+        return text ? [{ delta: text }] : [];
+      }
+      case 'message_delta':
+        this.stopReason = str(at(value, 'delta', 'stop_reason')) ?? this.stopReason;
+        if (isRecord(value.usage)) this.usage = anthropicUsage(value.usage, this.inputTokens);
+        return [];
+      case 'message_stop':
+        this.done = true;
+        return [];
+      case 'error':
+        throw new ProviderError('upstream_status', `${this.label}: error in stream: ${describeAnthropicError(0, data)}`);
+      default:
+        return [];
+    }
+  }
+
+  finish(): ChatChunk {
+    if (!this.done && this.stopReason === undefined) throw new ProviderError('stream_cut', `${this.label}: the stream ended before message_stop`);
+    return closingChunk(anthropicFinish(this.stopReason), this.usage);
+  }
+}

@@ -1,0 +1,104 @@
+import { at, bodySnippet, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
+import { messageText, systemText } from '../../kernel/chat.js';
+import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
+import { closingChunk, usageOf } from '../usage.js';
+
+const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
+
+export function geminiFinish(reason: string | undefined): string {
+  if (reason === undefined || reason === 'STOP') return 'stop';
+  if (reason === 'MAX_TOKENS') return 'length';
+  return FILTERED.has(reason) ? 'content_filter' : reason.toLowerCase();
+}
+
+/** OpenAI function tools → one Gemini tool with functionDeclarations. */
+function geminiTools(tools: readonly unknown[] | undefined): unknown[] | undefined {
+  if (!tools || tools.length === 0) return undefined;
+  const declarations = tools.map((t) => at(t, 'function')).filter(isRecord);
+  return declarations.length ? [{ functionDeclarations: declarations.map((f) => defined({ name: f.name, description: f.description, parameters: f.parameters })) }] : undefined;
+}
+
+/** The generateContent body: user/model turns, systemInstruction, generationConfig. */
+export function geminiBody(req: ChatRequest): Record<string, unknown> {
+  const p = req.params;
+  const system = systemText(req.messages);
+  const contents = req.messages
+    .filter((m) => m.role !== 'system' && m.role !== 'developer')
+    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: messageText(m) }] }));
+  const generationConfig = defined({
+    temperature: p.temperature,
+    topP: p.top_p,
+    maxOutputTokens: p.max_tokens,
+    stopSequences: p.stop,
+    seed: p.seed,
+    presencePenalty: p.presence_penalty,
+    frequencyPenalty: p.frequency_penalty,
+    responseMimeType: req.json ? 'application/json' : undefined,
+  });
+  return defined({
+    contents,
+    systemInstruction: system ? { parts: [{ text: system }] } : undefined,
+    generationConfig: Object.keys(generationConfig).length ? generationConfig : undefined,
+    tools: geminiTools(req.tools),
+  });
+}
+
+export function geminiUsage(u: unknown): Usage | undefined {
+  if (!isRecord(u)) return undefined;
+  return usageOf(num(u.promptTokenCount), num(u.candidatesTokenCount), num(u.totalTokenCount));
+}
+
+function candidateText(candidate: unknown): string {
+  const parts = at(candidate, 'content', 'parts');
+  return Array.isArray(parts) ? parts.map((p: unknown) => (at(p, 'thought') === true ? '' : (str(at(p, 'text')) ?? ''))).join('') : '';
+}
+
+/** A generateContent answer. A prompt blocked before any candidate is an empty, filtered answer. */
+export function parseGeminiResponse(value: unknown, label: string, requested: string): ChatResult {
+  const candidate = at(value, 'candidates', 0);
+  const usage = geminiUsage(at(value, 'usageMetadata')) ?? usageOf(0, 0);
+  const model = str(at(value, 'modelVersion')) ?? requested;
+  if (!isRecord(candidate)) {
+    if (str(at(value, 'promptFeedback', 'blockReason'))) return { text: '', finishReason: 'content_filter', usage, model };
+    throw new ProviderError('malformed', `${label}: the answer has no candidates`);
+  }
+  return { text: candidateText(candidate), finishReason: geminiFinish(str(candidate.finishReason)), usage, model };
+}
+
+/** Google's error body: {"error": {"code", "message", "status"}}. */
+export function describeGeminiError(_status: number, body: string): string {
+  const err = at(tryParse(body), 'error');
+  const message = str(at(err, 'message'));
+  if (message === undefined) return bodySnippet(body);
+  const status = str(at(err, 'status'));
+  return status ? `${message} (${status})` : message;
+}
+
+/** Follows a streamGenerateContent?alt=sse stream: each event a partial response; the last carries finishReason. */
+export class GeminiStream {
+  private finishReason: string | undefined;
+  private usage: Usage | undefined;
+
+  constructor(private readonly label: string) {}
+
+  get done(): boolean {
+    return this.finishReason !== undefined;
+  }
+
+  accept(data: string): ChatChunk[] {
+    const value = tryParse(data);
+    if (!isRecord(value)) throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
+    if (value.error !== undefined) throw new ProviderError('upstream_status', `${this.label}: error in stream: ${describeGeminiError(0, data)}`);
+    this.usage = geminiUsage(value.usageMetadata) ?? this.usage;
+    const candidate = at(value, 'candidates', 0);
+    if (!isRecord(candidate) && str(at(value, 'promptFeedback', 'blockReason'))) this.finishReason = 'SAFETY';
+    const text = candidateText(candidate);
+    this.finishReason = str(at(candidate, 'finishReason')) ?? this.finishReason;
+    return text ? [{ delta: text }] : [];
+  }
+
+  finish(): ChatChunk {
+    if (this.finishReason === undefined) throw new ProviderError('stream_cut', `${this.label}: the stream ended before a finishReason`);
+    return closingChunk(geminiFinish(this.finishReason), this.usage);
+  }
+}

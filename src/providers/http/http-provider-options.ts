@@ -1,0 +1,40 @@
+import type { Clock } from '../../kernel/clock.js';
+import { HttpClient } from './http-client.js';
+import type { ChatRequest } from '../model-provider.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+
+/** What every HTTP provider is configured with (from sluice.yaml's provider entry). */
+export interface HttpProviderOptions {
+  readonly name: string;
+  readonly baseUrl: string;
+  readonly apiKey?: string;
+  readonly timeoutMs?: number;
+  readonly maxConcurrency?: number;
+  readonly retries?: number;
+  /** Backoff tuning and a random source; tests make waits short and predictable. */
+  readonly retry?: Partial<Omit<RetryPolicy, 'retries'>>;
+  readonly clock?: Clock;
+}
+
+export function httpClientFor(
+  opts: Omit<HttpProviderOptions, 'baseUrl'>,
+  baseUrl: string,
+  headers: Readonly<Record<string, string>>,
+  describeError: (status: number, body: string) => string,
+): HttpClient {
+  return new HttpClient({
+    label: opts.name,
+    baseUrl,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    maxConcurrency: opts.maxConcurrency ?? 64,
+    retry: { ...DEFAULT_RETRY, ...opts.retry, retries: opts.retries ?? 2 },
+    headers,
+    describeError,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+}
+
+/** The caller's extra headers and signal, when given, for an HttpCall. */
+export function callExtras(req: ChatRequest): { headers?: Readonly<Record<string, string>>; signal?: AbortSignal } {
+  return { ...(req.headers ? { headers: req.headers } : {}), ...(req.signal ? { signal: req.signal } : {}) };
+}

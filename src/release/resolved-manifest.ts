@@ -1,0 +1,27 @@
+import type { Digest } from '../kernel/digest.js';
+import type { Component, ModelRef, PreprocessStep, ReleaseManifest } from '../config/release-schema.js';
+
+/** A project file hashed into a release; its bytes live in the blob table under `digest`. */
+export interface FileRef {
+  readonly path: string;
+  readonly digest: Digest;
+}
+
+export type ReleaseId = Digest;
+
+/**
+ * The manifest a release id is computed from: release.yaml with every file
+ * replaced by a FileRef and the preprocessing pinned to the library version.
+ */
+export interface ResolvedManifest {
+  readonly name: string;
+  readonly model: ModelRef;
+  readonly routing: ReleaseManifest['routing'];
+  readonly prompt: { readonly system?: FileRef; readonly user?: FileRef };
+  readonly preprocessing: { readonly library: string; readonly steps: readonly PreprocessStep[]; readonly digest: Digest };
+  readonly params: ReleaseManifest['params'];
+  readonly dataset?: { readonly suite: FileRef; readonly anchors?: FileRef };
+  readonly baseline?: ReleaseId;
+  readonly acknowledge: readonly Component[];
+  readonly metadata: ReleaseManifest['metadata'];
+}

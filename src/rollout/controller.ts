@@ -1,0 +1,90 @@
+import type { Ledger } from '../audit/ledger/ledger.js';
+import { computePhase, desiredRoute, isActive, mayAct, reconcile, shouldAct, type Clock } from './core/index.js';
+import type { RouteStateRecord, Store } from '../store/store.js';
+import { applyRoute, storeCommands, storeLeases, storeObserver, storeRolloutState } from './store-ports.js';
+
+export const CONTROLLER_LEASE = 'sluice:controller';
+
+export interface ControllerOptions {
+  readonly store: Store;
+  readonly ledger: Ledger;
+  /** This process's name in the lease. */
+  readonly id: string;
+  readonly now?: Clock;
+  readonly leaseTtlMs?: number;
+  readonly onError?: (e: unknown) => void;
+}
+
+export type TickOutcome = 'standby' | 'acted';
+
+/**
+ * The I/O edge of the reconcile loop. Each tick: take or renew the lease (one
+ * controller acts among all processes sharing the store), then for each route
+ * with a rollout: read, reconcile (pure), commit the status and receipts once,
+ * and make the route state match. Safe to kill at any point: the next tick
+ * replays from the stored status without taking a step twice.
+ */
+export class Controller {
+  private readonly now: Clock;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  async holdLease(): Promise<boolean> {
+    const leases = storeLeases(this.opts.store);
+    const current = await leases.read(CONTROLLER_LEASE);
+    const d = shouldAct(current, this.opts.id, this.now(), this.opts.leaseTtlMs ?? 5000);
+    if (!mayAct(d)) return false;
+    return leases.compareAndSet(CONTROLLER_LEASE, current, d.lease);
+  }
+
+  /**
+   * One reconcile pass over a route. Returns whether the status changed.
+   * `routeState` is what the gateways serve for it, when the caller already read it.
+   */
+  async reconcileRoute(route: string, routeState?: RouteStateRecord): Promise<boolean> {
+    const { store, ledger } = this.opts;
+    const state = storeRolloutState(store, ledger);
+    const record = await state.load(route);
+    if (!record) return false;
+    const { spec, status, version } = record;
+    const phase = computePhase(spec, status);
+    const serving = routeState ?? (await store.getRouteStates()).find((r) => r.route === route);
+    const ours = serving?.rolloutId === spec.rolloutId;
+    if (!isActive(phase) && phase !== 'idle' && !ours) return false;
+    const now = this.now();
+    const commands = await storeCommands(store).pending(spec.rolloutId, status.commandSeq);
+    const seen = isActive(phase) || phase === 'idle' ? await storeObserver(store).observe(spec, status, now) : { canaryRequestsTotal: 0 };
+    const result = reconcile(spec, status, { now, ...seen, commands });
+    if (result.changed && !(await state.commit(route, version, result.status, result.decisions))) return false;
+    await applyRoute(store, serving, desiredRoute(spec, result.status), spec.rolloutId);
+    return result.changed;
+  }
+
+  /** A tick over every route that has a rollout, if this process holds the lease. */
+  async tick(): Promise<TickOutcome> {
+    if (!(await this.holdLease())) return 'standby';
+    for (const state of await this.opts.store.getRouteStates()) await this.reconcileRoute(state.route, state);
+    return 'acted';
+  }
+
+  start(everyMs = 250): void {
+    const loop = () => {
+      this.running = this.tick()
+        .catch((e) => this.opts.onError?.(e))
+        .finally(() => {
+          if (this.timer !== undefined) this.timer = setTimeout(loop, everyMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

@@ -1,0 +1,53 @@
+import type { ReleaseId } from '../../release/resolved-manifest.js';
+import type { MonitorResult } from './monitors.js';
+import { canaryWeight, computePhase, stepDeadline, type Phase } from './phase.js';
+import type { Mark, RolloutEventKind, RolloutSpec, RolloutStatus } from './rollout-state.js';
+
+/**
+ * `sluice status --json` for one route: the contract fields
+ * `{ route, stable, candidate, phase, weight, step, steps, monitors, events }`
+ * first, then Sluice's extras. `stable` and `candidate` are the rollout's
+ * releases as it began (after promotion the route's stable is the candidate);
+ * `step` indexes `steps` from 0; `monitors` is the latest reading.
+ */
+export interface RolloutStatusJson {
+  readonly route: string;
+  readonly stable: ReleaseId;
+  readonly candidate: ReleaseId;
+  readonly phase: Phase;
+  readonly weight: number;
+  readonly step: number;
+  readonly steps: readonly number[];
+  readonly monitors: readonly MonitorResult[];
+  readonly events: readonly { readonly at: string; readonly kind: RolloutEventKind; readonly step: number; readonly weight: number; readonly message: string }[];
+  readonly rollout: string;
+  readonly score: number | null;
+  readonly step_started_at: string | null;
+  readonly step_deadline: string | null;
+  readonly paused: { readonly by: string; readonly reason: string; readonly at: string } | null;
+  readonly halt_reason: string | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const mark = (m: Mark | null) => (m === null ? null : { by: m.by, reason: m.reason, at: new Date(m.at).toISOString() });
+
+export function statusJson(spec: RolloutSpec, status: RolloutStatus): RolloutStatusJson {
+  const phase = computePhase(spec, status);
+  return {
+    route: spec.route,
+    stable: spec.stable,
+    candidate: spec.candidate,
+    phase,
+    weight: canaryWeight(spec, status),
+    step: status.stepIndex,
+    steps: [...spec.steps],
+    monitors: status.lastMonitors?.results ?? [],
+    events: status.events.map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, step: e.step, weight: e.weight, message: e.message })),
+    rollout: spec.rolloutId,
+    score: status.lastMonitors?.score ?? null,
+    step_started_at: iso(status.stepStartedAt),
+    step_deadline: phase === 'progressing' ? iso(stepDeadline(spec, status)) : null,
+    paused: mark(status.paused),
+    halt_reason: status.haltReason ?? status.aborted?.reason ?? null,
+  };
+}

@@ -1,0 +1,116 @@
+import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
+import type { ReleaseId } from '../release/resolved-manifest.js';
+import {
+  toDecision,
+  type ArmWindow,
+  type Command,
+  type CommandInbox,
+  type DecisionDraft,
+  type DesiredRoute,
+  type Lease,
+  type LeaseStore,
+  type Observation,
+  type RolloutObserver,
+  type RolloutRecord,
+  type RolloutSpec,
+  type RolloutStateStore,
+  type RolloutStatus,
+} from './core/index.js';
+import type { ArmIntervalRecord, RouteStateRecord, Store } from '../store/store.js';
+
+/** Rollout records as JSON rows; a commit writes the status and the new receipts in one locked transaction. */
+export function storeRolloutState(store: Store, ledger: Ledger): RolloutStateStore {
+  return {
+    async load(route) {
+      const row = await store.latestRollout(route);
+      return row ? { spec: JSON.parse(row.spec) as RolloutSpec, status: JSON.parse(row.status) as RolloutStatus, version: row.version } : null;
+    },
+    commit(route, expectedVersion, status, decisions) {
+      return store.transaction(
+        async (tx) => {
+          const row = await tx.latestRollout(route);
+          if (!row || !(await tx.commitRollout(row.rolloutId, expectedVersion, JSON.stringify(status)))) return false;
+          await recordDrafts(tx, ledger, decisions);
+          return true;
+        },
+        { lock: AUDIT_LOCK },
+      );
+    },
+  };
+}
+
+/** Appends each draft to the ledger once, by its key (a replayed tick finds its keys already there). */
+export async function recordDrafts(tx: Store, ledger: Ledger, drafts: readonly DecisionDraft[]): Promise<number[]> {
+  if (drafts.length === 0) return [];
+  const seen = await tx.decisionKeys(drafts.map((d) => d.key));
+  const fresh = drafts.filter((d) => !seen.has(d.key));
+  const indices = await ledger.recordIn(tx, fresh.map(toDecision));
+  await tx.putDecisionKeys(fresh.map((d, i) => ({ key: d.key, index: indices[i]! })));
+  return indices;
+}
+
+export function storeCommands(store: Store): CommandInbox {
+  return {
+    async pending(rolloutId, afterSeq) {
+      return (await store.commandsAfter(rolloutId, afterSeq)) as Command[];
+    },
+  };
+}
+
+export function storeLeases(store: Store): LeaseStore {
+  return {
+    read: (name) => store.readLease(name),
+    compareAndSet: (name, expected: Lease | null, next: Lease) => store.compareAndSetLease(name, expected, next),
+  };
+}
+
+/** Writes the route state the gateways serve, only when it differs from `current` (what they serve now). */
+export async function applyRoute(store: Store, current: RouteStateRecord | undefined, desired: DesiredRoute, rolloutId: string): Promise<boolean> {
+  const next = { route: desired.route, stable: desired.stable, candidate: desired.canary?.release ?? null, weight: desired.canary?.weight ?? 0, rolloutId };
+  if (current && current.stable === next.stable && current.candidate === next.candidate && current.weight === next.weight && current.rolloutId === next.rolloutId) return false;
+  await store.putRouteState(next);
+  return true;
+}
+
+function armWindow(rows: readonly ArmIntervalRecord[], quality: readonly number[]): ArmWindow {
+  const count = rows.reduce((s, r) => s + r.count, 0);
+  const ok = rows.reduce((s, r) => s + (r.count - r.errors), 0);
+  // p95 across gateways and intervals: the success-weighted mean of their p95s (an approximation, documented).
+  const p95 = ok > 0 ? rows.reduce((s, r) => s + r.latencyP95 * (r.count - r.errors), 0) / ok : undefined;
+  return {
+    count,
+    errors: rows.reduce((s, r) => s + r.errors, 0),
+    ...(p95 !== undefined ? { p95Ms: p95 } : {}),
+    costUsd: rows.reduce((s, r) => s + r.costUsd, 0),
+    tokens: rows.reduce((s, r) => s + r.tokens, 0),
+    quality,
+  };
+}
+
+/**
+ * What the controller sees: the canary's request counter over the whole rollout,
+ * and canary against stable since the current step began (every gateway's
+ * interval rows summed; judged quality from the observer's samples of both arms).
+ */
+export function storeObserver(store: Store): RolloutObserver {
+  return {
+    async observe(spec, status, now): Promise<Pick<Observation, 'canaryRequestsTotal' | 'windows'>> {
+      const rows = await store.armIntervals({ route: spec.route, rolloutId: spec.rolloutId });
+      const canaryRequestsTotal = rows.filter((r) => r.arm === 'canary').reduce((s, r) => s + r.count, 0);
+      const from = status.stepStartedAt;
+      if (from === null) return { canaryRequestsTotal };
+      const inStep = rows.filter((r) => Date.parse(r.intervalStart) >= from);
+      if (inStep.length === 0) return { canaryRequestsTotal };
+      const scores = async (release: ReleaseId) => (await store.observeSamples(release, from)).map((s) => s.quality).filter((q): q is number => q !== null);
+      return {
+        canaryRequestsTotal,
+        windows: {
+          from,
+          to: now,
+          canary: armWindow(inStep.filter((r) => r.arm === 'canary'), await scores(spec.candidate)),
+          stable: armWindow(inStep.filter((r) => r.arm === 'stable'), await scores(spec.stable)),
+        },
+      };
+    },
+  };
+}
