@@ -47,7 +47,9 @@ const rows = [];
   };
   await Promise.all(Array.from({ length: 32 }, caller));
   const grouped = Math.round(c / (Number(process.hrtime.bigint() - t) / 1e9));
-  rows.push(row('append, 32 concurrent callers (group commit, SQLite)', grouped, 'receipts/s', '>= 5000', grouped >= 5000));
+  rows.push(
+    row('append, 32 concurrent callers (group commit, SQLite)', grouped, 'receipts/s', '>= 5000', grouped >= 5000),
+  );
   t = process.hrtime.bigint();
   const m = 20000;
   for (let i = 0; i < m; i += 100) await ledger.record(Array.from({ length: 100 }, (_, j) => decision(n + c + i + j)));
@@ -76,7 +78,9 @@ const rows = [];
   const db = new Database(url.slice('sqlite:'.length));
   const range = CompactRange.empty();
   const insertNode = db.prepare('INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)');
-  const insertEntry = db.prepare("INSERT INTO audit_entries (idx, kind, subject, actor, leaf, created_at) VALUES (?, 'step', 'x', 'bench', ?, '')");
+  const insertEntry = db.prepare(
+    "INSERT INTO audit_entries (idx, kind, subject, actor, leaf, created_at) VALUES (?, 'step', 'x', 'bench', ?, '')",
+  );
   const N = 1_000_000;
   db.transaction(() => {
     for (let i = 0; i < N; i++) {

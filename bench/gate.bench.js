@@ -62,7 +62,9 @@ const dir = join(tmp, 'project');
 let upstream;
 
 async function startUpstream() {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'gate/upstream.js'), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'gate/upstream.js'), dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const line = await new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the upstream exited (${code}) before listening`)));
     createInterface({ input: child.stdout }).once('line', resolve);
@@ -80,7 +82,11 @@ function stopUpstream() {
 /** Runs the memory child; stops it (by its pid) after MEMORY_LIMIT_S. Resolves to its last status line. */
 function memoryRun(storeUrl, id) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'gate/memory-run.js'), dir, storeUrl, id, String(CONCURRENCY)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, 'gate/memory-run.js'), dir, storeUrl, id, String(CONCURRENCY)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let last = null;
     createInterface({ input: child.stdout }).on('line', (l) => {
       try {
@@ -115,7 +121,13 @@ try {
   const serving = await loadServingRelease(project.store, record);
   const suite = parseSuite('suites/support.jsonl', readFileSync(join(dir, 'suites/support.jsonl'), 'utf8'));
   const requests = requestsFor(serving, suite);
-  const warm = requestsFor(serving, parseSuite('suites/large.jsonl', readFileSync(join(dir, 'suites/large.jsonl'), 'utf8')).slice(ITEMS, ITEMS + WARMUP));
+  const warm = requestsFor(
+    serving,
+    parseSuite('suites/large.jsonl', readFileSync(join(dir, 'suites/large.jsonl'), 'utf8')).slice(
+      ITEMS,
+      ITEMS + WARMUP,
+    ),
+  );
 
   // Upstream alone (after a warm-up), the gate, the upstream alone again.
   await runDirect(upstream.url, warm, CONCURRENCY);
@@ -124,7 +136,9 @@ try {
   log(`upstream only: ${round(direct1)} s`);
   gc();
   const first = await gate(project, record, CONCURRENCY);
-  log(`gate: ${round(first.seconds)} s, ${first.providerCalls} provider calls, verdict ${first.result.verdict}, aggregate ${first.result.aggregate.score}`);
+  log(
+    `gate: ${round(first.seconds)} s, ${first.providerCalls} provider calls, verdict ${first.result.verdict}, aggregate ${first.result.aggregate.score}`,
+  );
   gc();
   const direct2 = await runDirect(upstream.url, requests, CONCURRENCY);
   log(`upstream only again: ${round(direct2)} s`);
@@ -134,11 +148,23 @@ try {
   await project.store.close();
 
   const firstOk = first.providerCalls === ITEMS && first.result.aggregate.n === ITEMS;
-  rows.push(row('10,000 items at concurrency 64', round(first.seconds), 's', '<= 20 s', firstOk && first.seconds <= 20));
-  rows.push(row('cached re-run of the 10,000 (providerCalls must be 0)', round(cached.seconds), 's', '<= 3 s', cached.providerCalls === 0 && cached.seconds <= 3));
+  rows.push(
+    row('10,000 items at concurrency 64', round(first.seconds), 's', '<= 20 s', firstOk && first.seconds <= 20),
+  );
+  rows.push(
+    row(
+      'cached re-run of the 10,000 (providerCalls must be 0)',
+      round(cached.seconds),
+      's',
+      '<= 3 s',
+      cached.providerCalls === 0 && cached.seconds <= 3,
+    ),
+  );
   const upstreamOnly = Math.min(direct1, direct2);
   const overheadMs = ((first.seconds - upstreamOnly) * 1000) / ITEMS;
-  rows.push(row('upstream only: the same 10,000 requests with undici at concurrency 64', round(upstreamOnly), 's', null, true));
+  rows.push(
+    row('upstream only: the same 10,000 requests with undici at concurrency 64', round(upstreamOnly), 's', null, true),
+  );
   rows.push(row('gate overhead per item beyond provider time', round(overheadMs, 3), 'ms', '<= 1 ms', overheadMs <= 1));
 
   // 100,000 items, in a process of its own, on a fresh store.
@@ -151,7 +177,15 @@ try {
   const peakMb = mem ? Math.max(mem.peakRssMb, mem.maxRssMb) : null;
   const finished = Boolean(mem?.final) && mem.items === LARGE;
   log(`memory run: ${JSON.stringify(mem)}`);
-  rows.push(row('memory for 100,000 items (peak RSS, uncached gate run)', peakMb, 'MB', '<= 300 MB', finished && peakMb !== null && peakMb <= 300));
+  rows.push(
+    row(
+      'memory for 100,000 items (peak RSS, uncached gate run)',
+      peakMb,
+      'MB',
+      '<= 300 MB',
+      finished && peakMb !== null && peakMb <= 300,
+    ),
+  );
   rows.push(
     row(
       `items gated in the 100,000-item memory run (limit ${MEMORY_LIMIT_S} s)`,
@@ -167,7 +201,15 @@ try {
   const bin = promptfooBin();
   const pfName = `promptfoo / Sluice wall time, ${PF_ITEMS.toLocaleString('en')} items at concurrency 64`;
   if (!bin) {
-    rows.push(row(`${pfName} (skipped: promptfoo not found; set PROMPTFOO_BIN or npm install promptfoo in /tmp/pf)`, null, 'x', null, true));
+    rows.push(
+      row(
+        `${pfName} (skipped: promptfoo not found; set PROMPTFOO_BIN or npm install promptfoo in /tmp/pf)`,
+        null,
+        'x',
+        null,
+        true,
+      ),
+    );
   } else {
     writeFileSync(join(dir, 'suites/subset.jsonl'), suiteText(PF_ITEMS));
     writeRelease(dir, 'release-subset.yaml', 'suites/subset.jsonl');
@@ -176,11 +218,24 @@ try {
     const subsetRecord = await register(subset, 'release-subset.yaml');
     await subset.store.close();
     const t0 = process.hrtime.bigint();
-    const cli = spawnSync(process.execPath, [join(root, 'bin/sluice.js'), '--project', dir, '--json', 'gate', subsetRecord.id, '--concurrency', String(CONCURRENCY)], {
-      env: { ...process.env, SLUICE_DB: subsetStore },
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(root, 'bin/sluice.js'),
+        '--project',
+        dir,
+        '--json',
+        'gate',
+        subsetRecord.id,
+        '--concurrency',
+        String(CONCURRENCY),
+      ],
+      {
+        env: { ...process.env, SLUICE_DB: subsetStore },
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
     const sluiceSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     let sluiceN = null;
     try {
@@ -193,17 +248,48 @@ try {
       .split('\n')
       .map((l) => JSON.parse(l));
     const pfDir = join(tmp, 'promptfoo');
-    writePromptfooConfig(pfDir, { items, systemTemplate: serving.systemTemplate, upstreamUrl: upstream.url, model: serving.manifest.model.name });
+    writePromptfooConfig(pfDir, {
+      items,
+      systemTemplate: serving.systemTemplate,
+      upstreamUrl: upstream.url,
+      model: serving.manifest.model.name,
+    });
     const pf = await runPromptfoo(bin, pfDir, CONCURRENCY);
     const pfDone = pf.stats ? pf.stats.successes + pf.stats.failures : 0;
-    log(`promptfoo: ${round(pf.seconds)} s, exit ${pf.code}, stats ${JSON.stringify(pf.stats && { successes: pf.stats.successes, failures: pf.stats.failures, errors: pf.stats.errors })}`);
+    log(
+      `promptfoo: ${round(pf.seconds)} s, exit ${pf.code}, stats ${JSON.stringify(pf.stats && { successes: pf.stats.successes, failures: pf.stats.failures, errors: pf.stats.errors })}`,
+    );
     log(`sluice gate CLI: ${round(sluiceSeconds)} s, ${sluiceN} items`);
     if (pfDone !== PF_ITEMS || pf.stats.errors !== 0 || sluiceN !== PF_ITEMS) {
       log(`promptfoo log tail: ${pf.log}`);
-      rows.push(row(`${pfName} (skipped: promptfoo ran ${pfDone}/${PF_ITEMS} tests, ${pf.stats?.errors ?? '?'} errors; Sluice ${sluiceN ?? 'failed'})`, null, 'x', null, true));
+      rows.push(
+        row(
+          `${pfName} (skipped: promptfoo ran ${pfDone}/${PF_ITEMS} tests, ${pf.stats?.errors ?? '?'} errors; Sluice ${sluiceN ?? 'failed'})`,
+          null,
+          'x',
+          null,
+          true,
+        ),
+      );
     } else {
-      rows.push(row(`promptfoo eval -j 64 --no-cache, ${PF_ITEMS.toLocaleString('en')} items (process wall time)`, round(pf.seconds), 's', null, true));
-      rows.push(row(`sluice gate --concurrency 64, same ${PF_ITEMS.toLocaleString('en')} items (process wall time)`, round(sluiceSeconds), 's', null, true));
+      rows.push(
+        row(
+          `promptfoo eval -j 64 --no-cache, ${PF_ITEMS.toLocaleString('en')} items (process wall time)`,
+          round(pf.seconds),
+          's',
+          null,
+          true,
+        ),
+      );
+      rows.push(
+        row(
+          `sluice gate --concurrency 64, same ${PF_ITEMS.toLocaleString('en')} items (process wall time)`,
+          round(sluiceSeconds),
+          's',
+          null,
+          true,
+        ),
+      );
       rows.push(row(pfName, round(pf.seconds / sluiceSeconds), 'x', null, true));
     }
   }

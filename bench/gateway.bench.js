@@ -53,7 +53,15 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuAccount } from './gateway/cpu.js';
 import { maxLoad, pacedLoad } from './gateway/load.js';
-import { portkeyAvailable, rssMb, sampleRss, startBareProxy, startPortkey, startSluice, startUpstream } from './gateway/processes.js';
+import {
+  portkeyAvailable,
+  rssMb,
+  sampleRss,
+  startBareProxy,
+  startPortkey,
+  startSluice,
+  startUpstream,
+} from './gateway/processes.js';
 import { topOfProfile } from './gateway/profile-top.js';
 import { cli, makeProject, register, ROUTE } from './gateway/project.js';
 import { report, row } from './support.js';
@@ -72,9 +80,14 @@ const messages = [{ role: 'user', content: 'How do I change my billing address?'
 const body = (model) => JSON.stringify({ model, user: 'bench-user', messages, metadata: { product: 'Acme Cloud' } });
 
 async function expect200(target, check = () => true) {
-  const res = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body: target.body });
+  const res = await fetch(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers },
+    body: target.body,
+  });
   const text = await res.text();
-  if (res.status !== 200 || !check(res)) throw new Error(`${target.url} answered ${res.status} ${JSON.stringify(Object.fromEntries(res.headers))}: ${text}`);
+  if (res.status !== 200 || !check(res))
+    throw new Error(`${target.url} answered ${res.status} ${JSON.stringify(Object.fromEntries(res.headers))}: ${text}`);
 }
 
 const children = [];
@@ -106,7 +119,11 @@ try {
     pk = {
       url: `${portkey.info.url}/v1/chat/completions`,
       body: body('bench-model-a'),
-      headers: { authorization: 'Bearer bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream.info.url}/v1` },
+      headers: {
+        authorization: 'Bearer bench',
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': `${upstream.info.url}/v1`,
+      },
     };
     await expect200(pk);
   } else {
@@ -142,8 +159,11 @@ try {
     used = acct.stop();
     others.push(used.othersCores);
     const perRequest = r3(used.usedMs[1] / gr.requests);
-    log(`round ${round} gateway at 1,000 req/s: ${JSON.stringify(gr)}; RSS max ${rssMax} MB; gateway CPU ${perRequest} ms/request; other load ${used.othersCores} cores`);
-    if (dr.failed || gr.failed) throw new Error(`failed requests at 1,000 req/s: direct ${dr.failed}, gateway ${gr.failed}\n${gateway.stderr()}`);
+    log(
+      `round ${round} gateway at 1,000 req/s: ${JSON.stringify(gr)}; RSS max ${rssMax} MB; gateway CPU ${perRequest} ms/request; other load ${used.othersCores} cores`,
+    );
+    if (dr.failed || gr.failed)
+      throw new Error(`failed requests at 1,000 req/s: direct ${dr.failed}, gateway ${gr.failed}\n${gateway.stderr()}`);
     acct = cpuAccount([bareProxy.pid]);
     const br = await pacedLoad({ target: bare, rate: RATE, seconds: SECONDS });
     const bareCpu = r3(acct.stop().usedMs[0] / br.requests);
@@ -171,7 +191,9 @@ try {
     const used = acct.stop();
     others.push(used.othersCores);
     const perCpu = Math.round(gr.requests / (used.usedMs[1] / 1000));
-    log(`round ${round} gateway max load: ${JSON.stringify(gr)}; gateway CPU ${Math.round(used.usedMs[1] / (used.wallMs / 100))}% of a core, ${perCpu} requests per CPU-second; other load ${used.othersCores} cores`);
+    log(
+      `round ${round} gateway max load: ${JSON.stringify(gr)}; gateway CPU ${Math.round(used.usedMs[1] / (used.wallMs / 100))}% of a core, ${perCpu} requests per CPU-second; other load ${used.othersCores} cores`,
+    );
     if (gr.failed) throw new Error(`gateway: ${gr.failed} failed requests at max load\n${gateway.stderr()}`);
     gMax.push(gr.rate);
     gPerCpu.push(perCpu);
@@ -182,7 +204,9 @@ try {
     const used = acct.stop();
     others.push(used.othersCores);
     const perCpu = Math.round(pr.requests / (used.usedMs[2] / 1000));
-    log(`round ${round} portkey max load: ${JSON.stringify(pr)}; portkey CPU ${Math.round(used.usedMs[2] / (used.wallMs / 100))}% of a core, ${perCpu} requests per CPU-second; other load ${used.othersCores} cores`);
+    log(
+      `round ${round} portkey max load: ${JSON.stringify(pr)}; portkey CPU ${Math.round(used.usedMs[2] / (used.wallMs / 100))}% of a core, ${perCpu} requests per CPU-second; other load ${used.othersCores} cores`,
+    );
     if (pr.failed) throw new Error(`portkey: ${pr.failed} failed requests at max load\n${portkey.stderr()}`);
     pMax.push(pr.rate);
     pPerCpu.push(perCpu);
@@ -220,25 +244,115 @@ try {
   rows.push(row('RSS of sluice serve at steady load (1,000 req/s, max)', rss, 'MB', '<= 150 MB', rss <= 150));
   if (pk) {
     const ratio = Math.round((max(gMax) / max(pMax)) * 100) / 100;
-    rows.push(row(`throughput, Sluice ÷ Portkey (${CONNECTIONS} connections, best of ${ROUNDS} each)`, ratio, 'x', '>= 3x', ratio >= 3));
+    rows.push(
+      row(
+        `throughput, Sluice ÷ Portkey (${CONNECTIONS} connections, best of ${ROUNDS} each)`,
+        ratio,
+        'x',
+        '>= 3x',
+        ratio >= 3,
+      ),
+    );
   } else {
-    rows.push(row('throughput, Sluice ÷ Portkey (skipped: @portkey-ai/gateway not installed)', null, 'x', '>= 3x', null));
+    rows.push(
+      row('throughput, Sluice ÷ Portkey (skipped: @portkey-ai/gateway not installed)', null, 'x', '>= 3x', null),
+    );
   }
-  rows.push(row(`direct p50 / p99 at 1,000 req/s (best of ${ROUNDS}; achieved ${min(d.map((x) => x.rate))}+ req/s)`, `${dp50} / ${dp99}`, 'ms', null, null));
-  rows.push(row(`gateway p50 / p99 at 1,000 req/s (best of ${ROUNDS}; achieved ${min(g.map((x) => x.rate))}+ req/s)`, `${gp50} / ${gp99}`, 'ms', null, null));
-  rows.push(row(`bare Node.js proxy's added latency p50 / p99 at 1,000 req/s (node:http + undici, nothing else: the floor on this machine; best of ${ROUNDS})`, `${r3(best(b, 'p50') - dp50)} / ${r3(best(b, 'p99') - dp99)}`, 'ms', null, null));
-  rows.push(row(`gateway over the bare proxy, p50 at 1,000 req/s (what Sluice adds to the floor; best of ${ROUNDS} each)`, r3(gp50 - best(b, 'p50')), 'ms', null, null));
-  rows.push(row('CPU time per request at 1,000 req/s, gateway / bare proxy (least of the rounds)', `${min(cpuPerRequest)} / ${min(bareCpuPerRequest)}`, 'ms', null, null));
-  rows.push(row(`throughput through the gateway, ${CONNECTIONS} connections (best of ${ROUNDS})`, max(gMax), 'req/s', null, null));
+  rows.push(
+    row(
+      `direct p50 / p99 at 1,000 req/s (best of ${ROUNDS}; achieved ${min(d.map((x) => x.rate))}+ req/s)`,
+      `${dp50} / ${dp99}`,
+      'ms',
+      null,
+      null,
+    ),
+  );
+  rows.push(
+    row(
+      `gateway p50 / p99 at 1,000 req/s (best of ${ROUNDS}; achieved ${min(g.map((x) => x.rate))}+ req/s)`,
+      `${gp50} / ${gp99}`,
+      'ms',
+      null,
+      null,
+    ),
+  );
+  rows.push(
+    row(
+      `bare Node.js proxy's added latency p50 / p99 at 1,000 req/s (node:http + undici, nothing else: the floor on this machine; best of ${ROUNDS})`,
+      `${r3(best(b, 'p50') - dp50)} / ${r3(best(b, 'p99') - dp99)}`,
+      'ms',
+      null,
+      null,
+    ),
+  );
+  rows.push(
+    row(
+      `gateway over the bare proxy, p50 at 1,000 req/s (what Sluice adds to the floor; best of ${ROUNDS} each)`,
+      r3(gp50 - best(b, 'p50')),
+      'ms',
+      null,
+      null,
+    ),
+  );
+  rows.push(
+    row(
+      'CPU time per request at 1,000 req/s, gateway / bare proxy (least of the rounds)',
+      `${min(cpuPerRequest)} / ${min(bareCpuPerRequest)}`,
+      'ms',
+      null,
+      null,
+    ),
+  );
+  rows.push(
+    row(
+      `throughput through the gateway, ${CONNECTIONS} connections (best of ${ROUNDS})`,
+      max(gMax),
+      'req/s',
+      null,
+      null,
+    ),
+  );
   if (pk) {
-    rows.push(row(`throughput of the Portkey gateway, ${CONNECTIONS} connections (best of ${ROUNDS})`, max(pMax), 'req/s', null, null));
-    rows.push(row('requests per CPU-second of the gateway process at max load, Sluice / Portkey (best of each)', `${max(gPerCpu)} / ${max(pPerCpu)} (${Math.round((max(gPerCpu) / max(pPerCpu)) * 100) / 100}x)`, 'req/CPU-s', null, null));
-    rows.push(row(`Portkey added latency p50 / p99 at 1,000 req/s (achieved ${p.rate} req/s)`, `${r3(p.p50 - dp50)} / ${r3(p.p99 - dp99)}`, 'ms', null, null));
+    rows.push(
+      row(
+        `throughput of the Portkey gateway, ${CONNECTIONS} connections (best of ${ROUNDS})`,
+        max(pMax),
+        'req/s',
+        null,
+        null,
+      ),
+    );
+    rows.push(
+      row(
+        'requests per CPU-second of the gateway process at max load, Sluice / Portkey (best of each)',
+        `${max(gPerCpu)} / ${max(pPerCpu)} (${Math.round((max(gPerCpu) / max(pPerCpu)) * 100) / 100}x)`,
+        'req/CPU-s',
+        null,
+        null,
+      ),
+    );
+    rows.push(
+      row(
+        `Portkey added latency p50 / p99 at 1,000 req/s (achieved ${p.rate} req/s)`,
+        `${r3(p.p50 - dp50)} / ${r3(p.p99 - dp99)}`,
+        'ms',
+        null,
+        null,
+      ),
+    );
   }
   rows.push(row(`throughput of the upstream alone, ${CONNECTIONS} connections`, dMax.rate, 'req/s', null, null));
   rows.push(row('RSS of sluice serve after start and one request', idleRss, 'MB', null, null));
   rows.push(row('RSS of sluice serve at max load (max)', max(fullRss), 'MB', null, null));
-  rows.push(row('other load on the machine while measuring (median, max)', `${others.sort((a, b) => a - b)[Math.floor(others.length / 2)]}, ${max(others)}`, 'cores', null, null));
+  rows.push(
+    row(
+      'other load on the machine while measuring (median, max)',
+      `${others.sort((a, b) => a - b)[Math.floor(others.length / 2)]}, ${max(others)}`,
+      'cores',
+      null,
+      null,
+    ),
+  );
 
   await gateway.stop();
   if (profDir) {

@@ -9,7 +9,11 @@ function gatewayRows(rate) {
   const out = execFileSync(process.execPath, [join(import.meta.dirname, 'gateway.bench.js')], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
-    env: { ...process.env, SLUICE_BENCH_OBSERVE_RATE: String(rate), SLUICE_BENCH_ROUNDS: process.env.SLUICE_BENCH_ROUNDS ?? '2' },
+    env: {
+      ...process.env,
+      SLUICE_BENCH_OBSERVE_RATE: String(rate),
+      SLUICE_BENCH_ROUNDS: process.env.SLUICE_BENCH_ROUNDS ?? '2',
+    },
   });
   return JSON.parse(out.trim().split('\n').pop());
 }

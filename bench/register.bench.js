@@ -17,7 +17,8 @@ const rows = [];
 // 1. Register with a 50 MB suite.
 const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
 cpSync(join(root, 'examples/starter'), dir, { recursive: true });
-const line = (i) => JSON.stringify({ id: `item-${i}`, slice: `s/${i % 20}`, input: 'x'.repeat(400), reference: 'y'.repeat(100) });
+const line = (i) =>
+  JSON.stringify({ id: `item-${i}`, slice: `s/${i % 20}`, input: 'x'.repeat(400), reference: 'y'.repeat(100) });
 const lines = [];
 let size = 0;
 for (let i = 0; size < 50 * 2 ** 20; i++) {

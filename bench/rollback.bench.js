@@ -86,7 +86,9 @@ async function canaryUsers(gateways, tag) {
       if ((await ask(gateways[0], user)).arm === 'canary') found.push(user);
     }
     if (found.length === CANARY_USERS) {
-      const everywhere = await Promise.all(gateways.map(async (g) => (await Promise.all(found.map((u) => ask(g, u)))).every((a) => a.arm === 'canary')));
+      const everywhere = await Promise.all(
+        gateways.map(async (g) => (await Promise.all(found.map((u) => ask(g, u)))).every((a) => a.arm === 'canary')),
+      );
       if (everywhere.every(Boolean)) return found;
     }
     await sleep(100);
@@ -134,7 +136,9 @@ function backOnStable(answers, stable, since) {
 const rows = [];
 if (!(await reachable())) {
   log(`PostgreSQL at ${BASE} cannot be reached: skipped`);
-  rows.push(row(`rollback to every gateway serving stable (skipped: no PostgreSQL at ${BASE})`, null, 'ms', '<= 1000 ms', null));
+  rows.push(
+    row(`rollback to every gateway serving stable (skipped: no PostgreSQL at ${BASE})`, null, 'ms', '<= 1000 ms', null),
+  );
   report(rows);
   process.exit(0);
 }
@@ -153,7 +157,18 @@ try {
   await cli(dir, ['roll', v1, '--json'], env);
   setModel(dir, 'bench-model-b');
   const v2 = await register(dir, env);
-  await cli(dir, ['gate', v2, '--force-gate-override', '--override-reason', 'rollback bench: the upstream answers one fixed text', '--json'], env);
+  await cli(
+    dir,
+    [
+      'gate',
+      v2,
+      '--force-gate-override',
+      '--override-reason',
+      'rollback bench: the upstream answers one fixed text',
+      '--json',
+    ],
+    env,
+  );
 
   const gateways = [];
   const pids = [upstream.pid];
@@ -192,7 +207,18 @@ try {
 
     const acct = cpuAccount(pids);
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), SLUICE_BIN, 'rollback', '--reason', 'bench', '--json'], { cwd: dir, env: { ...process.env, SLUICE_ACTOR: 'bench', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+        SLUICE_BIN,
+        'rollback',
+        '--reason',
+        'bench',
+        '--json',
+      ],
+      { cwd: dir, env: { ...process.env, SLUICE_ACTOR: 'bench', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -219,7 +245,8 @@ try {
     at = answers.map((a) => backOnStable(a, v1, t0));
     const before = answers.map((a) => a.filter((x) => x.at < t0 && x.arm === 'canary').length);
     if (before.some((n) => n === 0)) throw new Error(`a gateway gave no canary answer before the rollback (${before})`);
-    if (at.some((a) => a === null)) throw new Error(`a gateway was not back on stable 5 s after the command: ${JSON.stringify(at)}`);
+    if (at.some((a) => a === null))
+      throw new Error(`a gateway was not back on stable 5 s after the command: ${JSON.stringify(at)}`);
 
     const last = Math.max(...at);
     total.push(r1(last - t0));
@@ -239,13 +266,47 @@ try {
   }
 
   const worst = Math.max(...total);
-  rows.push(row(`rollback command to both gateways serving stable (max of ${REPEATS})`, worst, 'ms', '<= 1000 ms', worst <= 1000));
-  rows.push(row(`rollback command to both gateways serving stable (median of ${REPEATS})`, median(total), 'ms', null, null));
+  rows.push(
+    row(
+      `rollback command to both gateways serving stable (max of ${REPEATS})`,
+      worst,
+      'ms',
+      '<= 1000 ms',
+      worst <= 1000,
+    ),
+  );
+  rows.push(
+    row(`rollback command to both gateways serving stable (median of ${REPEATS})`, median(total), 'ms', null, null),
+  );
   rows.push(row('  of which: sluice rollback process, start to exit (median)', median(cliMs), 'ms', null, null));
-  rows.push(row('  the sluice rollback process\'s CPU time, user + system (median)', median(cliCpu), 'ms', null, null));
-  rows.push(row('  of which: start to the route state changing in the store (median)', storeMs.length ? median(storeMs) : null, 'ms', null, null));
-  rows.push(row('  of which: store change to the later gateway serving stable (median)', lagMs.length ? median(lagMs) : null, 'ms', null, null));
-  rows.push(row('other load on the machine during the rollbacks (median, max)', `${median(others)}, ${Math.max(...others)}`, 'cores', null, null));
+  rows.push(row("  the sluice rollback process's CPU time, user + system (median)", median(cliCpu), 'ms', null, null));
+  rows.push(
+    row(
+      '  of which: start to the route state changing in the store (median)',
+      storeMs.length ? median(storeMs) : null,
+      'ms',
+      null,
+      null,
+    ),
+  );
+  rows.push(
+    row(
+      '  of which: store change to the later gateway serving stable (median)',
+      lagMs.length ? median(lagMs) : null,
+      'ms',
+      null,
+      null,
+    ),
+  );
+  rows.push(
+    row(
+      'other load on the machine during the rollbacks (median, max)',
+      `${median(others)}, ${Math.max(...others)}`,
+      'cores',
+      null,
+      null,
+    ),
+  );
 } finally {
   for (const c of children.reverse()) await c.stop();
   await store?.close();

@@ -25,7 +25,9 @@ const GB = 1e9;
 const dir = join(tmpdir(), 'sluice-bench-weights');
 const keep = process.env.SLUICE_BENCH_KEEP === '1';
 const chunkMb = process.env.SLUICE_BENCH_CHUNK_MB ? Number(process.env.SLUICE_BENCH_CHUNK_MB) : undefined;
-const files = Array.from({ length: FILES }, (_, i) => join(dir, `model-${String(i).padStart(5, '0')}-of-${String(FILES).padStart(5, '0')}.safetensors`));
+const files = Array.from({ length: FILES }, (_, i) =>
+  join(dir, `model-${String(i).padStart(5, '0')}-of-${String(FILES).padStart(5, '0')}.safetensors`),
+);
 
 // 1. Random content, written once (reused when a previous run kept it).
 mkdirSync(dir, { recursive: true });
@@ -54,7 +56,8 @@ for (let r = 0; r < ROUNDS; r++) {
   let t = process.hrtime.bigint();
   const a = await attestWeights(dir, options);
   sluiceSeconds.push(Number(process.hrtime.bigint() - t) / 1e9);
-  if (a.bytes !== TOTAL || a.files !== FILES) throw new Error(`attestWeights hashed ${a.files} files, ${a.bytes} bytes`);
+  if (a.bytes !== TOTAL || a.files !== FILES)
+    throw new Error(`attestWeights hashed ${a.files} files, ${a.bytes} bytes`);
   rootDigest = a.rootDigest;
 
   t = process.hrtime.bigint();
@@ -77,7 +80,13 @@ process.stderr.write(
     `  openssl s: ${opensslSeconds.map(round2).join(', ')} (median ${round2(median(opensslSeconds))})\n`,
 );
 report([
-  row(`sluice attestWeights, 2 GiB in ${FILES} files, warm cache (best of ${ROUNDS})`, round2(sluiceGbs), 'GB/s', null, null),
+  row(
+    `sluice attestWeights, 2 GiB in ${FILES} files, warm cache (best of ${ROUNDS})`,
+    round2(sluiceGbs),
+    'GB/s',
+    null,
+    null,
+  ),
   row(`openssl dgst -sha256, same files one after another (best of ${ROUNDS})`, round2(opensslGbs), 'GB/s', null, null),
   row('sluice / openssl throughput', round2(ratio), 'x', '>= 1.5x', ratio >= 1.5),
 ]);

@@ -9,7 +9,10 @@ const WORKER = join(import.meta.dirname, 'support/append-worker.js');
 
 function runWorker(url: string, n: number, tag: string, pem: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawnTracked(process.execPath, [WORKER, url, String(n), tag], { env: { ...process.env, SLUICE_AUDIT_KEY: pem }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawnTracked(process.execPath, [WORKER, url, String(n), tag], {
+      env: { ...process.env, SLUICE_AUDIT_KEY: pem },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${tag} exited ${code}: ${err}`))));

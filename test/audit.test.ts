@@ -36,7 +36,12 @@ for (const factory of STORE_FACTORIES) {
       expect(log.map((r) => r.kind)).toEqual(Array(5).fill('register'));
       expect(log[0]!.predicate.weights).toBe('not-claimed');
 
-      const proof = (await cli('audit', 'prove', '3', '--json')).json<{ proof: string[]; leaf_hash: string; root: string; size: number }>();
+      const proof = (await cli('audit', 'prove', '3', '--json')).json<{
+        proof: string[];
+        leaf_hash: string;
+        root: string;
+        size: number;
+      }>();
       const ok = verifyInclusion(
         Buffer.from(proof.leaf_hash, 'base64'),
         3,
@@ -49,15 +54,23 @@ for (const factory of STORE_FACTORIES) {
       const out = join(mkdtempSync(join(tmpdir(), 'sluice-export-')), 'log.json');
       const exported = await cli('audit', 'export', '--out', out, '--json');
       expect(exported.code).toBe(0);
-      const bundle = JSON.parse(readFileSync(out, 'utf8')) as { verifier_key: string; entries: { body: string }[]; origin: string };
+      const bundle = JSON.parse(readFileSync(out, 'utf8')) as {
+        verifier_key: string;
+        entries: { body: string }[];
+        origin: string;
+      };
       expect(bundle.origin).toBe('example.com/support-assistant');
 
       const tlog = await cli('audit', 'prove', '2', '--format', 'tlog-proof');
       const leaf = leafHash(Buffer.from(bundle.entries[2]!.body, 'base64'));
-      expect(verifyTlogProof(tlog.stdout, leaf, { origin: bundle.origin, verifierKeys: bundle.verifier_key }).ok).toBe(true);
+      expect(verifyTlogProof(tlog.stdout, leaf, { origin: bundle.origin, verifierKeys: bundle.verifier_key }).ok).toBe(
+        true,
+      );
 
       // Offline: no store, no project.
-      const offline = await runCli(['audit', 'verify', '--bundle', out, '--key', bundle.verifier_key, '--json'], { cwd: tmpdir() });
+      const offline = await runCli(['audit', 'verify', '--bundle', out, '--key', bundle.verifier_key, '--json'], {
+        cwd: tmpdir(),
+      });
       expect(offline.json()).toMatchObject({ ok: true, entries: 5 });
     });
   });
@@ -74,7 +87,10 @@ describe('audit key rotation (SQLite)', () => {
     expect((await runCli(['register', 'release.yaml'], { cwd: dir, env })).code).toBe(0);
     const log = (await runCli(['audit', 'log', '--json'], { cwd: dir, env })).json<{ keyid: string }[]>();
     expect(new Set(log.map((l) => l.keyid)).size).toBe(2);
-    expect((await runCli(['audit', 'verify', '--json'], { cwd: dir, env })).json()).toMatchObject({ ok: true, entries: 3 });
+    expect((await runCli(['audit', 'verify', '--json'], { cwd: dir, env })).json()).toMatchObject({
+      ok: true,
+      entries: 3,
+    });
 
     // Offline too: the bundle carries the key the first entries were signed with; the checkpoint's key is pinned.
     const out = join(dir, 'rotated.json');
@@ -82,7 +98,8 @@ describe('audit key rotation (SQLite)', () => {
     const bundle = JSON.parse(readFileSync(out, 'utf8')) as { verifier_key: string; previous_verifier_keys?: string[] };
     expect(bundle.verifier_key).toBe(rotated.json<{ verifier_key: string }>().verifier_key);
     expect(bundle.previous_verifier_keys).toHaveLength(1);
-    const offline = (file: string) => runCli(['audit', 'verify', '--bundle', file, '--key', bundle.verifier_key, '--json'], { cwd: tmpdir() });
+    const offline = (file: string) =>
+      runCli(['audit', 'verify', '--bundle', file, '--key', bundle.verifier_key, '--json'], { cwd: tmpdir() });
     expect((await offline(out)).json()).toMatchObject({ ok: true, entries: 3 });
     // Without the old key, or with a wrong one, the entries it signed fail, the first named.
     for (const previous of [undefined, [bundle.verifier_key]]) {
@@ -118,7 +135,12 @@ describe('audit log tampering (SQLite)', () => {
     await registerSeveral(dir, env, 3);
     const out = join(dir, 'bundle.json');
     await runCli(['audit', 'export', '--out', out], { cwd: dir, env });
-    const good = JSON.parse(readFileSync(out, 'utf8')) as { verifier_key: string; checkpoint: string; entries: { index: number; body: string }[]; origin: string };
+    const good = JSON.parse(readFileSync(out, 'utf8')) as {
+      verifier_key: string;
+      checkpoint: string;
+      entries: { index: number; body: string }[];
+      origin: string;
+    };
     const check = async (mutate: (b: typeof good) => unknown, key = good.verifier_key) => {
       const file = join(dir, `b-${Math.random()}.json`);
       writeFileSync(file, JSON.stringify(mutate(structuredClone(good))));
@@ -129,7 +151,10 @@ describe('audit log tampering (SQLite)', () => {
     expect(truncated.json()).toMatchObject({ ok: false, code: 'truncated' });
     const reordered = await check((b) => ({ ...b, entries: [b.entries[1], b.entries[0], b.entries[2]] }));
     expect(reordered.code).toBe(1);
-    const corrupted = await check((b) => ({ ...b, entries: b.entries.map((e, i) => (i === 1 ? { ...e, body: Buffer.from('{}').toString('base64') } : e)) }));
+    const corrupted = await check((b) => ({
+      ...b,
+      entries: b.entries.map((e, i) => (i === 1 ? { ...e, body: Buffer.from('{}').toString('base64') } : e)),
+    }));
     expect(corrupted.json()).toMatchObject({ ok: false, index: 1 });
     // Re-signed by someone else: their own key in the bundle, but we pin ours.
     const other = starterProject();
@@ -137,7 +162,9 @@ describe('audit log tampering (SQLite)', () => {
     await registerSeveral(other, otherEnv, 3);
     const foreignOut = join(other, 'bundle.json');
     await runCli(['audit', 'export', '--out', foreignOut], { cwd: other, env: otherEnv });
-    const foreign = await runCli(['audit', 'verify', '--bundle', foreignOut, '--key', good.verifier_key, '--json'], { cwd: dir });
+    const foreign = await runCli(['audit', 'verify', '--bundle', foreignOut, '--key', good.verifier_key, '--json'], {
+      cwd: dir,
+    });
     expect(foreign.code).toBe(1);
     expect(foreign.json<{ ok: boolean }>().ok).toBe(false);
     const wrongOrigin = await check((b) => ({ ...b, origin: 'evil.example/log' }));
@@ -153,7 +180,10 @@ describe('audit log tampering (SQLite)', () => {
   it('verifies with the independent Go implementation of signed notes and RFC 6962', async () => {
     const goPath = process.env.SLUICE_GO_PATH ?? '/usr/share/gocode';
     const goEnv = { ...process.env, GOPATH: goPath, GO111MODULE: 'off', GOPROXY: 'off', GOFLAGS: '' };
-    if (spawnSync('go', ['version'], { env: goEnv, timeout: 30_000 }).status !== 0 || !existsSync(join(goPath, 'src/golang.org/x/mod/sumdb/note'))) {
+    if (
+      spawnSync('go', ['version'], { env: goEnv, timeout: 30_000 }).status !== 0 ||
+      !existsSync(join(goPath, 'src/golang.org/x/mod/sumdb/note'))
+    ) {
       console.warn('[sluice tests] go or golang.org/x/mod missing: Go interop of an exported bundle SKIPPED');
       return;
     }
@@ -166,7 +196,11 @@ describe('audit log tampering (SQLite)', () => {
     const bundle = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     writeFileSync(out, JSON.stringify({ ...bundle, inclusion_proofs: [{ index: 5, proof: prove.proof }] }));
     const bin = join(mkdtempSync(join(tmpdir(), 'sluice-go-')), 'verify');
-    const build = spawnSync('go', ['build', '-o', bin, join(import.meta.dirname, 'interop/go/verify.go')], { env: goEnv, encoding: 'utf8', timeout: 110_000 });
+    const build = spawnSync('go', ['build', '-o', bin, join(import.meta.dirname, 'interop/go/verify.go')], {
+      env: goEnv,
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
     expect(build.status, build.stderr).toBe(0);
     const run = spawnSync(bin, [out], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status, run.stdout + run.stderr).toBe(0);

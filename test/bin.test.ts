@@ -10,7 +10,12 @@ describe('the sluice binary', () => {
   it('runs from the built package and prints only JSON with --json', () => {
     const dir = starterProject();
     const env = { ...process.env, SLUICE_DB: freshSqliteUrl(), SLUICE_ACTOR: 'ci' };
-    const out = execFileSync(process.execPath, [BIN, 'register', 'release.yaml', '--json'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(process.execPath, [BIN, 'register', 'release.yaml', '--json'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(JSON.parse(out)).toMatchObject({ name: 'support-assistant', changes: [] });
   });
 
@@ -32,12 +37,24 @@ describe('audit verify through the built binary (worker threads)', () => {
       execFileSync('sh', ['-c', `printf ${i} >> prompts/system.md`], { cwd: dir, timeout: 60_000 });
       execFileSync(process.execPath, [BIN, 'register', 'release.yaml'], { cwd: dir, env, timeout: 60_000 });
     }
-    const ok = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--json'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+    const ok = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--json'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, entries: 3 });
     const db = new Database(url.slice('sqlite:'.length));
-    db.prepare("UPDATE audit_entries SET leaf = CAST(replace(CAST(leaf AS TEXT), 'payload', 'paylod') AS BLOB) WHERE idx = 1").run();
+    db.prepare(
+      "UPDATE audit_entries SET leaf = CAST(replace(CAST(leaf AS TEXT), 'payload', 'paylod') AS BLOB) WHERE idx = 1",
+    ).run();
     db.close();
-    const bad = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--json'], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+    const bad = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--json'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, index: 1 });
   });

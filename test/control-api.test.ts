@@ -27,9 +27,21 @@ describe('control API', () => {
     const v2 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
     await cli('gate', v2);
     store = await openStore(url, dir);
-    server = await startServer({ store, config: loadProjectConfig(dir).value, projectDir: dir, env: {}, port: 0, tickMs: 100, pollMs: 100, simTimeScale: 0 });
+    server = await startServer({
+      store,
+      config: loadProjectConfig(dir).value,
+      projectDir: dir,
+      env: {},
+      port: 0,
+      tickMs: 100,
+      pollMs: 100,
+      simTimeScale: 0,
+    });
     const api = (path: string, init: RequestInit = {}, token?: string) =>
-      fetch(`${server!.url}/api/v1${path}`, { ...init, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      fetch(`${server!.url}/api/v1${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
 
     // No token exists yet: the API is open (local use).
     const rolled = await api(`/releases/${v2.slice(7, 19)}/roll`, { method: 'POST', body: '{"actor": "ana"}' });
@@ -45,19 +57,31 @@ describe('control API', () => {
     const status = await api('/routes/support-assistant/status', {}, viewer.token);
     expect(status.status).toBe(200);
     expect(await status.json()).toMatchObject({ phase: expect.stringMatching(/idle|progressing/) });
-    const denied = await api('/routes/support-assistant/rollback', { method: 'POST', body: '{"reason": "x"}' }, viewer.token);
+    const denied = await api(
+      '/routes/support-assistant/rollback',
+      { method: 'POST', body: '{"reason": "x"}' },
+      viewer.token,
+    );
     expect(denied.status).toBe(403);
     expect(await denied.json()).toMatchObject({ error: { code: 'forbidden' } });
     expect((await api('/routes/support-assistant/promote', { method: 'POST' }, operator.token)).status).toBe(403);
 
-    const rb = await api('/routes/support-assistant/rollback', { method: 'POST', body: '{"reason": "pager: refund answers wrong"}' }, operator.token);
+    const rb = await api(
+      '/routes/support-assistant/rollback',
+      { method: 'POST', body: '{"reason": "pager: refund answers wrong"}' },
+      operator.token,
+    );
     expect(rb.status).toBe(200);
     expect(await rb.json()).toMatchObject({ phase: 'rolled_back', stable: v1 });
-    const receipts = (await cli('audit', 'log', '--kind', 'rollback', '--json')).json<{ actor: string; predicate: { why: string[] } }[]>();
+    const receipts = (await cli('audit', 'log', '--kind', 'rollback', '--json')).json<
+      { actor: string; predicate: { why: string[] } }[]
+    >();
     expect(receipts.at(-1)).toMatchObject({ actor: 'oncall-bo' });
     expect(receipts.at(-1)!.predicate.why.join()).toContain('refund answers wrong');
 
     expect((await api('/routes/support-assistant/frobnicate', { method: 'POST' }, operator.token)).status).toBe(404);
-    expect((await api('/routes/support-assistant/pause', { method: 'POST', body: 'not json' }, operator.token)).status).toBe(400);
+    expect(
+      (await api('/routes/support-assistant/pause', { method: 'POST', body: 'not json' }, operator.token)).status,
+    ).toBe(400);
   });
 });

@@ -17,7 +17,13 @@ describe('sluice demo', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'sluice-demo-test-'));
     const env = { ...process.env };
     delete env.SLUICE_DB;
-    const run = spawnSync(process.execPath, [BIN, 'demo', '--json'], { cwd, env, encoding: 'utf8', timeout: 170_000, killSignal: 'SIGKILL' });
+    const run = spawnSync(process.execPath, [BIN, 'demo', '--json'], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      timeout: 170_000,
+      killSignal: 'SIGKILL',
+    });
     expect(run.status, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as DemoJson;
     const expected = ['register', 'register', 'register', 'gate', 'gate', 'gate', 'gate', 'roll', 'observe', 'observe'];

@@ -29,9 +29,16 @@ afterEach(async () => {
 });
 
 /** Runs one of the commands this file covers in-process, as `--json`. */
-async function command<T>(dir: string, env: NodeJS.ProcessEnv, run: (ctx: CliContext) => Promise<number>): Promise<{ code: number; json: T }> {
+async function command<T>(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  run: (ctx: CliContext) => Promise<number>,
+): Promise<{ code: number; json: T }> {
   let out = '';
-  const ctx = new CliContext({ stdout: (t) => (out += t), stderr: () => {}, env: { SLUICE_ACTOR: 'tester', ...env }, cwd: dir, isTTY: false }, { json: true });
+  const ctx = new CliContext(
+    { stdout: (t) => (out += t), stderr: () => {}, env: { SLUICE_ACTOR: 'tester', ...env }, cwd: dir, isTTY: false },
+    { json: true },
+  );
   try {
     const code = await run(ctx);
     return { code, json: JSON.parse(out) as T };
@@ -76,7 +83,7 @@ function pair(id: string, shadowRelease: string, stableRelease: string, key: str
 }
 
 describe('forensics and erasure through the gateway (SQLite)', () => {
-  it('keeps a rolled-back candidate\'s traces for export, and erases one user\'s content keeping digests and a verifying ledger', async () => {
+  it("keeps a rolled-back candidate's traces for export, and erases one user's content keeping digests and a verifying ledger", async () => {
     const url = STORE_FACTORIES[0]!.freshUrl();
     const { dir, env, cli, v1, v2 } = await prepare(url);
     const rolled = await cli('roll', v2, '--json');
@@ -84,7 +91,17 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
     const rolloutId = rolled.json<{ rollout: string }>().rollout;
 
     store = await openStore(url, dir);
-    server = await startServer({ store, config: loadProjectConfig(dir).value, projectDir: dir, env: {}, port: 0, tickMs: 100, pollMs: 100, observeTickMs: 300, simTimeScale: 0.05 });
+    server = await startServer({
+      store,
+      config: loadProjectConfig(dir).value,
+      projectDir: dir,
+      env: {},
+      port: 0,
+      tickMs: 100,
+      pollMs: 100,
+      observeTickMs: 300,
+      simTimeScale: 0.05,
+    });
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     // Wait until the controller has started the rollout and the gateway serves the canary.
     const deadline = Date.now() + 10_000;
@@ -98,7 +115,12 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
         Array.from({ length: 20 }, async (_, i) => {
           const user = `user-${n + i}`;
           const { response } = await client.chat.completions
-            .create({ model: ROUTE, user, messages: [{ role: 'user', content: 'How do I reset my password?' }], metadata: { product: 'Acme Cloud' } })
+            .create({
+              model: ROUTE,
+              user,
+              messages: [{ role: 'user', content: 'How do I reset my password?' }],
+              metadata: { product: 'Acme Cloud' },
+            })
             .withResponse();
           arms.set(user, response.headers.get('x-sluice-arm')!);
         }),
@@ -110,18 +132,32 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
 
     const rollback = await cli('rollback', '--reason', 'forensics drill', '--json');
     expect(rollback.code, rollback.stdout + rollback.stderr).toBe(0);
-    while ((await status()).phase !== 'rolled_back' && Date.now() < deadline + 30_000) await new Promise((r) => setTimeout(r, 50));
+    while ((await status()).phase !== 'rolled_back' && Date.now() < deadline + 30_000)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await status()).phase).toBe('rolled_back');
     await server.close(); // flushes the trace queue
     server = undefined;
-    await store.insertShadowPairs([pair('sp-1', v2, v1, canaryUsers[0]!), pair('sp-2', v2, v1, 'someone-else'), pair('sp-3', v1, v2, null)]);
+    await store.insertShadowPairs([
+      pair('sp-1', v2, v1, canaryUsers[0]!),
+      pair('sp-2', v2, v1, 'someone-else'),
+      pair('sp-3', v1, v2, null),
+    ]);
 
     // Forensics after the rollback: the candidate's canary traces, its pairs, its receipts.
     const out = join(mkdtempSync(join(tmpdir(), 'sluice-forensics-')), 'rollout.json');
-    const res = await command<{ traces: number; receipts: number }>(dir, env, (ctx) => runForensics(ctx, rolloutId, { out }));
+    const res = await command<{ traces: number; receipts: number }>(dir, env, (ctx) =>
+      runForensics(ctx, rolloutId, { out }),
+    );
     expect(res.code).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as ForensicsExport;
-    expect(doc.rollout).toMatchObject({ id: rolloutId, route: ROUTE, stable: v1, candidate: v2, status: 'rolled_back', halt_reason: 'forensics drill' });
+    expect(doc.rollout).toMatchObject({
+      id: rolloutId,
+      route: ROUTE,
+      stable: v1,
+      candidate: v2,
+      status: 'rolled_back',
+      halt_reason: 'forensics drill',
+    });
     expect(doc.traces).toHaveLength(canaryUsers.length);
     expect(res.json.traces).toBe(canaryUsers.length);
     for (const t of doc.traces) {
@@ -139,33 +175,46 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
       expect(JSON.parse(Buffer.from(r.body, 'base64').toString('utf8'))).toHaveProperty('signatures');
     }
     expect(doc.checkpoint).toMatch(/\n\n/);
-    await expect(command(dir, env, (ctx) => runForensics(ctx, 'ro-missing', { out }))).rejects.toMatchObject({ code: 'not_found' });
+    await expect(command(dir, env, (ctx) => runForensics(ctx, 'ro-missing', { out }))).rejects.toMatchObject({
+      code: 'not_found',
+    });
 
     // Erase one canary user: their traces and pairs lose their content, keep everything else; others keep theirs.
     const victim = canaryUsers[0]!;
     const before = await store.listTraces({ route: ROUTE });
     const theirs = before.filter((t) => t.stickyHash === stickyHash(victim));
     expect(theirs.length).toBeGreaterThan(0);
-    const erased = await command<{ traces: number; shadow_pairs: number; sticky_hash: string }>(dir, env, (ctx) => runTracesErase(ctx, { user: victim }));
+    const erased = await command<{ traces: number; shadow_pairs: number; sticky_hash: string }>(dir, env, (ctx) =>
+      runTracesErase(ctx, { user: victim }),
+    );
     expect(erased.json).toMatchObject({ traces: theirs.length, shadow_pairs: 1, sticky_hash: stickyHash(victim) });
     const after = new Map((await store.listTraces({ route: ROUTE })).map((t) => [t.id, t]));
     for (const t of before) {
       const now = after.get(t.id)!;
       if (t.stickyHash === stickyHash(victim)) {
-        expect(now).toEqual({ ...t, input: JSON.stringify({ erased: sha256Digest(t.input) }), output: JSON.stringify({ erased: sha256Digest(t.output) }), vars: JSON.stringify({ erased: sha256Digest(t.vars) }) });
+        expect(now).toEqual({
+          ...t,
+          input: JSON.stringify({ erased: sha256Digest(t.input) }),
+          output: JSON.stringify({ erased: sha256Digest(t.output) }),
+          vars: JSON.stringify({ erased: sha256Digest(t.vars) }),
+        });
       } else {
         expect(now).toEqual(t);
       }
     }
     const pairs = await store.shadowPairs({ route: ROUTE });
-    expect(pairs.find((p) => p.id === 'sp-1')!.shadowOutput).toBe(JSON.stringify({ erased: sha256Digest('shadow answer') }));
+    expect(pairs.find((p) => p.id === 'sp-1')!.shadowOutput).toBe(
+      JSON.stringify({ erased: sha256Digest('shadow answer') }),
+    );
     expect(pairs.find((p) => p.id === 'sp-2')!.shadowOutput).toBe('shadow answer');
 
     // The export shows the erasure; the ledger still verifies.
     await command(dir, env, (ctx) => runForensics(ctx, rolloutId, { out }));
     const again = JSON.parse(readFileSync(out, 'utf8')) as ForensicsExport;
     const gone = again.traces.filter((t) => t.erased);
-    expect(gone.map((t) => t.sticky_hash)).toEqual(theirs.filter((t) => t.arm === 'canary').map(() => stickyHash(victim)));
+    expect(gone.map((t) => t.sticky_hash)).toEqual(
+      theirs.filter((t) => t.arm === 'canary').map(() => stickyHash(victim)),
+    );
     expect(gone[0]!.input).toEqual({ erased: sha256Digest(theirs.find((t) => t.arm === 'canary')!.input) });
     expect(again.receipts).toEqual(doc.receipts);
     const verify = await cli('audit', 'verify', '--json');
@@ -176,7 +225,7 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
 
 for (const factory of STORE_FACTORIES) {
   describe.skipIf(!factory.available)(`traces erase: ${factory.name}`, () => {
-    it('erases by user and by date, keeping other users\' content, the digests and a verifying ledger', async () => {
+    it("erases by user and by date, keeping other users' content, the digests and a verifying ledger", async () => {
       const url = factory.freshUrl();
       const { dir, env, cli, v1 } = await prepare(url);
       store = await openStore(url, dir);
@@ -197,16 +246,34 @@ for (const factory of STORE_FACTORIES) {
         output: `answer ${n}`,
         createdAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(),
       });
-      const rows = [trace(0, 'alice@example.com', 10), trace(1, 'bob', 10), trace(2, 'alice@example.com', 1), trace(3, null, 10), trace(4, 'bob', 1)];
+      const rows = [
+        trace(0, 'alice@example.com', 10),
+        trace(1, 'bob', 10),
+        trace(2, 'alice@example.com', 1),
+        trace(3, null, 10),
+        trace(4, 'bob', 1),
+      ];
       await store.insertTraces(rows);
       const marker = (text: string) => JSON.stringify({ erased: sha256Digest(text) });
       const byId = async () => new Map((await store!.listTraces({ route: ROUTE })).map((t) => [t.id, t]));
 
-      const byUser = await command<{ traces: number }>(dir, env, (ctx) => runTracesErase(ctx, { user: 'alice@example.com' }));
+      const byUser = await command<{ traces: number }>(dir, env, (ctx) =>
+        runTracesErase(ctx, { user: 'alice@example.com' }),
+      );
       expect(byUser).toMatchObject({ code: 0, json: { traces: 2, shadow_pairs: 0 } });
       let now = await byId();
-      expect(now.get('t-0')).toEqual({ ...rows[0]!, input: marker(rows[0]!.input), output: marker(rows[0]!.output), vars: marker(rows[0]!.vars) });
-      expect(now.get('t-2')).toEqual({ ...rows[2]!, input: marker(rows[2]!.input), output: marker(rows[2]!.output), vars: marker(rows[2]!.vars) });
+      expect(now.get('t-0')).toEqual({
+        ...rows[0]!,
+        input: marker(rows[0]!.input),
+        output: marker(rows[0]!.output),
+        vars: marker(rows[0]!.vars),
+      });
+      expect(now.get('t-2')).toEqual({
+        ...rows[2]!,
+        input: marker(rows[2]!.input),
+        output: marker(rows[2]!.output),
+        vars: marker(rows[2]!.vars),
+      });
       for (const i of [1, 3, 4]) expect(now.get(`t-${i}`)).toEqual(rows[i]);
 
       const cutoff = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
@@ -219,7 +286,9 @@ for (const factory of STORE_FACTORIES) {
       expect(now.get('t-0')!.input).toBe(marker(rows[0]!.input)); // not a digest of the marker
 
       await expect(command(dir, env, (ctx) => runTracesErase(ctx, {}))).rejects.toMatchObject({ code: 'bad_usage' });
-      await expect(command(dir, env, (ctx) => runTracesErase(ctx, { before: 'last week' }))).rejects.toMatchObject({ code: 'bad_usage' });
+      await expect(command(dir, env, (ctx) => runTracesErase(ctx, { before: 'last week' }))).rejects.toMatchObject({
+        code: 'bad_usage',
+      });
       const verify = await cli('audit', 'verify', '--json');
       expect(verify.code, verify.stdout).toBe(0);
       expect(verify.json()).toMatchObject({ ok: true });

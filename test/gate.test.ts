@@ -15,7 +15,10 @@ import { runCli, starterProject } from './support/cli.js';
 async function twoReleases(dir: string, env: NodeJS.ProcessEnv) {
   const cli = (...a: string[]) => runCli(a, { cwd: dir, env });
   const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
-  writeFileSync(join(dir, 'release.yaml'), `${readFileSync(join(dir, 'release.yaml'), 'utf8').replace('helpful-v1', 'helpful-v2')}baseline: "${v1}"\n`);
+  writeFileSync(
+    join(dir, 'release.yaml'),
+    `${readFileSync(join(dir, 'release.yaml'), 'utf8').replace('helpful-v1', 'helpful-v2')}baseline: "${v1}"\n`,
+  );
   const v2 = (await cli('register', 'release.yaml', '--json')).json<{ id: string; changes: string[] }>();
   expect(v2.changes).toEqual(['model']);
   return { cli, v1, v2: v2.id };
@@ -30,7 +33,19 @@ for (const factory of STORE_FACTORIES) {
       expect(first.code, first.stderr).toBe(0);
       expect(first.json<GateResult>().verdict).toBe('pass');
 
-      const gated = await cli('gate', v2, '--baseline', v1, '--json', '--junit', 'junit.xml', '--markdown', 'gate.md', '--html', 'gate.html');
+      const gated = await cli(
+        'gate',
+        v2,
+        '--baseline',
+        v1,
+        '--json',
+        '--junit',
+        'junit.xml',
+        '--markdown',
+        'gate.md',
+        '--html',
+        'gate.html',
+      );
       expect(gated.code).toBe(1);
       const r = gated.json<GateResult>();
       expect(r.verdict).toBe('fail');
@@ -48,12 +63,26 @@ for (const factory of STORE_FACTORIES) {
       expect(noReason.code).toBe(2);
       expect(noReason.stderr).toContain('--override-reason');
 
-      const overridden = await cli('gate', v2, '--baseline', v1, '--force-gate-override', '--override-reason', 'refund copy fixed in next release; accepted by billing owner', '--json');
+      const overridden = await cli(
+        'gate',
+        v2,
+        '--baseline',
+        v1,
+        '--force-gate-override',
+        '--override-reason',
+        'refund copy fixed in next release; accepted by billing owner',
+        '--json',
+      );
       expect(overridden.code).toBe(0);
       const o = overridden.json<GateResult>();
       expect(o.verdict).toBe('fail');
-      expect(o.override).toMatchObject({ actor: 'tester', reason: 'refund copy fixed in next release; accepted by billing owner' });
-      const log = (await cli('audit', 'log', '--kind', 'override', '--json')).json<{ predicate: { why: string[]; actor: string } }[]>();
+      expect(o.override).toMatchObject({
+        actor: 'tester',
+        reason: 'refund copy fixed in next release; accepted by billing owner',
+      });
+      const log = (await cli('audit', 'log', '--kind', 'override', '--json')).json<
+        { predicate: { why: string[]; actor: string } }[]
+      >();
       expect(log).toHaveLength(1);
       expect(log[0]!.predicate.why[0]).toContain('accepted by billing owner');
       expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
@@ -76,7 +105,11 @@ describe('gate runs', () => {
 
   it('a re-run of an unchanged release calls no provider and gives the same result', async () => {
     const { dir, config, store, providers, release } = await gateOnV1();
-    const go = () => runGate({ store, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) }, { concurrency: 4 });
+    const go = () =>
+      runGate(
+        { store, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) },
+        { concurrency: 4 },
+      );
     const a = await go();
     const b = await go();
     expect(a.providerCalls).toBe(20);
@@ -90,9 +123,16 @@ describe('gate runs', () => {
     const { dir, config, store, providers, release } = await gateOnV1();
     let transactions = 0;
     const counted = new Proxy(store, {
-      get: (target, key, receiver) => (key === 'transaction' ? (...a: Parameters<Store['transaction']>) => (transactions++, target.transaction(...a)) : Reflect.get(target, key, receiver)),
+      get: (target, key, receiver) =>
+        key === 'transaction'
+          ? (...a: Parameters<Store['transaction']>) => (transactions++, target.transaction(...a))
+          : Reflect.get(target, key, receiver),
     });
-    const go = () => runGate({ store: counted, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) }, { concurrency: 4 });
+    const go = () =>
+      runGate(
+        { store: counted, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) },
+        { concurrency: 4 },
+      );
     expect((await go()).providerCalls).toBe(20);
     expect(transactions).toBe(1);
     expect((await go()).providerCalls).toBe(0);
@@ -128,7 +168,13 @@ describe('gate faults', () => {
   it('counts a down provider as item errors per slice and fails the error-rate gate, never inventing a score', async () => {
     const dir = starterProject();
     const cfg = join(dir, 'sluice.yaml');
-    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('local: { kind: sim, seed: 7, models: sim/models.yaml }', 'local: { kind: openai-compatible, base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_ms: 2000 }'));
+    writeFileSync(
+      cfg,
+      readFileSync(cfg, 'utf8').replace(
+        'local: { kind: sim, seed: 7, models: sim/models.yaml }',
+        'local: { kind: openai-compatible, base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_ms: 2000 }',
+      ),
+    );
     const env = { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() };
     const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
     const r = await runCli(['gate', id, '--json'], { cwd: dir, env });

@@ -19,7 +19,12 @@ afterEach(async () => {
   await store?.close();
 });
 
-const QUESTIONS = ['how do I reset my password?', 'where is my hardware order?', 'can I get a refund for an unused month?', 'how do I add a teammate?'];
+const QUESTIONS = [
+  'how do I reset my password?',
+  'where is my hardware order?',
+  'can I get a refund for an unused month?',
+  'how do I add a teammate?',
+];
 
 describe('the observer', () => {
   it('rolls back a promoted release that starts hedging, latency and errors unchanged, with the windows on record', async () => {
@@ -34,19 +39,42 @@ describe('the observer', () => {
     // The suite never says "please": the gate sees no hedging and passes.
     expect((await cli('gate', v5)).code).toBe(0);
     await cli('roll', v5);
-    expect((await cli('promote', '--reason', 'fast-track the safety tune', '--json')).json()).toMatchObject({ phase: 'promoted', stable: v5 });
+    expect((await cli('promote', '--reason', 'fast-track the safety tune', '--json')).json()).toMatchObject({
+      phase: 'promoted',
+      stable: v5,
+    });
 
     store = await openStore(url, dir);
-    server = await startServer({ store, config: loadProjectConfig(dir).value, projectDir: dir, env: {}, port: 0, tickMs: 100, pollMs: 100, observeTickMs: 250, simTimeScale: 0.02 });
+    server = await startServer({
+      store,
+      config: loadProjectConfig(dir).value,
+      projectDir: dir,
+      env: {},
+      port: 0,
+      tickMs: 100,
+      pollMs: 100,
+      observeTickMs: 250,
+      simTimeScale: 0.02,
+    });
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    const status = async () => (await server!.service.status('support-assistant')) as { phase: string; stable: string; halt_reason: string | null };
+    const status = async () =>
+      (await server!.service.status('support-assistant')) as {
+        phase: string;
+        stable: string;
+        halt_reason: string | null;
+      };
     const deadline = Date.now() + 20_000;
     let n = 0;
     while (Date.now() < deadline && (await status()).phase === 'promoted') {
       await Promise.all(
         Array.from({ length: 24 }, () =>
           client.chat.completions
-            .create({ model: 'support-assistant', user: `u${n++}`, messages: [{ role: 'user', content: `Please, ${QUESTIONS[n % QUESTIONS.length]} (ticket ${n})` }], metadata: { product: 'Acme Cloud' } })
+            .create({
+              model: 'support-assistant',
+              user: `u${n++}`,
+              messages: [{ role: 'user', content: `Please, ${QUESTIONS[n % QUESTIONS.length]} (ticket ${n})` }],
+              metadata: { product: 'Acme Cloud' },
+            })
             .catch(() => undefined),
         ),
       );
@@ -54,7 +82,9 @@ describe('the observer', () => {
     const final = await status();
     expect(final.phase).toBe('rolled_back');
     expect(final.stable).toBe(v1);
-    const receipts = (await cli('audit', 'log', '--kind', 'observe-rollback', '--json')).json<{ actor: string; predicate: { what: { series: { status: string; mean: number }[] } } }[]>();
+    const receipts = (await cli('audit', 'log', '--kind', 'observe-rollback', '--json')).json<
+      { actor: string; predicate: { what: { series: { status: string; mean: number }[] } } }[]
+    >();
     expect(receipts).toHaveLength(1);
     expect(receipts[0]!.actor).toBe('observer');
     const series = receipts[0]!.predicate.what.series;
@@ -62,7 +92,9 @@ describe('the observer', () => {
     expect(series.every((w) => w.status === 'breach')).toBe(true);
     expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(/sluice_observe_window_quality\{route="support-assistant",release="sha256:[0-9a-f]+",slice="\*"\} 0\.[0-4]/);
+    expect(metrics).toMatch(
+      /sluice_observe_window_quality\{route="support-assistant",release="sha256:[0-9a-f]+",slice="\*"\} 0\.[0-4]/,
+    );
     expect(metrics).toMatch(/sluice_observe_detector_rate\{[^}]*detector="refusal"\} 0\.[5-9]/);
     expect(metrics).toMatch(/sluice_observe_samples_total\{outcome="queued"\} \d+/);
   });
@@ -86,7 +118,15 @@ describe('the observer', () => {
       now: () => now,
     });
     for (let i = 0; i < 40; i++) {
-      const answer = { id: `req-${i}`, entry: { route: 'support-assistant' }, release: { id: v1 }, status: 200, slice: undefined, output: 'Open Settings, then Security, and choose Reset password.', messages: [{ role: 'user', content: `How do I reset my password? (ticket ${i})` }] };
+      const answer = {
+        id: `req-${i}`,
+        entry: { route: 'support-assistant' },
+        release: { id: v1 },
+        status: 200,
+        slice: undefined,
+        output: 'Open Settings, then Security, and choose Reset password.',
+        messages: [{ role: 'user', content: `How do I reset my password? (ticket ${i})` }],
+      };
       observer.offer(answer as unknown as Finished);
     }
     const sampled = observer.sampler.counts().queued;

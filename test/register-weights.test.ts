@@ -23,7 +23,9 @@ describe('register with open weights', () => {
     manifest('');
     const ok = await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env });
     expect(ok.code, ok.stderr).toBe(0);
-    const log = (await runCli(['audit', 'log', '--json'], { cwd: dir, env })).json<{ predicate: { weights: { digest: string } } }[]>();
+    const log = (await runCli(['audit', 'log', '--json'], { cwd: dir, env })).json<
+      { predicate: { weights: { digest: string } } }[]
+    >();
     expect(log[0]!.predicate.weights.digest).toBe(attestation.rootDigest);
 
     writeFileSync(join(weights, 'shards/model-00001.safetensors'), Buffer.alloc(4096, 8));

@@ -32,7 +32,10 @@ for (const factory of STORE_FACTORIES) {
     it('gives the same id for the same manifest on every store', async () => {
       const { cli } = setup();
       const r = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>();
-      const sqlite = await runCli(['register', 'release.yaml', '--json'], { cwd: starterProject(), env: { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() } });
+      const sqlite = await runCli(['register', 'release.yaml', '--json'], {
+        cwd: starterProject(),
+        env: { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() },
+      });
       expect(sqlite.json<{ id: string }>().id).toBe(r.id);
     });
 
@@ -52,7 +55,13 @@ for (const factory of STORE_FACTORIES) {
     it('refuses two unacknowledged changes, naming both and the acknowledge line; acknowledged, it registers', async () => {
       const { dir, cli } = setup();
       const base = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>();
-      edit(dir, 'release.yaml', (s) => s.replace('helpful-v1', 'helpful-v2').replace('max_tokens: 400', 'max_tokens: 500') + `baseline: "${base.id}"\n`);
+      edit(
+        dir,
+        'release.yaml',
+        (s) =>
+          s.replace('helpful-v1', 'helpful-v2').replace('max_tokens: 400', 'max_tokens: 500') +
+          `baseline: "${base.id}"\n`,
+      );
       const refused = await cli('register', 'release.yaml');
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain('model, params');
@@ -72,12 +81,32 @@ for (const factory of STORE_FACTORIES) {
     it('rejects bad input with exit 2, file:line and key, and writes nothing', async () => {
       const { dir, cli } = setup();
       const cases: Array<[string, (s: string) => string, RegExp]> = [
-        ['escaping path', (s) => s.replace('prompts/system.md', '../../etc/passwd'), /release\.yaml:4:\d+: prompt\.system: .*outside the project/],
-        ['absolute path', (s) => s.replace('prompts/system.md', '/etc/passwd'), /release\.yaml:4:\d+: prompt\.system: .*absolute/],
-        ['missing file', (s) => s.replace('suites/support.jsonl', 'suites/nope.jsonl'), /release\.yaml:10:\d+: dataset\.suite: .*no such file/],
+        [
+          'escaping path',
+          (s) => s.replace('prompts/system.md', '../../etc/passwd'),
+          /release\.yaml:4:\d+: prompt\.system: .*outside the project/,
+        ],
+        [
+          'absolute path',
+          (s) => s.replace('prompts/system.md', '/etc/passwd'),
+          /release\.yaml:4:\d+: prompt\.system: .*absolute/,
+        ],
+        [
+          'missing file',
+          (s) => s.replace('suites/support.jsonl', 'suites/nope.jsonl'),
+          /release\.yaml:10:\d+: dataset\.suite: .*no such file/,
+        ],
         ['unknown component', (s) => `${s}acknowledge: [model, colour]\n`, /release\.yaml:12:\d+: acknowledge\[1\]/],
-        ['unknown baseline', (s) => `${s}baseline: "abcdef0123"\n`, /release\.yaml:12:\d+: baseline: no release abcdef0123/],
-        ['unknown provider', (s) => s.replace('provider: local', 'provider: elsewhere'), /release\.yaml:3:\d+: model\.provider: unknown provider/],
+        [
+          'unknown baseline',
+          (s) => `${s}baseline: "abcdef0123"\n`,
+          /release\.yaml:12:\d+: baseline: no release abcdef0123/,
+        ],
+        [
+          'unknown provider',
+          (s) => s.replace('provider: local', 'provider: elsewhere'),
+          /release\.yaml:3:\d+: model\.provider: unknown provider/,
+        ],
         ['malformed YAML', (s) => `${s}params: [\n`, /release\.yaml:1[23]:\d+: invalid YAML/],
       ];
       const original = readFileSync(join(dir, 'release.yaml'), 'utf8');

@@ -17,7 +17,13 @@ const arm = (score: number | null, over: Partial<ArmMeasure> = {}): ArmMeasure =
   ...over,
 });
 
-const measure = (n: number, slice: string, replay: ArmMeasure, production: ArmMeasure, release = 'sha256:prod'): TraceMeasure => ({
+const measure = (
+  n: number,
+  slice: string,
+  replay: ArmMeasure,
+  production: ArmMeasure,
+  release = 'sha256:prod',
+): TraceMeasure => ({
   traceId: `t${n}`,
   slice,
   productionRelease: release,
@@ -35,7 +41,13 @@ describe('summarizeReplay', () => {
       measure(3, 'fr', arm(0.7), arm(0.7)),
       measure(4, 'fr', arm(null), arm(0.7)), // replay judge error
       measure(5, 'de', arm(0.6), arm(null)), // production judge error
-      measure(6, 'de', arm(null, { error: 'timeout: upstream', judgeError: null, latencyMs: null }), arm(0.9), 'sha256:other'),
+      measure(
+        6,
+        'de',
+        arm(null, { error: 'timeout: upstream', judgeError: null, latencyMs: null }),
+        arm(0.9),
+        'sha256:other',
+      ),
       measure(7, '*', arm(0.5), arm(0.5)),
     ];
     const r = summarizeReplay({ measures, gate, calibration: null, detectors: {}, metadata: {} as never });
@@ -50,8 +62,23 @@ describe('summarizeReplay', () => {
     const be = r.slices.find((s) => s.slice === 'fr/fr-BE')!;
     expect(be).toMatchObject({ n: 2, traces: 2, delta: 0.3 });
     const de = r.slices.find((s) => s.slice === 'de')!;
-    expect(de).toMatchObject({ n: 0, traces: 2, score: null, delta: null, delta_ci: null, production_judge_errors: 1, item_errors: 1 });
-    expect(r.aggregate).toMatchObject({ slice: '*', n: 4, traces: 7, judge_errors: 1, production_judge_errors: 1, item_errors: 1 });
+    expect(de).toMatchObject({
+      n: 0,
+      traces: 2,
+      score: null,
+      delta: null,
+      delta_ci: null,
+      production_judge_errors: 1,
+      item_errors: 1,
+    });
+    expect(r.aggregate).toMatchObject({
+      slice: '*',
+      n: 4,
+      traces: 7,
+      judge_errors: 1,
+      production_judge_errors: 1,
+      item_errors: 1,
+    });
     expect(r.unpaired).toBe(3);
     expect(r.error_rate).toBeCloseTo(1 / 7, 4);
     expect(r.production_releases).toEqual({ 'sha256:prod': 6, 'sha256:other': 1 });
@@ -59,7 +86,13 @@ describe('summarizeReplay', () => {
 
   it('reports detector rates on both sides and judges nothing without traces', () => {
     const flagged = (f: boolean) => arm(0.7, { flags: { refusal: f } });
-    const r = summarizeReplay({ measures: [measure(1, 'a', flagged(false), flagged(true)), measure(2, 'a', flagged(false), flagged(false))], gate, calibration: null, detectors: { refusal: 'refusal' }, metadata: {} as never });
+    const r = summarizeReplay({
+      measures: [measure(1, 'a', flagged(false), flagged(true)), measure(2, 'a', flagged(false), flagged(false))],
+      gate,
+      calibration: null,
+      detectors: { refusal: 'refusal' },
+      metadata: {} as never,
+    });
     expect(r.detectors).toEqual({ refusal: { replay: 0, production: 0.5 } });
     const empty = summarizeReplay({ measures: [], gate, calibration: null, detectors: {}, metadata: {} as never });
     expect(empty.aggregate).toMatchObject({ n: 0, traces: 0, score: null, verdict: 'review' });

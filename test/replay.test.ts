@@ -33,7 +33,10 @@ afterEach(async () => {
  */
 async function project() {
   const dir = starterProject();
-  writeFileSync(join(dir, 'prompts/system.md'), 'You are the support assistant. Answer the customer accurately and briefly.\n');
+  writeFileSync(
+    join(dir, 'prompts/system.md'),
+    'You are the support assistant. Answer the customer accurately and briefly.\n',
+  );
   const env = { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() };
   const cli = (...a: string[]) => runCli(a, { cwd: dir, env });
   const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
@@ -68,9 +71,17 @@ function trace(n: number, over: Partial<TraceRecord> & Pick<TraceRecord, 'releas
   };
 }
 
-async function replayJson(dir: string, env: NodeJS.ProcessEnv, id: string, opts: { since?: string; limit?: string } = {}) {
+async function replayJson(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  id: string,
+  opts: { since?: string; limit?: string } = {},
+) {
   let out = '';
-  const ctx = new CliContext({ stdout: (t) => (out += t), stderr: () => {}, env: { SLUICE_ACTOR: 'tester', ...env }, cwd: dir, isTTY: false }, { json: true });
+  const ctx = new CliContext(
+    { stdout: (t) => (out += t), stderr: () => {}, env: { SLUICE_ACTOR: 'tester', ...env }, cwd: dir, isTTY: false },
+    { json: true },
+  );
   try {
     const code = await runReplay(ctx, id, opts);
     return { code, result: JSON.parse(out) as ReplayResult };
@@ -104,7 +115,15 @@ describe('replay on recorded production traffic', () => {
 
     const { code, result } = await replayJson(dir, env, v2, { since: '1h' });
     expect(code).toBe(0);
-    expect(result).toMatchObject({ kind: 'replay', release: v2, route: ROUTE, compared_to: 'production', traces: suite.length, skipped: 0, judge: 'quality' });
+    expect(result).toMatchObject({
+      kind: 'replay',
+      release: v2,
+      route: ROUTE,
+      compared_to: 'production',
+      traces: suite.length,
+      skipped: 0,
+      judge: 'quality',
+    });
     expect(result.production_releases).toEqual({ [v1]: suite.length });
     expect(result.aggregate.slice).toBe('*');
     expect(result.aggregate.traces).toBe(suite.length);

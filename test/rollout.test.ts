@@ -36,18 +36,37 @@ async function prepare(model: string, override = false) {
   expect((await cli('roll', v1, '--json')).code).toBe(0);
   releaseFor(dir, model, v1);
   const v2 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
-  const gate = await cli('gate', v2, ...(override ? ['--force-gate-override', '--override-reason', 'testing the canary monitors'] : []));
+  const gate = await cli(
+    'gate',
+    v2,
+    ...(override ? ['--force-gate-override', '--override-reason', 'testing the canary monitors'] : []),
+  );
   expect(gate.code, gate.stdout + gate.stderr).toBe(0);
   return { dir, url, env, cli, v1, v2 };
 }
 
 async function serve(dir: string, url: string) {
   store = await openStore(url, dir);
-  server = await startServer({ store, config: loadProjectConfig(dir).value, projectDir: dir, env: {}, port: 0, tickMs: 100, pollMs: 100, observeTickMs: 300, simTimeScale: 0.05 });
+  server = await startServer({
+    store,
+    config: loadProjectConfig(dir).value,
+    projectDir: dir,
+    env: {},
+    port: 0,
+    tickMs: 100,
+    pollMs: 100,
+    observeTickMs: 300,
+    simTimeScale: 0.05,
+  });
   return new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 }
 
-const QUESTIONS = ['How do I reset my password?', 'Where is my hardware order?', 'Can I get a refund for an unused month?', 'How do I add a teammate?'];
+const QUESTIONS = [
+  'How do I reset my password?',
+  'Where is my hardware order?',
+  'Can I get a refund for an unused month?',
+  'How do I add a teammate?',
+];
 
 /** Sends traffic from 200 users until `done` or the deadline; returns the releases that served each user, in order. */
 async function traffic(client: OpenAI, done: () => Promise<boolean>, ms: number): Promise<Map<string, string[]>> {
@@ -59,9 +78,18 @@ async function traffic(client: OpenAI, done: () => Promise<boolean>, ms: number)
       Array.from({ length: 16 }, async () => {
         const user = `user-${n++ % 200}`;
         const { response } = await client.chat.completions
-          .create({ model: 'support-assistant', user, messages: [{ role: 'user', content: QUESTIONS[n % QUESTIONS.length]! }], metadata: { product: 'Acme Cloud' } })
+          .create({
+            model: 'support-assistant',
+            user,
+            messages: [{ role: 'user', content: QUESTIONS[n % QUESTIONS.length]! }],
+            metadata: { product: 'Acme Cloud' },
+          })
           .withResponse()
-          .catch((e: unknown) => ({ response: (e as { headers?: Headers }).headers ? { headers: (e as { headers: Headers }).headers } : undefined }));
+          .catch((e: unknown) => ({
+            response: (e as { headers?: Headers }).headers
+              ? { headers: (e as { headers: Headers }).headers }
+              : undefined,
+          }));
         const release = response?.headers.get('x-sluice-release');
         if (release) served.set(user, [...(served.get(user) ?? []), release]);
       }),
@@ -87,7 +115,11 @@ describe('rollout through the gateway (SQLite)', () => {
     for (const seq of served.values()) {
       const first = seq.indexOf(v2);
       if (first > 0) moved++;
-      if (first >= 0) expect(seq.slice(first).every((r) => r === v2), seq.join(' ')).toBe(true);
+      if (first >= 0)
+        expect(
+          seq.slice(first).every((r) => r === v2),
+          seq.join(' '),
+        ).toBe(true);
       expect(seq.every((r) => r === v1 || r === v2)).toBe(true);
     }
     expect(moved).toBeGreaterThan(0);
@@ -108,7 +140,9 @@ describe('rollout through the gateway (SQLite)', () => {
     expect(final.phase).toBe('rolled_back');
     expect(final.weight).toBe(0);
     expect(final.halt_reason).toMatch(/error_rate/);
-    const halt = (await cli('audit', 'log', '--kind', 'halt', '--json')).json<{ predicate: { what: { monitors: { name: string; status: string }[] } } }[]>();
+    const halt = (await cli('audit', 'log', '--kind', 'halt', '--json')).json<
+      { predicate: { what: { monitors: { name: string; status: string }[] } } }[]
+    >();
     expect(halt).toHaveLength(1);
     expect(JSON.stringify(halt[0]!.predicate)).toMatch(/error_rate/);
     expect((await cli('status', '--json')).json<{ stable: string }>().stable).toBe(v1);

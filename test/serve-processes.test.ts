@@ -25,7 +25,12 @@ async function project(url: string, model = 'helpful-v3') {
 async function ask(url: string, user: string): Promise<{ release: string | null; arm: string | null }> {
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
   const { response } = await client.chat.completions
-    .create({ model: 'support-assistant', user, messages: [{ role: 'user', content: 'How do I reset my password?' }], metadata: { product: 'Acme Cloud' } })
+    .create({
+      model: 'support-assistant',
+      user,
+      messages: [{ role: 'user', content: 'How do I reset my password?' }],
+      metadata: { product: 'Acme Cloud' },
+    })
     .withResponse();
   return { release: response.headers.get('x-sluice-release'), arm: response.headers.get('x-sluice-arm') };
 }
@@ -43,7 +48,9 @@ async function traffic(urls: readonly string[], stop: () => Promise<boolean>, ms
   const end = Date.now() + ms;
   let n = 0;
   while (Date.now() < end && !(await stop())) {
-    await Promise.all(Array.from({ length: 16 }, (_, i) => ask(urls[i % urls.length]!, `user-${n++ % 300}`).catch(() => undefined)));
+    await Promise.all(
+      Array.from({ length: 16 }, (_, i) => ask(urls[i % urls.length]!, `user-${n++ % 300}`).catch(() => undefined)),
+    );
   }
 }
 
@@ -58,11 +65,15 @@ describe.skipIf(!POSTGRES.available)('two serve processes on one PostgreSQL', ()
       expect(['idle', 'progressing']).toContain((await cli('roll', v2, '--json')).json<{ phase: string }>().phase);
       const store = await openStore(url, dir);
       const holders = new Set<string>();
-      await traffic(procs.map((p) => p.url), async () => {
-        const lease = await store.readLease('sluice:controller');
-        if (lease) holders.add(lease.holder);
-        return ((await cli('status', '--json')).json<{ weight: number }>().weight ?? 0) >= 25;
-      }, 30_000);
+      await traffic(
+        procs.map((p) => p.url),
+        async () => {
+          const lease = await store.readLease('sluice:controller');
+          if (lease) holders.add(lease.holder);
+          return ((await cli('status', '--json')).json<{ weight: number }>().weight ?? 0) >= 25;
+        },
+        30_000,
+      );
       expect(holders.size).toBe(1);
       const log = (await cli('audit', 'log', '--kind', 'step', '--json')).json<unknown[]>();
       expect(log).toHaveLength(2);
@@ -70,10 +81,16 @@ describe.skipIf(!POSTGRES.available)('two serve processes on one PostgreSQL', ()
       const rolled = await cli('rollback', '--reason', 'customer reports', '--json');
       expect(rolled.code).toBe(0);
       // Every gateway process serves the stable release only, for every user.
-      await until(async () => {
-        const answers = await Promise.all(procs.flatMap((p) => Array.from({ length: 20 }, (_, i) => ask(p.url, `user-${i}`))));
-        return answers.every((a) => a.release === v1 && a.arm === 'stable');
-      }, 10_000, 'both gateways to serve stable');
+      await until(
+        async () => {
+          const answers = await Promise.all(
+            procs.flatMap((p) => Array.from({ length: 20 }, (_, i) => ask(p.url, `user-${i}`))),
+          );
+          return answers.every((a) => a.release === v1 && a.arm === 'stable');
+        },
+        10_000,
+        'both gateways to serve stable',
+      );
       expect((await cli('status', '--json')).json<{ phase: string }>().phase).toBe('rolled_back');
       await store.close();
     } finally {

@@ -11,7 +11,10 @@ import { spawnTracked } from './support/tracked-child.js';
 const BIN = join(import.meta.dirname, '..', 'bin', 'sluice.js');
 
 /** Starts `sluice serve`, asks it once, then sends `signal`; resolves with its exit code and output. */
-async function serveThenStop(env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Promise<{ code: number | null; answered: number; traces: number }> {
+async function serveThenStop(
+  env: NodeJS.ProcessEnv,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; answered: number; traces: number }> {
   const dir = starterProject();
   const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
   await runCli(['roll', id], { cwd: dir, env });
@@ -19,7 +22,11 @@ async function serveThenStop(env: NodeJS.ProcessEnv, signal: NodeJS.Signals): Pr
   const res = await fetch(`${serve.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'support-assistant', messages: [{ role: 'user', content: 'How do I reset my password?' }], metadata: { product: 'Acme Cloud' } }),
+    body: JSON.stringify({
+      model: 'support-assistant',
+      messages: [{ role: 'user', content: 'How do I reset my password?' }],
+      metadata: { product: 'Acme Cloud' },
+    }),
   });
   await res.text();
   const code = await serve.stop(signal);
@@ -42,7 +49,10 @@ describe('sluice serve on its serving thread', () => {
   }
 
   it('serves and stops the same on the main thread when the serving thread is turned off', async () => {
-    const r = await serveThenStop({ SLUICE_DB: freshSqliteUrl(), SLUICE_ACTOR: 'ci', SLUICE_SERVE_THREAD: 'off' }, 'SIGTERM');
+    const r = await serveThenStop(
+      { SLUICE_DB: freshSqliteUrl(), SLUICE_ACTOR: 'ci', SLUICE_SERVE_THREAD: 'off' },
+      'SIGTERM',
+    );
     expect(r.answered).toBe(200);
     expect(r.code).toBe(0);
     expect(r.traces).toBe(1);
@@ -75,7 +85,12 @@ describe('sluice serve on its serving thread', () => {
   });
 
   it('exits 2 with the message when its arguments are bad', () => {
-    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '99999'], { cwd: starterProject(), encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '99999'], {
+      cwd: starterProject(),
+      encoding: 'utf8',
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--port must be 0..65535');
   });

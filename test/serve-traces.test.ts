@@ -32,7 +32,8 @@ for (const factory of STORE_FACTORIES) {
         });
         answered.push(r.id.replace(/^chatcmpl-/, ''));
       };
-      for (let batch = 0; batch < 5; batch++) await Promise.all(Array.from({ length: 20 }, (_, i) => ask(batch * 20 + i)));
+      for (let batch = 0; batch < 5; batch++)
+        await Promise.all(Array.from({ length: 20 }, (_, i) => ask(batch * 20 + i)));
       // 20 more in flight when SIGTERM arrives: those answered must be recorded too.
       const inFlight = Array.from({ length: 20 }, (_, i) => ask(100 + i).catch(() => undefined));
       await new Promise((r) => setTimeout(r, 5));
@@ -51,7 +52,9 @@ for (const factory of STORE_FACTORIES) {
         const answeredIds = new Set(answered);
         expect(traces.filter((t) => answeredIds.has(t.id)).every((t) => t.status === 200)).toBe(true);
         // One whose client gave up is on record as such (499), never as an error of the release.
-        expect(traces.filter((t) => !answeredIds.has(t.id)).every((t) => t.status === 200 || t.status === 499)).toBe(true);
+        expect(traces.filter((t) => !answeredIds.has(t.id)).every((t) => t.status === 200 || t.status === 499)).toBe(
+          true,
+        );
         expect(traces.some((t) => t.input.includes(EMAIL))).toBe(false);
         expect(traces.every((t) => t.input.includes('[EMAIL]'))).toBe(true);
       } finally {

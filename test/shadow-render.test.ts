@@ -30,21 +30,36 @@ function report(judgements: PairJudgement[], stats: PairStats[]): ShadowReport {
 }
 
 const answer = (text: string, refused = false) => ({ text, latencyMs: 100, costUsd: 0.001, refused });
-const j = (slice: string, side: 'stable' | 'shadow' | 'tie', second = side): PairJudgement => ({ slice, firstOrder: side, secondOrder: second });
+const j = (slice: string, side: 'stable' | 'shadow' | 'tie', second = side): PairJudgement => ({
+  slice,
+  firstOrder: side,
+  secondOrder: second,
+});
 const times = <T>(n: number, f: () => T): T[] => Array.from({ length: n }, f);
 
 describe('shadow report renderers', () => {
   const hostile = '<script>alert(1)</script>|x';
   const r = report(
-    [...times(30, () => j('fr/fr-BE', 'shadow')), ...times(20, () => j('de', 'stable')), j(hostile, 'shadow', 'stable')],
-    [...times(30, () => ({ slice: 'fr/fr-BE', stable: answer('short'), shadow: answer('a longer answer') })), { slice: hostile, stable: answer('x'), shadow: answer('I cannot help', true) }],
+    [
+      ...times(30, () => j('fr/fr-BE', 'shadow')),
+      ...times(20, () => j('de', 'stable')),
+      j(hostile, 'shadow', 'stable'),
+    ],
+    [
+      ...times(30, () => ({ slice: 'fr/fr-BE', stable: answer('short'), shadow: answer('a longer answer') })),
+      { slice: hostile, stable: answer('x'), shadow: answer('I cannot help', true) },
+    ],
   );
 
   it('says where the interval lies against one half', () => {
     expect(shadowLean(r.slices.find((s) => s.slice === 'fr/fr-BE')!)).toBe('better');
     expect(shadowLean(r.slices.find((s) => s.slice === 'de')!)).toBe('worse');
     expect(shadowLean(r.slices.find((s) => s.slice === hostile)!)).toBe('no clear difference');
-    expect(shadowLean({ judged: { n: 0, shadowWins: 0, stableWins: 0, ties: 0, splitVerdicts: 0, winRate: null, ci: null } })).toBe('not judged');
+    expect(
+      shadowLean({
+        judged: { n: 0, shadowWins: 0, stableWins: 0, ties: 0, splitVerdicts: 0, winRate: null, ci: null },
+      }),
+    ).toBe('not judged');
   });
 
   it('writes Markdown with every cell escaped and a row per slice', () => {

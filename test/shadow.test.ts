@@ -8,7 +8,12 @@ import { loadProjectConfig } from '../src/config/load-config.js';
 import { createGateway, type Gateway } from '../src/gateway/gateway.js';
 import { startSimServer, type SimServer } from '../src/providers/sim/sim-server.js';
 import { simEngineFor } from '../src/providers/sim/create-sim-engine.js';
-import { sendJson, startWireServer, type Received, type WireServer } from '../src/providers/test-support/wire-server.js';
+import {
+  sendJson,
+  startWireServer,
+  type Received,
+  type WireServer,
+} from '../src/providers/test-support/wire-server.js';
 import { startServer, type RunningServer } from '../src/app/server/start-server.js';
 import { ProviderRegistry } from '../src/providers/provider-registry.js';
 import type { ShadowReport } from '../src/shadow/report.js';
@@ -19,7 +24,16 @@ import { runCli } from './support/cli.js';
 import { releaseFor, rolloutProject } from './support/rollout-project.js';
 
 const ROUTE = 'support-assistant';
-const TOOLS = [{ type: 'function' as const, function: { name: 'lookup_order', description: 'Look an order up', parameters: { type: 'object', properties: { id: { type: 'string' } } } } }];
+const TOOLS = [
+  {
+    type: 'function' as const,
+    function: {
+      name: 'lookup_order',
+      description: 'Look an order up',
+      parameters: { type: 'object', properties: { id: { type: 'string' } } },
+    },
+  },
+];
 
 let server: RunningServer | undefined;
 let store: Store | undefined;
@@ -71,10 +85,24 @@ async function startUpstream(dir: string): Promise<WireServer> {
       const [a, b] = [overlap(tagged(user, 'answer_a'), reference), overlap(tagged(user, 'answer_b'), reference)];
       const winner = a > b ? 'A' : b > a ? 'B' : 'tie';
       const content = JSON.stringify({ winner, reason: 'the more complete answer' });
-      return sendJson(res, 200, { id: 'judge', object: 'chat.completion', created: 0, model: 'grader', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+      return sendJson(res, 200, {
+        id: 'judge',
+        object: 'chat.completion',
+        created: 0,
+        model: 'grader',
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      });
     }
     const slice = r.headers['x-sluice-slice'];
-    const up = await fetch(`${simUrl}${r.url.replace(/^\/v1/, '')}`, { method: r.method, headers: { 'content-type': 'application/json', ...(typeof slice === 'string' ? { 'x-sluice-slice': slice } : {}) }, body: r.text });
+    const up = await fetch(`${simUrl}${r.url.replace(/^\/v1/, '')}`, {
+      method: r.method,
+      headers: {
+        'content-type': 'application/json',
+        ...(typeof slice === 'string' ? { 'x-sluice-slice': slice } : {}),
+      },
+      body: r.text,
+    });
     res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
     if (up.body) for await (const chunk of up.body) res.write(chunk);
     res.end();
@@ -86,8 +114,15 @@ async function prepare() {
   const dir = rolloutProject();
   upstream = await startUpstream(dir);
   const cfg = join(dir, 'sluice.yaml');
-  const prices = '{ helpful-v1: { input_per_mtok: 1, output_per_mtok: 2 }, helpful-v2: { input_per_mtok: 3, output_per_mtok: 6 } }';
-  writeFileSync(cfg, readFileSync(cfg, 'utf8').replace(/ {2}local: \{ kind: sim.*\}\n/, `  local: { kind: openai-compatible, base_url: "${upstream.url}/v1", retries: 0, prices: ${prices} }\n`));
+  const prices =
+    '{ helpful-v1: { input_per_mtok: 1, output_per_mtok: 2 }, helpful-v2: { input_per_mtok: 3, output_per_mtok: 6 } }';
+  writeFileSync(
+    cfg,
+    readFileSync(cfg, 'utf8').replace(
+      / {2}local: \{ kind: sim.*\}\n/,
+      `  local: { kind: openai-compatible, base_url: "${upstream.url}/v1", retries: 0, prices: ${prices} }\n`,
+    ),
+  );
   const url = STORE_FACTORIES[0]!.freshUrl();
   const env = { SLUICE_DB: url };
   const cli = (...a: string[]) => runCli(a, { cwd: dir, env });
@@ -101,9 +136,16 @@ async function prepare() {
 }
 
 /** Runs a shadow command in-process with --json; gives back its exit code and document. */
-async function shadowCommand<T>(dir: string, env: NodeJS.ProcessEnv, run: (ctx: CliContext) => Promise<number>): Promise<{ code: number; json: T }> {
+async function shadowCommand<T>(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  run: (ctx: CliContext) => Promise<number>,
+): Promise<{ code: number; json: T }> {
   let out = '';
-  const ctx = new CliContext({ stdout: (t) => (out += t), stderr: () => {}, env: { SLUICE_ACTOR: 'tester', ...env }, cwd: dir, isTTY: false }, { json: true });
+  const ctx = new CliContext(
+    { stdout: (t) => (out += t), stderr: () => {}, env: { SLUICE_ACTOR: 'tester', ...env }, cwd: dir, isTTY: false },
+    { json: true },
+  );
   try {
     const code = await run(ctx);
     return { code, json: JSON.parse(out) as T };
@@ -142,7 +184,13 @@ interface Answer {
 
 /** One request through the official client, streamed or not; the response's id without its prefix is the pair's id. */
 async function ask(client: OpenAI, item: Item, opts: { stream?: boolean; tools?: boolean } = {}): Promise<Answer> {
-  const body = { model: ROUTE, user: `user-${item.id}`, messages: [{ role: 'user' as const, content: item.input }], metadata: { product: 'Acme Cloud' }, ...(opts.tools ? { tools: TOOLS } : {}) };
+  const body = {
+    model: ROUTE,
+    user: `user-${item.id}`,
+    messages: [{ role: 'user' as const, content: item.input }],
+    metadata: { product: 'Acme Cloud' },
+    ...(opts.tools ? { tools: TOOLS } : {}),
+  };
   const headers = { headers: { 'x-sluice-slice': item.slice } };
   if (opts.stream) {
     const { data, response } = await client.chat.completions.create({ ...body, stream: true }, headers).withResponse();
@@ -155,7 +203,11 @@ async function ask(client: OpenAI, item: Item, opts: { stream?: boolean; tools?:
     return { id: id.replace(/^chatcmpl-/, ''), release: response.headers.get('x-sluice-release'), text };
   }
   const { data, response } = await client.chat.completions.create(body, headers).withResponse();
-  return { id: data.id.replace(/^chatcmpl-/, ''), release: response.headers.get('x-sluice-release'), text: data.choices[0]?.message.content ?? '' };
+  return {
+    id: data.id.replace(/^chatcmpl-/, ''),
+    release: response.headers.get('x-sluice-release'),
+    text: data.choices[0]?.message.content ?? '',
+  };
 }
 
 const modelOf = (r: Received) => (r.body as { model?: string } | undefined)?.model;
@@ -165,14 +217,27 @@ describe('shadow traffic through the gateway (SQLite)', () => {
     const { dir, url, env, v1, v2 } = await prepare();
     store = await openStore(url, dir);
     const config = loadProjectConfig(dir).value;
-    server = await startServer({ store, config, projectDir: dir, env: {}, port: 0, tickMs: 100, pollMs: 50, observeTickMs: 300 });
+    server = await startServer({
+      store,
+      config,
+      projectDir: dir,
+      env: {},
+      port: 0,
+      tickMs: 100,
+      pollMs: 50,
+      observeTickMs: 300,
+    });
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 
     // Refusals: the stable is no shadow of itself, and the percent must be a share.
     await expect(shadowCommand(dir, env, (ctx) => runShadow(ctx, v1, {}))).rejects.toMatchObject({ code: 'refused' });
-    await expect(shadowCommand(dir, env, (ctx) => runShadow(ctx, v2, { percent: '150' }))).rejects.toMatchObject({ code: 'bad_usage' });
+    await expect(shadowCommand(dir, env, (ctx) => runShadow(ctx, v2, { percent: '150' }))).rejects.toMatchObject({
+      code: 'bad_usage',
+    });
 
-    const started = await shadowCommand<ShadowStatus>(dir, env, (ctx) => runShadow(ctx, v2.slice(7, 19), { percent: '100' }));
+    const started = await shadowCommand<ShadowStatus>(dir, env, (ctx) =>
+      runShadow(ctx, v2.slice(7, 19), { percent: '100' }),
+    );
     expect(started).toEqual({ code: 0, json: { route: ROUTE, stable: v1, shadow: v2, percent: 100 } });
     await until('the gateway to load the shadow', () => server!.routes.lookup(ROUTE)?.shadow?.release.id === v2);
 
@@ -180,7 +245,8 @@ describe('shadow traffic through the gateway (SQLite)', () => {
     const items = suite(dir);
     const answers: Answer[] = [];
     for (const item of items) answers.push(await ask(client, item));
-    for (const item of items.filter((i) => i.slice === 'account')) answers.push(await ask(client, item, { stream: true }));
+    for (const item of items.filter((i) => i.slice === 'account'))
+      answers.push(await ask(client, item, { stream: true }));
     answers.push(await ask(client, items[0]!, { tools: true }));
     await server.gateway.flush();
 
@@ -202,15 +268,24 @@ describe('shadow traffic through the gateway (SQLite)', () => {
     // The upstream sees every shadow call marked, and no stable call; tools are kept (strip_tools is off).
     const answered = upstream!.received.filter((r) => r.url.endsWith('/chat/completions'));
     const shadowCalls = answered.filter((r) => modelOf(r) === 'helpful-v2');
-    const stableCalls = answered.filter((r) => modelOf(r) === 'helpful-v1' && r.headers['x-sluice-shadow'] === undefined);
+    const stableCalls = answered.filter(
+      (r) => modelOf(r) === 'helpful-v1' && r.headers['x-sluice-shadow'] === undefined,
+    );
     expect(shadowCalls).toHaveLength(answers.length);
     expect(shadowCalls.every((r) => r.headers['x-sluice-shadow'] === '1')).toBe(true);
-    expect(answered.filter((r) => modelOf(r) !== 'helpful-v2').every((r) => r.headers['x-sluice-shadow'] === undefined)).toBe(true);
+    expect(
+      answered.filter((r) => modelOf(r) !== 'helpful-v2').every((r) => r.headers['x-sluice-shadow'] === undefined),
+    ).toBe(true);
     expect(stableCalls.length).toBeGreaterThanOrEqual(answers.length);
     expect(shadowCalls.filter((r) => (r.body as { tools?: unknown[] }).tools?.length === 1)).toHaveLength(1);
 
     // A second gateway on the same routes with shadow.max_requests_per_minute 3 and shadow.strip_tools on.
-    extra = createGateway({ routes: server.routes, providers: new ProviderRegistry(config, { projectDir: dir, env: {} }), store, shadow: { maxPerMinute: 3, stripTools: true } });
+    extra = createGateway({
+      routes: server.routes,
+      providers: new ProviderRegistry(config, { projectDir: dir, env: {} }),
+      store,
+      shadow: { maxPerMinute: 3, stripTools: true },
+    });
     const capped = new OpenAI({ baseURL: `${(await extra.listen()).url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const seen = upstream!.received.length;
     const burst: Answer[] = [];
@@ -224,14 +299,32 @@ describe('shadow traffic through the gateway (SQLite)', () => {
     expect(await extra.metrics.text()).toMatch(/sluice_gateway_shadow_dropped_total\{reason="rate_limit"\} 9/);
     const cappedCalls = upstream!.received.slice(seen).filter((r) => r.url.endsWith('/chat/completions'));
     expect(cappedCalls.filter((r) => modelOf(r) === 'helpful-v2')).toHaveLength(3);
-    expect(cappedCalls.filter((r) => modelOf(r) === 'helpful-v2').every((r) => (r.body as { tools?: unknown }).tools === undefined && r.headers['x-sluice-shadow'] === '1')).toBe(true);
-    expect(cappedCalls.filter((r) => modelOf(r) === 'helpful-v1').every((r) => (r.body as { tools?: unknown[] }).tools?.length === 1)).toBe(true);
+    expect(
+      cappedCalls
+        .filter((r) => modelOf(r) === 'helpful-v2')
+        .every((r) => (r.body as { tools?: unknown }).tools === undefined && r.headers['x-sluice-shadow'] === '1'),
+    ).toBe(true);
+    expect(
+      cappedCalls
+        .filter((r) => modelOf(r) === 'helpful-v1')
+        .every((r) => (r.body as { tools?: unknown[] }).tools?.length === 1),
+    ).toBe(true);
 
     // The report: every pair judged in both orders, a win rate with an interval per slice.
     const md = join(dir, 'shadow.md');
     const html = join(dir, 'shadow.html');
-    const { json: report } = await shadowCommand<ShadowReport>(dir, env, (ctx) => runShadowReport(ctx, { markdown: md, html }));
-    expect(report).toMatchObject({ route: ROUTE, shadowRelease: v2, stableReleases: [v1], method: 'pairwise', judge: 'quality', refusalDetector: 'refusal', judgeErrors: 0 });
+    const { json: report } = await shadowCommand<ShadowReport>(dir, env, (ctx) =>
+      runShadowReport(ctx, { markdown: md, html }),
+    );
+    expect(report).toMatchObject({
+      route: ROUTE,
+      shadowRelease: v2,
+      stableReleases: [v1],
+      method: 'pairwise',
+      judge: 'quality',
+      refusalDetector: 'refusal',
+      judgeErrors: 0,
+    });
     expect(report.pairs).toBe(after.length);
     expect(report.judged).toBe(after.length);
     const pairwiseCalls = upstream!.received.filter((r) => userText(r.body).includes('<answer_a>'));
@@ -249,14 +342,18 @@ describe('shadow traffic through the gateway (SQLite)', () => {
     expect(refunds.judged.stableWins).toBe(refunds.judged.n);
     expect(refunds.judged.ci!.upper).toBeLessThan(0.5);
     expect(report.slices.find((s) => s.slice === 'account')!.judged.stableWins).toBe(0);
-    expect(readFileSync(md, 'utf8')).toMatch(/\n\| billing\/refunds \| 5 \| 5 \| 0 \/ 5 \/ 0 \| 0 \| 0\.00 \\\[0\.00, 0\.4\d\\\] \| worse \|/);
+    expect(readFileSync(md, 'utf8')).toMatch(
+      /\n\| billing\/refunds \| 5 \| 5 \| 0 \/ 5 \/ 0 \| 0 \| 0\.00 \\\[0\.00, 0\.4\d\\\] \| worse \|/,
+    );
     const page = readFileSync(html, 'utf8');
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).not.toMatch(/<script|https?:\/\//);
     expect(page).toContain('data-slice="billing/refunds"');
 
     // Stopped: the gateway drops the shadow, and no more pairs are stored.
-    const stopped = await shadowCommand<ShadowStatus & { stopped: string }>(dir, env, (ctx) => runShadow(ctx, undefined, { stop: true }));
+    const stopped = await shadowCommand<ShadowStatus & { stopped: string }>(dir, env, (ctx) =>
+      runShadow(ctx, undefined, { stop: true }),
+    );
     expect(stopped.json).toMatchObject({ route: ROUTE, shadow: null, stopped: v2 });
     await until('the gateway to drop the shadow', () => server!.routes.lookup(ROUTE)?.shadow === undefined);
     await ask(client, items[1]!);

@@ -10,7 +10,9 @@ export function requestsFor(release, items) {
   return items.map((item) => {
     const p = prepareMessages(release, { messages: item.messages, vars: item.vars });
     if (!p.ok) throw new Error(`${item.id}: ${p.message}`);
-    const body = openAiChatBody({ model: p.model.name, messages: p.messages, params: release.manifest.params }, false, { maxTokensField: 'max_tokens' });
+    const body = openAiChatBody({ model: p.model.name, messages: p.messages, params: release.manifest.params }, false, {
+      maxTokensField: 'max_tokens',
+    });
     return { body: JSON.stringify(body), slice: item.slice };
   });
 }
@@ -19,7 +21,12 @@ export function requestsFor(release, items) {
 export async function runDirect(baseUrl, requests, concurrency) {
   const url = new URL(baseUrl);
   const path = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
-  const pool = new Pool(url.origin, { connections: concurrency, keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+  const pool = new Pool(url.origin, {
+    connections: concurrency,
+    keepAliveTimeout: 10_000,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
   let next = 0;
   let failed = 0;
   const worker = async () => {

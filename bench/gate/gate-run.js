@@ -25,7 +25,10 @@ export async function gate(project, record, concurrency, onItem) {
   const t0 = process.hrtime.bigint();
   try {
     const release = await loadServingRelease(store, record);
-    const run = await runGate({ store, config, projectDir: dir, providers, release, baseline: null, now: () => new Date() }, { concurrency, ...(onItem ? { onItem } : {}) });
+    const run = await runGate(
+      { store, config, projectDir: dir, providers, release, baseline: null, now: () => new Date() },
+      { concurrency, ...(onItem ? { onItem } : {}) },
+    );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     return { seconds, providerCalls: run.providerCalls, result: run.result };
   } finally {

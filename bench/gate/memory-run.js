@@ -36,4 +36,6 @@ sample();
 clearInterval(sampler);
 clearInterval(progress);
 await project.store.close();
-console.log(status({ final: true, gateSeconds: run.seconds, providerCalls: run.providerCalls, items: run.result.aggregate.n }));
+console.log(
+  status({ final: true, gateSeconds: run.seconds, providerCalls: run.providerCalls, items: run.result.aggregate.n }),
+);

@@ -5,16 +5,40 @@ import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SLICES = [
-  'billing/invoices', 'billing/refunds', 'billing/payment-methods', 'billing/tax',
-  'account/login', 'account/sso', 'account/profile', 'account/deletion',
-  'product/storage', 'product/compute', 'product/networking', 'product/databases',
-  'support/sla', 'support/contact', 'support/escalation', 'legal/privacy',
-  'legal/terms', 'security/keys', 'security/audit', 'onboarding/setup',
+  'billing/invoices',
+  'billing/refunds',
+  'billing/payment-methods',
+  'billing/tax',
+  'account/login',
+  'account/sso',
+  'account/profile',
+  'account/deletion',
+  'product/storage',
+  'product/compute',
+  'product/networking',
+  'product/databases',
+  'support/sla',
+  'support/contact',
+  'support/escalation',
+  'legal/privacy',
+  'legal/terms',
+  'security/keys',
+  'security/audit',
+  'onboarding/setup',
 ];
 
 const VERBS = ['change', 'update', 'find', 'cancel', 'review', 'export', 'enable', 'disable', 'reset', 'check'];
 const NOUNS = ['invoice', 'address', 'password', 'bucket', 'cluster', 'token', 'contract', 'report', 'plan', 'region'];
-const PLACES = ['settings page', 'console', 'dashboard', 'admin panel', 'billing tab', 'security tab', 'team page', 'api'];
+const PLACES = [
+  'settings page',
+  'console',
+  'dashboard',
+  'admin panel',
+  'billing tab',
+  'security tab',
+  'team page',
+  'api',
+];
 
 /** Item i of the generated suite: a unique, already-normalized input (the sim finds it by exact match) and a 15-30 word reference. */
 export function suiteItem(i) {
@@ -24,10 +48,41 @@ export function suiteItem(i) {
   const place = PLACES[Math.floor(i / 3) % PLACES.length];
   const input = `How do I ${verb} the ${noun} for workspace ${i} in the ${place}?`;
   const words = 15 + (i % 16);
-  const ref = [`Open the ${place},`, `choose workspace ${i},`, `then ${verb} the ${noun} under ${slice.replace('/', ' ')}.`];
-  const filler = ['Changes', 'apply', 'within', 'a', 'few', 'minutes', 'and', 'the', 'account', 'owner', 'receives', 'an', 'email', 'confirming', 'the', 'update', 'for', 'their', 'records', 'today'];
+  const ref = [
+    `Open the ${place},`,
+    `choose workspace ${i},`,
+    `then ${verb} the ${noun} under ${slice.replace('/', ' ')}.`,
+  ];
+  const filler = [
+    'Changes',
+    'apply',
+    'within',
+    'a',
+    'few',
+    'minutes',
+    'and',
+    'the',
+    'account',
+    'owner',
+    'receives',
+    'an',
+    'email',
+    'confirming',
+    'the',
+    'update',
+    'for',
+    'their',
+    'records',
+    'today',
+  ];
   for (let k = 0; ref.join(' ').split(' ').length < words; k++) ref.push(filler[k % filler.length]);
-  return { id: `item-${String(i).padStart(6, '0')}`, slice, input, vars: { product: 'Acme Cloud' }, reference: `${ref.join(' ')}.` };
+  return {
+    id: `item-${String(i).padStart(6, '0')}`,
+    slice,
+    input,
+    vars: { product: 'Acme Cloud' },
+    reference: `${ref.join(' ')}.`,
+  };
 }
 
 export function suiteText(n) {

@@ -88,7 +88,19 @@ export function writePromptfooConfig(dir, { items, systemTemplate, upstreamUrl, 
 
 /** Runs `promptfoo eval` in `dir`; resolves to wall seconds, exit code and the JSON output's stats. */
 export function runPromptfoo(bin, dir, concurrency) {
-  const args = ['eval', '-c', 'promptfooconfig.yaml', '-j', String(concurrency), '--no-cache', '--no-progress-bar', '--no-table', '--no-write', '-o', 'out.json'];
+  const args = [
+    'eval',
+    '-c',
+    'promptfooconfig.yaml',
+    '-j',
+    String(concurrency),
+    '--no-cache',
+    '--no-progress-bar',
+    '--no-table',
+    '--no-write',
+    '-o',
+    'out.json',
+  ];
   const env = {
     ...process.env,
     PROMPTFOO_CONFIG_DIR: join(dir, '.promptfoo'),

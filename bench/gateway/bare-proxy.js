@@ -17,9 +17,17 @@ const server = createServer((req, res) => {
     try {
       const request = JSON.parse(Buffer.concat(chunks).toString());
       request.model = 'bench-model-a';
-      const answer = await pool.request({ path: `${upstream.pathname.replace(/\/$/, '')}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const answer = await pool.request({
+        path: `${upstream.pathname.replace(/\/$/, '')}/v1/chat/completions`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      });
       const out = JSON.stringify(JSON.parse(await answer.body.text()));
-      res.writeHead(answer.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+      res.writeHead(answer.statusCode, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(out),
+      });
       res.end(out);
     } catch (e) {
       res.writeHead(502, { 'content-type': 'application/json' });

@@ -18,7 +18,12 @@ export function cpuMs(pid) {
 
 /** CPU time spent not idle, all cores together, since boot, in ms. */
 export function machineBusyMs() {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return (user + nice + system + irq + softirq + steal) * TICK_MS;
 }
 
@@ -40,7 +45,12 @@ export function cpuAccount(pids) {
       const self = (s.user + s.system) / 1000;
       const used = pids.map((pid, i) => cpuMs(pid) - p0[i]);
       const others = machineBusyMs() - m0 - self - used.reduce((a, b) => a + b, 0);
-      return { wallMs: wall, selfMs: self, usedMs: used, othersCores: Math.max(0, Math.round((others / wall) * 100) / 100) };
+      return {
+        wallMs: wall,
+        selfMs: self,
+        usedMs: used,
+        othersCores: Math.max(0, Math.round((others / wall) * 100) / 100),
+      };
     },
   };
 }

@@ -51,7 +51,10 @@ export async function pacedLoad({ target, rate, seconds, lanes = 20 }) {
   const results = await Promise.all(
     Array.from({ length: lanes }, async (_, i) => {
       await new Promise((r) => setTimeout(r, (i * 1000) / lanes));
-      return run({ ...request(target), connections: 1, overallRate: rate / lanes, duration: seconds, timeout: 10 }, onResponse);
+      return run(
+        { ...request(target), connections: 1, overallRate: rate / lanes, duration: seconds, timeout: 10 },
+        onResponse,
+      );
     }),
   );
   const errors = results.reduce((n, r) => n + r.errors + r.timeouts, 0);

@@ -94,7 +94,10 @@ export function startUpstream() {
 
 /** bench/gateway/bare-proxy.js in front of UPSTREAM_URL: the floor a Node.js gateway starts from. */
 export function startBareProxy(upstreamUrl, nodeArgs = []) {
-  return startChild([...nodeArgs, join(import.meta.dirname, 'bare-proxy.js'), upstreamUrl], { ready: (out) => firstJson(out)?.url, label: 'bare proxy' });
+  return startChild([...nodeArgs, join(import.meta.dirname, 'bare-proxy.js'), upstreamUrl], {
+    ready: (out) => firstJson(out)?.url,
+    label: 'bare proxy',
+  });
 }
 
 /**

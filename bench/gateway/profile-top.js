@@ -20,7 +20,8 @@ export function topOfProfile(file, n = 20) {
   for (const node of p.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
   // timeDeltas[i] is the time before samples[i]; charge it to that sample's node.
   const self = new Map();
-  for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
+  for (let i = 0; i < p.samples.length; i++)
+    self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const fns = new Map();
   const files = new Map();
@@ -49,7 +50,13 @@ export function topOfProfile(file, n = 20) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((1000 * us) / of) / 10 }));
-  return { totalMs: Math.round(total / 1000), busyMs: Math.round(busy / 1000), functions: top(fns), files: top(files), inclusive: top(inclusive, busy) };
+  return {
+    totalMs: Math.round(total / 1000),
+    busyMs: Math.round(busy / 1000),
+    functions: top(fns),
+    files: top(files),
+    inclusive: top(inclusive, busy),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

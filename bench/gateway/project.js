@@ -17,7 +17,10 @@ export function makeProject(upstreamUrl) {
   const cfg = join(dir, 'sluice.yaml');
   const text = readFileSync(cfg, 'utf8');
   if (!/^providers:\n/m.test(text)) throw new Error('examples/starter/sluice.yaml has no providers: block');
-  let config = text.replace(/^providers:\n/m, `providers:\n  upstream: { kind: openai-compatible, base_url: ${upstreamUrl}/v1 }\n`);
+  let config = text.replace(
+    /^providers:\n/m,
+    `providers:\n  upstream: { kind: openai-compatible, base_url: ${upstreamUrl}/v1 }\n`,
+  );
   // SLUICE_BENCH_OBSERVE_RATE overrides the observer's sample rate (bench/observer.bench.js compares 0.05 with 0).
   const rate = process.env.SLUICE_BENCH_OBSERVE_RATE;
   if (rate !== undefined) config = config.replace(/sample_rate: [0-9.]+/, `sample_rate: ${rate}`);

@@ -11,7 +11,13 @@ const body = Buffer.from(
     object: 'chat.completion',
     created: 1_700_000_000,
     model: 'bench-model',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Open Settings, then Billing, and edit the address on file.' }, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Open Settings, then Billing, and edit the address on file.' },
+        finish_reason: 'stop',
+      },
+    ],
     usage: { prompt_tokens: 60, completion_tokens: 12, total_tokens: 72 },
   }),
 );

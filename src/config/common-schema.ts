@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const digestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" followed by 64 lowercase hex digits');
+export const digestSchema = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" followed by 64 lowercase hex digits');
 
 /** A path relative to the project; checked against the file system when resolved. */
 export const projectPathSchema = z.string().min(1, 'expected a path relative to the project');

@@ -8,6 +8,10 @@ export function jsonSchemas(): Record<string, string> {
     `${JSON.stringify({ $id: id, title, ...z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) }, null, 2)}\n`;
   return {
     'sluice.schema.json': render(sluiceConfigSchema, 'https://sluice.dev/schemas/sluice.schema.json', 'sluice.yaml'),
-    'release.schema.json': render(releaseManifestSchema, 'https://sluice.dev/schemas/release.schema.json', 'release.yaml'),
+    'release.schema.json': render(
+      releaseManifestSchema,
+      'https://sluice.dev/schemas/release.schema.json',
+      'release.yaml',
+    ),
   };
 }

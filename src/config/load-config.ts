@@ -18,7 +18,8 @@ export function readTextFile(path: string, display = path): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`;
     throw badInput(`${display}: ${why}`, { file: display });
   }
 }
@@ -26,7 +27,11 @@ export function readTextFile(path: string, display = path): string {
 function checkReferences(cfg: SluiceConfig, src: YamlSource): void {
   for (const [name, judge] of Object.entries(cfg.judges)) {
     if ('provider' in judge && !(judge.provider in cfg.providers)) {
-      failAt(src, ['judges', name, 'provider'], `unknown provider "${judge.provider}" (known: ${Object.keys(cfg.providers).join(', ')})`);
+      failAt(
+        src,
+        ['judges', name, 'provider'],
+        `unknown provider "${judge.provider}" (known: ${Object.keys(cfg.providers).join(', ')})`,
+      );
     }
   }
   if (cfg.gate.judge !== undefined && !(cfg.gate.judge in cfg.judges)) {

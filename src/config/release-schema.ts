@@ -21,7 +21,9 @@ export const modelRefSchema = z.strictObject({
     .strictObject({
       path: z.string().min(1).describe('the weights folder on this host (absolute, or relative to the project)'),
       digest: digestSchema.describe('OpenSSF model-signing root digest (sluice attest-weights)'),
-      manifest: projectPathSchema.optional().describe('the attest-weights manifest, so a mismatch names the first differing file'),
+      manifest: projectPathSchema
+        .optional()
+        .describe('the attest-weights manifest, so a mismatch names the first differing file'),
     })
     .optional(),
 });
@@ -66,7 +68,10 @@ export const releaseManifestSchema = z.strictObject({
   preprocessing: z.array(preprocessStepSchema).default([]),
   params: paramsSchema.default({}),
   dataset: z.strictObject({ suite: projectPathSchema, anchors: projectPathSchema.optional() }).optional(),
-  baseline: z.string().regex(/^(sha256:)?[0-9a-f]{4,64}$/, 'expected a release id or a unique hex prefix').optional(),
+  baseline: z
+    .string()
+    .regex(/^(sha256:)?[0-9a-f]{4,64}$/, 'expected a release id or a unique hex prefix')
+    .optional(),
   acknowledge: z.array(z.enum(COMPONENTS)).default([]),
   metadata: z
     .strictObject({

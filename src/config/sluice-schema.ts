@@ -40,7 +40,12 @@ export const judgeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('date-validity'), ...judgeBase }),
   z.strictObject({ kind: z.literal('exact'), ...judgeBase }),
   z.strictObject({ kind: z.literal('regex'), pattern: z.string(), flags: z.string().optional(), ...judgeBase }),
-  z.strictObject({ kind: z.literal('contains'), values: z.array(z.string()).min(1), all: z.boolean().default(false), ...judgeBase }),
+  z.strictObject({
+    kind: z.literal('contains'),
+    values: z.array(z.string()).min(1),
+    all: z.boolean().default(false),
+    ...judgeBase,
+  }),
   z.strictObject({ kind: z.literal('json-schema'), schema: projectPathSchema, ...judgeBase }),
   z.strictObject({
     kind: z.literal('similarity'),
@@ -102,7 +107,9 @@ export const observeSchema = z.strictObject({
   window_seconds: z.number().positive().default(60),
   consecutive: positiveInt.default(3),
   min_quality: fraction.default(0.6),
-  max_judge_calls_per_window: positiveInt.optional().describe('spend cap: judge calls per window; sampled answers over it are skipped and counted'),
+  max_judge_calls_per_window: positiveInt
+    .optional()
+    .describe('spend cap: judge calls per window; sampled answers over it are skipped and counted'),
 });
 
 export const gatewaySchema = z.strictObject({

@@ -29,7 +29,11 @@ export function parseYaml(file: string, text: string): YamlSource {
   if (first) {
     const pos = first.linePos?.[0] ?? lines.linePos(first.pos[0]);
     const message = first.message.split('\n')[0] ?? first.message;
-    throw badInput(`${file}:${pos.line}:${pos.col}: invalid YAML: ${message}`, { file, line: pos.line, column: pos.col });
+    throw badInput(`${file}:${pos.line}:${pos.col}: invalid YAML: ${message}`, {
+      file,
+      line: pos.line,
+      column: pos.col,
+    });
   }
   return { file, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) as unknown };
 }

@@ -18,8 +18,12 @@ export interface JudgeSetup {
 
 /** The gate's judge (if configured) and detectors; gate, replay and the observer score the same way. */
 export function gateJudges(s: JudgeSetup): { judge: Judge | null; detectors: Judge[] } {
-  const make = (name: string) => createJudge(name, s.config.judges[name]!, { projectDir: s.projectDir, providers: (p) => s.providers.get(p) });
-  return { judge: s.config.gate.judge ? make(s.config.gate.judge) : null, detectors: s.config.gate.detectors.map(make) };
+  const make = (name: string) =>
+    createJudge(name, s.config.judges[name]!, { projectDir: s.projectDir, providers: (p) => s.providers.get(p) });
+  return {
+    judge: s.config.gate.judge ? make(s.config.gate.judge) : null,
+    detectors: s.config.gate.detectors.map(make),
+  };
 }
 
 export async function blobBytes(store: Store, digest: Digest, path: string): Promise<Buffer> {
@@ -42,7 +46,10 @@ export async function blobText(store: Store, digest: Digest, path: string): Prom
  * judge's anchors file. A slice needs 4 scored anchors of its own for a
  * correlation; with fewer it uses its nearest ancestor's.
  */
-export async function gateCalibration(s: JudgeSetup & { store: Store; release: ServingRelease }, judge: Judge | null): Promise<Calibration | null> {
+export async function gateCalibration(
+  s: JudgeSetup & { store: Store; release: ServingRelease },
+  judge: Judge | null,
+): Promise<Calibration | null> {
   if (!judge) return null;
   const cfg = s.config.judges[judge.name]!;
   const scale = cfg.kind === 'rubric' ? cfg.scale : undefined;

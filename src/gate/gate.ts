@@ -38,7 +38,10 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
   let items: Iterable<SuiteItem>;
   let total: number;
   if (input.sample !== undefined) {
-    const sampled = sampleSuite(parseSuite(suiteRef.path, await blobBytes(store, suiteRef.digest, suiteRef.path)), input.sample);
+    const sampled = sampleSuite(
+      parseSuite(suiteRef.path, await blobBytes(store, suiteRef.digest, suiteRef.path)),
+      input.sample,
+    );
     [items, total] = [sampled, sampled.length];
   } else {
     const suite = await blobPacked(store, suiteRef.digest, suiteRef.path);
@@ -47,7 +50,10 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
   }
   const { judge, detectors } = gateJudges(input);
   const calibration = await gateCalibration(input, judge);
-  const run = await runItems({ store, deps: { providers: input.providers }, release, baseline: input.baseline, items, total, judge, detectors }, opts);
+  const run = await runItems(
+    { store, deps: { providers: input.providers }, release, baseline: input.baseline, items, total, judge, detectors },
+    opts,
+  );
   const body = decideGate({
     measures: run.measures,
     gate: config.gate,
@@ -65,6 +71,12 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
     judge: judge?.name ?? null,
     partial: run.stopped ? { reason: run.stopped, items_done: run.measures.length, items_total: total } : null,
   };
-  const result: GateResult = { ...core, override: null, receipt: null, digest: jsonDigest(core), at: input.now().toISOString() };
+  const result: GateResult = {
+    ...core,
+    override: null,
+    receipt: null,
+    digest: jsonDigest(core),
+    at: input.now().toISOString(),
+  };
   return { result, providerCalls: run.providerCalls };
 }

@@ -7,9 +7,17 @@ import type { GateOverride, GateResult } from './core/gate-result.js';
  * Stores a gate result and records its receipt — and, for an override, a second
  * receipt naming who overrode what and why — in one transaction.
  */
-export async function recordGate(store: Store, ledger: Ledger, result: GateResult, actor: string, override: GateOverride | null): Promise<GateResult> {
+export async function recordGate(
+  store: Store,
+  ledger: Ledger,
+  result: GateResult,
+  actor: string,
+  override: GateOverride | null,
+): Promise<GateResult> {
   const base = { subject: result.release, actor, at: new Date(result.at) };
-  const failing = result.slices.filter((s) => s.verdict !== 'pass').map((s) => ({ slice: s.slice, verdict: s.verdict, reasons: [...s.reasons] }));
+  const failing = result.slices
+    .filter((s) => s.verdict !== 'pass')
+    .map((s) => ({ slice: s.slice, verdict: s.verdict, reasons: [...s.reasons] }));
   const decisions: Decision[] = [
     {
       ...base,

@@ -49,7 +49,14 @@ const NO_MESSAGES: readonly never[] = [];
 const NO_VARS: Readonly<Record<string, unknown>> = {};
 
 function measuredItem(item: SuiteItem): SuiteItem {
-  return { id: item.id, slice: item.slice, messages: NO_MESSAGES, vars: NO_VARS, line: item.line, ...(item.humanScore !== undefined ? { humanScore: item.humanScore } : {}) };
+  return {
+    id: item.id,
+    slice: item.slice,
+    messages: NO_MESSAGES,
+    vars: NO_VARS,
+    line: item.line,
+    ...(item.humanScore !== undefined ? { humanScore: item.humanScore } : {}),
+  };
 }
 /**
  * Pending cache writes go out every this many items, in one transaction: about
@@ -76,7 +83,12 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
   const judgeOne = async (j: Judge, out: CachedOutput, item: SuiteItem, subject: string): Promise<JudgeResult> => {
     const hit = scores.get(j.digest)!.get(subject);
     if (hit) return JSON.parse(hit) as JudgeResult;
-    const r = await j.score({ input: out.input, output: out.text, slice: item.slice, ...(item.reference !== undefined ? { reference: item.reference } : {}) });
+    const r = await j.score({
+      input: out.input,
+      output: out.text,
+      slice: item.slice,
+      ...(item.reference !== undefined ? { reference: item.reference } : {}),
+    });
     if (r.ok) {
       const text = JSON.stringify(r);
       // Written to the store in the next batch; not kept in memory (a long run would hold every score).
@@ -110,12 +122,27 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       try {
         calls++;
         const s = await serve(r, { messages: item.messages, vars: item.vars, slice: item.slice }, input.deps);
-        if (!s.ok) return { error: s.message, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 };
-        out = { input: s.input, text: s.text, latencyMs: s.latencyMs, costUsd: s.costUsd, tokens: s.usage.total_tokens };
+        if (!s.ok)
+          return { error: s.message, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 };
+        out = {
+          input: s.input,
+          text: s.text,
+          latencyMs: s.latencyMs,
+          costUsd: s.costUsd,
+          tokens: s.usage.total_tokens,
+        };
         newOutputs.push({ releaseId: r.id, itemId: item.id, sample: SAMPLE, output: JSON.stringify(out) });
       } catch (e) {
         if (!(e instanceof ProviderError)) throw e;
-        return { error: `${e.kind}: ${e.message}`, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 };
+        return {
+          error: `${e.kind}: ${e.message}`,
+          score: null,
+          judgeError: null,
+          flags: {},
+          latencyMs: null,
+          costUsd: 0,
+          tokens: 0,
+        };
       }
       spent += out.costUsd;
       tokens += out.tokens;
@@ -158,7 +185,10 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       if (pulled.done) break;
       const i = next++;
       const item = pulled.value;
-      const [candidate, base] = await Promise.all([measure(release, item), baseline ? measure(baseline, item) : Promise.resolve(null)]);
+      const [candidate, base] = await Promise.all([
+        measure(release, item),
+        baseline ? measure(baseline, item) : Promise.resolve(null),
+      ]);
       // The verdict needs only the item's slice and numbers: its messages, reference and strings are let go.
       const m: ItemMeasure = { item: measuredItem(item), candidate, baseline: base };
       measures.set(i, m);

@@ -15,7 +15,10 @@ export interface SuiteItem {
   readonly line: number;
 }
 
-const messageSchema = z.looseObject({ role: z.string().min(1), content: z.union([z.string(), z.array(z.looseObject({ type: z.string() })), z.null()]) });
+const messageSchema = z.looseObject({
+  role: z.string().min(1),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() })), z.null()]),
+});
 
 const itemSchema = z
   .looseObject({
@@ -27,7 +30,10 @@ const itemSchema = z
     vars: z.record(z.string(), z.unknown()).optional(),
     human_score: z.number().finite().optional(),
   })
-  .refine((v) => (v.input === undefined) !== (v.messages === undefined), { message: 'needs "input" or "messages" (exactly one)', path: ['input'] });
+  .refine((v) => (v.input === undefined) !== (v.messages === undefined), {
+    message: 'needs "input" or "messages" (exactly one)',
+    path: ['input'],
+  });
 
 /**
  * A suite's text, its bytes as stored, or its bytes held deflated (what a long
@@ -77,7 +83,12 @@ export function* suiteItems(file: string, src: SuiteSource, opts: { checked?: bo
     const v = r.data;
     if (seen) {
       const first = seen.get(v.id);
-      if (first !== undefined) throw badInput(`${file}:${line}: id: duplicate item id "${v.id}" (first on line ${first})`, { file, line, key: 'id' });
+      if (first !== undefined)
+        throw badInput(`${file}:${line}: id: duplicate item id "${v.id}" (first on line ${first})`, {
+          file,
+          line,
+          key: 'id',
+        });
       seen.set(v.id, line);
     }
     yield {

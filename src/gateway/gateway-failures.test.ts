@@ -30,12 +30,21 @@ beforeAll(async () => {
     if (model === 'not-json') return res.end('this is not JSON');
     if (model === 'hang-stream') {
       const send = openSse(res);
-      send({ id: 'c', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta: { role: 'assistant', content: 'first words' } }] });
+      send({
+        id: 'c',
+        object: 'chat.completion.chunk',
+        created: 0,
+        model,
+        choices: [{ index: 0, delta: { role: 'assistant', content: 'first words' } }],
+      });
       return hang();
     }
     return hang();
   });
-  providers = registry(upstream.url, { slow: { base_url: upstream.url, timeout_ms: 300 }, wire: { base_url: `${wire.url}/v1`, timeout_ms: 20_000 } });
+  providers = registry(upstream.url, {
+    slow: { base_url: upstream.url, timeout_ms: 300 },
+    wire: { base_url: `${wire.url}/v1`, timeout_ms: 20_000 },
+  });
   const routes = new MemoryRouteTable([
     route('legal', 'legal-v1', 'up'),
     route('timeout', 'rambling', 'slow'),
@@ -56,7 +65,10 @@ afterAll(async () => {
   await wire.close();
 });
 
-const ask = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'Tell me everything about leases.' }] });
+const ask = (model: string) => ({
+  model,
+  messages: [{ role: 'user' as const, content: 'Tell me everything about leases.' }],
+});
 
 async function stillServing(): Promise<void> {
   const ok = await client.chat.completions.create(ask('legal'));
@@ -73,7 +85,9 @@ function rawPost(body: Buffer, declareLength: boolean): Promise<{ status?: numbe
     req.on('response', (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(parts).toString()) as unknown }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(parts).toString()) as unknown }),
+      );
     });
     req.on('error', (e) => resolve({ error: e.message }));
     for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.subarray(i, i + 64 * 1024));
@@ -123,7 +137,11 @@ describe('gateway: a client that goes away', () => {
   it('aborts the upstream call of a non-streaming request', async () => {
     const before = wire.received.length;
     const abort = new AbortController();
-    const pending = fetch(`${base}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(ask('hang')), signal: abort.signal }).catch(() => 'aborted');
+    const pending = fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify(ask('hang')),
+      signal: abort.signal,
+    }).catch(() => 'aborted');
     await expect.poll(() => wire.received.length).toBe(before + 1);
     abort.abort();
     expect(await pending).toBe('aborted');
@@ -134,7 +152,10 @@ describe('gateway: a client that goes away', () => {
   it('aborts the upstream stream when the client stops reading midway', async () => {
     const before = wire.received.length;
     const abort = new AbortController();
-    const stream = await client.chat.completions.create({ ...ask('hang-stream'), stream: true }, { signal: abort.signal });
+    const stream = await client.chat.completions.create(
+      { ...ask('hang-stream'), stream: true },
+      { signal: abort.signal },
+    );
     for await (const chunk of stream) {
       if (chunk.choices[0]?.delta.content) break; // leaving the loop aborts the response
     }

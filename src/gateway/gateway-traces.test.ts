@@ -50,11 +50,25 @@ for (const factory of STORE_FACTORIES) {
       const candidate = releaseRecord(manifest('legal', 'legal-v2'));
       const flaky = releaseRecord(manifest('flaky', 'flaky'));
       for (const r of [stable, candidate, flaky]) await store.insertRelease(r);
-      await store.putRouteState({ route: 'legal', stable: stable.id, candidate: candidate.id, weight: 50, rolloutId: 'r-1' });
+      await store.putRouteState({
+        route: 'legal',
+        stable: stable.id,
+        candidate: candidate.id,
+        weight: 50,
+        rolloutId: 'r-1',
+      });
       await store.putRouteState({ route: 'flaky', stable: flaky.id, candidate: null, weight: 0, rolloutId: null });
       table = await StoreRouteTable.open(store, { pollMs: 10 });
       // Nothing is written before close: close alone must get every trace into the store.
-      gateway = createGateway({ routes: table, providers, store, sticky: 'header:x-user', traceQueue: { flushMs: 60_000 }, intervalSeconds: 60, gatewayId: 'gw-a' });
+      gateway = createGateway({
+        routes: table,
+        providers,
+        store,
+        sticky: 'header:x-user',
+        traceQueue: { flushMs: 60_000 },
+        intervalSeconds: 60,
+        gatewayId: 'gw-a',
+      });
       client = new OpenAI({ baseURL: `${(await gateway.listen()).url}/v1`, apiKey: 'unused', maxRetries: 0 });
     });
     afterEach(async () => {
@@ -68,14 +82,24 @@ for (const factory of STORE_FACTORIES) {
       const armOf: Record<string, string> = {};
       for (const user of users) {
         const { response } = await client.chat.completions
-          .create({ model: 'legal', messages: [{ role: 'user', content: question }] }, { headers: { 'x-user': user, 'x-sluice-slice': 'legal/privacy' } })
+          .create(
+            { model: 'legal', messages: [{ role: 'user', content: question }] },
+            { headers: { 'x-user': user, 'x-sluice-slice': 'legal/privacy' } },
+          )
           .withResponse();
         armOf[user] = response.headers.get('x-sluice-arm')!;
       }
-      const stream = await client.chat.completions.create({ model: 'legal', messages: [{ role: 'user', content: question }], stream: true }, { headers: { 'x-user': 'ana' } });
+      const stream = await client.chat.completions.create(
+        { model: 'legal', messages: [{ role: 'user', content: question }], stream: true },
+        { headers: { 'x-user': 'ana' } },
+      );
       for await (const _ of stream) void _;
-      await client.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'hi' }] }).catch(() => {});
-      await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }).catch(() => {});
+      await client.chat.completions
+        .create({ model: 'flaky', messages: [{ role: 'user', content: 'hi' }] })
+        .catch(() => {});
+      await client.chat.completions
+        .create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] })
+        .catch(() => {});
       expect(await store.listTraces()).toEqual([]);
 
       await gateway.close();
@@ -110,11 +134,19 @@ for (const factory of STORE_FACTORIES) {
 
     it('serves what the store says, following a weight change', async () => {
       const armOf = async (): Promise<string> => {
-        const { response } = await client.chat.completions.create({ model: 'legal', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+        const { response } = await client.chat.completions
+          .create({ model: 'legal', messages: [{ role: 'user', content: 'hi' }] })
+          .withResponse();
         return response.headers.get('x-sluice-arm')!;
       };
       const r = table.lookup('legal')!;
-      await store.putRouteState({ route: 'legal', stable: r.stable.id, candidate: r.candidate!.id, weight: 100, rolloutId: 'r-1' });
+      await store.putRouteState({
+        route: 'legal',
+        stable: r.stable.id,
+        candidate: r.candidate!.id,
+        weight: 100,
+        rolloutId: 'r-1',
+      });
       await expect.poll(() => table.lookup('legal')?.weight, { timeout: 2000, interval: 10 }).toBe(100);
       expect(await Promise.all([armOf(), armOf(), armOf()])).toEqual(['canary', 'canary', 'canary']);
       await store.putRouteState({ route: 'legal', stable: r.stable.id, candidate: null, weight: 0, rolloutId: null });
@@ -136,9 +168,15 @@ describe('gateway: the trace queue', () => {
       },
       putArmIntervals: async () => {},
     };
-    const gateway = createGateway({ routes: new MemoryRouteTable([entry('legal', 0, null)]), providers, store, traceQueue: { capacity: 2, batchSize: 1, flushMs: 1 } });
+    const gateway = createGateway({
+      routes: new MemoryRouteTable([entry('legal', 0, null)]),
+      providers,
+      store,
+      traceQueue: { capacity: 2, batchSize: 1, flushMs: 1 },
+    });
     const client = new OpenAI({ baseURL: `${(await gateway.listen()).url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    for (let i = 0; i < 6; i++) await client.chat.completions.create({ model: 'legal', messages: [{ role: 'user', content: `q${i}` }] });
+    for (let i = 0; i < 6; i++)
+      await client.chat.completions.create({ model: 'legal', messages: [{ role: 'user', content: `q${i}` }] });
     const text = await gateway.metrics.text();
     const dropped = Number(/sluice_gateway_trace_queue_dropped_total (\d+)/.exec(text)?.[1]);
     expect(dropped).toBeGreaterThanOrEqual(3);

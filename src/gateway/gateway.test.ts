@@ -30,12 +30,21 @@ afterAll(async () => {
   await upstream.close();
 });
 
-const ask = (model: string, content: string, user?: string) => ({ model, messages: [{ role: 'user' as const, content }], ...(user ? { user } : {}) });
+const ask = (model: string, content: string, user?: string) => ({
+  model,
+  messages: [{ role: 'user' as const, content }],
+  ...(user ? { user } : {}),
+});
 
 describe('gateway: OpenAI wire format through the one serving path', () => {
   it('answers a non-streaming completion with the release and arm headers', async () => {
-    const { data, response } = await client.chat.completions.create(ask('legal', 'What is a royalty clause?')).withResponse();
-    const expected = simEngine().respond({ model: 'legal-v1', messages: [{ role: 'user', content: 'What is a royalty clause?' }] });
+    const { data, response } = await client.chat.completions
+      .create(ask('legal', 'What is a royalty clause?'))
+      .withResponse();
+    const expected = simEngine().respond({
+      model: 'legal-v1',
+      messages: [{ role: 'user', content: 'What is a royalty clause?' }],
+    });
     expect(expected.kind).toBe('answer');
     expect(data.object).toBe('chat.completion');
     expect(data.model).toBe('legal');
@@ -70,7 +79,10 @@ describe('gateway: OpenAI wire format through the one serving path', () => {
   });
 
   it('ends the raw SSE stream with data: [DONE]', async () => {
-    const res = await fetch(`${base}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ ...ask('legal', 'hi'), stream: true }) });
+    const res = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ ...ask('legal', 'hi'), stream: true }),
+    });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const body = await res.text();
     expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
@@ -130,7 +142,10 @@ describe('gateway: client errors', () => {
   });
 
   it('answers malformed JSON and a body without messages with 400 and an OpenAI error', async () => {
-    const bad = await fetch(`${base}/v1/chat/completions`, { method: 'POST', body: '{"model": "legal", "messages": [' });
+    const bad = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      body: '{"model": "legal", "messages": [',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_json' } });
     const noMessages = await fetch(`${base}/v1/chat/completions`, { method: 'POST', body: '{"model": "legal"}' });
@@ -155,7 +170,9 @@ describe('gateway: upstream failures', () => {
     expect(api.type).toBe('upstream_error');
     expect(api.message).toContain('simulated upstream error');
     expect(api.headers?.get('x-sluice-arm')).toBe('stable');
-    const streamed = await client.chat.completions.create({ ...ask('flaky', 'hi'), stream: true }).catch((e: unknown) => e);
+    const streamed = await client.chat.completions
+      .create({ ...ask('flaky', 'hi'), stream: true })
+      .catch((e: unknown) => e);
     expect((streamed as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
   });
 
@@ -171,11 +188,17 @@ describe('gateway: metrics', () => {
     const res = await fetch(`${base}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toContain(`sluice_gateway_requests_total{route="legal",release="${legal.stable.id}",arm="stable",status="200"}`);
-    expect(text).toMatch(/sluice_gateway_errors_total\{route="flaky",release="sha256:[0-9a-f]{64}",arm="stable",code="upstream_status"\} 2/);
+    expect(text).toContain(
+      `sluice_gateway_requests_total{route="legal",release="${legal.stable.id}",arm="stable",status="200"}`,
+    );
+    expect(text).toMatch(
+      /sluice_gateway_errors_total\{route="flaky",release="sha256:[0-9a-f]{64}",arm="stable",code="upstream_status"\} 2/,
+    );
     expect(text).toContain('sluice_gateway_errors_total{route="",release="",arm="",code="model_not_found"} 1');
     expect(text).toMatch(/sluice_gateway_request_duration_seconds_bucket\{le="0\.5",route="legal"/);
-    expect(text).toMatch(/sluice_gateway_tokens_total\{route="legal",release="sha256:[0-9a-f]+",arm="stable",kind="completion"\} \d+/);
+    expect(text).toMatch(
+      /sluice_gateway_tokens_total\{route="legal",release="sha256:[0-9a-f]+",arm="stable",kind="completion"\} \d+/,
+    );
     expect(text).toContain('sluice_gateway_cost_usd_total');
     expect(text).toContain('sluice_gateway_rollout_weight{route="split",rollout="rollout-c"} 25');
     expect(text).toContain('sluice_gateway_trace_queue_dropped_total 0');

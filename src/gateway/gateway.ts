@@ -24,7 +24,8 @@ export interface GatewayOptions {
    * Where traces and per-interval aggregates go; without it neither is kept.
    * With `insertShadowPairs` too, routes with a shadow are mirrored and the pairs stored.
    */
-  readonly store?: Pick<TraceStore, 'insertTraces' | 'putArmIntervals'> & Partial<Pick<ControlStore, 'insertShadowPairs'>>;
+  readonly store?: Pick<TraceStore, 'insertTraces' | 'putArmIntervals'> &
+    Partial<Pick<ControlStore, 'insertShadowPairs'>>;
   /**
    * Makes where trace batches go instead of `store.insertTraces` on this
    * thread (`sluice serve` writes them on a worker thread). Closed with the gateway.
@@ -75,7 +76,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const store = opts.store;
   let traces: BatchQueue<RawTrace> | undefined;
   const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
-  const writer = opts.traceWriter ? opts.traceWriter({ onDrop: (n) => metrics.traceDropped(n), onError }) : store ? storeTraceWriter(store) : undefined;
+  const writer = opts.traceWriter
+    ? opts.traceWriter({ onDrop: (n) => metrics.traceDropped(n), onError })
+    : store
+      ? storeTraceWriter(store)
+      : undefined;
   if (writer) {
     traces = new BatchQueue<RawTrace>((batch) => writer.write(batch), {
       ...opts.traceQueue,
@@ -84,7 +89,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
     });
   }
   const intervals = store
-    ? new IntervalAggregator((rows) => store.putArmIntervals(rows), { intervalSeconds: opts.intervalSeconds ?? 10, gatewayId, onError })
+    ? new IntervalAggregator((rows) => store.putArmIntervals(rows), {
+        intervalSeconds: opts.intervalSeconds ?? 10,
+        gatewayId,
+        onError,
+      })
     : undefined;
   intervals?.start();
   const insertShadowPairs = store?.insertShadowPairs?.bind(store);
@@ -106,7 +115,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     random: opts.random ?? Math.random,
     rejected(error, latencyMs) {
-      metrics.observe({ route: UNROUTED, release: UNROUTED, arm: UNROUTED, status: error.status, seconds: latencyMs / 1000, promptTokens: 0, completionTokens: 0, costUsd: 0, error: error.code ?? error.type });
+      metrics.observe({
+        route: UNROUTED,
+        release: UNROUTED,
+        arm: UNROUTED,
+        status: error.status,
+        seconds: latencyMs / 1000,
+        promptTokens: 0,
+        completionTokens: 0,
+        costUsd: 0,
+        error: error.code ?? error.type,
+      });
     },
     finished(f) {
       metrics.observe(toObservation(f));
@@ -133,10 +152,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (opts.extra && (await opts.extra(req, res))) return;
     if (path === '/v1/chat/completions') {
       if (method === 'POST') return handleChat(chat, req, res);
-      return sendError(res, new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `use POST for ${path}`), undefined, true);
+      return sendError(
+        res,
+        new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `use POST for ${path}`),
+        undefined,
+        true,
+      );
     }
     if (method === 'GET' && path === '/v1/models') return sendJson(res, 200, modelsBody(opts.routes.routes()));
-    if (method === 'GET' && path === '/healthz') return sendJson(res, 200, { ok: true, routes: opts.routes.routes().length });
+    if (method === 'GET' && path === '/healthz')
+      return sendJson(res, 200, { ok: true, routes: opts.routes.routes().length });
     if (method === 'GET' && path === '/metrics') {
       const text = await metrics.text();
       res.writeHead(200, { 'content-type': metrics.contentType });
@@ -173,7 +198,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
     server.closeAllConnections();
     await Promise.allSettled([...inflight]);
     await closed;
-    const results = await Promise.allSettled([intervals?.close(), traces?.close().finally(() => writer?.close()), shadow?.close()]);
+    const results = await Promise.allSettled([
+      intervals?.close(),
+      traces?.close().finally(() => writer?.close()),
+      shadow?.close(),
+    ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }

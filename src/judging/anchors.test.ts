@@ -58,6 +58,8 @@ describe('anchors', () => {
     expect(e.message).toMatch(/^a\.jsonl:2: missing "input"/);
     writeFileSync(join(dir, 'b.jsonl'), good);
     expect(loadAnchors(dir, 'b.jsonl')).toHaveLength(1);
-    expect(errorOf(() => loadAnchors(dir, 'missing.jsonl', { key: 'judges.quality.anchors' })).message).toContain('judges.quality.anchors: "missing.jsonl"');
+    expect(errorOf(() => loadAnchors(dir, 'missing.jsonl', { key: 'judges.quality.anchors' })).message).toContain(
+      'judges.quality.anchors: "missing.jsonl"',
+    );
   });
 });

@@ -41,7 +41,8 @@ function parseLine(file: string, line: number, text: string, opts: AnchorOptions
   if (typeof input !== 'string') fail('"input" must be a string');
   if (typeof output !== 'string') fail('"output" must be a string');
   if (reference !== undefined && typeof reference !== 'string') fail('"reference" must be a string');
-  if (typeof score !== 'number' || !Number.isFinite(score)) fail(`"human_score" must be a finite number, got ${JSON.stringify(score)}`);
+  if (typeof score !== 'number' || !Number.isFinite(score))
+    fail(`"human_score" must be a finite number, got ${JSON.stringify(score)}`);
   if (opts.scale && (score < opts.scale[0] || score > opts.scale[1])) {
     fail(`"human_score" ${score} is off the scale [${opts.scale[0]}, ${opts.scale[1]}]`);
   }
@@ -64,7 +65,11 @@ export function parseAnchors(file: string, text: string, opts: AnchorOptions = {
 }
 
 /** Reads and parses an anchors file named relative to the project. */
-export function loadAnchors(projectDir: string, written: string, opts: AnchorOptions & { key?: string } = {}): Anchor[] {
+export function loadAnchors(
+  projectDir: string,
+  written: string,
+  opts: AnchorOptions & { key?: string } = {},
+): Anchor[] {
   const file = readProjectFile(projectDir, written, opts.key ?? 'anchors');
   return parseAnchors(file.path, file.bytes.toString('utf8'), opts);
 }

@@ -42,7 +42,10 @@ const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 const identity = (score: number): number => clamp01(score);
 const MIN_RHO_N = 4;
 
-function humanScaleOf(anchors: readonly ScoredAnchor[], given?: readonly [number, number]): readonly [number, number] | null {
+function humanScaleOf(
+  anchors: readonly ScoredAnchor[],
+  given?: readonly [number, number],
+): readonly [number, number] | null {
   if (given) return given[0] < given[1] ? given : null;
   if (anchors.length === 0) return null;
   const scores = anchors.map((a) => a.humanScore);
@@ -51,7 +54,11 @@ function humanScaleOf(anchors: readonly ScoredAnchor[], given?: readonly [number
   return low < high ? [low, high] : null;
 }
 
-function fitGroup(source: string, group: readonly ScoredAnchor[], scale: readonly [number, number] | null): SliceCalibration {
+function fitGroup(
+  source: string,
+  group: readonly ScoredAnchor[],
+  scale: readonly [number, number] | null,
+): SliceCalibration {
   const judge: number[] = [];
   const human: number[] = [];
   for (const a of group) {
@@ -71,7 +78,10 @@ function fitGroup(source: string, group: readonly ScoredAnchor[], scale: readonl
   }
   let map = identity;
   if (scale && n > 0) {
-    const fit = isotonicMap(judge, human.map((h) => (h - scale[0]) / (scale[1] - scale[0])));
+    const fit = isotonicMap(
+      judge,
+      human.map((h) => (h - scale[0]) / (scale[1] - scale[0])),
+    );
     map = (score: number): number => clamp01(fit.predict(score));
   }
   return { source, n, rho, ci, judgeErrors, map };
@@ -90,7 +100,11 @@ export function fitCalibration(scored: readonly ScoredAnchor[], opts: FitOptions
   const fitFor = (source: string): SliceCalibration => {
     let fit = fits.get(source);
     if (!fit) {
-      fit = fitGroup(source, scored.filter((a) => inSubtree(a.slice, source)), humanScale);
+      fit = fitGroup(
+        source,
+        scored.filter((a) => inSubtree(a.slice, source)),
+        humanScale,
+      );
       fits.set(source, fit);
     }
     return fit;

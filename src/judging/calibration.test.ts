@@ -26,13 +26,23 @@ function numberJudge(transform: (x: number) => number = (x) => x): Judge & { max
 }
 
 let line = 0;
-const anchor = (slice: string, output: string, humanScore: number): Anchor => ({ slice, input: 'q', output, humanScore, line: ++line });
+const anchor = (slice: string, output: string, humanScore: number): Anchor => ({
+  slice,
+  input: 'q',
+  output,
+  humanScore,
+  line: ++line,
+});
 
 /** Human scores 1–5 and judge outputs that track them with a little noise. */
 const agreeing = (slice: string): Anchor[] =>
   [0.1, 0.15, 0.3, 0.45, 0.5, 0.7, 0.8, 0.95].map((s, i) => anchor(slice, String(s), [1, 1, 2, 3, 3, 4, 5, 5][i]!));
 
-const ok = (slice: string, score: number, humanScore: number): ScoredAnchor => ({ slice, humanScore, result: { ok: true, score } });
+const ok = (slice: string, score: number, humanScore: number): ScoredAnchor => ({
+  slice,
+  humanScore,
+  result: { ok: true, score },
+});
 
 describe('calibration', () => {
   it('gives a judge that agrees with humans a high ρ with its interval', async () => {
@@ -47,7 +57,12 @@ describe('calibration', () => {
   });
 
   it('gives an anti-correlated judge ρ < 0', async () => {
-    const s = (await calibrate(numberJudge((x) => 1 - x), agreeing('legal'))).forSlice('legal');
+    const s = (
+      await calibrate(
+        numberJudge((x) => 1 - x),
+        agreeing('legal'),
+      )
+    ).forSlice('legal');
     expect(s.rho!).toBeLessThan(-0.9);
   });
 
@@ -87,7 +102,14 @@ describe('calibration', () => {
   });
 
   it('fits a monotone isotonic map into [0, 1] on the human scale', () => {
-    const scored = [ok('a', 0.1, 2), ok('a', 0.2, 1), ok('a', 0.4, 3), ok('a', 0.6, 3), ok('a', 0.9, 5), ok('a', 0.95, 4)];
+    const scored = [
+      ok('a', 0.1, 2),
+      ok('a', 0.2, 1),
+      ok('a', 0.4, 3),
+      ok('a', 0.6, 3),
+      ok('a', 0.9, 5),
+      ok('a', 0.95, 4),
+    ];
     const c = fitCalibration(scored);
     expect(c.humanScale).toEqual([1, 5]);
     const { map } = c.forSlice('a');

@@ -14,11 +14,21 @@ export interface CalibrateOptions extends FitOptions {
 }
 
 /** The judge's results on the anchors' outputs, in anchor order; a judge that throws counts as a judge error. */
-export async function scoreAnchors(judge: Judge, anchors: readonly Anchor[], opts: CalibrateOptions = {}): Promise<ScoredAnchor[]> {
+export async function scoreAnchors(
+  judge: Judge,
+  anchors: readonly Anchor[],
+  opts: CalibrateOptions = {},
+): Promise<ScoredAnchor[]> {
   return mapLimit(anchors, opts.concurrency ?? 8, async (a) => {
     let result: JudgeResult;
     try {
-      result = await judge.score({ input: a.input, output: a.output, reference: a.reference, slice: a.slice, signal: opts.signal });
+      result = await judge.score({
+        input: a.input,
+        output: a.output,
+        reference: a.reference,
+        slice: a.slice,
+        signal: opts.signal,
+      });
     } catch (e) {
       result = judgeError(errorMessage(e));
     }
@@ -32,6 +42,10 @@ export async function scoreAnchors(judge: Judge, anchors: readonly Anchor[], opt
  * Bonett–Wright interval and an isotonic map from judge score to human score
  * are fitted (see fitCalibration).
  */
-export async function calibrate(judge: Judge, anchors: readonly Anchor[], opts: CalibrateOptions = {}): Promise<Calibration> {
+export async function calibrate(
+  judge: Judge,
+  anchors: readonly Anchor[],
+  opts: CalibrateOptions = {},
+): Promise<Calibration> {
   return fitCalibration(await scoreAnchors(judge, anchors, opts), opts);
 }

@@ -19,7 +19,9 @@ export function containsJudge(name: string, values: readonly string[], all: bool
       const missing = values.filter((_, i) => !out.includes(folded[i]!));
       const pass = all ? missing.length === 0 : missing.length < values.length;
       if (pass) return binaryResult(true);
-      const reason = all ? `missing ${missing.map((v) => JSON.stringify(v)).join(', ')}` : 'contains none of the values';
+      const reason = all
+        ? `missing ${missing.map((v) => JSON.stringify(v)).join(', ')}`
+        : 'contains none of the values';
       return binaryResult(false, reason);
     },
   };

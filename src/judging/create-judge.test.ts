@@ -17,7 +17,10 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-function deps(projectDir: string, provider: ModelProvider = new ScriptedProvider(['{"score": 5, "reason": "good"}'])): JudgeDeps {
+function deps(
+  projectDir: string,
+  provider: ModelProvider = new ScriptedProvider(['{"score": 5, "reason": "good"}']),
+): JudgeDeps {
   return {
     projectDir,
     providers: (name) => {
@@ -72,22 +75,49 @@ describe('createJudge', () => {
 
   it('reads the rubric relative to the project and scores with it', async () => {
     const provider = new ScriptedProvider(['{"score": 5, "reason": "good"}']);
-    const j = createJudge('quality', cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/quality.md', scale: [1, 5] }), deps(dir, provider));
+    const j = createJudge(
+      'quality',
+      cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/quality.md', scale: [1, 5] }),
+      deps(dir, provider),
+    );
     expect(j.scale).toEqual([1, 5]);
-    expect(await j.score({ input: 'q', output: 'a', slice: 's' })).toEqual({ ok: true, score: 1, raw: 5, reason: 'good' });
+    expect(await j.score({ input: 'q', output: 'a', slice: 's' })).toEqual({
+      ok: true,
+      score: 1,
+      raw: 5,
+      reason: 'good',
+    });
     expect(provider.requests[0]!.messages[0]!.content).toContain('Reward citations.');
   });
 
   it('puts the rubric bytes in the digest', () => {
-    const a = createJudge('q', cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/quality.md' }), deps(dir));
-    const b = createJudge('q', cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/other.md' }), deps(dir));
-    const a2 = createJudge('renamed', cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/quality.md' }), deps(dir));
+    const a = createJudge(
+      'q',
+      cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/quality.md' }),
+      deps(dir),
+    );
+    const b = createJudge(
+      'q',
+      cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/other.md' }),
+      deps(dir),
+    );
+    const a2 = createJudge(
+      'renamed',
+      cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/quality.md' }),
+      deps(dir),
+    );
     expect(a.digest).not.toBe(b.digest);
     expect(a.digest).toBe(a2.digest);
   });
 
   it('names a missing rubric or schema file', () => {
-    const e = errorOf(() => createJudge('quality', cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/missing.md' }), deps(dir)));
+    const e = errorOf(() =>
+      createJudge(
+        'quality',
+        cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/missing.md' }),
+        deps(dir),
+      ),
+    );
     expect(e.code).toBe('bad_input');
     expect(e.message).toContain('judges/missing.md');
     expect(e.message).toContain('judges.quality.rubric');
@@ -97,27 +127,46 @@ describe('createJudge', () => {
   });
 
   it('refuses a path outside the project', () => {
-    expect(errorOf(() => createJudge('q', cfg({ kind: 'json-schema', schema: '../x.json' }), deps(dir))).code).toBe('bad_input');
+    expect(errorOf(() => createJudge('q', cfg({ kind: 'json-schema', schema: '../x.json' }), deps(dir))).code).toBe(
+      'bad_input',
+    );
   });
 
   it('names file and line of a schema that is not JSON, and an invalid schema', () => {
-    const e = errorOf(() => createJudge('shape', cfg({ kind: 'json-schema', schema: 'schemas/broken.json' }), deps(dir)));
+    const e = errorOf(() =>
+      createJudge('shape', cfg({ kind: 'json-schema', schema: 'schemas/broken.json' }), deps(dir)),
+    );
     expect(e.message).toMatch(/^schemas\/broken\.json:4: invalid JSON/);
     expect(e.location).toMatchObject({ file: 'schemas/broken.json', line: 4 });
-    const i = errorOf(() => createJudge('shape', cfg({ kind: 'json-schema', schema: 'schemas/invalid.json' }), deps(dir)));
+    const i = errorOf(() =>
+      createJudge('shape', cfg({ kind: 'json-schema', schema: 'schemas/invalid.json' }), deps(dir)),
+    );
     expect(i.message).toContain('schemas/invalid.json: invalid JSON Schema');
   });
 
   it('refuses a bad pattern, a reversed scale and a provider without embeddings', () => {
-    expect(errorOf(() => createJudge('re', cfg({ kind: 'regex', pattern: '(' }), deps(dir))).message).toContain('judges.re.pattern');
+    expect(errorOf(() => createJudge('re', cfg({ kind: 'regex', pattern: '(' }), deps(dir))).message).toContain(
+      'judges.re.pattern',
+    );
     const scale = cfg({ kind: 'rubric', provider: 'up', model: 'm', rubric: 'judges/quality.md', scale: [5, 1] });
     expect(errorOf(() => createJudge('q', scale, deps(dir))).message).toContain('judges.q.scale');
     const p = new ScriptedProvider();
-    const noEmbed: ModelProvider = { name: 'up', kind: 'sim', chat: (r) => p.chat(r), chatStream: (r) => p.chatStream(r), close: () => p.close() };
-    expect(errorOf(() => createJudge('sim', cfg({ kind: 'similarity', provider: 'up', model: 'e' }), deps(dir, noEmbed))).message).toContain('no embeddings');
+    const noEmbed: ModelProvider = {
+      name: 'up',
+      kind: 'sim',
+      chat: (r) => p.chat(r),
+      chatStream: (r) => p.chatStream(r),
+      close: () => p.close(),
+    };
+    expect(
+      errorOf(() => createJudge('sim', cfg({ kind: 'similarity', provider: 'up', model: 'e' }), deps(dir, noEmbed)))
+        .message,
+    ).toContain('no embeddings');
   });
 
   it('lets an unknown provider fail as the provider lookup says', () => {
-    expect(errorOf(() => createJudge('q', cfg({ kind: 'similarity', provider: 'nope', model: 'e' }), deps(dir))).message).toContain('unknown provider');
+    expect(
+      errorOf(() => createJudge('q', cfg({ kind: 'similarity', provider: 'nope', model: 'e' }), deps(dir))).message,
+    ).toContain('unknown provider');
   });
 });

@@ -32,7 +32,10 @@ export function createJudge(name: string, cfg: JudgeConfig, deps: JudgeDeps): Ju
   switch (cfg.kind) {
     case 'rubric': {
       const [low, high] = cfg.scale;
-      if (!(low < high)) throw badInput(`${key('scale')}: expected [low, high] with low < high, got [${low}, ${high}]`, { key: key('scale') });
+      if (!(low < high))
+        throw badInput(`${key('scale')}: expected [low, high] with low < high, got [${low}, ${high}]`, {
+          key: key('scale'),
+        });
       const file = readProjectFile(deps.projectDir, cfg.rubric, key('rubric'));
       return rubricJudge({
         name,
@@ -54,7 +57,8 @@ export function createJudge(name: string, cfg: JudgeConfig, deps: JudgeDeps): Ju
       return exactJudge(name);
     case 'regex': {
       const compiled = compileRegex(cfg.pattern, cfg.flags);
-      if (!compiled.ok) throw badInput(`${key('pattern')}: invalid regular expression: ${compiled.message}`, { key: key('pattern') });
+      if (!compiled.ok)
+        throw badInput(`${key('pattern')}: invalid regular expression: ${compiled.message}`, { key: key('pattern') });
       return regexJudge(name, compiled.regex);
     }
     case 'contains':
@@ -63,13 +67,19 @@ export function createJudge(name: string, cfg: JudgeConfig, deps: JudgeDeps): Ju
       const file = readProjectFile(deps.projectDir, cfg.schema, key('schema'));
       const schema = parseJsonFile(file.path, file.bytes.toString('utf8'));
       const compiled = compileJsonSchema(schema);
-      if (!compiled.ok) throw badInput(`${file.path}: invalid JSON Schema: ${compiled.message}`, { file: file.path, key: key('schema') });
+      if (!compiled.ok)
+        throw badInput(`${file.path}: invalid JSON Schema: ${compiled.message}`, {
+          file: file.path,
+          key: key('schema'),
+        });
       return jsonSchemaJudge({ name, validate: compiled.validate, schemaDigest: sha256Digest(file.bytes) });
     }
     case 'similarity': {
       const provider = deps.providers(cfg.provider);
       if (typeof provider.embed !== 'function') {
-        throw badInput(`${key('provider')}: provider "${cfg.provider}" (${provider.kind}) has no embeddings`, { key: key('provider') });
+        throw badInput(`${key('provider')}: provider "${cfg.provider}" (${provider.kind}) has no embeddings`, {
+          key: key('provider'),
+        });
       }
       return similarityJudge({ name, provider, providerName: cfg.provider, model: cfg.model });
     }

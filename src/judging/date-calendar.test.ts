@@ -12,7 +12,13 @@ describe('calendar', () => {
   });
 
   it('computes weekdays like Date does', () => {
-    for (const [y, m, d] of [[2026, 3, 5], [2024, 2, 29], [2000, 1, 1], [1999, 12, 31], [2025, 7, 14]] as const) {
+    for (const [y, m, d] of [
+      [2026, 3, 5],
+      [2024, 2, 29],
+      [2000, 1, 1],
+      [1999, 12, 31],
+      [2025, 7, 14],
+    ] as const) {
       expect(weekdayOf(y, m, d)).toBe(new Date(Date.UTC(y, m - 1, d)).getUTCDay());
     }
     expect(weekdayOf(2026, 3, 5)).toBe(4); // a Thursday

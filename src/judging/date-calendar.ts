@@ -1,8 +1,18 @@
 /** The proleptic Gregorian calendar, for checking that a written date exists. */
 
 export const MONTH_NAMES = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ] as const;
 
 /** Index 0 is Sunday, as in Date.prototype.getUTCDay. */

@@ -7,7 +7,8 @@
  * a and b (the two ambiguous numbers of 05/03/2026).
  */
 
-const MONTH = '(?<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b\\.?';
+const MONTH =
+  '(?<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b\\.?';
 const WEEKDAY = (group: string): string =>
   `(?<${group}>Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:r(?:s(?:day)?)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)\\b\\.?`;
 const BEFORE = `(?:\\b${WEEKDAY('wd')},?\\s+(?:the\\s+)?)?`;
@@ -36,7 +37,9 @@ export const DATE_PATTERNS: readonly { readonly kind: DatePatternKind; readonly 
 
 /** Month number (1–12) of a month name or abbreviation. */
 export function monthNumber(name: string): number {
-  const i = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(name.slice(0, 3).toLowerCase());
+  const i = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].indexOf(
+    name.slice(0, 3).toLowerCase(),
+  );
   if (i < 0) throw new RangeError(`not a month: ${name}`);
   return i + 1;
 }

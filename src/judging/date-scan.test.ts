@@ -54,7 +54,11 @@ describe('date mentions', () => {
 
   it('reads the parts of a date', () => {
     const [d] = findDates('See you on Thursday, 5 March 2026.');
-    expect(d).toMatchObject({ text: 'Thursday, 5 March 2026', weekday: 4, readings: [{ year: 2026, month: 3, day: 5 }] });
+    expect(d).toMatchObject({
+      text: 'Thursday, 5 March 2026',
+      weekday: 4,
+      readings: [{ year: 2026, month: 3, day: 5 }],
+    });
   });
 
   it('keeps one mention for overlapping forms', () => {

@@ -6,8 +6,14 @@ describe('exact judge', () => {
   const judge = exactJudge('exact');
 
   it('matches after normalization', async () => {
-    expect(await judge.score({ input: 'q', output: 'The Paris.', reference: 'paris', slice: 's' })).toEqual({ ok: true, score: 1 });
-    expect(await judge.score({ input: 'q', output: 'Paris, France', reference: 'Paris', slice: 's' })).toMatchObject({ ok: true, score: 0 });
+    expect(await judge.score({ input: 'q', output: 'The Paris.', reference: 'paris', slice: 's' })).toEqual({
+      ok: true,
+      score: 1,
+    });
+    expect(await judge.score({ input: 'q', output: 'Paris, France', reference: 'Paris', slice: 's' })).toMatchObject({
+      ok: true,
+      score: 0,
+    });
   });
 
   it('is a judge error without a reference', async () => {

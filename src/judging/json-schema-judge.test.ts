@@ -20,7 +20,10 @@ const at = (output: string) => ({ input: 'q', output, slice: 's' });
 describe('json-schema judge', () => {
   it('scores 1 for valid JSON, plain or fenced', async () => {
     expect(await judge().score(at('{"party": "Acme", "term_months": 12}'))).toEqual({ ok: true, score: 1 });
-    expect(await judge().score(at('```json\n{"party": "Acme", "term_months": 12}\n```'))).toEqual({ ok: true, score: 1 });
+    expect(await judge().score(at('```json\n{"party": "Acme", "term_months": 12}\n```'))).toEqual({
+      ok: true,
+      score: 1,
+    });
   });
 
   it('scores 0 for output that is not JSON', async () => {
@@ -37,7 +40,12 @@ describe('json-schema judge', () => {
   });
 
   it('uses the draft the schema names', async () => {
-    const s2020 = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'array', prefixItems: [{ type: 'number' }], items: false };
+    const s2020 = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'array',
+      prefixItems: [{ type: 'number' }],
+      items: false,
+    };
     expect(await judge(s2020).score(at('[1]'))).toMatchObject({ score: 1 });
     expect(await judge(s2020).score(at('[1, 2]'))).toMatchObject({ score: 0 });
   });

@@ -34,7 +34,11 @@ export function compileJsonSchema(schema: unknown): SchemaCompileResult {
   const dialect = typeof schema === 'object' ? String((schema as { $schema?: unknown }).$schema ?? '') : '';
   const opts = { allErrors: true, strict: false, logger: false as const };
   const d = ajvDrafts();
-  const ajv = dialect.includes('2020-12') ? new d.ajv2020(opts) : dialect.includes('2019-09') ? new d.ajv2019(opts) : new d.ajv(opts);
+  const ajv = dialect.includes('2020-12')
+    ? new d.ajv2020(opts)
+    : dialect.includes('2019-09')
+      ? new d.ajv2019(opts)
+      : new d.ajv(opts);
   try {
     return { ok: true, validate: ajv.compile(schema) };
   } catch (e) {
@@ -62,9 +66,12 @@ export function jsonSchemaJudge(o: JsonSchemaJudgeOptions): Judge {
     digest: jsonDigest({ library: JUDGE_LIBRARY, kind: 'json-schema', schema: o.schemaDigest }),
     async score(item: JudgeInput): Promise<JudgeResult> {
       const parsed = parseJsonReply(item.output);
-      if (!parsed.ok) return binaryResult(false, `output is ${parsed.message === 'empty reply' ? 'empty' : parsed.message}`);
+      if (!parsed.ok)
+        return binaryResult(false, `output is ${parsed.message === 'empty reply' ? 'empty' : parsed.message}`);
       if (validate(parsed.value)) return binaryResult(true);
-      const problems = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+      const problems = (validate.errors ?? [])
+        .slice(0, 5)
+        .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
       return binaryResult(false, `schema violations: ${problems.join('; ')}`);
     },
   };

@@ -14,7 +14,9 @@ export function judgeError(message: string): JudgeResult {
 
 /** A detector's verdict: score 0 when it flagged the answer, 1 otherwise. */
 export function detectorResult(flagged: boolean, reason?: string): JudgeResult {
-  return reason === undefined ? { ok: true, score: flagged ? 0 : 1, flagged } : { ok: true, score: flagged ? 0 : 1, flagged, reason };
+  return reason === undefined
+    ? { ok: true, score: flagged ? 0 : 1, flagged }
+    : { ok: true, score: flagged ? 0 : 1, flagged, reason };
 }
 
 /** A pass/fail score (1 or 0) with an optional explanation. */

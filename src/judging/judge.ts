@@ -16,7 +16,13 @@ export interface JudgeInput {
  * 0 when flagged and 1 otherwise. A judge error is never counted as a score.
  */
 export type JudgeResult =
-  | { readonly ok: true; readonly score: number; readonly raw?: number; readonly flagged?: boolean; readonly reason?: string }
+  | {
+      readonly ok: true;
+      readonly score: number;
+      readonly raw?: number;
+      readonly flagged?: boolean;
+      readonly reason?: string;
+    }
   | { readonly ok: false; readonly code: 'judge_error'; readonly message: string };
 
 export interface Judge {

@@ -19,7 +19,10 @@ export function readProjectFile(projectDir: string, written: string, key: string
   try {
     return { path: resolved.path, bytes: readFileSync(resolved.absolute) };
   } catch (e) {
-    throw badInput(`${key}: cannot read "${written}": ${e instanceof Error ? e.message : String(e)}`, { file: written, key });
+    throw badInput(`${key}: cannot read "${written}": ${e instanceof Error ? e.message : String(e)}`, {
+      file: written,
+      key,
+    });
   }
 }
 

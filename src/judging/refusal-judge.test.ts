@@ -53,13 +53,21 @@ describe('refusal judge', () => {
   const judge = refusalJudge('refusal');
 
   it('scores a hedge 0, flagged, quoting the phrase', async () => {
-    const r = await judge.score({ input: 'Can I terminate?', output: 'It depends. You should consult an attorney.', slice: 'legal' });
+    const r = await judge.score({
+      input: 'Can I terminate?',
+      output: 'It depends. You should consult an attorney.',
+      slice: 'legal',
+    });
     expect(r).toMatchObject({ ok: true, score: 0, flagged: true });
     expect(r.ok && r.reason).toContain('consult an attorney');
   });
 
   it('scores an answer 1, not flagged', async () => {
-    const r = await judge.score({ input: 'Can I terminate?', output: 'Yes: clause 9 allows termination on 30 days notice.', slice: 'legal' });
+    const r = await judge.score({
+      input: 'Can I terminate?',
+      output: 'Yes: clause 9 allows termination on 30 days notice.',
+      slice: 'legal',
+    });
     expect(r).toEqual({ ok: true, score: 1, flagged: false });
   });
 });

@@ -8,7 +8,11 @@ export function refusalJudge(name: string): Judge {
   return {
     name,
     kind: 'refusal',
-    digest: jsonDigest({ library: JUDGE_LIBRARY, kind: 'refusal', phrases: REFUSAL_PHRASES.map((p) => p.pattern.source) }),
+    digest: jsonDigest({
+      library: JUDGE_LIBRARY,
+      kind: 'refusal',
+      phrases: REFUSAL_PHRASES.map((p) => p.pattern.source),
+    }),
     async score(item: JudgeInput): Promise<JudgeResult> {
       const found = findRefusals(item.output);
       if (found.length === 0) return detectorResult(false);

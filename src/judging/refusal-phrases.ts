@@ -13,9 +13,9 @@ export interface RefusalPhrase {
 }
 
 const APOS = "['\u2019]";
-const I_CANNOT =
-  `i(?:\\s+(?:can${APOS}?t|cannot|can\\s+not|won${APOS}t|will\\s+not|am\\s+not\\s+able\\s+to|am\\s+unable\\s+to)|${APOS}m\\s+(?:not\\s+able\\s+to|unable\\s+to))`;
-const QUALIFIER = '(?:qualified|licensed|local|certified|legal|medical|tax|financial|healthcare|health\\s+care|mental\\s+health)\\s+';
+const I_CANNOT = `i(?:\\s+(?:can${APOS}?t|cannot|can\\s+not|won${APOS}t|will\\s+not|am\\s+not\\s+able\\s+to|am\\s+unable\\s+to)|${APOS}m\\s+(?:not\\s+able\\s+to|unable\\s+to))`;
+const QUALIFIER =
+  '(?:qualified|licensed|local|certified|legal|medical|tax|financial|healthcare|health\\s+care|mental\\s+health)\\s+';
 const NOUN =
   '(?:attorney|lawyer|solicitor|barrister|counsel|doctor|physician|pharmacist|therapist|professional|expert|specialist|advisor|adviser|accountant|healthcare\\s+provider|health\\s+care\\s+provider)s?';
 /** "a lawyer", "your doctor", "with a qualified professional", "legal counsel" — but not a bare "counsel". */
@@ -25,8 +25,14 @@ const phrase = (id: string, source: string): RefusalPhrase => ({ id, pattern: ne
 
 export const REFUSAL_PHRASES: readonly RefusalPhrase[] = [
   // Sending the user to a professional instead of answering.
-  phrase('consult-professional', `(?:consult|consulting|speak|speaking|talk|talking|check|checking|contact|contacting)\\s+(?:to\\s+)?${PROFESSIONAL}`),
-  phrase('seek-advice', '(?:seek|seeking|get|obtain)\\s+(?:(?:independent|qualified|proper)\\s+)?(?:professional|legal|medical|expert)\\s+(?:advice|help|counsel|guidance|assistance)'),
+  phrase(
+    'consult-professional',
+    `(?:consult|consulting|speak|speaking|talk|talking|check|checking|contact|contacting)\\s+(?:to\\s+)?${PROFESSIONAL}`,
+  ),
+  phrase(
+    'seek-advice',
+    '(?:seek|seeking|get|obtain)\\s+(?:(?:independent|qualified|proper)\\s+)?(?:professional|legal|medical|expert)\\s+(?:advice|help|counsel|guidance|assistance)',
+  ),
   phrase('seek-advice-of', '(?:seek|seeking)\\s+the\\s+(?:advice|help|counsel)\\s+of'),
   // Declining.
   phrase('cannot-help', `${I_CANNOT}\\s+(?:help\\s+(?:you\\s+)?with|help\\s+you|assist)`),
@@ -38,8 +44,14 @@ export const REFUSAL_PHRASES: readonly RefusalPhrase[] = [
   phrase('must-decline', 'i\\s+(?:must|have\\s+to|need\\s+to)\\s+(?:decline|refrain)'),
   phrase('not-comfortable', `i\\s*(?:${APOS}m|\\s+am)\\s+not\\s+comfortable`),
   // Disclaiming.
-  phrase('as-an-ai', 'as\\s+(?:an\\s+ai|a\\s+(?:large\\s+)?language\\s+model|an\\s+ai\\s+(?:language\\s+)?model|an\\s+ai\\s+assistant)'),
-  phrase('not-a-professional', `i\\s*(?:${APOS}m|\\s+am)\\s+not\\s+a\\s+(?:lawyer|attorney|doctor|physician|medical\\s+professional|legal\\s+professional|financial\\s+advisor)`),
+  phrase(
+    'as-an-ai',
+    'as\\s+(?:an\\s+ai|a\\s+(?:large\\s+)?language\\s+model|an\\s+ai\\s+(?:language\\s+)?model|an\\s+ai\\s+assistant)',
+  ),
+  phrase(
+    'not-a-professional',
+    `i\\s*(?:${APOS}m|\\s+am)\\s+not\\s+a\\s+(?:lawyer|attorney|doctor|physician|medical\\s+professional|legal\\s+professional|financial\\s+advisor)`,
+  ),
   phrase('not-advice', '(?:is|does)\\s+not\\s+(?:constitute\\s+)?(?:legal|medical|financial|professional)\\s+advice'),
 ];
 

@@ -10,24 +10,52 @@ const RUBRIC = 'Score 5 when the answer cites the statute; 1 when it is wrong.';
 
 function judge(replies: Script[], scale: readonly [number, number] = [1, 5], model = 'judge-model') {
   const provider = new ScriptedProvider(replies);
-  const j = rubricJudge({ name: 'quality', provider, providerName: 'up', model, rubric: RUBRIC, rubricDigest: sha256Digest(RUBRIC), scale });
+  const j = rubricJudge({
+    name: 'quality',
+    provider,
+    providerName: 'up',
+    model,
+    rubric: RUBRIC,
+    rubricDigest: sha256Digest(RUBRIC),
+    scale,
+  });
   return { provider, judge: j };
 }
 
-const item = { input: 'What is a licence?', output: 'A permission.\n  Indented line.', reference: 'A grant of rights.', slice: 'legal/ip' };
+const item = {
+  input: 'What is a licence?',
+  output: 'A permission.\n  Indented line.',
+  reference: 'A grant of rights.',
+  slice: 'legal/ip',
+};
 
 describe('rubric reply parsing', () => {
   it('reads plain and fenced JSON', () => {
     expect(parseRubricReply('{"score": 4, "reason": "ok"}', [1, 5])).toEqual({ ok: true, score: 4, reason: 'ok' });
-    expect(parseRubricReply('```json\n{"score": 2, "reason": "thin"}\n```', [1, 5])).toEqual({ ok: true, score: 2, reason: 'thin' });
+    expect(parseRubricReply('```json\n{"score": 2, "reason": "thin"}\n```', [1, 5])).toEqual({
+      ok: true,
+      score: 2,
+      reason: 'thin',
+    });
     expect(parseRubricReply('  ```\n{"score": 3}\n```  ', [1, 5])).toEqual({ ok: true, score: 3 });
   });
 
   it('refuses garbage, prose, strings and scores off the scale', () => {
-    for (const text of ['I think 4/5', '', 'Score: {"score": 4}', '{"score": "4"}', '{"reason": "x"}', '[4]', '{"score": 4, "reason": 7}']) {
+    for (const text of [
+      'I think 4/5',
+      '',
+      'Score: {"score": 4}',
+      '{"score": "4"}',
+      '{"reason": "x"}',
+      '[4]',
+      '{"score": 4, "reason": 7}',
+    ]) {
       expect(parseRubricReply(text, [1, 5]).ok).toBe(false);
     }
-    expect(parseRubricReply('{"score": 6}', [1, 5])).toEqual({ ok: false, message: 'judge score 6 is off the scale [1, 5]' });
+    expect(parseRubricReply('{"score": 6}', [1, 5])).toEqual({
+      ok: false,
+      message: 'judge score 6 is off the scale [1, 5]',
+    });
     expect(parseRubricReply('{"score": 0.5}', [1, 5]).ok).toBe(false);
   });
 
@@ -86,7 +114,15 @@ describe('rubric judge', () => {
     expect(judge([]).judge.digest).toBe(a.digest);
     expect(judge([], [0, 10]).judge.digest).not.toBe(a.digest);
     expect(judge([], [1, 5], 'other').judge.digest).not.toBe(a.digest);
-    const other = rubricJudge({ name: 'q', provider: new ScriptedProvider(), providerName: 'up', model: 'judge-model', rubric: 'x', rubricDigest: sha256Digest('x'), scale: [1, 5] });
+    const other = rubricJudge({
+      name: 'q',
+      provider: new ScriptedProvider(),
+      providerName: 'up',
+      model: 'judge-model',
+      rubric: 'x',
+      rubricDigest: sha256Digest('x'),
+      scale: [1, 5],
+    });
     expect(other.digest).not.toBe(a.digest);
   });
 

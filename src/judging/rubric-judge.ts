@@ -39,7 +39,8 @@ export function rubricJudgeDigest(o: Omit<RubricJudgeOptions, 'name' | 'provider
  */
 export function rubricJudge(o: RubricJudgeOptions): Judge {
   const scale: readonly [number, number] = [o.scale[0], o.scale[1]];
-  if (!(scale[0] < scale[1])) throw new RangeError(`rubric scale must be [low, high] with low < high, got [${scale[0]}, ${scale[1]}]`);
+  if (!(scale[0] < scale[1]))
+    throw new RangeError(`rubric scale must be [low, high] with low < high, got [${scale[0]}, ${scale[1]}]`);
   const digest = rubricJudgeDigest(o);
   return {
     name: o.name,
@@ -47,7 +48,13 @@ export function rubricJudge(o: RubricJudgeOptions): Judge {
     digest,
     scale,
     async score(item: JudgeInput): Promise<JudgeResult> {
-      const messages = rubricMessages({ rubric: o.rubric, scale, input: item.input, output: item.output, reference: item.reference });
+      const messages = rubricMessages({
+        rubric: o.rubric,
+        scale,
+        input: item.input,
+        output: item.output,
+        reference: item.reference,
+      });
       let text: string;
       try {
         const reply = await o.provider.chat({
@@ -65,7 +72,9 @@ export function rubricJudge(o: RubricJudgeOptions): Judge {
       const parsed = parseRubricReply(text, scale);
       if (!parsed.ok) return judgeError(parsed.message);
       const score = linearScore(parsed.score, scale);
-      return parsed.reason === undefined ? { ok: true, score, raw: parsed.score } : { ok: true, score, raw: parsed.score, reason: parsed.reason };
+      return parsed.reason === undefined
+        ? { ok: true, score, raw: parsed.score }
+        : { ok: true, score, raw: parsed.score, reason: parsed.reason };
     },
   };
 }

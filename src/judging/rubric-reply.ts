@@ -1,8 +1,6 @@
 import { parseJsonReply } from './json-reply.js';
 
-export type RubricReply =
-  | { ok: true; score: number; reason?: string }
-  | { ok: false; message: string };
+export type RubricReply = { ok: true; score: number; reason?: string } | { ok: false; message: string };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -23,9 +21,11 @@ export function parseRubricReply(text: string, scale: readonly [number, number])
     return { ok: false, message: `judge reply has no numeric "score" (got ${JSON.stringify(score) ?? 'nothing'})` };
   }
   const [low, high] = scale;
-  if (score < low || score > high) return { ok: false, message: `judge score ${score} is off the scale [${low}, ${high}]` };
+  if (score < low || score > high)
+    return { ok: false, message: `judge score ${score} is off the scale [${low}, ${high}]` };
   const reason = v['reason'];
-  if (reason !== undefined && typeof reason !== 'string') return { ok: false, message: 'judge reply has a non-string "reason"' };
+  if (reason !== undefined && typeof reason !== 'string')
+    return { ok: false, message: 'judge reply has a non-string "reason"' };
   return reason === undefined ? { ok: true, score } : { ok: true, score, reason };
 }
 

@@ -6,7 +6,8 @@ import { errorMessage, JUDGE_LIBRARY, judgeError } from './judge-library.js';
 export type CosineResult = { ok: true; cosine: number } | { ok: false; message: string };
 
 export function cosine(a: readonly number[], b: readonly number[]): CosineResult {
-  if (a.length === 0 || a.length !== b.length) return { ok: false, message: `embedding lengths differ or are empty (${a.length}, ${b.length})` };
+  if (a.length === 0 || a.length !== b.length)
+    return { ok: false, message: `embedding lengths differ or are empty (${a.length}, ${b.length})` };
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -17,7 +18,8 @@ export function cosine(a: readonly number[], b: readonly number[]): CosineResult
     na += x * x;
     nb += y * y;
   }
-  if (!Number.isFinite(dot) || !Number.isFinite(na) || !Number.isFinite(nb)) return { ok: false, message: 'embedding holds a non-finite number' };
+  if (!Number.isFinite(dot) || !Number.isFinite(na) || !Number.isFinite(nb))
+    return { ok: false, message: 'embedding holds a non-finite number' };
   if (na === 0 || nb === 0) return { ok: false, message: 'embedding is the zero vector' };
   return { ok: true, cosine: Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb))) };
 }

@@ -13,9 +13,9 @@ describe('SQuAD normalization', () => {
 describe('token F1', () => {
   it.each([
     ['the cat sat', 'The cat sat.', 1],
-    ['cat sat on the mat', 'the cat sat', 2 * ((2 / 4) * (2 / 2)) / (2 / 4 + 2 / 2)],
+    ['cat sat on the mat', 'the cat sat', (2 * ((2 / 4) * (2 / 2))) / (2 / 4 + 2 / 2)],
     ['a dog', 'the cat', 0],
-    ['cat cat cat', 'cat', 2 * ((1 / 3) * 1) / (1 / 3 + 1)],
+    ['cat cat cat', 'cat', (2 * ((1 / 3) * 1)) / (1 / 3 + 1)],
     ['', '', 1],
     ['the', 'a', 1],
     ['cat', '', 0],

@@ -19,7 +19,8 @@ function isDigit(k: string): boolean {
 }
 
 function leaf(value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`RFC 8785: ${value} has no JSON representation`);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new TypeError(`RFC 8785: ${value} has no JSON representation`);
   if (typeof value === 'string') checkString(value);
   if (typeof value === 'bigint') throw new TypeError('RFC 8785: BigInt has no JSON representation');
   return value;

@@ -25,7 +25,11 @@ export class SluiceError extends Error {
   readonly detail: string | undefined;
   readonly location: ErrorLocation | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { detail?: string; location?: ErrorLocation; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { detail?: string; location?: ErrorLocation; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SluiceError';
     this.code = code;

@@ -11,10 +11,29 @@ export class ObserverMetrics {
   private readonly sampledCounts = new Map<string, number>();
 
   constructor(registry: Registry) {
-    this.quality = new Gauge({ name: 'sluice_observe_window_quality', help: 'Mean judged quality of the latest completed window', labelNames: ['route', 'release', 'slice'], registers: [registry] });
-    this.detector = new Gauge({ name: 'sluice_observe_detector_rate', help: 'Detector flag rate in the latest completed window', labelNames: ['route', 'release', 'slice', 'detector'], registers: [registry] });
-    this.alerts = new Counter({ name: 'sluice_observe_alerts_total', help: 'Observer alerts (too few samples, a failing judge, no release to roll back to)', labelNames: ['route'], registers: [registry] });
-    this.lateSamples = new Counter({ name: 'sluice_observe_late_samples_total', help: 'Judged samples stored after their window was evaluated (not counted in it)', registers: [registry] });
+    this.quality = new Gauge({
+      name: 'sluice_observe_window_quality',
+      help: 'Mean judged quality of the latest completed window',
+      labelNames: ['route', 'release', 'slice'],
+      registers: [registry],
+    });
+    this.detector = new Gauge({
+      name: 'sluice_observe_detector_rate',
+      help: 'Detector flag rate in the latest completed window',
+      labelNames: ['route', 'release', 'slice', 'detector'],
+      registers: [registry],
+    });
+    this.alerts = new Counter({
+      name: 'sluice_observe_alerts_total',
+      help: 'Observer alerts (too few samples, a failing judge, no release to roll back to)',
+      labelNames: ['route'],
+      registers: [registry],
+    });
+    this.lateSamples = new Counter({
+      name: 'sluice_observe_late_samples_total',
+      help: 'Judged samples stored after their window was evaluated (not counted in it)',
+      registers: [registry],
+    });
     const counts = this.sampledCounts;
     new Counter({
       name: 'sluice_observe_samples_total',
@@ -43,6 +62,7 @@ export class ObserverMetrics {
   /** Records a slice's newest completed window. */
   window(route: string, release: string, slice: string, w: SeriesPoint): void {
     if (w.mean !== null) this.quality.set({ route, release, slice }, w.mean);
-    for (const [name, rate] of Object.entries(w.detectors)) if (rate !== null) this.detector.set({ route, release, slice, detector: name }, rate);
+    for (const [name, rate] of Object.entries(w.detectors))
+      if (rate !== null) this.detector.set({ route, release, slice, detector: name }, rate);
   }
 }

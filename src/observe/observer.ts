@@ -9,7 +9,13 @@ import type { Judge, JudgeResult } from '../judging/judge.js';
 import { aggregateWindows, fillSeries, groupSeries, windowMs, windowStart } from './core/windows.js';
 import { advanceSettled, heldBoundary, maxHoldMs, unreadRange, type SettledWindows } from './core/settled-windows.js';
 import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from './core/band.js';
-import { decideRelease, observeRollbackDecision, observeRollbackKey, seriesPoint, type SliceDecision } from './core/observer-decision.js';
+import {
+  decideRelease,
+  observeRollbackDecision,
+  observeRollbackKey,
+  seriesPoint,
+  type SliceDecision,
+} from './core/observer-decision.js';
 import type { ObserverMetrics } from './observer-metrics.js';
 import { requestSlice, scoredSample } from './core/sample.js';
 import { ObserveSampler } from './core/sampler.js';
@@ -90,11 +96,18 @@ export class Observer {
   constructor(private readonly o: ObserverOptions) {
     const { config } = o;
     this.now = o.now ?? Date.now;
-    ({ judge: this.judge, detectors: this.detectors } = gateJudges({ config, projectDir: o.projectDir, providers: o.providers }));
-    this.samples = new BatchQueue<ObserveSampleRecord>(async (batch) => {
-      await o.store.insertObserveSamples(batch);
-      for (const r of batch) this.stored(r.at);
-    }, { batchSize: 200, flushMs: 200, onError: (e) => o.onError?.(e) });
+    ({ judge: this.judge, detectors: this.detectors } = gateJudges({
+      config,
+      projectDir: o.projectDir,
+      providers: o.providers,
+    }));
+    this.samples = new BatchQueue<ObserveSampleRecord>(
+      async (batch) => {
+        await o.store.insertObserveSamples(batch);
+        for (const r of batch) this.stored(r.at);
+      },
+      { batchSize: 200, flushMs: 200, onError: (e) => o.onError?.(e) },
+    );
     this.sampler = new ObserveSampler<Answer>({
       sampleRate: config.observe.sample_rate,
       windowSeconds: config.observe.window_seconds,
@@ -176,12 +189,22 @@ export class Observer {
 
   private async score(a: Answer): Promise<void> {
     const input = { input: a.input, output: a.output, slice: a.slice };
-    const safe = (j: Judge): Promise<JudgeResult> => j.score(input).catch((e: unknown) => ({ ok: false as const, code: 'judge_error' as const, message: String(e) }));
+    const safe = (j: Judge): Promise<JudgeResult> =>
+      j.score(input).catch((e: unknown) => ({ ok: false as const, code: 'judge_error' as const, message: String(e) }));
     const quality = this.judge ? await safe(this.judge) : null;
     const detectors: Record<string, JudgeResult> = {};
     for (const d of this.detectors) detectors[d.name] = await safe(d);
     const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, quality, detectors);
-    const queued = this.samples.push({ id: a.id || randomUUID(), route: s.route, releaseId: s.release, slice: s.slice, at: s.at, quality: s.quality, judgeError: s.judgeError, flags: s.flags });
+    const queued = this.samples.push({
+      id: a.id || randomUUID(),
+      route: s.route,
+      releaseId: s.release,
+      slice: s.slice,
+      at: s.at,
+      quality: s.quality,
+      judgeError: s.judgeError,
+      flags: s.flags,
+    });
     if (!queued) this.forget(a.at); // dropped by a full or closed queue (counted there)
   }
 
@@ -215,7 +238,10 @@ export class Observer {
       const range = unreadRange(this.settled.get(key), now, span);
       if (!range) continue; // nothing new has settled: the last decision stands
       const rows = await store.observeSamples(release, range.from, range.before);
-      const fresh = aggregateWindows(rows.map((s) => ({ ...s, release: s.releaseId as ReleaseId })), ws);
+      const fresh = aggregateWindows(
+        rows.map((s) => ({ ...s, release: s.releaseId as ReleaseId })),
+        ws,
+      );
       const settled = advanceSettled(this.settled.get(key), fresh, now, span);
       const decision = await this.decide(state.route, release, settled.windows, now, span, at);
       // Kept only once its decision is carried out: after a failure the next tick takes it again.
@@ -227,7 +253,14 @@ export class Observer {
   }
 
   /** Decides one route's stable release on its settled windows, and carries the decision out (alert, rollback command). */
-  private async decide(route: string, release: ReleaseId, windows: SettledWindows['windows'], now: number, span: number, at: number): Promise<SliceDecision | undefined> {
+  private async decide(
+    route: string,
+    release: ReleaseId,
+    windows: SettledWindows['windows'],
+    now: number,
+    span: number,
+    at: number,
+  ): Promise<SliceDecision | undefined> {
     if (windows.length === 0) return undefined;
     const { store, config, ledger } = this.o;
     const ws = config.observe.window_seconds;
@@ -241,7 +274,9 @@ export class Observer {
     const histories = [...groupSeries(windows).values()].map((series) => {
       const k = series[0]!;
       const filled = fillSeries(windows, k, now - span, now, ws);
-      return filled.map((w) => evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })));
+      return filled.map((w) =>
+        evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })),
+      );
     });
     for (const h of histories) {
       const last = h.at(-1);
@@ -260,14 +295,32 @@ export class Observer {
       return decision;
     }
     // The same single pointer swap as the controller's: a rollback command on the rollout that promoted this release.
-    const receipt = observeRollbackDecision({ route, release, decision, consecutive: config.observe.consecutive, at, to: spec.stable });
+    const receipt = observeRollbackDecision({
+      route,
+      release,
+      decision,
+      consecutive: config.observe.consecutive,
+      at,
+      to: spec.stable,
+    });
     const key = observeRollbackKey(route, release);
     await store.transaction(
       async (tx) => {
         const seen = await tx.decisionKeys([key]);
         if (seen.size > 0) return;
         await tx.queueCommand(rollout.rolloutId, { kind: 'rollback', actor: 'observer', reason: decision.reason, at });
-        await recordDrafts(tx, ledger, [{ key, kind: 'observe-rollback', actor: receipt.actor, at, route, subject: release, what: receipt.what ?? {}, why: receipt.why ?? [] }]);
+        await recordDrafts(tx, ledger, [
+          {
+            key,
+            kind: 'observe-rollback',
+            actor: receipt.actor,
+            at,
+            route,
+            subject: release,
+            what: receipt.what ?? {},
+            why: receipt.why ?? [],
+          },
+        ]);
       },
       { lock: AUDIT_LOCK },
     );

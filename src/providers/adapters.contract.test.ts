@@ -9,7 +9,10 @@ const request: ChatRequest = { model: 'm1', messages: [{ role: 'user', content: 
 
 function writeFrames(res: ServerResponse, frames: readonly SseFrame[], end = true): void {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
-  for (const f of frames) res.write(`${f.event ? `event: ${f.event}\n` : ''}data: ${typeof f.data === 'string' ? f.data : JSON.stringify(f.data)}\n\n`);
+  for (const f of frames)
+    res.write(
+      `${f.event ? `event: ${f.event}\n` : ''}data: ${typeof f.data === 'string' ? f.data : JSON.stringify(f.data)}\n\n`,
+    );
   if (end) res.end();
 }
 
@@ -57,7 +60,9 @@ describe.each(WIRE_FIXTURES)('$wire adapter (shared behaviour)', (fx) => {
 
   it('retries a 429 after Retry-After, then succeeds', async () => {
     const { s, p } = await setup((_r, res, n) =>
-      n === 1 ? sendJson(res, 429, fx.error(429, 'slow down'), { 'retry-after': '1' }) : sendJson(res, 200, fx.answer('ok')),
+      n === 1
+        ? sendJson(res, 429, fx.error(429, 'slow down'), { 'retry-after': '1' })
+        : sendJson(res, 200, fx.answer('ok')),
     );
     expect((await p.chat(request)).text).toBe('ok');
     expect(s.received).toHaveLength(2);
@@ -65,7 +70,9 @@ describe.each(WIRE_FIXTURES)('$wire adapter (shared behaviour)', (fx) => {
   });
 
   it('retries a 5xx, then succeeds', async () => {
-    const { s, p } = await setup((_r, res, n) => (n === 1 ? sendJson(res, 503, fx.error(503, 'overloaded')) : sendJson(res, 200, fx.answer('ok'))));
+    const { s, p } = await setup((_r, res, n) =>
+      n === 1 ? sendJson(res, 503, fx.error(503, 'overloaded')) : sendJson(res, 200, fx.answer('ok')),
+    );
     expect((await p.chat(request)).text).toBe('ok');
     expect(s.received).toHaveLength(2);
   });
@@ -76,7 +83,9 @@ describe.each(WIRE_FIXTURES)('$wire adapter (shared behaviour)', (fx) => {
   });
 
   it('retries a reset connection', async () => {
-    const { s, p } = await setup((_r, res, n) => (n === 1 ? res.socket?.destroy() : sendJson(res, 200, fx.answer('ok'))));
+    const { s, p } = await setup((_r, res, n) =>
+      n === 1 ? res.socket?.destroy() : sendJson(res, 200, fx.answer('ok')),
+    );
     expect((await p.chat(request)).text).toBe('ok');
     expect(s.received).toHaveLength(2);
   });

@@ -13,7 +13,11 @@ import { sendJson, startWireServer } from './test-support/wire-server.js';
 const dir = mkdtempSync(join(tmpdir(), 'sluice-providers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cfg = (v: Record<string, unknown>): ProviderConfig => providerSchema.parse(v);
-const hello: ChatRequest = { model: 'helpful-v1', messages: [{ role: 'user', content: 'Hello' }], params: { max_tokens: 20 } };
+const hello: ChatRequest = {
+  model: 'helpful-v1',
+  messages: [{ role: 'user', content: 'Hello' }],
+  params: { max_tokens: 20 },
+};
 
 function configError(f: () => unknown): ProviderError {
   try {
@@ -49,15 +53,29 @@ describe('createProvider', () => {
   });
 
   it('refuses a missing key or base URL before any call', () => {
-    expect(configError(() => createProvider('a', cfg({ kind: 'anthropic' }), { projectDir: dir, env: {} })).message).toContain('ANTHROPIC_API_KEY');
-    expect(configError(() => createProvider('g', cfg({ kind: 'gemini', api_key_env: 'NOPE' }), { projectDir: dir, env: {} })).message).toContain('NOPE');
-    configError(() => createProvider('u', cfg({ kind: 'openai-compatible', base_url: 'http://x/v1', api_key_env: 'K' }), { projectDir: dir, env: {} }));
+    expect(
+      configError(() => createProvider('a', cfg({ kind: 'anthropic' }), { projectDir: dir, env: {} })).message,
+    ).toContain('ANTHROPIC_API_KEY');
+    expect(
+      configError(() => createProvider('g', cfg({ kind: 'gemini', api_key_env: 'NOPE' }), { projectDir: dir, env: {} }))
+        .message,
+    ).toContain('NOPE');
+    configError(() =>
+      createProvider('u', cfg({ kind: 'openai-compatible', base_url: 'http://x/v1', api_key_env: 'K' }), {
+        projectDir: dir,
+        env: {},
+      }),
+    );
     configError(() => createProvider('u', cfg({ kind: 'openai-compatible' }), { projectDir: dir, env: {} }));
   });
 
   it('sends the key named by api_key_env to an openai-compatible server', async () => {
     const server = await startWireServer((_r, res) => sendJson(res, 200, openAiFixture.answer('hi')));
-    const p = createProvider('u', cfg({ kind: 'openai-compatible', base_url: `${server.url}/v1`, api_key_env: 'UPSTREAM_KEY' }), { projectDir: dir, env: { UPSTREAM_KEY: 'k-1' } });
+    const p = createProvider(
+      'u',
+      cfg({ kind: 'openai-compatible', base_url: `${server.url}/v1`, api_key_env: 'UPSTREAM_KEY' }),
+      { projectDir: dir, env: { UPSTREAM_KEY: 'k-1' } },
+    );
     expect((await p.chat(hello)).text).toBe('hi');
     expect(server.received[0]!.headers.authorization).toBe('Bearer k-1');
     await p.close();
@@ -65,7 +83,10 @@ describe('createProvider', () => {
   });
 
   it('builds a sim from the models file relative to the project, with its seed', async () => {
-    writeFileSync(join(dir, 'sim.yaml'), 'models:\n  helpful-v1: { quality: 0.9, latency_ms: { median: 5000, p95: 6000 } }\n');
+    writeFileSync(
+      join(dir, 'sim.yaml'),
+      'models:\n  helpful-v1: { quality: 0.9, latency_ms: { median: 5000, p95: 6000 } }\n',
+    );
     const config = cfg({ kind: 'sim', models: 'sim.yaml', seed: 3 });
     const a = createProvider('s', config, { projectDir: dir, env: {}, simTimeScale: 0 });
     const b = createProvider('s', config, { projectDir: dir, env: {}, simTimeScale: 0 });
@@ -75,7 +96,12 @@ describe('createProvider', () => {
 
   it('wraps a provider with rate limits when it has them', async () => {
     const clock = new FakeClock();
-    const p = createProvider('s', cfg({ kind: 'sim', requests_per_minute: 1 }), { projectDir: dir, env: {}, simTimeScale: 0, clock });
+    const p = createProvider('s', cfg({ kind: 'sim', requests_per_minute: 1 }), {
+      projectDir: dir,
+      env: {},
+      simTimeScale: 0,
+      clock,
+    });
     expect(p.kind).toBe('sim');
     await p.chat(hello);
     let second = false;

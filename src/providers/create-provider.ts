@@ -57,7 +57,11 @@ function baseProvider(name: string, config: ProviderConfig, opts: CreateProvider
   const base = config.base_url ? { baseUrl: config.base_url } : {};
   switch (config.kind) {
     case 'openai-compatible':
-      if (!config.base_url) throw new ProviderError('config', `provider "${name}": kind openai-compatible needs base_url (e.g. http://127.0.0.1:8000/v1)`);
+      if (!config.base_url)
+        throw new ProviderError(
+          'config',
+          `provider "${name}": kind openai-compatible needs base_url (e.g. http://127.0.0.1:8000/v1)`,
+        );
       return new OpenAiCompatibleProvider({ ...common, baseUrl: config.base_url });
     case 'openai':
       return openAiProvider({ ...common, ...base });

@@ -23,7 +23,8 @@ export function findPrice(prices: PriceTable | undefined, model: string): [strin
   if (exact) return [model, exact];
   let best: string | undefined;
   for (const key of Object.keys(prices)) {
-    if (model.startsWith(key) && /^[-_.:@/]/.test(model.slice(key.length)) && key.length > (best?.length ?? 0)) best = key;
+    if (model.startsWith(key) && /^[-_.:@/]/.test(model.slice(key.length)) && key.length > (best?.length ?? 0))
+      best = key;
   }
   return best === undefined ? undefined : [best, prices[best]!];
 }
@@ -33,6 +34,7 @@ export function callCost(prices: PriceTable | undefined, model: string, usage: U
   const found = findPrice(prices, model);
   if (!found) return { usd: 0, priced: false };
   const [key, price] = found;
-  const usd = (usage.prompt_tokens * price.input_per_mtok + usage.completion_tokens * price.output_per_mtok) / 1_000_000;
+  const usd =
+    (usage.prompt_tokens * price.input_per_mtok + usage.completion_tokens * price.output_per_mtok) / 1_000_000;
   return { usd, priced: true, priceKey: key };
 }

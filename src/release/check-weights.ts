@@ -33,7 +33,9 @@ export async function checkWeights(model: ModelRef, src: YamlSource, projectDir:
     throw e;
   }
   if (!result.ok) {
-    const file = result.firstDifferingFile ? `: first differing file ${result.firstDifferingFile} (${result.difference})` : '';
+    const file = result.firstDifferingFile
+      ? `: first differing file ${result.firstDifferingFile} (${result.difference})`
+      : '';
     throw new SluiceError('refused', `model.weights at ${w.path} do not match ${w.digest}${file}`, {
       detail: `the folder hashes to ${result.actualRootDigest}${file ? '' : '; add weights.manifest (sluice attest-weights DIR > weights.json) to name the file'}`,
     });

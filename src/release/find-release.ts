@@ -8,7 +8,10 @@ export async function findRelease(store: Store, text: string): Promise<ReleaseRe
   const ids = await store.findReleaseIds(hex, 5);
   if (ids.length === 0) throw new SluiceError('not_found', `no release ${text} in the store`);
   if (ids.length > 1) {
-    throw new SluiceError('ambiguous', `"${text}" matches several releases (${ids.map(shortId).join(', ')}${ids.length === 5 ? ', …' : ''}); give more digits`);
+    throw new SluiceError(
+      'ambiguous',
+      `"${text}" matches several releases (${ids.map(shortId).join(', ')}${ids.length === 5 ? ', …' : ''}); give more digits`,
+    );
   }
   const record = await store.getRelease(ids[0]!);
   if (!record) throw new SluiceError('not_found', `no release ${text} in the store`);

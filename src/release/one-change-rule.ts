@@ -2,7 +2,14 @@ import type { Component } from '../config/release-schema.js';
 
 export type OneChangeVerdict =
   | { ok: true }
-  | { ok: false; code: 'unacknowledged_changes'; changes: Component[]; missing: Component[]; message: string; fix: string };
+  | {
+      ok: false;
+      code: 'unacknowledged_changes';
+      changes: Component[];
+      missing: Component[];
+      message: string;
+      fix: string;
+    };
 
 /**
  * One change at a time: a release that differs from its baseline in more than

@@ -46,17 +46,35 @@ describe('preprocessing', () => {
   });
 
   it('strips HTML, decodes entities, normalizes to NFC and cuts by characters', () => {
-    expect(run('<p>Caf&eacute; &amp; <b>bar</b><script>x()</script></p>', [{ op: 'strip_html' }, { op: 'collapse_whitespace' }, { op: 'trim' }])).toBe(
-      'Café & bar',
-    );
+    expect(
+      run('<p>Caf&eacute; &amp; <b>bar</b><script>x()</script></p>', [
+        { op: 'strip_html' },
+        { op: 'collapse_whitespace' },
+        { op: 'trim' },
+      ]),
+    ).toBe('Café & bar');
     expect(run('e\u0301', [{ op: 'unicode_nfc' }])).toBe('\u00e9');
     expect(run('😀😀😀', [{ op: 'max_chars', max: 2 }])).toBe('😀😀');
   });
 
   it('rewrites text parts of multi-part content and leaves the input untouched', () => {
-    const input = { messages: [{ role: 'user', content: [{ type: 'text', text: ' A ' }, { type: 'image_url', image_url: 'x' }] }], vars: {} };
+    const input = {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: ' A ' },
+            { type: 'image_url', image_url: 'x' },
+          ],
+        },
+      ],
+      vars: {},
+    };
     const out = preprocess(input, [{ op: 'trim' }]);
-    expect(out.messages[0]!.content).toEqual([{ type: 'text', text: 'A' }, { type: 'image_url', image_url: 'x' }]);
+    expect(out.messages[0]!.content).toEqual([
+      { type: 'text', text: 'A' },
+      { type: 'image_url', image_url: 'x' },
+    ]);
     expect(input.messages[0]!.content[0]).toEqual({ type: 'text', text: ' A ' });
   });
 

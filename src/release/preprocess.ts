@@ -35,7 +35,9 @@ function mapUserText(messages: readonly ChatMessage[], f: (s: string) => string)
     if (Array.isArray(m.content)) {
       return {
         ...m,
-        content: m.content.map((p) => (p.type === 'text' && typeof p.text === 'string' ? { ...p, text: f(p.text) } : p)),
+        content: m.content.map((p) =>
+          p.type === 'text' && typeof p.text === 'string' ? { ...p, text: f(p.text) } : p,
+        ),
       };
     }
     return m;
@@ -57,7 +59,8 @@ export function preprocess(input: PreprocessInput, steps: readonly PreprocessSte
       : mapUserText(input.messages, (text) => textSteps.reduce((s, step) => applyOp(step, s), text));
   const vars: Record<string, unknown> = { ...input.vars };
   for (const step of steps) {
-    if (step.field !== undefined && typeof vars[step.field] === 'string') vars[step.field] = applyOp(step, vars[step.field] as string);
+    if (step.field !== undefined && typeof vars[step.field] === 'string')
+      vars[step.field] = applyOp(step, vars[step.field] as string);
   }
   return { messages, vars };
 }

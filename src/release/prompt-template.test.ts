@@ -3,10 +3,12 @@ import { renderTemplate, templateVariables } from './prompt-template.js';
 
 describe('prompt templates', () => {
   it('fills {{var}} from the variables', () => {
-    expect(renderTemplate('Answer for {{ jurisdiction }} law. {{input}}', { jurisdiction: 'be', input: 'Hi' })).toEqual({
-      ok: true,
-      text: 'Answer for be law. Hi',
-    });
+    expect(renderTemplate('Answer for {{ jurisdiction }} law. {{input}}', { jurisdiction: 'be', input: 'Hi' })).toEqual(
+      {
+        ok: true,
+        text: 'Answer for be law. Hi',
+      },
+    );
   });
 
   it('reports a missing variable instead of rendering an empty string', () => {
@@ -20,7 +22,10 @@ describe('prompt templates', () => {
 
   it('inserts values verbatim: placeholders and $ patterns inside a value are not expanded', () => {
     const t = 'Q: {{input}} ({{lang}}) {{input}}';
-    expect(renderTemplate(t, { input: '{{lang}} costs $& $1', lang: 'fr' })).toEqual({ ok: true, text: 'Q: {{lang}} costs $& $1 (fr) {{lang}} costs $& $1' });
+    expect(renderTemplate(t, { input: '{{lang}} costs $& $1', lang: 'fr' })).toEqual({
+      ok: true,
+      text: 'Q: {{lang}} costs $& $1 (fr) {{lang}} costs $& $1',
+    });
     expect(renderTemplate(t, { input: 'again', lang: 'de' })).toEqual({ ok: true, text: 'Q: again (de) again' });
     expect(renderTemplate('no placeholders', { input: 'x' })).toEqual({ ok: true, text: 'no placeholders' });
     expect(renderTemplate('n={{n}}', { n: 3 })).toEqual({ ok: true, text: 'n=3' });

@@ -1,7 +1,9 @@
 /** `{{name}}` placeholders (whitespace inside the braces allowed). */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
-export type RenderResult = { ok: true; text: string } | { ok: false; code: 'missing_variable'; variable: string; message: string };
+export type RenderResult =
+  | { ok: true; text: string }
+  | { ok: false; code: 'missing_variable'; variable: string; message: string };
 
 /** A template split once: `text[0] var[0] text[1] var[1] … text[n]`. */
 interface Compiled {

@@ -47,13 +47,22 @@ function registerDecision(release: ReleaseRecord, providerKind: string | undefin
     actor: release.actor,
     at: new Date(release.createdAt),
     route: release.name,
-    what: { baseline: release.baseline, changes: [...release.changes], acknowledged: [...m.acknowledge], version: m.metadata.version ?? null },
+    what: {
+      baseline: release.baseline,
+      changes: [...release.changes],
+      acknowledged: [...m.acknowledge],
+      version: m.metadata.version ?? null,
+    },
     evidence,
     weights: weightsClaim(m, providerKind),
   };
 }
 
-async function explicitBaseline(input: RegisterInput, text: string, fail: (msg: string) => never): Promise<ReleaseRecord> {
+async function explicitBaseline(
+  input: RegisterInput,
+  text: string,
+  fail: (msg: string) => never,
+): Promise<ReleaseRecord> {
   try {
     return await findRelease(input.store, text);
   } catch (e) {
@@ -71,14 +80,18 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
   const { store, config, projectDir } = input;
   const { value: m, source } = loadReleaseManifest(resolve(projectDir, input.file), projectDir);
 
-  if (!(m.model.provider in config.providers)) failAt(source, ['model', 'provider'], `unknown provider "${m.model.provider}"`);
+  if (!(m.model.provider in config.providers))
+    failAt(source, ['model', 'provider'], `unknown provider "${m.model.provider}"`);
   m.routing.forEach((rule, i) => {
     if (!(rule.model.provider in config.providers)) {
       failAt(source, ['routing', i, 'model', 'provider'], `unknown provider "${rule.model.provider}"`);
     }
   });
 
-  const explicit = m.baseline === undefined ? undefined : await explicitBaseline(input, m.baseline, (msg) => failAt(source, ['baseline'], msg));
+  const explicit =
+    m.baseline === undefined
+      ? undefined
+      : await explicitBaseline(input, m.baseline, (msg) => failAt(source, ['baseline'], msg));
   const { manifest, blobs } = resolveManifest(m, source, projectDir, explicit?.id);
   const id = releaseId(manifest);
 
@@ -94,9 +107,13 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
   const changes: Component[] = baseline ? changedComponents(baseline.manifest, manifest) : [];
   const rule = checkOneChange(changes, m.acknowledge);
   if (!rule.ok) {
-    throw new SluiceError('refused', `${input.file}: refused against baseline ${shortId(baseline!.id)}: ${rule.message}`, {
-      detail: rule.fix,
-    });
+    throw new SluiceError(
+      'refused',
+      `${input.file}: refused against baseline ${shortId(baseline!.id)}: ${rule.message}`,
+      {
+        detail: rule.fix,
+      },
+    );
   }
 
   const release: ReleaseRecord = {
@@ -114,7 +131,10 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
       const { inserted } = await tx.insertRelease(release);
       if (!inserted) return undefined;
       if (!input.ledger) return null;
-      const [index] = await input.ledger.recordIn(tx, registerDecision(release, config.providers[m.model.provider]?.kind));
+      const [index] = await input.ledger.recordIn(
+        tx,
+        registerDecision(release, config.providers[m.model.provider]?.kind),
+      );
       return index ?? null;
     },
     { lock: AUDIT_LOCK },

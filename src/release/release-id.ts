@@ -11,7 +11,10 @@ export function releaseId(manifest: ResolvedManifest): ReleaseId {
 export function parseIdText(text: string): string {
   const hex = text.startsWith('sha256:') ? text.slice(7) : text;
   if (!/^[0-9a-f]{4,64}$/.test(hex)) {
-    throw new SluiceError('bad_usage', `"${text}" is not a release id: expected sha256:<64 hex> or a unique prefix of at least 4 hex digits`);
+    throw new SluiceError(
+      'bad_usage',
+      `"${text}" is not a release id: expected sha256:<64 hex> or a unique prefix of at least 4 hex digits`,
+    );
   }
   return hex;
 }

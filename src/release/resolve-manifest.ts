@@ -45,7 +45,8 @@ export function resolveManifest(
   let dataset: ResolvedManifest['dataset'];
   if (m.dataset) {
     const suite = file(m.dataset.suite, ['dataset', 'suite']);
-    dataset = m.dataset.anchors === undefined ? { suite } : { suite, anchors: file(m.dataset.anchors, ['dataset', 'anchors']) };
+    dataset =
+      m.dataset.anchors === undefined ? { suite } : { suite, anchors: file(m.dataset.anchors, ['dataset', 'anchors']) };
   }
 
   const manifest: ResolvedManifest = {

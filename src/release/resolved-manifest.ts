@@ -18,7 +18,11 @@ export interface ResolvedManifest {
   readonly model: ModelRef;
   readonly routing: ReleaseManifest['routing'];
   readonly prompt: { readonly system?: FileRef; readonly user?: FileRef };
-  readonly preprocessing: { readonly library: string; readonly steps: readonly PreprocessStep[]; readonly digest: Digest };
+  readonly preprocessing: {
+    readonly library: string;
+    readonly steps: readonly PreprocessStep[];
+    readonly digest: Digest;
+  };
   readonly params: ReleaseManifest['params'];
   readonly dataset?: { readonly suite: FileRef; readonly anchors?: FileRef };
   readonly baseline?: ReleaseId;

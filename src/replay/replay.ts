@@ -46,11 +46,13 @@ export interface ReplayInput {
   readonly onTrace?: (done: number, total: number) => void;
 }
 
-
 /** The gate's judge and detectors, as sluice.yaml configures them. */
 function judgesFor(input: ReplayInput): { judge: Judge; detectors: Judge[] } {
   const { judge, detectors } = gateJudges(input);
-  if (!judge) throw new SluiceError('bad_input', "replay scores with the gate's judge: set gate.judge in sluice.yaml", { location: { file: 'sluice.yaml', key: 'gate.judge' } });
+  if (!judge)
+    throw new SluiceError('bad_input', "replay scores with the gate's judge: set gate.judge in sluice.yaml", {
+      location: { file: 'sluice.yaml', key: 'gate.judge' },
+    });
   return { judge, detectors };
 }
 
@@ -58,7 +60,11 @@ function judgesFor(input: ReplayInput): { judge: Judge; detectors: Judge[] } {
 export function traceMessages(t: TraceRecord): ChatMessage[] | undefined {
   try {
     const v = JSON.parse(t.input) as unknown;
-    if (Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'object' && m !== null && typeof (m as { role?: unknown }).role === 'string')) {
+    if (
+      Array.isArray(v) &&
+      v.length > 0 &&
+      v.every((m) => typeof m === 'object' && m !== null && typeof (m as { role?: unknown }).role === 'string')
+    ) {
       return v as ChatMessage[];
     }
   } catch {
@@ -71,21 +77,41 @@ export function traceMessages(t: TraceRecord): ChatMessage[] | undefined {
 export function traceVars(t: TraceRecord): Record<string, unknown> {
   try {
     const v = JSON.parse(t.vars) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) && !('erased' in v) ? (v as Record<string, unknown>) : {};
+    return typeof v === 'object' && v !== null && !Array.isArray(v) && !('erased' in v)
+      ? (v as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
 }
 
-const failed = (error: string): ArmMeasure => ({ error, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 });
+const failed = (error: string): ArmMeasure => ({
+  error,
+  score: null,
+  judgeError: null,
+  flags: {},
+  latencyMs: null,
+  costUsd: 0,
+  tokens: 0,
+});
 
 /** Replays the route's recent successful traces through the release and scores both sides. */
 export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const { store, release } = input;
   const { judge, detectors } = judgesFor(input);
   const until = input.now().toISOString();
-  const traces = await store.searchTraces({ route: input.route, status: 200, since: input.since, until, withContent: true, limit: input.limit, newest: true });
-  const replayable = traces.map((t) => ({ trace: t, messages: traceMessages(t) })).filter((t): t is { trace: TraceRecord; messages: ChatMessage[] } => t.messages !== undefined);
+  const traces = await store.searchTraces({
+    route: input.route,
+    status: 200,
+    since: input.since,
+    until,
+    withContent: true,
+    limit: input.limit,
+    newest: true,
+  });
+  const replayable = traces
+    .map((t) => ({ trace: t, messages: traceMessages(t) }))
+    .filter((t): t is { trace: TraceRecord; messages: ChatMessage[] } => t.messages !== undefined);
   const calibration = replayable.length > 0 ? await gateCalibration(input, judge) : null;
 
   // Scores are cached by judge and content, as the gate caches them: re-running a replay re-judges nothing already judged.
@@ -110,7 +136,10 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     }
     return r;
   };
-  const score = async (text: { input: string; output: string; slice: string }, arm: Omit<ArmMeasure, 'score' | 'judgeError' | 'flags'>): Promise<ArmMeasure> => {
+  const score = async (
+    text: { input: string; output: string; slice: string },
+    arm: Omit<ArmMeasure, 'score' | 'judgeError' | 'flags'>,
+  ): Promise<ArmMeasure> => {
     const verdict = await judgeOne(judge, text);
     const flags: Record<string, boolean> = {};
     for (const d of detectors) {
@@ -121,29 +150,49 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   };
 
   let done = 0;
-  const measures = await mapLimit(replayable, Math.max(1, Math.floor(input.concurrency)), async ({ trace, messages }): Promise<TraceMeasure> => {
-    const slice = trace.slice ?? ROOT_SLICE;
-    // Both answers are judged against the same input: the user's text after this release's preprocessing.
-    const vars = traceVars(trace);
-    const prepared = prepareMessages(release, { messages, vars });
-    const judgeInput = prepared.ok ? prepared.input : lastUserText(messages);
-    const production = await score(
-      { input: judgeInput, output: trace.output, slice },
-      { error: null, latencyMs: trace.latencyMs, costUsd: trace.costUsd, tokens: trace.promptTokens + trace.completionTokens },
-    );
-    let replayed: ArmMeasure;
-    try {
-      const s = await serve(release, { messages, vars, ...(trace.slice ? { slice: trace.slice } : {}) }, { providers: input.providers });
-      replayed = s.ok
-        ? await score({ input: s.input, output: s.text, slice }, { error: null, latencyMs: s.latencyMs, costUsd: s.costUsd, tokens: s.usage.total_tokens })
-        : failed(s.code === 'bad_request' ? `${s.message} (a trace keeps the request's messages, not its metadata variables)` : s.message);
-    } catch (e) {
-      if (!(e instanceof ProviderError)) throw e;
-      replayed = failed(`${e.kind}: ${e.message}`);
-    }
-    input.onTrace?.(++done, replayable.length);
-    return { traceId: trace.id, slice, productionRelease: trace.releaseId, replay: replayed, production };
-  });
+  const measures = await mapLimit(
+    replayable,
+    Math.max(1, Math.floor(input.concurrency)),
+    async ({ trace, messages }): Promise<TraceMeasure> => {
+      const slice = trace.slice ?? ROOT_SLICE;
+      // Both answers are judged against the same input: the user's text after this release's preprocessing.
+      const vars = traceVars(trace);
+      const prepared = prepareMessages(release, { messages, vars });
+      const judgeInput = prepared.ok ? prepared.input : lastUserText(messages);
+      const production = await score(
+        { input: judgeInput, output: trace.output, slice },
+        {
+          error: null,
+          latencyMs: trace.latencyMs,
+          costUsd: trace.costUsd,
+          tokens: trace.promptTokens + trace.completionTokens,
+        },
+      );
+      let replayed: ArmMeasure;
+      try {
+        const s = await serve(
+          release,
+          { messages, vars, ...(trace.slice ? { slice: trace.slice } : {}) },
+          { providers: input.providers },
+        );
+        replayed = s.ok
+          ? await score(
+              { input: s.input, output: s.text, slice },
+              { error: null, latencyMs: s.latencyMs, costUsd: s.costUsd, tokens: s.usage.total_tokens },
+            )
+          : failed(
+              s.code === 'bad_request'
+                ? `${s.message} (a trace keeps the request's messages, not its metadata variables)`
+                : s.message,
+            );
+      } catch (e) {
+        if (!(e instanceof ProviderError)) throw e;
+        replayed = failed(`${e.kind}: ${e.message}`);
+      }
+      input.onTrace?.(++done, replayable.length);
+      return { traceId: trace.id, slice, productionRelease: trace.releaseId, replay: replayed, production };
+    },
+  );
   if (fresh.size > 0) {
     await store.transaction(async (tx) => {
       for (const [digest, rows] of fresh) await tx.putJudgeScores(digest, rows);

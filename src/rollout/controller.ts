@@ -57,7 +57,10 @@ export class Controller {
     if (!isActive(phase) && phase !== 'idle' && !ours) return false;
     const now = this.now();
     const commands = await storeCommands(store).pending(spec.rolloutId, status.commandSeq);
-    const seen = isActive(phase) || phase === 'idle' ? await storeObserver(store).observe(spec, status, now) : { canaryRequestsTotal: 0 };
+    const seen =
+      isActive(phase) || phase === 'idle'
+        ? await storeObserver(store).observe(spec, status, now)
+        : { canaryRequestsTotal: 0 };
     const result = reconcile(spec, status, { now, ...seen, commands });
     if (result.changed && !(await state.commit(route, version, result.status, result.decisions))) return false;
     await applyRoute(store, serving, desiredRoute(spec, result.status), spec.rolloutId);

@@ -5,7 +5,15 @@ import type { GateResult } from '../gate/core/gate-result.js';
 import { findRelease } from '../release/find-release.js';
 import { shortId } from '../release/release-id.js';
 import type { ReleaseRecord, Store } from '../store/store.js';
-import { computePhase, initialStatus, isActive, specFromConfig, statusJson, type RolloutSpec, type RolloutStatus } from './core/index.js';
+import {
+  computePhase,
+  initialStatus,
+  isActive,
+  specFromConfig,
+  statusJson,
+  type RolloutSpec,
+  type RolloutStatus,
+} from './core/index.js';
 import type { RolloutControl, RouteCommand } from '../app/api/control-api.js';
 import { recordDrafts } from './store-ports.js';
 
@@ -19,9 +27,14 @@ export interface ServiceDeps {
 }
 
 /** Why a release may not roll, or null: its latest gate passed (or was overridden) against the current stable, with its own preprocessing. */
-export function rollRefusal(release: ReleaseRecord, stable: string, gate: { result: GateResult; overridden: boolean; preprocessingDigest: string } | undefined): string | null {
+export function rollRefusal(
+  release: ReleaseRecord,
+  stable: string,
+  gate: { result: GateResult; overridden: boolean; preprocessingDigest: string } | undefined,
+): string | null {
   if (!gate) return `release ${shortId(release.id)} has no gate result: run sluice gate ${shortId(release.id)} first`;
-  if (gate.result.verdict !== 'pass' && !gate.overridden) return `its latest gate verdict is ${gate.result.verdict}, not pass (and it was not overridden)`;
+  if (gate.result.verdict !== 'pass' && !gate.overridden)
+    return `its latest gate verdict is ${gate.result.verdict}, not pass (and it was not overridden)`;
   if (gate.result.baseline !== stable) {
     return `its latest gate ran against ${gate.result.baseline ? shortId(gate.result.baseline) : 'no baseline'}, not the current stable ${shortId(stable)}: gate it again`;
   }
@@ -50,7 +63,17 @@ export class RolloutService implements RolloutControl {
     const state = await store.getRoute(route);
     if (!row) {
       if (!state) throw new SluiceError('not_found', `route ${route} has no release yet: sluice roll ID`);
-      return { route, stable: state.stable, candidate: null, phase: 'idle', weight: 0, step: 0, steps: this.deps.config.rollout.steps, monitors: [], events: [] };
+      return {
+        route,
+        stable: state.stable,
+        candidate: null,
+        phase: 'idle',
+        weight: 0,
+        step: 0,
+        steps: this.deps.config.rollout.steps,
+        monitors: [],
+        events: [],
+      };
     }
     const view = statusJson(JSON.parse(row.spec) as RolloutSpec, JSON.parse(row.status) as RolloutStatus);
     return { ...view, stable: state?.stable ?? view.stable };
@@ -67,22 +90,64 @@ export class RolloutService implements RolloutControl {
         const draft = { actor, at, route, subject: release.id, why: [] as string[] };
         if (!state) {
           await tx.putRouteState({ route, stable: release.id, candidate: null, weight: 0, rolloutId: null });
-          await recordDrafts(tx, ledger, [{ ...draft, key: `initial/${route}/${release.id}`, kind: 'rollout-start', what: { initial: true, stable: release.id } }]);
+          await recordDrafts(tx, ledger, [
+            {
+              ...draft,
+              key: `initial/${route}/${release.id}`,
+              kind: 'rollout-start',
+              what: { initial: true, stable: release.id },
+            },
+          ]);
           return false;
         }
-        if (state.stable === release.id) throw new SluiceError('refused', `release ${shortId(release.id)} is already the stable release of ${route}`);
+        if (state.stable === release.id)
+          throw new SluiceError('refused', `release ${shortId(release.id)} is already the stable release of ${route}`);
         const latest = await tx.latestRollout(route);
-        if (latest && isActive(computePhase(JSON.parse(latest.spec) as RolloutSpec, JSON.parse(latest.status) as RolloutStatus))) {
-          throw new SluiceError('refused', `a rollout is in progress on ${route} (${latest.rolloutId}): promote, abort or roll it back first`);
+        if (
+          latest &&
+          isActive(computePhase(JSON.parse(latest.spec) as RolloutSpec, JSON.parse(latest.status) as RolloutStatus))
+        ) {
+          throw new SluiceError(
+            'refused',
+            `a rollout is in progress on ${route} (${latest.rolloutId}): promote, abort or roll it back first`,
+          );
         }
         const gate = await tx.latestGateResult(release.id);
-        const why = rollRefusal(release, state.stable, gate && { result: JSON.parse(gate.result) as GateResult, overridden: gate.overridden, preprocessingDigest: gate.preprocessingDigest });
+        const why = rollRefusal(
+          release,
+          state.stable,
+          gate && {
+            result: JSON.parse(gate.result) as GateResult,
+            overridden: gate.overridden,
+            preprocessingDigest: gate.preprocessingDigest,
+          },
+        );
         if (why) throw new SluiceError('refused', `roll refused: ${why}`);
         const rolloutId = `ro-${at.toString(36)}-${release.id.slice(7, 15)}`;
-        const spec = specFromConfig({ route, rolloutId, stable: state.stable, candidate: release.id, config: config.rollout, qualityMonitored: config.gate.judge !== undefined });
-        await tx.insertRollout({ rolloutId, route, spec: JSON.stringify(spec), status: JSON.stringify(initialStatus(spec)) });
+        const spec = specFromConfig({
+          route,
+          rolloutId,
+          stable: state.stable,
+          candidate: release.id,
+          config: config.rollout,
+          qualityMonitored: config.gate.judge !== undefined,
+        });
+        await tx.insertRollout({
+          rolloutId,
+          route,
+          spec: JSON.stringify(spec),
+          status: JSON.stringify(initialStatus(spec)),
+        });
         await tx.putRouteState({ route, stable: state.stable, candidate: release.id, weight: 0, rolloutId });
-        await recordDrafts(tx, ledger, [{ ...draft, key: `${rolloutId}/start`, kind: 'rollout-start', what: { rollout: rolloutId, stable: state.stable, steps: [...spec.steps] }, why: [`gate passed against ${shortId(state.stable)}`] }]);
+        await recordDrafts(tx, ledger, [
+          {
+            ...draft,
+            key: `${rolloutId}/start`,
+            kind: 'rollout-start',
+            what: { rollout: rolloutId, stable: state.stable, steps: [...spec.steps] },
+            why: [`gate passed against ${shortId(state.stable)}`],
+          },
+        ]);
         return true;
       },
       { lock: AUDIT_LOCK },
@@ -91,13 +156,22 @@ export class RolloutService implements RolloutControl {
     return this.status(route);
   }
 
-  async command(routeText: string, kind: RouteCommand, actor: string, opts: { reason?: string; to?: string }): Promise<unknown> {
+  async command(
+    routeText: string,
+    kind: RouteCommand,
+    actor: string,
+    opts: { reason?: string; to?: string },
+  ): Promise<unknown> {
     const { store } = this.deps;
     const route = this.defaultRoute(routeText);
     if (kind === 'rollback' && opts.to) return this.rollbackTo(route, opts.to, actor, opts.reason);
     const row = await store.latestRollout(route);
     if (!row) throw new SluiceError('refused', `route ${route} has no rollout to ${kind}`);
-    await store.transaction((tx) => tx.queueCommand(row.rolloutId, { kind, actor, ...(opts.reason ? { reason: opts.reason } : {}), at: this.now }), { lock: `sluice:commands:${row.rolloutId}` });
+    await store.transaction(
+      (tx) =>
+        tx.queueCommand(row.rolloutId, { kind, actor, ...(opts.reason ? { reason: opts.reason } : {}), at: this.now }),
+      { lock: `sluice:commands:${row.rolloutId}` },
+    );
     await this.deps.kick?.(route);
     return this.status(route);
   }
@@ -106,9 +180,13 @@ export class RolloutService implements RolloutControl {
   private async rollbackTo(route: string, idText: string, actor: string, reason?: string): Promise<unknown> {
     const { store, ledger } = this.deps;
     const target = await findRelease(store, idText);
-    if (target.name !== route) throw new SluiceError('bad_usage', `release ${shortId(target.id)} belongs to route ${target.name}, not ${route}`);
+    if (target.name !== route)
+      throw new SluiceError('bad_usage', `release ${shortId(target.id)} belongs to route ${target.name}, not ${route}`);
     const latest = await store.latestRollout(route);
-    if (latest && isActive(computePhase(JSON.parse(latest.spec) as RolloutSpec, JSON.parse(latest.status) as RolloutStatus))) {
+    if (
+      latest &&
+      isActive(computePhase(JSON.parse(latest.spec) as RolloutSpec, JSON.parse(latest.status) as RolloutStatus))
+    ) {
       throw new SluiceError('refused', `a rollout is in progress on ${route}: roll it back first (without --to)`);
     }
     await store.transaction(
@@ -116,7 +194,16 @@ export class RolloutService implements RolloutControl {
         const from = (await tx.getRoute(route))?.stable ?? null;
         await tx.putRouteState({ route, stable: target.id, candidate: null, weight: 0, rolloutId: null });
         await recordDrafts(tx, ledger, [
-          { key: `rollback-to/${route}/${this.now}`, kind: 'rollback', actor, at: this.now, route, subject: target.id, what: { from, to: target.id }, why: [reason ?? 'manual rollback'] },
+          {
+            key: `rollback-to/${route}/${this.now}`,
+            kind: 'rollback',
+            actor,
+            at: this.now,
+            route,
+            subject: target.id,
+            what: { from, to: target.id },
+            why: [reason ?? 'manual rollback'],
+          },
         ]);
       },
       { lock: AUDIT_LOCK },

@@ -23,7 +23,13 @@ export function storeRolloutState(store: Store, ledger: Ledger): RolloutStateSto
   return {
     async load(route) {
       const row = await store.latestRollout(route);
-      return row ? { spec: JSON.parse(row.spec) as RolloutSpec, status: JSON.parse(row.status) as RolloutStatus, version: row.version } : null;
+      return row
+        ? {
+            spec: JSON.parse(row.spec) as RolloutSpec,
+            status: JSON.parse(row.status) as RolloutStatus,
+            version: row.version,
+          }
+        : null;
     },
     commit(route, expectedVersion, status, decisions) {
       return store.transaction(
@@ -65,9 +71,27 @@ export function storeLeases(store: Store): LeaseStore {
 }
 
 /** Writes the route state the gateways serve, only when it differs from `current` (what they serve now). */
-export async function applyRoute(store: Store, current: RouteStateRecord | undefined, desired: DesiredRoute, rolloutId: string): Promise<boolean> {
-  const next = { route: desired.route, stable: desired.stable, candidate: desired.canary?.release ?? null, weight: desired.canary?.weight ?? 0, rolloutId };
-  if (current && current.stable === next.stable && current.candidate === next.candidate && current.weight === next.weight && current.rolloutId === next.rolloutId) return false;
+export async function applyRoute(
+  store: Store,
+  current: RouteStateRecord | undefined,
+  desired: DesiredRoute,
+  rolloutId: string,
+): Promise<boolean> {
+  const next = {
+    route: desired.route,
+    stable: desired.stable,
+    candidate: desired.canary?.release ?? null,
+    weight: desired.canary?.weight ?? 0,
+    rolloutId,
+  };
+  if (
+    current &&
+    current.stable === next.stable &&
+    current.candidate === next.candidate &&
+    current.weight === next.weight &&
+    current.rolloutId === next.rolloutId
+  )
+    return false;
   await store.putRouteState(next);
   return true;
 }
@@ -101,14 +125,21 @@ export function storeObserver(store: Store): RolloutObserver {
       if (from === null) return { canaryRequestsTotal };
       const inStep = rows.filter((r) => Date.parse(r.intervalStart) >= from);
       if (inStep.length === 0) return { canaryRequestsTotal };
-      const scores = async (release: ReleaseId) => (await store.observeSamples(release, from)).map((s) => s.quality).filter((q): q is number => q !== null);
+      const scores = async (release: ReleaseId) =>
+        (await store.observeSamples(release, from)).map((s) => s.quality).filter((q): q is number => q !== null);
       return {
         canaryRequestsTotal,
         windows: {
           from,
           to: now,
-          canary: armWindow(inStep.filter((r) => r.arm === 'canary'), await scores(spec.candidate)),
-          stable: armWindow(inStep.filter((r) => r.arm === 'stable'), await scores(spec.stable)),
+          canary: armWindow(
+            inStep.filter((r) => r.arm === 'canary'),
+            await scores(spec.candidate),
+          ),
+          stable: armWindow(
+            inStep.filter((r) => r.arm === 'stable'),
+            await scores(spec.stable),
+          ),
         },
       };
     },

@@ -19,7 +19,8 @@ function lastUserText(messages: readonly ChatMessage[]): string {
     const m = messages[i]!;
     if (m.role !== 'user') continue;
     if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.content)) return m.content.map((p) => (p.type === 'text' && typeof p.text === 'string' ? p.text : '')).join('');
+    if (Array.isArray(m.content))
+      return m.content.map((p) => (p.type === 'text' && typeof p.text === 'string' ? p.text : '')).join('');
   }
   return '';
 }
@@ -39,7 +40,11 @@ export function routeModel(release: ServingRelease, headers: Readonly<Record<str
 export function prepareMessages(release: ServingRelease, req: ServingInput): Prepared {
   const { library, steps } = release.manifest.preprocessing;
   if (library !== PREPROCESS_LIBRARY) {
-    return { ok: false, code: 'preprocessing_mismatch', message: `release was registered with ${library}; this Sluice runs ${PREPROCESS_LIBRARY}` };
+    return {
+      ok: false,
+      code: 'preprocessing_mismatch',
+      message: `release was registered with ${library}; this Sluice runs ${PREPROCESS_LIBRARY}`,
+    };
   }
   const pre = preprocess({ messages: req.messages, vars: req.vars ?? {} }, steps);
   let messages = [...pre.messages];

@@ -28,7 +28,9 @@ export interface ServeResult extends ServeMeta {
   readonly costUsd: number;
 }
 
-export type ServeOutcome = ({ ok: true } & ServeResult) | { ok: false; code: 'bad_request' | 'preprocessing_mismatch'; message: string };
+export type ServeOutcome =
+  | ({ ok: true } & ServeResult)
+  | { ok: false; code: 'bad_request' | 'preprocessing_mismatch'; message: string };
 
 export interface ServeDeps {
   readonly providers: ProviderRegistry;
@@ -86,6 +88,12 @@ export function serveStream(release: ServingRelease, req: ServeRequest, deps: Se
   const provider = deps.providers.get(prepared.model.provider);
   const chunks = provider.chatStream(chatRequest(release, prepared.messages, prepared.model.name, req));
   const { provider: name, model } = { provider: prepared.model.provider, model: prepared.model.name };
-  return { ok: true, provider: name, model, input: prepared.input, chunks, cost: (u) => deps.providers.cost(name, model, u).usd };
+  return {
+    ok: true,
+    provider: name,
+    model,
+    input: prepared.input,
+    chunks,
+    cost: (u) => deps.providers.cost(name, model, u).usd,
+  };
 }
-

@@ -50,7 +50,10 @@ export function shadowSelected(requestId: string, percent: number): boolean {
 }
 
 /** The serve request for the shadow call: the stable's request, marked as shadow, tools stripped when asked. */
-export function shadowRequest(request: Omit<ServeRequest, 'signal'>, opts: { stripTools: boolean; signal?: AbortSignal }): ServeRequest {
+export function shadowRequest(
+  request: Omit<ServeRequest, 'signal'>,
+  opts: { stripTools: boolean; signal?: AbortSignal },
+): ServeRequest {
   const { tools, upstreamHeaders, ...rest } = request;
   return {
     ...rest,
@@ -96,13 +99,19 @@ export class ShadowMirror {
   constructor(private readonly opts: ShadowMirrorOptions) {
     this.now = opts.now ?? Date.now;
     const perMinute = opts.maxPerMinute ?? DEFAULT_SHADOW_MAX_PER_MINUTE;
-    if (!(Number.isFinite(perMinute) && perMinute > 0)) throw new RangeError(`shadow max requests per minute must be a positive number, got ${perMinute}`);
+    if (!(Number.isFinite(perMinute) && perMinute > 0))
+      throw new RangeError(`shadow max requests per minute must be a positive number, got ${perMinute}`);
     this.bucket = new TokenBucket(perMinute, 60_000, this.now());
     this.stripTools = opts.stripTools ?? false;
     this.capacity = opts.capacity ?? 256;
     this.concurrency = opts.concurrency ?? 16;
     this.onError = opts.onError ?? (() => {});
-    this.sink = new BatchQueue<ShadowPairRecord>((batch) => opts.store.insertShadowPairs(batch), { capacity: 10_000, batchSize: 200, flushMs: 200, onError: this.onError });
+    this.sink = new BatchQueue<ShadowPairRecord>((batch) => opts.store.insertShadowPairs(batch), {
+      capacity: 10_000,
+      batchSize: 200,
+      flushMs: 200,
+      onError: this.onError,
+    });
     const registers = opts.registry ? [opts.registry] : undefined;
     if (registers) {
       this.requests = new Counter({
@@ -130,7 +139,12 @@ export class ShadowMirror {
   }
 
   /** Mirrors, stored pairs and drops so far. */
-  get stats(): { readonly mirrored: number; readonly failed: number; readonly dropped: number; readonly pending: number } {
+  get stats(): {
+    readonly mirrored: number;
+    readonly failed: number;
+    readonly dropped: number;
+    readonly pending: number;
+  } {
     return { ...this.counts, pending: this.waiting.length + this.running.size + this.sink.depth };
   }
 
@@ -204,7 +218,11 @@ export class ShadowMirror {
     const route = f.entry.route;
     let outcome: Awaited<ReturnType<typeof serve>>;
     try {
-      outcome = await serve(shadow.release, shadowRequest(request, { stripTools: this.stripTools, signal: this.abort.signal }), { providers: this.opts.providers });
+      outcome = await serve(
+        shadow.release,
+        shadowRequest(request, { stripTools: this.stripTools, signal: this.abort.signal }),
+        { providers: this.opts.providers },
+      );
     } catch {
       // A failing shadow says nothing the user saw; it is counted, not stored as a pair.
       this.counts.failed++;

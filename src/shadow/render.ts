@@ -61,7 +61,20 @@ function cells(s: ShadowSliceReport): string[] {
   ];
 }
 
-const HEAD = ['slice', 'pairs', 'judged', 'wins shadow / stable / ties', 'split', 'win rate [95% ci]', 'shadow is', 'refusal rate', 'mean length (chars)', 'mean latency', 'p95 latency', 'mean cost'];
+const HEAD = [
+  'slice',
+  'pairs',
+  'judged',
+  'wins shadow / stable / ties',
+  'split',
+  'win rate [95% ci]',
+  'shadow is',
+  'refusal rate',
+  'mean length (chars)',
+  'mean latency',
+  'p95 latency',
+  'mean cost',
+];
 
 function rows(r: ShadowReport): ShadowSliceReport[] {
   return [r.overall, ...r.slices];
@@ -74,7 +87,12 @@ function releasesLine(r: ShadowReport, wrap: (hex: string) => string = (x) => x)
 
 /** The facts under the tables: how the pairs were judged and over what. */
 export function reportFacts(r: ShadowReport): Array<readonly [string, string]> {
-  const method = r.method === 'pairwise' ? `pairwise, both orders (${r.promptVersion})` : r.method === 'scores' ? 'absolute scores (higher wins)' : 'not judged (no gate judge)';
+  const method =
+    r.method === 'pairwise'
+      ? `pairwise, both orders (${r.promptVersion})`
+      : r.method === 'scores'
+        ? 'absolute scores (higher wins)'
+        : 'not judged (no gate judge)';
   return [
     ['route', r.route],
     ['judge', r.judge ?? '—'],
@@ -90,7 +108,9 @@ export function reportFacts(r: ShadowReport): Array<readonly [string, string]> {
 function headline(r: ShadowReport): string {
   const lean = shadowLean(r.overall);
   const rate = winRateText(r.overall);
-  return lean === 'not judged' ? `${r.pairs} pairs, none judged` : `win rate ${rate} over ${r.overall.judged.n} judged pairs: shadow ${lean === 'no clear difference' ? 'shows no clear difference' : `is ${lean}`}`;
+  return lean === 'not judged'
+    ? `${r.pairs} pairs, none judged`
+    : `win rate ${rate} over ${r.overall.judged.n} judged pairs: shadow ${lean === 'no clear difference' ? 'shows no clear difference' : `is ${lean}`}`;
 }
 
 /** A short text summary for a terminal. */
@@ -98,10 +118,18 @@ export function renderShadowText(r: ShadowReport): string {
   const lines = [`shadow report for ${r.route}: ${releasesLine(r)}`, `  ${headline(r)}`];
   for (const s of rows(r)) {
     const c = cells(s);
-    lines.push(`  ${s.slice.padEnd(24)} pairs=${String(s.pairs).padEnd(5)} win rate ${c[5]!.padEnd(20)} ${c[6]!.padEnd(20)} refusal ${c[7]}  length ${c[8]}  latency ${c[9]}  cost ${c[11]}`);
+    lines.push(
+      `  ${s.slice.padEnd(24)} pairs=${String(s.pairs).padEnd(5)} win rate ${c[5]!.padEnd(20)} ${c[6]!.padEnd(20)} refusal ${c[7]}  length ${c[8]}  latency ${c[9]}  cost ${c[11]}`,
+    );
   }
-  if (r.judgeErrors > 0) lines.push(`  ${r.judgeErrors} pairs could not be judged, e.g. ${r.judgeErrorSamples[0] ?? ''}`);
-  lines.push(`  ${reportFacts(r).filter(([k]) => k === 'method' || k === 'refusal detector').map(([k, v]) => `${k}: ${v}`).join(' · ')}`);
+  if (r.judgeErrors > 0)
+    lines.push(`  ${r.judgeErrors} pairs could not be judged, e.g. ${r.judgeErrorSamples[0] ?? ''}`);
+  lines.push(
+    `  ${reportFacts(r)
+      .filter(([k]) => k === 'method' || k === 'refusal detector')
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(' · ')}`,
+  );
   return lines.join('\n');
 }
 
@@ -117,18 +145,37 @@ function table(header: readonly string[], body: ReadonlyArray<readonly string[]>
  * and the shadow − stable deltas, then how it was judged.
  */
 export function renderShadowMarkdown(r: ShadowReport): string {
-  const out = [`### Sluice shadow: ${md(r.route)} — ${releasesLine(r, (id) => `\`${id}\``)}`, '', `**${md(headline(r))}**`, ''];
+  const out = [
+    `### Sluice shadow: ${md(r.route)} — ${releasesLine(r, (id) => `\`${id}\``)}`,
+    '',
+    `**${md(headline(r))}**`,
+    '',
+  ];
   out.push(...table(HEAD, rows(r).map(cells)), '');
   out.push(
     'Win rate = (shadow wins + ties / 2) / judged pairs. A pair is a win only when both orders (stable shown first, shadow shown first) name the same release; split verdicts count as ties. Deltas read stable → shadow (shadow − stable).',
     '',
   );
-  if (r.judgeErrors > 0) out.push(`> ${r.judgeErrors} pairs could not be judged and are left out of the win rates${r.judgeErrorSamples[0] ? `, e.g. ${md(r.judgeErrorSamples[0])}` : ''}.`, '');
-  out.push(reportFacts(r).map(([k, v]) => `${md(k)}: ${md(v)}`).join(' · '), '');
+  if (r.judgeErrors > 0)
+    out.push(
+      `> ${r.judgeErrors} pairs could not be judged and are left out of the win rates${r.judgeErrorSamples[0] ? `, e.g. ${md(r.judgeErrorSamples[0])}` : ''}.`,
+      '',
+    );
+  out.push(
+    reportFacts(r)
+      .map(([k, v]) => `${md(k)}: ${md(v)}`)
+      .join(' · '),
+    '',
+  );
   return out.join('\n');
 }
 
-const LEAN_COLOR: Readonly<Record<ShadowLean, string>> = { better: '#1a7f37', worse: '#cf222e', 'no clear difference': '#57606a', 'not judged': '#8c959f' };
+const LEAN_COLOR: Readonly<Record<ShadowLean, string>> = {
+  better: '#1a7f37',
+  worse: '#cf222e',
+  'no clear difference': '#57606a',
+  'not judged': '#8c959f',
+};
 
 /** The chart column: a 0–1 win-rate axis between PAD and WIDTH − PAD. */
 const WIDTH = 280;
@@ -138,7 +185,10 @@ const x = (v: number) => (PAD + Math.min(1, Math.max(0, v)) * (WIDTH - 2 * PAD))
 
 function axis(): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="12" y2="18" stroke="#57606a"/><text x="${x(t)}" y="10" text-anchor="middle">${t}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${x(t)}" x2="${x(t)}" y1="12" y2="18" stroke="#57606a"/><text x="${x(t)}" y="10" text-anchor="middle">${t}</text>`,
+    )
     .join('');
   return `<svg class="axis" width="${WIDTH}" height="18" viewBox="0 0 ${WIDTH} 18" aria-hidden="true"><line x1="${x(0)}" x2="${x(1)}" y1="17.5" y2="17.5" stroke="#57606a"/>${ticks}</svg>`;
 }
@@ -148,7 +198,9 @@ function chart(s: ShadowSliceReport): string {
   const mid = ROW_HEIGHT / 2;
   const lean = shadowLean(s);
   const color = LEAN_COLOR[lean];
-  const parts = [`<line class="even" x1="${x(0.5)}" x2="${x(0.5)}" y1="0" y2="${ROW_HEIGHT}" stroke="#8c959f" stroke-dasharray="3 3"/>`];
+  const parts = [
+    `<line class="even" x1="${x(0.5)}" x2="${x(0.5)}" y1="0" y2="${ROW_HEIGHT}" stroke="#8c959f" stroke-dasharray="3 3"/>`,
+  ];
   const { winRate, ci } = s.judged;
   if (ci) {
     const [lo, hi] = [x(ci.lower), x(ci.upper)];
@@ -157,7 +209,10 @@ function chart(s: ShadowSliceReport): string {
         `<line x1="${lo}" x2="${lo}" y1="${mid - 5}" y2="${mid + 5}"/><line x1="${hi}" x2="${hi}" y1="${mid - 5}" y2="${mid + 5}"/></g>`,
     );
   }
-  if (winRate !== null) parts.push(`<circle class="win-rate" data-slice="${h(s.slice)}" cx="${x(winRate)}" cy="${mid}" r="5" fill="${color}"/>`);
+  if (winRate !== null)
+    parts.push(
+      `<circle class="win-rate" data-slice="${h(s.slice)}" cx="${x(winRate)}" cy="${mid}" r="5" fill="${color}"/>`,
+    );
   const label = `${s.slice}: win rate ${winRateText(s)}, shadow ${lean}`;
   return `<svg class="chart" width="${WIDTH}" height="${ROW_HEIGHT}" viewBox="0 0 ${WIDTH} ${ROW_HEIGHT}" role="img" aria-label="${h(label)}"><title>${h(label)}</title>${parts.join('')}</svg>`;
 }
@@ -174,8 +229,14 @@ export function renderShadowHtml(r: ShadowReport): string {
   const title = `Sluice shadow: ${r.route} — ${releasesLine(r)}`;
   const body = rows(r).map((s) => {
     const c = cells(s);
-    const numbers = c.slice(1, 6).map((v) => `<td class="num">${h(v)}</td>`).join('');
-    const deltas = c.slice(7).map((v) => `<td class="num">${h(v)}</td>`).join('');
+    const numbers = c
+      .slice(1, 6)
+      .map((v) => `<td class="num">${h(v)}</td>`)
+      .join('');
+    const deltas = c
+      .slice(7)
+      .map((v) => `<td class="num">${h(v)}</td>`)
+      .join('');
     return `<tr class="slice" data-slice="${h(s.slice)}" data-lean="${h(shadowLean(s))}"><th scope="row">${h(s.slice)}</th><td>${chart(s)}</td>${numbers}<td style="color:${LEAN_COLOR[shadowLean(s)]}">${h(c[6]!)}</td>${deltas}</tr>`;
   });
   const head = ['slice', axis(), ...HEAD.slice(1)];
@@ -199,8 +260,8 @@ ${body.join('\n')}
 <p class="legend">Dot: win rate of the shadow = (shadow wins + ties / 2) / judged pairs · whisker: 95% interval · dashed line: 0.5, no difference. A pair is a win only when both orders (stable shown first, shadow shown first) agree; split verdicts count as ties. Deltas read stable → shadow (shadow − stable).</p>
 </section>
 <section><h2>Run</h2><dl>${reportFacts(r)
-    .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`)
-    .join('')}</dl></section>
+      .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`)
+      .join('')}</dl></section>
 <footer>shadow ${h(r.shadowRelease)} · stable ${h(r.stableReleases.join(', ') || '—')}</footer>
 `,
   );

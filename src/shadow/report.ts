@@ -5,9 +5,23 @@ import type { Judge, JudgeResult } from '../judging/judge.js';
 import { errorMessage } from '../judging/judge-library.js';
 import { mapLimit } from '../kernel/map-limit.js';
 import { readProjectFile } from '../judging/project-file.js';
-import { orderedPair, pairwiseMessages, parsePairwiseReply, PAIRWISE_PROMPT_VERSION, type PairOrder, type PairSide, type PairwiseReply } from './core/pairwise-prompt.js';
+import {
+  orderedPair,
+  pairwiseMessages,
+  parsePairwiseReply,
+  PAIRWISE_PROMPT_VERSION,
+  type PairOrder,
+  type PairSide,
+  type PairwiseReply,
+} from './core/pairwise-prompt.js';
 import { requestSlice } from '../observe/core/sample.js';
-import { analyzeShadow, pairJudgement, type PairJudgement, type PairStats, type ShadowAnalysis } from './core/shadow-analysis.js';
+import {
+  analyzeShadow,
+  pairJudgement,
+  type PairJudgement,
+  type PairStats,
+  type ShadowAnalysis,
+} from './core/shadow-analysis.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ShadowPairRecord, Store } from '../store/store.js';
@@ -83,10 +97,24 @@ interface PairJudge {
 function pairwiseJudge(name: string, cfg: Extract<JudgeConfig, { kind: 'rubric' }>, deps: ShadowReportDeps): PairJudge {
   const rubric = readProjectFile(deps.projectDir, cfg.rubric, `judges.${name}.rubric`).bytes.toString('utf8');
   const provider: ModelProvider = deps.providers.get(cfg.provider);
-  const ask = async (order: PairOrder, pair: ShadowPairRecord, slice: string, signal?: AbortSignal): Promise<PairwiseReply> => {
-    const messages = pairwiseMessages(orderedPair(order, { rubric, question: pair.input, stable: pair.stableOutput, shadow: pair.shadowOutput }));
+  const ask = async (
+    order: PairOrder,
+    pair: ShadowPairRecord,
+    slice: string,
+    signal?: AbortSignal,
+  ): Promise<PairwiseReply> => {
+    const messages = pairwiseMessages(
+      orderedPair(order, { rubric, question: pair.input, stable: pair.stableOutput, shadow: pair.shadowOutput }),
+    );
     try {
-      const reply = await provider.chat({ model: cfg.model, messages, params: { temperature: 0 }, json: true, hints: { slice }, ...(signal ? { signal } : {}) });
+      const reply = await provider.chat({
+        model: cfg.model,
+        messages,
+        params: { temperature: 0 },
+        json: true,
+        hints: { slice },
+        ...(signal ? { signal } : {}),
+      });
       return parsePairwiseReply(reply.text);
     } catch (e) {
       return { ok: false, message: `judge model call failed: ${errorMessage(e)}` };
@@ -95,7 +123,10 @@ function pairwiseJudge(name: string, cfg: Extract<JudgeConfig, { kind: 'rubric' 
   return {
     method: 'pairwise',
     async judge(pair, slice, signal) {
-      const [stableFirst, shadowFirst] = await Promise.all([ask('stable-first', pair, slice, signal), ask('shadow-first', pair, slice, signal)]);
+      const [stableFirst, shadowFirst] = await Promise.all([
+        ask('stable-first', pair, slice, signal),
+        ask('shadow-first', pair, slice, signal),
+      ]);
       return pairJudgement(slice, stableFirst, shadowFirst);
     },
   };
@@ -113,7 +144,10 @@ function scoreJudge(judge: Judge): PairJudge {
   return {
     method: 'scores',
     async judge(pair, slice, signal) {
-      const [stable, shadow] = await Promise.all([score(pair.input, pair.stableOutput, slice, signal), score(pair.input, pair.shadowOutput, slice, signal)]);
+      const [stable, shadow] = await Promise.all([
+        score(pair.input, pair.stableOutput, slice, signal),
+        score(pair.input, pair.shadowOutput, slice, signal),
+      ]);
       if (!stable.ok) return { ok: false, message: `stable answer: ${stable.message}` };
       if (!shadow.ok) return { ok: false, message: `shadow answer: ${shadow.message}` };
       const side: PairSide = shadow.score > stable.score ? 'shadow' : stable.score > shadow.score ? 'stable' : 'tie';
@@ -135,7 +169,11 @@ async function chooseShadow(store: Store, route: string, asked: string | undefin
   if (current) return current.releaseId;
   const pairs = await store.shadowPairs({ route });
   const latest = pairs[pairs.length - 1];
-  if (!latest) throw new SluiceError('not_found', `route ${route} has no shadow and no stored shadow pairs: start one with sluice shadow ID`);
+  if (!latest)
+    throw new SluiceError(
+      'not_found',
+      `route ${route} has no shadow and no stored shadow pairs: start one with sluice shadow ID`,
+    );
   return latest.shadowRelease;
 }
 
@@ -151,13 +189,21 @@ export async function shadowReport(deps: ShadowReportDeps, opts: ShadowReportOpt
   const { store, config } = deps;
   const shadowRelease = await chooseShadow(store, opts.route, opts.shadowRelease);
   const stored = await store.shadowPairs({ route: opts.route, shadowRelease });
-  const pairs = opts.maxPairs !== undefined && stored.length > opts.maxPairs ? stored.slice(stored.length - opts.maxPairs) : stored;
+  const pairs =
+    opts.maxPairs !== undefined && stored.length > opts.maxPairs ? stored.slice(stored.length - opts.maxPairs) : stored;
 
   const judgeName = config.gate.judge ?? null;
   const judgeCfg = judgeName ? config.judges[judgeName] : undefined;
-  if (judgeName && !judgeCfg) throw new SluiceError('bad_input', `gate.judge names "${judgeName}", which is not under judges:`);
-  const makeJudge = (name: string) => createJudge(name, config.judges[name]!, { projectDir: deps.projectDir, providers: (p) => deps.providers.get(p) });
-  const pairJudge: PairJudge | null = !judgeName || !judgeCfg ? null : judgeCfg.kind === 'rubric' ? pairwiseJudge(judgeName, judgeCfg, deps) : scoreJudge(makeJudge(judgeName));
+  if (judgeName && !judgeCfg)
+    throw new SluiceError('bad_input', `gate.judge names "${judgeName}", which is not under judges:`);
+  const makeJudge = (name: string) =>
+    createJudge(name, config.judges[name]!, { projectDir: deps.projectDir, providers: (p) => deps.providers.get(p) });
+  const pairJudge: PairJudge | null =
+    !judgeName || !judgeCfg
+      ? null
+      : judgeCfg.kind === 'rubric'
+        ? pairwiseJudge(judgeName, judgeCfg, deps)
+        : scoreJudge(makeJudge(judgeName));
   const refusalName = refusalDetectorName(config);
   const refusal = refusalName ? makeJudge(refusalName) : null;
 
@@ -176,8 +222,18 @@ export async function shadowReport(deps: ShadowReportDeps, opts: ShadowReportOpt
     ]);
     const stat: PairStats = {
       slice,
-      stable: { text: pair.stableOutput, latencyMs: pair.stableLatencyMs, costUsd: pair.stableCostUsd, refused: stableRefused },
-      shadow: { text: pair.shadowOutput, latencyMs: pair.shadowLatencyMs, costUsd: pair.shadowCostUsd, refused: shadowRefused },
+      stable: {
+        text: pair.stableOutput,
+        latencyMs: pair.stableLatencyMs,
+        costUsd: pair.stableCostUsd,
+        refused: stableRefused,
+      },
+      shadow: {
+        text: pair.shadowOutput,
+        latencyMs: pair.shadowLatencyMs,
+        costUsd: pair.shadowCostUsd,
+        refused: shadowRefused,
+      },
     };
     return { id: pair.id, verdict, stat };
   });

@@ -42,7 +42,10 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 export function quantile(xs: readonly number[], q: number): number {
   assertFiniteArray('xs', xs, 1);
-  return quantileSorted([...xs].sort((a, b) => a - b), q);
+  return quantileSorted(
+    [...xs].sort((a, b) => a - b),
+    q,
+  );
 }
 
 export function median(xs: readonly number[]): number {

@@ -14,7 +14,8 @@ export interface CorrelationInterval extends Interval {
 }
 
 function checkR(r: number): void {
-  if (typeof r !== 'number' || !(r >= -1 && r <= 1)) throw new RangeError(`correlation must be in [−1, 1], got ${String(r)}`);
+  if (typeof r !== 'number' || !(r >= -1 && r <= 1))
+    throw new RangeError(`correlation must be in [−1, 1], got ${String(r)}`);
 }
 
 function checkN(n: number): void {
@@ -25,7 +26,8 @@ function checkN(n: number): void {
 export function fisherZInterval(r: number, seZ: number, alpha = 0.05): CorrelationInterval {
   checkR(r);
   assertAlpha(alpha);
-  if (!(seZ >= 0) || !Number.isFinite(seZ)) throw new RangeError(`seZ must be a non-negative finite number, got ${seZ}`);
+  if (!(seZ >= 0) || !Number.isFinite(seZ))
+    throw new RangeError(`seZ must be a non-negative finite number, got ${seZ}`);
   const z = Math.atanh(r);
   const half = normalQuantile(1 - alpha / 2) * seZ;
   return { lower: Math.tanh(z - half), upper: Math.tanh(z + half), seZ };

@@ -48,7 +48,11 @@ export function hodgesLehmannShift(x: readonly number[], y: readonly number[]): 
 }
 
 /** The normal-approximation interval with the continuity correction; alpha = 1 − conf.level. */
-export function hodgesLehmann(x: readonly number[], y: readonly number[], opts: { alpha?: number } = {}): HodgesLehmannResult {
+export function hodgesLehmann(
+  x: readonly number[],
+  y: readonly number[],
+  opts: { alpha?: number } = {},
+): HodgesLehmannResult {
   assertFiniteArray('x', x, 1);
   assertFiniteArray('y', y, 1);
   const alpha = opts.alpha ?? 0.05;

@@ -23,10 +23,18 @@ describe('kendall tau-b', () => {
   it('is ±1 for monotone relations and antisymmetric under reversing one sample', () => {
     const x = [3, 1, 4, 1.5, 9, 2.6];
     expect(kendallTauB(x, x).tau).toBe(1);
-    expect(kendallTauB(x, x.map((v) => -v)).tau).toBe(-1);
+    expect(
+      kendallTauB(
+        x,
+        x.map((v) => -v),
+      ).tau,
+    ).toBe(-1);
     const y = [2, 7, 1, 8, 2.8, 1.8];
     const a = kendallTauB(x, y);
-    const b = kendallTauB(x, y.map((v) => -v));
+    const b = kendallTauB(
+      x,
+      y.map((v) => -v),
+    );
     expectClose(a.tau, -b.tau, 1e-15);
     expectClose(a.p, b.p, 1e-15);
   });

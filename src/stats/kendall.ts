@@ -64,7 +64,8 @@ export function kendallTauB(x: readonly number[], y: readonly number[]): Kendall
   const total = (n * (n - 1)) / 2;
   const tx = tieStats(x);
   const ty = tieStats(y);
-  if (tx.pairs === total || ty.pairs === total) throw new RangeError('Kendall tau is undefined when a sample is constant');
+  if (tx.pairs === total || ty.pairs === total)
+    throw new RangeError('Kendall tau is undefined when a sample is constant');
   const diff = concordant - discordant;
   const tau = Math.max(-1, Math.min(1, diff / Math.sqrt((total - tx.pairs) * (total - ty.pairs))));
   const base = { tau, n, concordant, discordant, tiesX: tx.pairs, tiesY: ty.pairs };

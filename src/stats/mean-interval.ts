@@ -17,7 +17,10 @@ export interface MeanInterval {
 }
 
 /** mean ± q·s/√n with q the t (df = n − 1, the default) or normal quantile at 1 − alpha/2. Needs n ≥ 2. */
-export function meanInterval(xs: readonly number[], opts: { alpha?: number; method?: 't' | 'normal' } = {}): MeanInterval {
+export function meanInterval(
+  xs: readonly number[],
+  opts: { alpha?: number; method?: 't' | 'normal' } = {},
+): MeanInterval {
   assertFiniteArray('xs', xs, 2);
   const alpha = opts.alpha ?? 0.05;
   assertAlpha(alpha);
@@ -25,7 +28,8 @@ export function meanInterval(xs: readonly number[], opts: { alpha?: number; meth
   const estimate = mean(xs);
   const se = standardDeviation(xs) / Math.sqrt(n);
   const method = opts.method ?? 't';
-  if (method !== 't' && method !== 'normal') throw new RangeError(`method must be "t" or "normal", got ${String(method)}`);
+  if (method !== 't' && method !== 'normal')
+    throw new RangeError(`method must be "t" or "normal", got ${String(method)}`);
   const q = method === 't' ? studentTQuantile(1 - alpha / 2, n - 1) : normalQuantile(1 - alpha / 2);
   return { estimate, lower: estimate - q * se, upper: estimate + q * se, se, n };
 }

@@ -7,7 +7,8 @@
 function checkP(p: readonly number[]): void {
   if (!Array.isArray(p)) throw new RangeError('p must be an array of numbers');
   p.forEach((v, i) => {
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RangeError(`p[${i}] must be in [0, 1], got ${String(v)}`);
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+      throw new RangeError(`p[${i}] must be in [0, 1], got ${String(v)}`);
   });
 }
 

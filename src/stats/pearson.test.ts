@@ -8,7 +8,14 @@ describe('pearson', () => {
     expect(pearson(x, [3, 5, 7, 9, 11])).toBe(1);
     expect(pearson(x, [10, 8, 6, 4, 2])).toBe(-1);
     const y = [2, 1, 4, 3, 7];
-    expectClose(pearson(x, y), pearson(x.map((v) => 3 * v - 2), y.map((v) => 0.5 * v + 9)), 1e-15);
+    expectClose(
+      pearson(x, y),
+      pearson(
+        x.map((v) => 3 * v - 2),
+        y.map((v) => 0.5 * v + 9),
+      ),
+      1e-15,
+    );
   });
 
   it('rejects mismatched lengths, too few pairs and constant samples', () => {

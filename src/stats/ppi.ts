@@ -62,7 +62,11 @@ function validate(input: PpiInput): void {
  * PPI++'s power-tuned λ̂, clipped to [0, 1]. When every judge label is the
  * same the judge carries no information and λ̂ = 0.
  */
-export function ppiTunedLambda(human: readonly number[], judgeOnHuman: readonly number[], judgeOnly: readonly number[]): number {
+export function ppiTunedLambda(
+  human: readonly number[],
+  judgeOnHuman: readonly number[],
+  judgeOnly: readonly number[],
+): number {
   validate({ human, judgeOnHuman, judgeOnly });
   const n = human.length;
   const bigN = judgeOnly.length;

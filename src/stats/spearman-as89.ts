@@ -84,7 +84,9 @@ export function as89(n: number, is: number, upper: boolean): number {
   const u =
     x *
     b *
-    (c1 + b * (c2 + c3 * b) + y * (-c4 + b * (c5 + c6 * b) - y * b * (c7 + c8 * b - y * (c9 - c10 * b + y * b * (c11 - c12 * y)))));
+    (c1 +
+      b * (c2 + c3 * b) +
+      y * (-c4 + b * (c5 + c6 * b) - y * b * (c7 + c8 * b - y * (c9 - c10 * b + y * b * (c11 - c12 * y)))));
   const correction = u / Math.exp(y / 2);
   const p = upper ? correction + normalSf(x) : -correction + normalCdf(x);
   return Math.min(1, Math.max(0, p));

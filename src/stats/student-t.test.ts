@@ -24,7 +24,8 @@ describe('Student t', () => {
     expectClose(studentTQuantile(0.975, 4), 2.7764451051977934, 1e-12);
     expectClose(studentTQuantile(0.995, 7), 3.4994832973504924, 1e-12);
     for (const df of [1, 2.5, 9, 120]) {
-      for (const p of [0.001, 0.05, 0.4, 0.5, 0.9, 0.999]) expectClose(studentTCdf(studentTQuantile(p, df), df), p, 1e-13);
+      for (const p of [0.001, 0.05, 0.4, 0.5, 0.9, 0.999])
+        expectClose(studentTCdf(studentTQuantile(p, df), df), p, 1e-13);
     }
   });
 

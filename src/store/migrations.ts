@@ -206,7 +206,9 @@ export async function migrate(driver: SqlDriver, migrations: readonly Migration[
   const types = TYPES[driver.dialect];
   await driver.transaction(
     (tx) =>
-      tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'),
+      tx.run(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+      ),
     { lock: LOCK },
   );
   const applied: number[] = [];

@@ -16,11 +16,16 @@ export function storeUrl(configured: string | undefined, env: NodeJS.ProcessEnv 
 async function openDriver(url: string, projectDir: string): Promise<SqlDriver> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    if (!path) throw new SluiceError('bad_input', 'store URL "sqlite:" has no path; use sqlite:PATH, e.g. sqlite:.sluice/sluice.db');
+    if (!path)
+      throw new SluiceError(
+        'bad_input',
+        'store URL "sqlite:" has no path; use sqlite:PATH, e.g. sqlite:.sluice/sluice.db',
+      );
     return SqliteDriver.open(path === ':memory:' || isAbsolute(path) ? path : resolve(projectDir, path));
   }
   // Loaded only for a PostgreSQL store: an embedded SQLite deployment never pays for the driver.
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return (await import('./postgres/postgres-driver.js')).PostgresDriver.open(url);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
+    return (await import('./postgres/postgres-driver.js')).PostgresDriver.open(url);
   throw new SluiceError('bad_input', `unsupported store URL "${url}"`, {
     detail: 'use sqlite:PATH (relative to the project) or postgres://USER@HOST:PORT/DATABASE',
   });
@@ -33,9 +38,13 @@ export async function openStore(url: string, projectDir = process.cwd()): Promis
     await migrate(driver);
   } catch (e) {
     await driver.close().catch(() => {});
-    throw new SluiceError('store_unavailable', `cannot migrate the store at ${driver.description}: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new SluiceError(
+      'store_unavailable',
+      `cannot migrate the store at ${driver.description}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   return new SqlStore(driver);
 }

@@ -42,7 +42,12 @@ export function sqlAuditStore(db: SqlDriver): AuditStore {
         ['idx', 'kind', 'subject', 'actor', 'leaf', 'created_at'],
         entries.map((e) => [e.index, e.kind, e.subject, e.actor, e.leaf, e.createdAt]),
       );
-      await insertMany(db, 'audit_nodes', ['level', 'idx', 'hash'], nodes.map((n) => [n.level, n.index, n.hash]));
+      await insertMany(
+        db,
+        'audit_nodes',
+        ['level', 'idx', 'hash'],
+        nodes.map((n) => [n.level, n.index, n.hash]),
+      );
       await db.run('INSERT INTO audit_checkpoints (size, note, created_at) VALUES (?, ?, ?)', [
         checkpoint.size,
         checkpoint.note,
@@ -53,8 +58,8 @@ export function sqlAuditStore(db: SqlDriver): AuditStore {
     async auditEntries(from: number, to: number, filter: { kind?: string; subject?: string } = {}) {
       const where = ['idx >= ?', 'idx < ?'];
       const params: (string | number)[] = [from, to];
-      if (filter.kind !== undefined) (where.push('kind = ?'), params.push(filter.kind));
-      if (filter.subject !== undefined) (where.push('subject = ?'), params.push(filter.subject));
+      if (filter.kind !== undefined) where.push('kind = ?'), params.push(filter.kind);
+      if (filter.subject !== undefined) where.push('subject = ?'), params.push(filter.subject);
       const rows = await db.query<EntryRow>(
         `SELECT idx, kind, subject, actor, leaf, created_at FROM audit_entries WHERE ${where.join(' AND ')} ORDER BY idx`,
         params,
@@ -86,15 +91,16 @@ export function sqlAuditStore(db: SqlDriver): AuditStore {
     },
 
     async putAuditKey(keyid: string, publicKeyPem: string) {
-      await db.run('INSERT INTO audit_keys (keyid, public_key, created_at) VALUES (?, ?, ?) ON CONFLICT (keyid) DO NOTHING', [
-        keyid,
-        publicKeyPem,
-        new Date().toISOString(),
-      ]);
+      await db.run(
+        'INSERT INTO audit_keys (keyid, public_key, created_at) VALUES (?, ?, ?) ON CONFLICT (keyid) DO NOTHING',
+        [keyid, publicKeyPem, new Date().toISOString()],
+      );
     },
 
     async auditKeys() {
-      const rows = await db.query<{ keyid: string; public_key: string }>('SELECT keyid, public_key FROM audit_keys ORDER BY created_at, keyid');
+      const rows = await db.query<{ keyid: string; public_key: string }>(
+        'SELECT keyid, public_key FROM audit_keys ORDER BY created_at, keyid',
+      );
       return rows.map((r) => ({ keyid: r.keyid, publicKeyPem: r.public_key }));
     },
   };

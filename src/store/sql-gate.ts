@@ -14,19 +14,43 @@ export function sqlGateStore(db: SqlDriver): GateStore {
     },
     async putGateOutputs(rows) {
       const now = new Date().toISOString();
-      await insertMany(db, 'gate_outputs', ['release_id', 'item_id', 'sample', 'output', 'created_at'], rows.map((r) => [r.releaseId, r.itemId, r.sample, r.output, now]), 'ON CONFLICT DO NOTHING');
+      await insertMany(
+        db,
+        'gate_outputs',
+        ['release_id', 'item_id', 'sample', 'output', 'created_at'],
+        rows.map((r) => [r.releaseId, r.itemId, r.sample, r.output, now]),
+        'ON CONFLICT DO NOTHING',
+      );
     },
     async judgeScores(judgeDigest) {
-      const rows = await db.query<{ subject: string; result: string }>('SELECT subject, result FROM judge_scores WHERE judge_digest = ?', [judgeDigest]);
+      const rows = await db.query<{ subject: string; result: string }>(
+        'SELECT subject, result FROM judge_scores WHERE judge_digest = ?',
+        [judgeDigest],
+      );
       return new Map(rows.map((r) => [r.subject, r.result]));
     },
     async putJudgeScores(judgeDigest, rows) {
-      await insertMany(db, 'judge_scores', ['judge_digest', 'subject', 'result'], rows.map((r) => [judgeDigest, r.subject, r.result]), 'ON CONFLICT DO NOTHING');
+      await insertMany(
+        db,
+        'judge_scores',
+        ['judge_digest', 'subject', 'result'],
+        rows.map((r) => [judgeDigest, r.subject, r.result]),
+        'ON CONFLICT DO NOTHING',
+      );
     },
     async insertGateResult(r: GateResultRecord) {
       await db.run(
         'INSERT INTO gate_results (digest, release_id, baseline_id, verdict, overridden, preprocessing_digest, result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [r.digest, r.releaseId, r.baselineId, r.verdict, r.overridden ? 1 : 0, r.preprocessingDigest, r.result, r.createdAt],
+        [
+          r.digest,
+          r.releaseId,
+          r.baselineId,
+          r.verdict,
+          r.overridden ? 1 : 0,
+          r.preprocessingDigest,
+          r.result,
+          r.createdAt,
+        ],
       );
     },
     async latestGateResult(releaseId) {

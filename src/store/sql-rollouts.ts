@@ -21,44 +21,71 @@ export function sqlControlStore(db: SqlDriver): ControlStore {
       return rows[0] ? toRollout(rows[0]) : undefined;
     },
     async latestRollout(route) {
-      const rows = await db.query(`${ROLLOUT} WHERE route = ? ORDER BY created_at DESC, rollout_id DESC LIMIT 1`, [route]);
+      const rows = await db.query(`${ROLLOUT} WHERE route = ? ORDER BY created_at DESC, rollout_id DESC LIMIT 1`, [
+        route,
+      ]);
       return rows[0] ? toRollout(rows[0]) : undefined;
     },
     async insertRollout(r) {
       const now = new Date().toISOString();
-      await db.run('INSERT INTO rollouts (rollout_id, route, spec, status, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)', [r.rolloutId, r.route, r.spec, r.status, now, now]);
+      await db.run(
+        'INSERT INTO rollouts (rollout_id, route, spec, status, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)',
+        [r.rolloutId, r.route, r.spec, r.status, now, now],
+      );
     },
     async commitRollout(rolloutId, expectedVersion, status) {
-      const { changes } = await db.run('UPDATE rollouts SET status = ?, version = version + 1, updated_at = ? WHERE rollout_id = ? AND version = ?', [
-        status,
-        new Date().toISOString(),
-        rolloutId,
-        expectedVersion,
-      ]);
+      const { changes } = await db.run(
+        'UPDATE rollouts SET status = ?, version = version + 1, updated_at = ? WHERE rollout_id = ? AND version = ?',
+        [status, new Date().toISOString(), rolloutId, expectedVersion],
+      );
       return changes === 1;
     },
     async queueCommand(rolloutId, c) {
-      const rows = await db.query<{ n: number | null }>('SELECT MAX(seq) AS n FROM rollout_commands WHERE rollout_id = ?', [rolloutId]);
+      const rows = await db.query<{ n: number | null }>(
+        'SELECT MAX(seq) AS n FROM rollout_commands WHERE rollout_id = ?',
+        [rolloutId],
+      );
       const seq = Number(rows[0]?.n ?? 0) + 1;
-      await db.run('INSERT INTO rollout_commands (rollout_id, seq, kind, actor, reason, at) VALUES (?, ?, ?, ?, ?, ?)', [rolloutId, seq, c.kind, c.actor, c.reason ?? null, c.at]);
+      await db.run(
+        'INSERT INTO rollout_commands (rollout_id, seq, kind, actor, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+        [rolloutId, seq, c.kind, c.actor, c.reason ?? null, c.at],
+      );
       return seq;
     },
     async commandsAfter(rolloutId, afterSeq) {
-      const rows = await db.query('SELECT seq, kind, actor, reason, at FROM rollout_commands WHERE rollout_id = ? AND seq > ? ORDER BY seq', [rolloutId, afterSeq]);
-      return rows.map((r) => ({ seq: Number(r.seq), kind: String(r.kind), actor: String(r.actor), ...(r.reason ? { reason: String(r.reason) } : {}), at: Number(r.at) }));
+      const rows = await db.query(
+        'SELECT seq, kind, actor, reason, at FROM rollout_commands WHERE rollout_id = ? AND seq > ? ORDER BY seq',
+        [rolloutId, afterSeq],
+      );
+      return rows.map((r) => ({
+        seq: Number(r.seq),
+        kind: String(r.kind),
+        actor: String(r.actor),
+        ...(r.reason ? { reason: String(r.reason) } : {}),
+        at: Number(r.at),
+      }));
     },
     async decisionKeys(keys) {
       const found = new Map<string, number>();
       for (let i = 0; i < keys.length; i += 100) {
         const chunk = keys.slice(i, i + 100);
         if (chunk.length === 0) continue;
-        const rows = await db.query(`SELECT key, audit_index FROM decision_keys WHERE key IN (${chunk.map(() => '?').join(', ')})`, chunk);
+        const rows = await db.query(
+          `SELECT key, audit_index FROM decision_keys WHERE key IN (${chunk.map(() => '?').join(', ')})`,
+          chunk,
+        );
         for (const r of rows) found.set(String(r.key), Number(r.audit_index));
       }
       return found;
     },
     async putDecisionKeys(rows) {
-      await insertMany(db, 'decision_keys', ['key', 'audit_index'], rows.map((r) => [r.key, r.index]), 'ON CONFLICT DO NOTHING');
+      await insertMany(
+        db,
+        'decision_keys',
+        ['key', 'audit_index'],
+        rows.map((r) => [r.key, r.index]),
+        'ON CONFLICT DO NOTHING',
+      );
     },
     async readLease(name) {
       const rows = await db.query('SELECT holder, expires_at FROM leases WHERE name = ?', [name]);
@@ -66,20 +93,25 @@ export function sqlControlStore(db: SqlDriver): ControlStore {
     },
     async compareAndSetLease(name, expected, next) {
       if (expected === null) {
-        const { changes } = await db.run('INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [name, next.holder, next.expiresAt]);
+        const { changes } = await db.run(
+          'INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+          [name, next.holder, next.expiresAt],
+        );
         return changes === 1;
       }
-      const { changes } = await db.run('UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND holder = ? AND expires_at = ?', [
-        next.holder,
-        next.expiresAt,
-        name,
-        expected.holder,
-        expected.expiresAt,
-      ]);
+      const { changes } = await db.run(
+        'UPDATE leases SET holder = ?, expires_at = ? WHERE name = ? AND holder = ? AND expires_at = ?',
+        [next.holder, next.expiresAt, name, expected.holder, expected.expiresAt],
+      );
       return changes === 1;
     },
     async putToken(t) {
-      await db.run('INSERT INTO api_tokens (hash, name, role, created_at) VALUES (?, ?, ?, ?)', [t.hash, t.name, t.role, new Date().toISOString()]);
+      await db.run('INSERT INTO api_tokens (hash, name, role, created_at) VALUES (?, ?, ?, ?)', [
+        t.hash,
+        t.name,
+        t.role,
+        new Date().toISOString(),
+      ]);
     },
     async tokenByHash(hash) {
       const rows = await db.query('SELECT name, role FROM api_tokens WHERE hash = ?', [hash]);
@@ -103,15 +135,54 @@ export function sqlControlStore(db: SqlDriver): ControlStore {
       return rows.map((r) => ({ route: String(r.route), releaseId: String(r.release_id), percent: Number(r.percent) }));
     },
     async insertShadowPairs(rows: readonly ShadowPairRecord[]) {
-      const cols = ['id', 'route', 'stable_release', 'shadow_release', 'slice', 'sticky_hash', 'input', 'stable_output', 'shadow_output', 'stable_latency_ms', 'shadow_latency_ms', 'stable_cost_usd', 'shadow_cost_usd', 'created_at'];
-      await insertMany(db, 'shadow_pairs', cols, rows.map((p) => [p.id, p.route, p.stableRelease, p.shadowRelease, p.slice, p.stickyHash, p.input, p.stableOutput, p.shadowOutput, p.stableLatencyMs, p.shadowLatencyMs, p.stableCostUsd, p.shadowCostUsd, p.createdAt]), 'ON CONFLICT DO NOTHING');
+      const cols = [
+        'id',
+        'route',
+        'stable_release',
+        'shadow_release',
+        'slice',
+        'sticky_hash',
+        'input',
+        'stable_output',
+        'shadow_output',
+        'stable_latency_ms',
+        'shadow_latency_ms',
+        'stable_cost_usd',
+        'shadow_cost_usd',
+        'created_at',
+      ];
+      await insertMany(
+        db,
+        'shadow_pairs',
+        cols,
+        rows.map((p) => [
+          p.id,
+          p.route,
+          p.stableRelease,
+          p.shadowRelease,
+          p.slice,
+          p.stickyHash,
+          p.input,
+          p.stableOutput,
+          p.shadowOutput,
+          p.stableLatencyMs,
+          p.shadowLatencyMs,
+          p.stableCostUsd,
+          p.shadowCostUsd,
+          p.createdAt,
+        ]),
+        'ON CONFLICT DO NOTHING',
+      );
     },
     async shadowPairs(filter) {
       const where: string[] = [];
       const params: string[] = [];
-      if (filter.route) (where.push('route = ?'), params.push(filter.route));
-      if (filter.shadowRelease) (where.push('shadow_release = ?'), params.push(filter.shadowRelease));
-      const rows = await db.query(`SELECT * FROM shadow_pairs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, params);
+      if (filter.route) where.push('route = ?'), params.push(filter.route);
+      if (filter.shadowRelease) where.push('shadow_release = ?'), params.push(filter.shadowRelease);
+      const rows = await db.query(
+        `SELECT * FROM shadow_pairs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`,
+        params,
+      );
       return rows.map((r) => ({
         id: String(r.id),
         route: String(r.route),
@@ -130,12 +201,30 @@ export function sqlControlStore(db: SqlDriver): ControlStore {
       }));
     },
     async insertObserveSamples(rows) {
-      await insertMany(db, 'observe_samples', ['id', 'route', 'release_id', 'slice', 'at', 'quality', 'judge_error', 'flags'], rows.map((s) => [s.id, s.route, s.releaseId, s.slice, s.at, s.quality, s.judgeError ? 1 : 0, JSON.stringify(s.flags)]), 'ON CONFLICT DO NOTHING');
+      await insertMany(
+        db,
+        'observe_samples',
+        ['id', 'route', 'release_id', 'slice', 'at', 'quality', 'judge_error', 'flags'],
+        rows.map((s) => [
+          s.id,
+          s.route,
+          s.releaseId,
+          s.slice,
+          s.at,
+          s.quality,
+          s.judgeError ? 1 : 0,
+          JSON.stringify(s.flags),
+        ]),
+        'ON CONFLICT DO NOTHING',
+      );
     },
     async observeSamples(releaseId, sinceMs, untilMs) {
       const until = untilMs === undefined ? '' : ' AND at < ?';
       const params = untilMs === undefined ? [releaseId, sinceMs] : [releaseId, sinceMs, untilMs];
-      const rows = await db.query(`SELECT id, route, release_id, slice, at, quality, judge_error, flags FROM observe_samples WHERE release_id = ? AND at >= ?${until} ORDER BY at, id`, params);
+      const rows = await db.query(
+        `SELECT id, route, release_id, slice, at, quality, judge_error, flags FROM observe_samples WHERE release_id = ? AND at >= ?${until} ORDER BY at, id`,
+        params,
+      );
       return rows.map((r) => ({
         id: String(r.id),
         route: String(r.route),

@@ -83,12 +83,15 @@ export class SqlStore implements OwnStore {
 
   async putBlob(bytes: Uint8Array): Promise<Digest> {
     const digest = sha256Digest(bytes);
-    await this.db.run('INSERT INTO blobs (digest, size, bytes, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING', [
-      digest,
-      bytes.byteLength,
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      new Date().toISOString(),
-    ]);
+    await this.db.run(
+      'INSERT INTO blobs (digest, size, bytes, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING',
+      [
+        digest,
+        bytes.byteLength,
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        new Date().toISOString(),
+      ],
+    );
     return digest;
   }
 
@@ -114,23 +117,28 @@ export class SqlStore implements OwnStore {
     if (!/^[0-9a-f]*$/.test(hexPrefix)) return [];
     const lo = `sha256:${hexPrefix}`;
     const hi = `sha256:${hexPrefix}g`; // 'g' sorts after every hex digit
-    const rows = await this.db.query<{ id: string }>('SELECT id FROM releases WHERE id >= ? AND id < ? ORDER BY id LIMIT ?', [
-      lo,
-      hi,
-      limit,
-    ]);
+    const rows = await this.db.query<{ id: string }>(
+      'SELECT id FROM releases WHERE id >= ? AND id < ? ORDER BY id LIMIT ?',
+      [lo, hi, limit],
+    );
     return rows.map((r) => r.id as ReleaseId);
   }
 
   async listReleases(filter: { name?: string } = {}): Promise<ReleaseRecord[]> {
     const where = filter.name === undefined ? '' : ' WHERE name = ?';
     const params = filter.name === undefined ? [] : [filter.name];
-    const rows = await this.db.query<ReleaseRow>(`SELECT ${RELEASE_COLUMNS} FROM releases${where} ORDER BY created_at, id`, params);
+    const rows = await this.db.query<ReleaseRow>(
+      `SELECT ${RELEASE_COLUMNS} FROM releases${where} ORDER BY created_at, id`,
+      params,
+    );
     return rows.map(toRelease);
   }
 
   async getRoute(name: string): Promise<RouteRecord | undefined> {
-    const rows = await this.db.query<{ route: string; stable: string; updated_at: string }>('SELECT route, stable, updated_at FROM route_state WHERE route = ?', [name]);
+    const rows = await this.db.query<{ route: string; stable: string; updated_at: string }>(
+      'SELECT route, stable, updated_at FROM route_state WHERE route = ?',
+      [name],
+    );
     const row = rows[0];
     return row ? { name: row.route, stable: row.stable as ReleaseId, updatedAt: row.updated_at } : undefined;
   }

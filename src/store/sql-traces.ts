@@ -6,7 +6,23 @@ import type { Arm, ArmIntervalRecord, RouteStateRecord, TraceRecord, TraceStore 
 
 const ROUTE_LOCK = 'sluice:route_state';
 
-const TRACE_COLUMNS = ['id', 'route', 'release_id', 'arm', 'sticky_hash', 'status', 'latency_ms', 'prompt_tokens', 'completion_tokens', 'cost_usd', 'slice', 'input', 'output', 'created_at', 'vars'] as const;
+const TRACE_COLUMNS = [
+  'id',
+  'route',
+  'release_id',
+  'arm',
+  'sticky_hash',
+  'status',
+  'latency_ms',
+  'prompt_tokens',
+  'completion_tokens',
+  'cost_usd',
+  'slice',
+  'input',
+  'output',
+  'created_at',
+  'vars',
+] as const;
 
 /**
  * Erased content: `{"erased":"sha256:<hex>"}`, the digest of the (redacted)
@@ -36,9 +52,24 @@ export function erasedDigest(text: string): Digest | undefined {
 /** Rows erased per transaction: bounded memory, and writers are not held up for long. */
 const ERASE_BATCH = 500;
 
-const INTERVAL_COLUMNS = ['route', 'rollout_id', 'arm', 'interval_start', 'count', 'errors', 'latency_p50', 'latency_p95', 'tokens', 'cost_usd', 'gateway_id'] as const;
+const INTERVAL_COLUMNS = [
+  'route',
+  'rollout_id',
+  'arm',
+  'interval_start',
+  'count',
+  'errors',
+  'latency_p50',
+  'latency_p95',
+  'tokens',
+  'cost_usd',
+  'gateway_id',
+] as const;
 
-const INTERVAL_UPSERT = `ON CONFLICT (route, rollout_id, arm, interval_start, gateway_id) DO UPDATE SET ${INTERVAL_COLUMNS.slice(4, 10)
+const INTERVAL_UPSERT = `ON CONFLICT (route, rollout_id, arm, interval_start, gateway_id) DO UPDATE SET ${INTERVAL_COLUMNS.slice(
+  4,
+  10,
+)
   .map((c) => `${c} = excluded.${c}`)
   .join(', ')}`;
 
@@ -107,7 +138,8 @@ async function eraseContent(
   columns: readonly string[],
   filter: { stickyHash?: string; before?: string },
 ): Promise<number> {
-  if (filter.stickyHash === undefined && filter.before === undefined) throw new RangeError('erasing content needs a sticky hash, a time, or both');
+  if (filter.stickyHash === undefined && filter.before === undefined)
+    throw new RangeError('erasing content needs a sticky hash, a time, or both');
   const w = where([
     ['sticky_hash = ?', filter.stickyHash],
     ['created_at < ?', filter.before],
@@ -130,7 +162,9 @@ async function eraseContent(
 export function sqlTraceStore(db: SqlDriver): TraceStore {
   return {
     async getRouteStates() {
-      const rows = await db.query('SELECT route, stable, candidate, weight, rollout_id, version, updated_at FROM route_state ORDER BY route');
+      const rows = await db.query(
+        'SELECT route, stable, candidate, weight, rollout_id, version, updated_at FROM route_state ORDER BY route',
+      );
       return rows.map(toRouteState);
     },
     putRouteState(s) {
@@ -170,7 +204,10 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
         ['created_at >= ?', filter.since],
       ]);
       const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
-      const rows = await db.query(`SELECT ${TRACE_COLUMNS.join(', ')} FROM traces${w.sql} ORDER BY created_at, id${limit}`, w.params);
+      const rows = await db.query(
+        `SELECT ${TRACE_COLUMNS.join(', ')} FROM traces${w.sql} ORDER BY created_at, id${limit}`,
+        w.params,
+      );
       return rows.map(toTrace);
     },
     async searchTraces(filter) {
@@ -187,7 +224,10 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
       const cond = content ? (w.sql ? `${w.sql} AND ${content}` : ` WHERE ${content}`) : w.sql;
       const limit = filter.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
       const order = filter.newest && limit ? 'created_at DESC, id DESC' : 'created_at, id';
-      const rows = await db.query(`SELECT ${TRACE_COLUMNS.join(', ')} FROM traces${cond} ORDER BY ${order}${limit}`, w.params);
+      const rows = await db.query(
+        `SELECT ${TRACE_COLUMNS.join(', ')} FROM traces${cond} ORDER BY ${order}${limit}`,
+        w.params,
+      );
       const traces = rows.map(toTrace);
       return filter.newest && limit ? traces.reverse() : traces;
     },
@@ -211,7 +251,10 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
         ['rollout_id = ?', filter.rolloutId],
         ['interval_start >= ?', filter.since],
       ]);
-      const rows = await db.query(`SELECT ${INTERVAL_COLUMNS.join(', ')} FROM arm_intervals${w.sql} ORDER BY interval_start, arm, gateway_id`, w.params);
+      const rows = await db.query(
+        `SELECT ${INTERVAL_COLUMNS.join(', ')} FROM arm_intervals${w.sql} ORDER BY interval_start, arm, gateway_id`,
+        w.params,
+      );
       return rows.map(toInterval);
     },
   };

@@ -125,8 +125,20 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.getRouteStates()).toEqual([]);
       const a = release(1).id;
       const b = release(2).id;
-      const first = await store.putRouteState({ route: 'legal', stable: a, candidate: null, weight: 0, rolloutId: null });
-      const second = await store.putRouteState({ route: 'medical', stable: a, candidate: b, weight: 12.5, rolloutId: 'r-1' });
+      const first = await store.putRouteState({
+        route: 'legal',
+        stable: a,
+        candidate: null,
+        weight: 0,
+        rolloutId: null,
+      });
+      const second = await store.putRouteState({
+        route: 'medical',
+        stable: a,
+        candidate: b,
+        weight: 12.5,
+        rolloutId: 'r-1',
+      });
       const third = await store.putRouteState({ route: 'legal', stable: a, candidate: b, weight: 5, rolloutId: 'r-2' });
       expect([first.version, second.version, third.version]).toEqual([1, 2, 3]);
       expect(await store.routeStateVersion()).toBe(3);
@@ -136,7 +148,9 @@ for (const factory of STORE_FACTORIES) {
     it('hands out distinct route-state versions to concurrent writers', async () => {
       const a = release(1).id;
       const written = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.putRouteState({ route: `r${i}`, stable: a, candidate: null, weight: 0, rolloutId: null })),
+        Array.from({ length: 8 }, (_, i) =>
+          store.putRouteState({ route: `r${i}`, stable: a, candidate: null, weight: 0, rolloutId: null }),
+        ),
       );
       expect(new Set(written.map((w) => w.version)).size).toBe(8);
       expect(await store.routeStateVersion()).toBe(8);
@@ -164,7 +178,11 @@ for (const factory of STORE_FACTORIES) {
       await store.insertTraces(rows);
       await store.insertTraces([rows[1]!, trace(4)]);
       expect(await store.listTraces()).toEqual([...rows, trace(4)]);
-      expect((await store.listTraces({ route: 'legal', since: rows[1]!.createdAt })).map((t) => t.id)).toEqual(['t1', 't2', 't4']);
+      expect((await store.listTraces({ route: 'legal', since: rows[1]!.createdAt })).map((t) => t.id)).toEqual([
+        't1',
+        't2',
+        't4',
+      ]);
       expect((await store.listTraces({ releaseId: release(1).id })).map((t) => t.id)).toEqual(['t1', 't3']);
       expect(await store.listTraces({ limit: 2 })).toEqual(rows.slice(0, 2));
       await store.insertTraces([]);
@@ -233,7 +251,13 @@ for (const factory of STORE_FACTORIES) {
         rows[4],
       ]);
       expect(await store.eraseTraceContent({ before: rows[2]!.createdAt })).toBe(1);
-      expect((await store.listTraces()).map((t) => t.input.startsWith('{"erased":'))).toEqual([true, true, true, false, false]);
+      expect((await store.listTraces()).map((t) => t.input.startsWith('{"erased":'))).toEqual([
+        true,
+        true,
+        true,
+        false,
+        false,
+      ]);
       expect(await store.eraseTraceContent({ stickyHash: 'alice' })).toBe(1);
       await expect(store.eraseTraceContent({})).rejects.toThrow(RangeError);
     });
@@ -247,7 +271,7 @@ for (const factory of STORE_FACTORIES) {
         slice: null,
         stickyHash: hash,
         input: `question ${n}`,
-        
+
         stableOutput: `stable ${n}`,
         shadowOutput: `shadow ${n}`,
         stableLatencyMs: 10,
@@ -270,7 +294,12 @@ for (const factory of STORE_FACTORIES) {
     });
 
     it('keeps per-gateway arm intervals, a rewrite replacing its row', async () => {
-      const row = (gatewayId: string, arm: 'stable' | 'canary', count: number, start = '2026-01-01T00:00:00.000Z'): ArmIntervalRecord => ({
+      const row = (
+        gatewayId: string,
+        arm: 'stable' | 'canary',
+        count: number,
+        start = '2026-01-01T00:00:00.000Z',
+      ): ArmIntervalRecord => ({
         route: 'legal',
         rolloutId: 'r-1',
         arm,
@@ -287,7 +316,12 @@ for (const factory of STORE_FACTORIES) {
       await store.putArmIntervals([row('g1', 'stable', 11), row('g1', 'stable', 3, '2026-01-01T00:00:10.000Z')]);
       await store.putArmIntervals([{ ...row('g1', 'stable', 1), rolloutId: '' }]);
       const rows = await store.armIntervals({ route: 'legal', rolloutId: 'r-1' });
-      expect(rows).toEqual([row('g1', 'canary', 2), row('g1', 'stable', 11), row('g2', 'stable', 7), row('g1', 'stable', 3, '2026-01-01T00:00:10.000Z')]);
+      expect(rows).toEqual([
+        row('g1', 'canary', 2),
+        row('g1', 'stable', 11),
+        row('g2', 'stable', 7),
+        row('g1', 'stable', 3, '2026-01-01T00:00:10.000Z'),
+      ]);
       expect(await store.armIntervals({ route: 'legal', since: '2026-01-01T00:00:05.000Z' })).toHaveLength(1);
       expect(await store.armIntervals({ route: 'legal' })).toHaveLength(5);
       expect(await store.armIntervals({ route: 'medical' })).toEqual([]);
@@ -325,7 +359,9 @@ for (const factory of STORE_FACTORIES) {
       const b = store.compareAndSetLease('controller', null, { holder: 'b', expiresAt: 10 });
       expect([await a, await b].filter(Boolean)).toHaveLength(1);
       const held = (await store.readLease('controller'))!;
-      expect(await store.compareAndSetLease('controller', { holder: 'x', expiresAt: 10 }, { holder: 'x', expiresAt: 20 })).toBe(false);
+      expect(
+        await store.compareAndSetLease('controller', { holder: 'x', expiresAt: 10 }, { holder: 'x', expiresAt: 20 }),
+      ).toBe(false);
       expect(await store.compareAndSetLease('controller', held, { holder: held.holder, expiresAt: 20 })).toBe(true);
     });
 
@@ -340,7 +376,12 @@ for (const factory of STORE_FACTORIES) {
         judgeError: quality === null,
         flags: { refusal: at % 2 === 0 },
       });
-      await store.insertObserveSamples([sample('s3', 'r1', 3000, 0.5), sample('s1', 'r1', 1000, 0.9), sample('s2', 'r1', 2000, null), sample('x', 'r2', 2000, 1)]);
+      await store.insertObserveSamples([
+        sample('s3', 'r1', 3000, 0.5),
+        sample('s1', 'r1', 1000, 0.9),
+        sample('s2', 'r1', 2000, null),
+        sample('x', 'r2', 2000, 1),
+      ]);
       await store.insertObserveSamples([sample('s1', 'r1', 1000, 0.1)]); // the same id again: kept once, unchanged
       expect((await store.observeSamples('r1', 0)).map((r) => r.id)).toEqual(['s1', 's2', 's3']);
       expect(await store.observeSamples('r1', 1000, 3000)).toEqual([

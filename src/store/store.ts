@@ -48,7 +48,11 @@ export interface AuditCheckpoint {
 export interface AuditStore {
   auditSize(): Promise<number>;
   /** Appends entries (indices must continue the log), the tree nodes they complete, and the checkpoint over them. */
-  appendAudit(entries: readonly AuditEntryRecord[], nodes: readonly AuditNode[], checkpoint: AuditCheckpoint): Promise<void>;
+  appendAudit(
+    entries: readonly AuditEntryRecord[],
+    nodes: readonly AuditNode[],
+    checkpoint: AuditCheckpoint,
+  ): Promise<void>;
   /** Entries with from <= index < to, in order; optionally only those of a kind and/or subject. */
   auditEntries(from: number, to: number, filter?: { kind?: string; subject?: string }): Promise<AuditEntryRecord[]>;
   /** The hashes of the given perfect subtrees, in the order asked; undefined where missing. */
@@ -264,7 +268,11 @@ export interface ControlStore {
   putDecisionKeys(rows: readonly { key: string; index: number }[]): Promise<void>;
   readLease(name: string): Promise<{ holder: string; expiresAt: number } | null>;
   /** Sets the lease if it still equals `expected` (null: no lease yet); false when someone else changed it. */
-  compareAndSetLease(name: string, expected: { holder: string; expiresAt: number } | null, next: { holder: string; expiresAt: number }): Promise<boolean>;
+  compareAndSetLease(
+    name: string,
+    expected: { holder: string; expiresAt: number } | null,
+    next: { holder: string; expiresAt: number },
+  ): Promise<boolean>;
   putToken(t: { hash: string; name: string; role: string }): Promise<void>;
   tokenByHash(hash: string): Promise<{ name: string; role: string } | undefined>;
   tokenCount(): Promise<number>;

@@ -37,6 +37,9 @@ export function rolloutProject(): string {
 /** Writes release.yaml for `model` against `baseline`. */
 export function releaseFor(dir: string, model: string, baseline?: string, extra = ''): void {
   const file = join(dir, 'release.yaml');
-  const base = readFileSync(file, 'utf8').replace(/^baseline: .*\n/m, '').replace(/^acknowledge: .*\n/m, '').replace(/name: helpful-v\d|name: [a-z]+-v\d/, `name: ${model}`);
+  const base = readFileSync(file, 'utf8')
+    .replace(/^baseline: .*\n/m, '')
+    .replace(/^acknowledge: .*\n/m, '')
+    .replace(/name: helpful-v\d|name: [a-z]+-v\d/, `name: ${model}`);
   writeFileSync(file, `${base}${baseline ? `baseline: "${baseline}"\n` : ''}${extra}`);
 }

@@ -47,8 +47,12 @@ export default class StallReporter implements Reporter {
   private check(): void {
     const quiet = Date.now() - this.last;
     if (quiet < STALL_MS) return;
-    const lines = [...this.running].map(([what, since]) => `  ${what} (running ${Math.round((Date.now() - since) / 1000)} s)`);
-    process.stderr.write(`\nStalled: no test has started or finished for ${Math.round(quiet / 1000)} s. Still running:\n${lines.join('\n') || '  (nothing: stuck between files)'}\n`);
+    const lines = [...this.running].map(
+      ([what, since]) => `  ${what} (running ${Math.round((Date.now() - since) / 1000)} s)`,
+    );
+    process.stderr.write(
+      `\nStalled: no test has started or finished for ${Math.round(quiet / 1000)} s. Still running:\n${lines.join('\n') || '  (nothing: stuck between files)'}\n`,
+    );
     process.exit(1);
   }
 }

@@ -70,10 +70,19 @@ export function controlApi(control: RolloutControl, tokens: TokenDirectory) {
     if (parts[0] === 'routes' && parts.length === 3 && parts[2] === 'status' && req.method === 'GET') {
       action = 'read';
       run = () => control.status(parts[1]!);
-    } else if (parts[0] === 'routes' && parts.length === 3 && COMMANDS.has(parts[2] as RouteCommand) && req.method === 'POST') {
+    } else if (
+      parts[0] === 'routes' &&
+      parts.length === 3 &&
+      COMMANDS.has(parts[2] as RouteCommand) &&
+      req.method === 'POST'
+    ) {
       const kind = parts[2] as RouteCommand;
       action = kind;
-      run = (actor, body) => control.command(parts[1]!, kind, actor, { ...(text(body.reason) ? { reason: text(body.reason)! } : {}), ...(text(body.to) ? { to: text(body.to)! } : {}) });
+      run = (actor, body) =>
+        control.command(parts[1]!, kind, actor, {
+          ...(text(body.reason) ? { reason: text(body.reason)! } : {}),
+          ...(text(body.to) ? { to: text(body.to)! } : {}),
+        });
     } else if (parts[0] === 'releases' && parts.length === 3 && parts[2] === 'roll' && req.method === 'POST') {
       action = 'roll';
       run = (actor) => control.roll(parts[1]!, actor);
@@ -86,8 +95,11 @@ export function controlApi(control: RolloutControl, tokens: TokenDirectory) {
       if (await tokens.any()) {
         const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
         const who = m ? await tokens.lookup(tokenHash(m[1]!)) : undefined;
-        if (!who) return fail(res, 'unauthorized', 'a bearer token is required (sluice token create --role …)'), true;
-        if (!allows(who.role, action)) return fail(res, 'forbidden', `${action} needs the ${requiredRole(action)} role; this token is ${who.role}`), true;
+        if (!who) return (fail(res, 'unauthorized', 'a bearer token is required (sluice token create --role …)'), true);
+        if (!allows(who.role, action))
+          return (
+            fail(res, 'forbidden', `${action} needs the ${requiredRole(action)} role; this token is ${who.role}`), true
+          );
         actor = who.name;
       }
       const body = req.method === 'POST' ? await readJson(req) : {};

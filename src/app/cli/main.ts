@@ -40,7 +40,8 @@ function reportError(e: unknown, io: CliIo, json: boolean): number {
     io.stdout(`${JSON.stringify({ error: body }, null, 2)}\n`);
   } else {
     const loc = err.location;
-    const named = loc?.file !== undefined && err.message.includes(loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file);
+    const named =
+      loc?.file !== undefined && err.message.includes(loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file);
     const where = loc && !named ? ` [${formatLocation(loc)}]` : '';
     io.stderr(`sluice: ${err.message}${where}\n`);
     if (err.detail) io.stderr(`  ${err.detail.replace(/\n/g, '\n  ')}\n`);
@@ -55,7 +56,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo(argv))
   let exitCode: number = EXIT.ok;
   let ctx: CliContext | undefined;
   const program = new Command('sluice')
-    .description('Release control for LLM applications: register, gate, roll, observe — every decision in a verifiable log.')
+    .description(
+      'Release control for LLM applications: register, gate, roll, observe — every decision in a verifiable log.',
+    )
     .version(VERSION)
     .addOption(new Option('--project <dir>', 'project folder holding sluice.yaml (default: current folder)'))
     .addOption(new Option('--json', 'print one JSON document on stdout'))
@@ -83,7 +86,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo(argv))
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError && (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')) {
+    if (
+      e instanceof CommanderError &&
+      (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+    ) {
       return EXIT.ok;
     }
     exitCode = reportError(e, io, json);

@@ -13,22 +13,32 @@ export interface CommandSpec {
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'demo',
-    define: (c) => c.description('replay the ten failures Sluice catches, each through its stage, on the embedded store').option('--keep <dir>', 'keep the demo project in DIR'),
+    define: (c) =>
+      c
+        .description('replay the ten failures Sluice catches, each through its stage, on the embedded store')
+        .option('--keep <dir>', 'keep the demo project in DIR'),
     load: async () => (await import('./commands/demo.js')).runDemoCommand,
   },
   {
     name: 'init',
-    define: (c) => c.description('scaffold a working example project in the project folder').option('--force', 'overwrite existing files'),
+    define: (c) =>
+      c
+        .description('scaffold a working example project in the project folder')
+        .option('--force', 'overwrite existing files'),
     load: async () => (await import('./commands/init.js')).runInit,
   },
   {
     name: 'register',
-    define: (c) => c.description('register a release manifest (same content, same id)').argument('<file>', 'release manifest (YAML)'),
+    define: (c) =>
+      c
+        .description('register a release manifest (same content, same id)')
+        .argument('<file>', 'release manifest (YAML)'),
     load: async () => (await import('./commands/register.js')).runRegister,
   },
   {
     name: 'show',
-    define: (c) => c.description('print a release\'s resolved manifest').argument('<id>', 'release id or unique hex prefix'),
+    define: (c) =>
+      c.description("print a release's resolved manifest").argument('<id>', 'release id or unique hex prefix'),
     load: async () => (await import('./commands/show.js')).runShow,
   },
   {
@@ -47,8 +57,15 @@ export const COMMANDS: readonly CommandSpec[] = [
       c
         .description('hash a model folder into an OpenSSF model-signing manifest (in-toto statement)')
         .argument('<dir>', 'model folder')
-        .option('--ignore <path>', 'leave out this path, relative to the folder (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-        .option('--verify <digest>', 'check the folder against this root digest (sha256:<hex>) instead of printing a manifest')
+        .option(
+          '--ignore <path>',
+          'leave out this path, relative to the folder (repeatable)',
+          (v: string, prev: string[] = []) => [...prev, v],
+        )
+        .option(
+          '--verify <digest>',
+          'check the folder against this root digest (sha256:<hex>) instead of printing a manifest',
+        )
         .option('--manifest <file>', 'with --verify: the expected manifest, to name the first differing file'),
     load: async () => (await import('./commands/attest-weights.js')).runAttestWeights,
   },
@@ -56,9 +73,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'gate',
     define: (c) =>
       c
-        .description('run the release\'s suite on the serving path and judge it per slice')
+        .description("run the release's suite on the serving path and judge it per slice")
         .argument('<id>', 'release id or unique hex prefix')
-        .option('--baseline <id>', 'compare against this release (default: the route\'s stable)')
+        .option('--baseline <id>', "compare against this release (default: the route's stable)")
         .option('--concurrency <n>', 'items in flight at once (default 16)')
         .option('--sample <n>', 'run a stratified sample of N items')
         .option('--max-cost <usd>', 'stop cleanly once this much was spent (partial report)')
@@ -95,12 +112,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'roll',
-    define: (c) => c.description('start a canary rollout of a gated release (a route\'s first release becomes stable at once)').argument('<id>'),
+    define: (c) =>
+      c
+        .description("start a canary rollout of a gated release (a route's first release becomes stable at once)")
+        .argument('<id>'),
     load: async () => (await import('./commands/rollout.js')).runRoll,
   },
   {
     name: 'status',
-    define: (c) => c.description('the route\'s rollout: phase, weight, step, monitors, events').option('--route <route>'),
+    define: (c) =>
+      c.description("the route's rollout: phase, weight, step, monitors, events").option('--route <route>'),
     load: async () => (await import('./commands/rollout.js')).runStatus,
   },
   {
@@ -120,7 +141,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'abort',
-    define: (c) => c.description('stop the rollout: canary 0%, stable unchanged').option('--route <route>').option('--reason <text>'),
+    define: (c) =>
+      c
+        .description('stop the rollout: canary 0%, stable unchanged')
+        .option('--route <route>')
+        .option('--reason <text>'),
     load: async () => (await import('./commands/rollout.js')).runAbort,
   },
   {
@@ -137,7 +162,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'shadow',
     define: (c) =>
       c
-        .description("mirror a share of the route's stable traffic to a release (its answers are stored in pairs, never returned); without an id, shows the shadow")
+        .description(
+          "mirror a share of the route's stable traffic to a release (its answers are stored in pairs, never returned); without an id, shows the shadow",
+        )
         .argument('[id]', 'release id or unique hex prefix')
         .option('--percent <p>', 'share of the stable requests mirrored, above 0 up to 100 (default 100)')
         .option('--stop', 'stop mirroring')
@@ -148,9 +175,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'shadow report',
     define: (c) =>
       c
-        .description('compare the stored stable/shadow pairs: win rate per slice (judged in both orders), refusal, length, latency and cost deltas')
+        .description(
+          'compare the stored stable/shadow pairs: win rate per slice (judged in both orders), refusal, length, latency and cost deltas',
+        )
         .option('--route <route>')
-        .option('--release <id>', "the shadow release (default: the route's current shadow, else the latest with pairs)")
+        .option(
+          '--release <id>',
+          "the shadow release (default: the route's current shadow, else the latest with pairs)",
+        )
         .option('--max-pairs <n>', 'only the most recent N pairs')
         .option('--markdown <file>', 'write a Markdown summary')
         .option('--html <file>', 'write a self-contained HTML report')
@@ -165,7 +197,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'replay',
     define: (c) =>
       c
-        .description('re-run recorded production inputs through a release and score them per slice against what production served')
+        .description(
+          're-run recorded production inputs through a release and score them per slice against what production served',
+        )
         .argument('<id>', 'release id or unique hex prefix')
         .option('--since <duration>', 'traces from this long ago on: 30m, 1h, 2d (default 24h)')
         .option('--limit <n>', 'at most this many traces, the newest (default 200)')
@@ -192,7 +226,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'token create',
-    define: (c) => c.description('a bearer token for the control API').requiredOption('--role <role>', 'viewer, operator or approver').option('--name <name>'),
+    define: (c) =>
+      c
+        .description('a bearer token for the control API')
+        .requiredOption('--role <role>', 'viewer, operator or approver')
+        .option('--name <name>'),
     load: async () => (await import('./commands/token.js')).runTokenCreate,
   },
   {
@@ -201,12 +239,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       c
         .description('verify the audit log (or an exported bundle, offline)')
         .option('--bundle <file>', 'verify an `audit export` file instead of the store')
-        .option('--key <key>', 'trust only this key: a verifier key (name+hex+base64), a PEM public key, or a file holding one'),
+        .option(
+          '--key <key>',
+          'trust only this key: a verifier key (name+hex+base64), a PEM public key, or a file holding one',
+        ),
     load: async () => (await import('./commands/audit.js')).runAuditVerify,
   },
   {
     name: 'audit export',
-    define: (c) => c.description('write the log as a self-contained bundle').requiredOption('--out <file>', 'where to write'),
+    define: (c) =>
+      c.description('write the log as a self-contained bundle').requiredOption('--out <file>', 'where to write'),
     load: async () => (await import('./commands/audit.js')).runAuditExport,
   },
   {
@@ -220,7 +262,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'audit consistency',
-    define: (c) => c.description('consistency proof from an older size to the latest checkpoint').argument('<old-size>'),
+    define: (c) =>
+      c.description('consistency proof from an older size to the latest checkpoint').argument('<old-size>'),
     load: async () => (await import('./commands/audit.js')).runAuditConsistency,
   },
   {
@@ -236,7 +279,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'audit log',
     define: (c) =>
-      c.description('list receipts, decoded').option('--kind <kind>', 'only this decision kind').option('--release <id>', 'only about this release'),
+      c
+        .description('list receipts, decoded')
+        .option('--kind <kind>', 'only this decision kind')
+        .option('--release <id>', 'only about this release'),
     load: async () => (await import('./commands/audit-log.js')).runAuditLog,
   },
 ];

@@ -25,8 +25,13 @@ export interface ExitMessage {
 }
 
 /** Whether `sluice serve` should hop to its own thread: the process's own command line, on its main thread, built. */
-export function servesOnThread(processArgv: readonly string[] | undefined, env: NodeJS.ProcessEnv): processArgv is readonly string[] {
-  return processArgv !== undefined && isMainThread && env.SLUICE_SERVE_THREAD !== 'off' && existsSync(fileURLToPath(ENTRY));
+export function servesOnThread(
+  processArgv: readonly string[] | undefined,
+  env: NodeJS.ProcessEnv,
+): processArgv is readonly string[] {
+  return (
+    processArgv !== undefined && isMainThread && env.SLUICE_SERVE_THREAD !== 'off' && existsSync(fileURLToPath(ENTRY))
+  );
 }
 
 /**

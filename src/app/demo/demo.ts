@@ -6,7 +6,14 @@ import { loadProjectConfig } from '../../config/load-config.js';
 import { SluiceError } from '../../kernel/errors.js';
 import { startServer } from '../server/start-server.js';
 import { openStore, storeUrl } from '../../store/open-store.js';
-import { multiChange, oneChangeCaught, overrideNeedsReason, promptShrink, sliceCaught, type DemoContext } from './gate-scenarios.js';
+import {
+  multiChange,
+  oneChangeCaught,
+  overrideNeedsReason,
+  promptShrink,
+  sliceCaught,
+  type DemoContext,
+} from './gate-scenarios.js';
 import { healthy, longAnswers, observed } from './live-scenarios.js';
 import { sluice } from './run-cli.js';
 import type { DemoResult, ScenarioResult } from './scenario.js';
@@ -50,31 +57,104 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
 
   note(`project ${dir}: registering, gating and rolling the baseline`);
   const reg = await sluice(dir, ['register', 'releases/v1.yaml', '--json']);
-  if (reg.code !== 0) throw new SluiceError('internal', `the example's baseline does not register: ${reg.stderr.trim()}`);
+  if (reg.code !== 0)
+    throw new SluiceError('internal', `the example's baseline does not register: ${reg.stderr.trim()}`);
   const v1 = reg.json<{ id: string }>().id;
   const gate = await sluice(dir, ['gate', v1]);
-  if (gate.code !== 0) throw new SluiceError('internal', `the example's baseline does not pass its gate (exit ${gate.code})`);
+  if (gate.code !== 0)
+    throw new SluiceError('internal', `the example's baseline does not pass its gate (exit ${gate.code})`);
   await sluice(dir, ['roll', v1]);
   const ctx: DemoContext = { dir, route: ROUTE, v1 };
 
   done(await multiChange(ctx));
-  done(await oneChangeCaught(ctx, 2, 'a prompt edited outside review, safety text dropped', 'releases/s2-prompt.yaml', 'prompt', promptShrink(dir, 'prompts/legal.md', 'prompts/legal-no-safety.md')));
-  done(await oneChangeCaught(ctx, 3, 'serving forgot to lowercase a field (preprocessing skew)', 'releases/s3-skew.yaml', 'preprocessing', () => ' (lowercase of jurisdiction dropped)'));
-  done(await sliceCaught(ctx, 4, 'fine-tune collapses IP licensing, average looks fine', 'releases/s4-ipcollapse.yaml', 'legal/ip-licensing'));
-  done(await sliceCaught(ctx, 5, 'pediatric oncology drops under its 0.68 threshold', 'releases/s5-peds.yaml', 'medical/pediatric-oncology'));
-  done(await sliceCaught(ctx, 6, 'French improves overall, Belgian French regresses', 'releases/s6-frbe.yaml', 'fr/fr-BE', 'fr'));
+  done(
+    await oneChangeCaught(
+      ctx,
+      2,
+      'a prompt edited outside review, safety text dropped',
+      'releases/s2-prompt.yaml',
+      'prompt',
+      promptShrink(dir, 'prompts/legal.md', 'prompts/legal-no-safety.md'),
+    ),
+  );
+  done(
+    await oneChangeCaught(
+      ctx,
+      3,
+      'serving forgot to lowercase a field (preprocessing skew)',
+      'releases/s3-skew.yaml',
+      'preprocessing',
+      () => ' (lowercase of jurisdiction dropped)',
+    ),
+  );
+  done(
+    await sliceCaught(
+      ctx,
+      4,
+      'fine-tune collapses IP licensing, average looks fine',
+      'releases/s4-ipcollapse.yaml',
+      'legal/ip-licensing',
+    ),
+  );
+  done(
+    await sliceCaught(
+      ctx,
+      5,
+      'pediatric oncology drops under its 0.68 threshold',
+      'releases/s5-peds.yaml',
+      'medical/pediatric-oncology',
+    ),
+  );
+  done(
+    await sliceCaught(
+      ctx,
+      6,
+      'French improves overall, Belgian French regresses',
+      'releases/s6-frbe.yaml',
+      'fr/fr-BE',
+      'fr',
+    ),
+  );
   done(await overrideNeedsReason(ctx));
 
   const config = loadProjectConfig(dir).value;
   const store = await openStore(storeUrl(config.store, {}), dir);
   note('starting the gateway, controller and observer');
-  const server = await startServer({ store, config, projectDir: dir, env: {}, port: 0, tickMs: 100, pollMs: 100, observeTickMs: 250, simTimeScale: 0.02 });
+  const server = await startServer({
+    store,
+    config,
+    projectDir: dir,
+    env: {},
+    port: 0,
+    tickMs: 100,
+    pollMs: 100,
+    observeTickMs: 250,
+    simTimeScale: 0.02,
+  });
   let healthyResult: DemoResult['healthy'] = { phase: 'not run', release: null };
   try {
     const live = { ...ctx, server };
     done(await longAnswers(live, 'releases/s8-longanswers.yaml', PHRASES.longAnswers));
-    done(await observed(live, 9, 'a safety tune makes the assistant hedge', 'releases/s9-hedging.yaml', PHRASES.hedging, 'quality'));
-    done(await observed(live, 10, 'a fine-tune invents dates ("Thursday March 32nd")', 'releases/s10-dates.yaml', PHRASES.dates, 'dates'));
+    done(
+      await observed(
+        live,
+        9,
+        'a safety tune makes the assistant hedge',
+        'releases/s9-hedging.yaml',
+        PHRASES.hedging,
+        'quality',
+      ),
+    );
+    done(
+      await observed(
+        live,
+        10,
+        'a fine-tune invents dates ("Thursday March 32nd")',
+        'releases/s10-dates.yaml',
+        PHRASES.dates,
+        'dates',
+      ),
+    );
     note('rolling out the healthy release');
     healthyResult = await healthy(live, 'releases/healthy.yaml');
   } finally {
@@ -83,5 +163,10 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   }
   const verify = await sluice(dir, ['audit', 'verify', '--json']);
   const audit = verify.json<{ ok: boolean; entries?: number }>();
-  return { scenarios: results, healthy: healthyResult, audit: { ok: audit.ok, entries: audit.entries ?? 0 }, project: dir };
+  return {
+    scenarios: results,
+    healthy: healthyResult,
+    audit: { ok: audit.ok, entries: audit.entries ?? 0 },
+    project: dir,
+  };
 }

@@ -13,11 +13,23 @@ export interface DemoContext {
 
 const f2 = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(2));
 
-function timed(id: number, name: string, stage: Stage, run: () => Promise<{ caught: boolean; evidence: string }>): Promise<ScenarioResult> {
+function timed(
+  id: number,
+  name: string,
+  stage: Stage,
+  run: () => Promise<{ caught: boolean; evidence: string }>,
+): Promise<ScenarioResult> {
   const started = performance.now();
   return run().then(
     (r) => ({ id, name, caught_at: stage, ...r, seconds: (performance.now() - started) / 1000 }),
-    (e: unknown) => ({ id, name, caught_at: stage, caught: false, evidence: `error: ${(e as Error)?.message ?? String(e)}`, seconds: (performance.now() - started) / 1000 }),
+    (e: unknown) => ({
+      id,
+      name,
+      caught_at: stage,
+      caught: false,
+      evidence: `error: ${(e as Error)?.message ?? String(e)}`,
+      seconds: (performance.now() - started) / 1000,
+    }),
   );
 }
 
@@ -30,21 +42,33 @@ async function registerAndGate(ctx: DemoContext, file: string) {
 }
 
 const failing = (g: GateResult | null) => (g ? g.slices.filter((s) => s.verdict === 'fail') : []);
-const describeFail = (s: GateResult['slices'][number]) => `${s.slice} ${f2(s.score)}${s.min !== null && s.score !== null && s.score < s.min ? ` < ${f2(s.min)}` : ` (baseline ${f2(s.baseline_score)})`}`;
+const describeFail = (s: GateResult['slices'][number]) =>
+  `${s.slice} ${f2(s.score)}${s.min !== null && s.score !== null && s.score < s.min ? ` < ${f2(s.min)}` : ` (baseline ${f2(s.baseline_score)})`}`;
 
 /** #1: several components changed at once, unacknowledged → refused at register. */
 export function multiChange(ctx: DemoContext): Promise<ScenarioResult> {
   return timed(1, 'model, prompt and routing changed in one release', 'register', async () => {
     const r = await sluice(ctx.dir, ['register', 'releases/s1-multi.yaml']);
     const named = ['model', 'prompt', 'routing'].every((c) => r.stderr.includes(c));
-    const what = /changes \d+ components at once \([^)]*\)/.exec(r.stderr)?.[0] ?? r.stderr.split('\n')[0]!.slice(0, 80);
+    const what =
+      /changes \d+ components at once \([^)]*\)/.exec(r.stderr)?.[0] ?? r.stderr.split('\n')[0]!.slice(0, 80);
     const fix = /acknowledge: \[[^\]]*\]/.exec(r.stderr)?.[0];
-    return { caught: r.code === 1 && named, evidence: `register refused (exit ${r.code}): ${what}${fix ? `; it would take "${fix}"` : ''}` };
+    return {
+      caught: r.code === 1 && named,
+      evidence: `register refused (exit ${r.code}): ${what}${fix ? `; it would take "${fix}"` : ''}`,
+    };
   });
 }
 
 /** #2 and #3: one component changed: registering makes it visible, the gate then stops it. */
-export function oneChangeCaught(ctx: DemoContext, id: 2 | 3, name: string, file: string, component: string, detail: () => string): Promise<ScenarioResult> {
+export function oneChangeCaught(
+  ctx: DemoContext,
+  id: 2 | 3,
+  name: string,
+  file: string,
+  component: string,
+  detail: () => string,
+): Promise<ScenarioResult> {
   return timed(id, name, 'register', async () => {
     const r = await registerAndGate(ctx, file);
     const fails = failing(r.gate);
@@ -57,16 +81,27 @@ export function oneChangeCaught(ctx: DemoContext, id: 2 | 3, name: string, file:
 }
 
 /** #4–#6: the gate fails the slice that regressed while the average looks fine. */
-export function sliceCaught(ctx: DemoContext, id: 4 | 5 | 6, name: string, file: string, slice: string, parent?: string): Promise<ScenarioResult> {
+export function sliceCaught(
+  ctx: DemoContext,
+  id: 4 | 5 | 6,
+  name: string,
+  file: string,
+  slice: string,
+  parent?: string,
+): Promise<ScenarioResult> {
   return timed(id, name, 'gate', async () => {
     const r = await registerAndGate(ctx, file);
     const s = r.gate?.slices.find((x) => x.slice === slice);
     const p = parent ? r.gate?.slices.find((x) => x.slice === parent) : undefined;
     const parentOk = parent ? p?.verdict !== 'fail' : true;
-    const context = parent ? ` while ${parent} passes at ${f2(p?.score)}` : ` while aggregate ${f2(r.gate?.aggregate.score)}`;
+    const context = parent
+      ? ` while ${parent} passes at ${f2(p?.score)}`
+      : ` while aggregate ${f2(r.gate?.aggregate.score)}`;
     return {
       caught: r.gateCode === 1 && s?.verdict === 'fail' && parentOk,
-      evidence: s ? `${describeFail(s)}${s.delta !== null && s.delta < 0 ? ` (Δ ${f2(s.delta)})` : ''}${context}` : 'slice not judged',
+      evidence: s
+        ? `${describeFail(s)}${s.delta !== null && s.delta < 0 ? ` (Δ ${f2(s.delta)})` : ''}${context}`
+        : 'slice not judged',
     };
   });
 }
@@ -78,12 +113,28 @@ export function overrideNeedsReason(ctx: DemoContext): Promise<ScenarioResult> {
     const id = reg.json<{ id: string }>().id;
     const bare = await sluice(ctx.dir, ['gate', id, '--force-gate-override']);
     const reason = 'hotfix for a regulator deadline; slice owner signed off in TICKET-4711';
-    const withReason = await sluice(ctx.dir, ['gate', id, '--force-gate-override', '--override-reason', reason, '--actor', 'maria.lopez', '--json']);
+    const withReason = await sluice(ctx.dir, [
+      'gate',
+      id,
+      '--force-gate-override',
+      '--override-reason',
+      reason,
+      '--actor',
+      'maria.lopez',
+      '--json',
+    ]);
     const g = withReason.code === 0 ? withReason.json<GateResult>() : null;
     const log = await sluice(ctx.dir, ['audit', 'log', '--kind', 'override', '--json']);
     const receipt = log.json<{ index: number; actor: string; predicate: { why: string[] } }[]>().at(-1);
-    const caught = bare.code === 2 && g?.override?.reason === reason && receipt?.actor === 'maria.lopez' && receipt.predicate.why[0] === reason;
-    return { caught, evidence: `bare --force-gate-override refused (exit ${bare.code}); with a reason: verdict stays "${g?.verdict ?? '-'}", receipt #${receipt?.index ?? '-'} names maria.lopez and why` };
+    const caught =
+      bare.code === 2 &&
+      g?.override?.reason === reason &&
+      receipt?.actor === 'maria.lopez' &&
+      receipt.predicate.why[0] === reason;
+    return {
+      caught,
+      evidence: `bare --force-gate-override refused (exit ${bare.code}); with a reason: verdict stays "${g?.verdict ?? '-'}", receipt #${receipt?.index ?? '-'} names maria.lopez and why`,
+    };
   });
 }
 

@@ -39,7 +39,11 @@ const QUESTIONS = [
 ];
 
 export function production(prefix = ''): (n: number) => DemoRequest {
-  return (n) => ({ user: `customer-${n % 400}`, content: `${prefix}${QUESTIONS[n % QUESTIONS.length]} (case ${n})`, metadata: { jurisdiction: 'BE' } });
+  return (n) => ({
+    user: `customer-${n % 400}`,
+    content: `${prefix}${QUESTIONS[n % QUESTIONS.length]} (case ${n})`,
+    metadata: { jurisdiction: 'BE' },
+  });
 }
 
 async function registerGated(ctx: DemoContext, file: string): Promise<{ id: string; gate: number }> {
@@ -49,12 +53,24 @@ async function registerGated(ctx: DemoContext, file: string): Promise<{ id: stri
   return { id, gate: (await sluice(ctx.dir, ['gate', id])).code };
 }
 
-async function timed(id: number, name: string, stage: Stage, run: () => Promise<{ caught: boolean; evidence: string }>): Promise<ScenarioResult> {
+async function timed(
+  id: number,
+  name: string,
+  stage: Stage,
+  run: () => Promise<{ caught: boolean; evidence: string }>,
+): Promise<ScenarioResult> {
   const started = performance.now();
   try {
     return { id, name, caught_at: stage, ...(await run()), seconds: (performance.now() - started) / 1000 };
   } catch (e) {
-    return { id, name, caught_at: stage, caught: false, evidence: `error: ${(e as Error)?.message ?? String(e)}`, seconds: (performance.now() - started) / 1000 };
+    return {
+      id,
+      name,
+      caught_at: stage,
+      caught: false,
+      evidence: `error: ${(e as Error)?.message ?? String(e)}`,
+      seconds: (performance.now() - started) / 1000,
+    };
   }
 }
 
@@ -62,11 +78,15 @@ async function timed(id: number, name: string, stage: Stage, run: () => Promise<
 export function longAnswers(ctx: LiveContext, file: string, prefix: string): Promise<ScenarioResult> {
   return timed(8, '0% → 100% at once; long answers time out for 15%', 'roll', async () => {
     const { id, gate } = await registerGated(ctx, file);
-    if (gate !== 0) return { caught: false, evidence: `the gate did not pass (exit ${gate}): the scenario needs it to` };
+    if (gate !== 0)
+      return { caught: false, evidence: `the gate did not pass (exit ${gate}): the scenario needs it to` };
     const rolled = await sluice(ctx.dir, ['roll', id]);
     if (rolled.code !== 0) return { caught: false, evidence: `roll refused: ${rolled.stderr.trim()}` };
     await ctx.server.routes.refresh();
-    const traffic = await drive(ctx.server.url, ctx.route, production(prefix), { done: async () => (await status(ctx)).phase !== 'progressing' && (await status(ctx)).phase !== 'idle', timeoutMs: 30_000 });
+    const traffic = await drive(ctx.server.url, ctx.route, production(prefix), {
+      done: async () => (await status(ctx)).phase !== 'progressing' && (await status(ctx)).phase !== 'idle',
+      timeoutMs: 30_000,
+    });
     const s = await status(ctx);
     const err = s.monitors.find((m) => m.name === 'error_rate');
     return {
@@ -77,20 +97,40 @@ export function longAnswers(ctx: LiveContext, file: string, prefix: string): Pro
 }
 
 /** #9 and #10: promoted, then production answers degrade with latency and errors unchanged; the observer rolls back. */
-export function observed(ctx: LiveContext, id: 9 | 10, name: string, file: string, prefix: string, what: string): Promise<ScenarioResult> {
+export function observed(
+  ctx: LiveContext,
+  id: 9 | 10,
+  name: string,
+  file: string,
+  prefix: string,
+  what: string,
+): Promise<ScenarioResult> {
   return timed(id, name, 'observe', async () => {
     const { id: rid, gate } = await registerGated(ctx, file);
-    if (gate !== 0) return { caught: false, evidence: `the gate did not pass (exit ${gate}): the scenario needs it to` };
+    if (gate !== 0)
+      return { caught: false, evidence: `the gate did not pass (exit ${gate}): the scenario needs it to` };
     if ((await sluice(ctx.dir, ['roll', rid])).code !== 0) return { caught: false, evidence: 'roll refused' };
     await sluice(ctx.dir, ['promote', '--reason', 'canary looked clean', '--actor', 'release-manager']);
     // The running controller holds the lease: it applies the queued promote on its next tick.
     const promoted = await until(async () => (await status(ctx)).phase === 'promoted', 10_000);
     await ctx.server.routes.refresh();
-    const traffic = await drive(ctx.server.url, ctx.route, production(prefix), { done: async () => (await status(ctx)).phase !== 'promoted', timeoutMs: 30_000 });
+    const traffic = await drive(ctx.server.url, ctx.route, production(prefix), {
+      done: async () => (await status(ctx)).phase !== 'promoted',
+      timeoutMs: 30_000,
+    });
     const s = await status(ctx);
-    const log = (await sluice(ctx.dir, ['audit', 'log', '--kind', 'observe-rollback', '--release', rid, '--json'])).json<{ index: number; predicate: { what: { series: { mean: number | null; detectors: Record<string, number | null> }[] } } }[]>();
+    const log = (
+      await sluice(ctx.dir, ['audit', 'log', '--kind', 'observe-rollback', '--release', rid, '--json'])
+    ).json<
+      {
+        index: number;
+        predicate: { what: { series: { mean: number | null; detectors: Record<string, number | null> }[] } };
+      }[]
+    >();
     const series = log[0]?.predicate.what.series ?? [];
-    const shown = series.map((w) => (what === 'dates' ? `${Math.round((w.detectors.dates ?? 0) * 100)}%` : (w.mean ?? 0).toFixed(2))).join(', ');
+    const shown = series
+      .map((w) => (what === 'dates' ? `${Math.round((w.detectors.dates ?? 0) * 100)}%` : (w.mean ?? 0).toFixed(2)))
+      .join(', ');
     return {
       caught: promoted && s.phase === 'rolled_back' && s.stable === ctx.v1 && log.length === 1,
       evidence: `${what === 'dates' ? 'impossible dates' : 'judged quality'} in ${series.length} windows in a row: ${shown} (errors ${traffic.failed}/${traffic.sent}); observer rolled ${shortId(rid)} back, receipt #${log[0]?.index ?? '-'}`,
@@ -104,6 +144,9 @@ export async function healthy(ctx: LiveContext, file: string): Promise<{ phase: 
   if (gate !== 0) return { phase: `gate exit ${gate}`, release: id };
   if ((await sluice(ctx.dir, ['roll', id])).code !== 0) return { phase: 'roll refused', release: id };
   await ctx.server.routes.refresh();
-  await drive(ctx.server.url, ctx.route, production(), { done: async () => !['progressing', 'idle'].includes((await status(ctx)).phase), timeoutMs: 40_000 });
+  await drive(ctx.server.url, ctx.route, production(), {
+    done: async () => !['progressing', 'idle'].includes((await status(ctx)).phase),
+    timeoutMs: 40_000,
+  });
   return { phase: (await status(ctx)).phase, release: id };
 }

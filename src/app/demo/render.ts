@@ -9,7 +9,10 @@ export function scenarioLine(s: ScenarioResult): string {
 
 /** The final table: failure, stage, evidence, time. */
 export function demoTable(r: DemoResult): string {
-  const rows = r.scenarios.map((s) => `${String(s.id).padStart(2)} │ ${pad(s.name, 44)} │ ${pad(s.caught ? s.caught_at : `MISSED`, 8)} │ ${s.seconds.toFixed(1).padStart(5)} s │ ${s.evidence}`);
+  const rows = r.scenarios.map(
+    (s) =>
+      `${String(s.id).padStart(2)} │ ${pad(s.name, 44)} │ ${pad(s.caught ? s.caught_at : `MISSED`, 8)} │ ${s.seconds.toFixed(1).padStart(5)} s │ ${s.evidence}`,
+  );
   return [
     ' # │ failure                                      │ stage    │  time   │ evidence',
     '───┼──────────────────────────────────────────────┼──────────┼─────────┼─────────',

@@ -8,7 +8,11 @@ export interface CliOutcome {
 }
 
 /** Runs a real `sluice` command in-process against the demo project (the same code path as the terminal). */
-export async function sluice(projectDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliOutcome> {
+export async function sluice(
+  projectDir: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliOutcome> {
   let stdout = '';
   let stderr = '';
   const code = await main(['--project', projectDir, ...args], {

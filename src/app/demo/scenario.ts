@@ -19,7 +19,18 @@ export interface DemoResult {
 
 /** Whether the demo shows everything it promises: all ten caught where expected, the healthy release promoted, the log intact. */
 export function demoPassed(r: DemoResult): boolean {
-  const expected: Record<number, Stage> = { 1: 'register', 2: 'register', 3: 'register', 4: 'gate', 5: 'gate', 6: 'gate', 7: 'gate', 8: 'roll', 9: 'observe', 10: 'observe' };
+  const expected: Record<number, Stage> = {
+    1: 'register',
+    2: 'register',
+    3: 'register',
+    4: 'gate',
+    5: 'gate',
+    6: 'gate',
+    7: 'gate',
+    8: 'roll',
+    9: 'observe',
+    10: 'observe',
+  };
   return (
     r.scenarios.length === 10 &&
     r.scenarios.every((s) => s.caught && expected[s.id] === s.caught_at) &&

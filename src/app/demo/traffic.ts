@@ -34,7 +34,12 @@ export async function drive(
           const res = await fetch(`${baseUrl}/v1/chat/completions`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...(r.slice ? { 'x-sluice-slice': r.slice } : {}) },
-            body: JSON.stringify({ model: route, user: r.user, messages: [{ role: 'user', content: r.content }], metadata: r.metadata ?? {} }),
+            body: JSON.stringify({
+              model: route,
+              user: r.user,
+              messages: [{ role: 'user', content: r.content }],
+              metadata: r.metadata ?? {},
+            }),
           });
           await res.arrayBuffer();
           if (res.headers.get('x-sluice-arm') === 'canary') stats.canary++;

@@ -26,7 +26,9 @@ function afterBurst(janitor: boolean): [number, number] {
     await new Promise((r) => setTimeout(r, 1000)); // quiet: nothing allocates
     console.log(JSON.stringify([before, oldMb(), live.length]));
   `;
-  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 })) as number[];
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 }),
+  ) as number[];
   return [out[0]!, out[1]!];
 }
 

@@ -37,7 +37,9 @@ export function startHeapJanitor(o: HeapJanitorOptions = {}): () => void {
   let afterMajor = oldGenerationUsed();
   let last = 0;
   const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) afterMajor = oldGenerationUsed();
+    for (const e of list.getEntries())
+      if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+        afterMajor = oldGenerationUsed();
   });
   observer.observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {

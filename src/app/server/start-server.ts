@@ -58,7 +58,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const { store, config } = o;
   const id = o.id ?? `${hostname()}:${process.pid}`;
   const onError = o.onError ?? (() => {});
-  const providers = new ProviderRegistry(config, { projectDir: o.projectDir, env: o.env, ...(o.simTimeScale !== undefined ? { simTimeScale: o.simTimeScale } : {}) });
+  const providers = new ProviderRegistry(config, {
+    projectDir: o.projectDir,
+    env: o.env,
+    ...(o.simTimeScale !== undefined ? { simTimeScale: o.simTimeScale } : {}),
+  });
   // PostgreSQL pushes route changes (LISTEN/NOTIFY); the poll stays as a safety net. SQLite polls.
   let unlisten: (() => Promise<void>) | undefined;
   const listeners = new Set<() => void>();
@@ -74,15 +78,28 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     },
   });
   const ledger = openLedger(store, config, o.projectDir, o.env);
-  const controller = o.controller === false ? null : new Controller({ store, ledger, id, onError, ...(o.now ? { now: o.now } : {}) });
+  const controller =
+    o.controller === false ? null : new Controller({ store, ledger, id, onError, ...(o.now ? { now: o.now } : {}) });
   const kick = async (route: string) => {
     if (controller && (await controller.holdLease())) await controller.reconcileRoute(route);
     await routes.refresh();
   };
   // A command queued by the CLI (another process) is applied at once: no wait for the next tick.
-  const unlistenCommands = store.subscribeCommands && controller ? await store.subscribeCommands(() => void controller.tick().catch(onError)) : undefined;
+  const unlistenCommands =
+    store.subscribeCommands && controller
+      ? await store.subscribeCommands(() => void controller.tick().catch(onError))
+      : undefined;
   const service = new RolloutService({ store, ledger, config, kick, ...(o.now ? { now: o.now } : {}) });
-  const observer = new Observer({ store, config, projectDir: o.projectDir, providers, ledger, onError, onRollback: kick, ...(o.now ? { now: o.now } : {}) });
+  const observer = new Observer({
+    store,
+    config,
+    projectDir: o.projectDir,
+    providers,
+    ledger,
+    onError,
+    onRollback: kick,
+    ...(o.now ? { now: o.now } : {}),
+  });
   const api = controlApi(service, {
     any: async () => (await store.tokenCount()) > 0,
     lookup: async (hash) => {
@@ -92,7 +109,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   });
   const traceWriter =
     o.storeUrl && !o.storeUrl.endsWith(':memory:') && WorkerTraceWriter.available()
-      ? (events: TraceWriterEvents) => new WorkerTraceWriter({ storeUrl: o.storeUrl!, projectDir: o.projectDir, ...events })
+      ? (events: TraceWriterEvents) =>
+          new WorkerTraceWriter({ storeUrl: o.storeUrl!, projectDir: o.projectDir, ...events })
       : undefined;
   const gateway = createGateway({
     routes,

@@ -31,7 +31,10 @@ describe('DSSE envelopes', () => {
   });
 
   it('binds the payload type', () => {
-    expect(verifyEnvelope({ ...env, payloadType: 'text/plain' }, keys)).toMatchObject({ ok: false, code: 'bad_signature' });
+    expect(verifyEnvelope({ ...env, payloadType: 'text/plain' }, keys)).toMatchObject({
+      ok: false,
+      code: 'bad_signature',
+    });
   });
 
   it('rejects a changed payload', () => {
@@ -43,9 +46,15 @@ describe('DSSE envelopes', () => {
 
   it('needs a trusted key', () => {
     const other = generateSigningKey();
-    expect(verifyEnvelope(env, new Map([[other.keyid, other.publicKey]]))).toMatchObject({ ok: false, code: 'unknown_key' });
+    expect(verifyEnvelope(env, new Map([[other.keyid, other.publicKey]]))).toMatchObject({
+      ok: false,
+      code: 'unknown_key',
+    });
     // Right keyid, wrong key: the signature is checked and fails.
-    expect(verifyEnvelope(env, new Map([[key.keyid, other.publicKey]]))).toMatchObject({ ok: false, code: 'bad_signature' });
+    expect(verifyEnvelope(env, new Map([[key.keyid, other.publicKey]]))).toMatchObject({
+      ok: false,
+      code: 'bad_signature',
+    });
   });
 
   it('tries every trusted key for a signature without keyid', () => {
@@ -63,7 +72,14 @@ describe('DSSE envelopes', () => {
   });
 
   it('rejects malformed envelopes', () => {
-    for (const bad of [null, 'x', {}, { ...env, signatures: [] }, { ...env, payload: '***' }, { ...env, signatures: [{ keyid: 1 }] }]) {
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { ...env, signatures: [] },
+      { ...env, payload: '***' },
+      { ...env, signatures: [{ keyid: 1 }] },
+    ]) {
       expect(verifyEnvelope(bad, keys)).toMatchObject({ ok: false, code: 'malformed' });
     }
     expect(parseEnvelopeJson('{')).toMatchObject({ ok: false, code: 'malformed' });

@@ -60,10 +60,16 @@ export function verifyEnvelope(env: unknown, keys: ReadonlyMap<string, KeyObject
   for (const s of envelope.signatures) {
     const sig = decodeBase64Lenient(s.sig);
     if (!sig) return fail('malformed', 'a signature is not base64');
-    const candidates = s.keyid === '' ? [...keys.entries()] : keys.has(s.keyid) ? [[s.keyid, keys.get(s.keyid) as KeyObject] as const] : [];
+    const candidates =
+      s.keyid === ''
+        ? [...keys.entries()]
+        : keys.has(s.keyid)
+          ? [[s.keyid, keys.get(s.keyid) as KeyObject] as const]
+          : [];
     const good = candidates.find(([, k]) => k.asymmetricKeyType === 'ed25519' && verify(null, message, k, sig));
     if (good) verified.add(good[0]);
-    else if (s.keyid !== '' && candidates.length > 0) return fail('bad_signature', `signature by key ${s.keyid} does not verify`);
+    else if (s.keyid !== '' && candidates.length > 0)
+      return fail('bad_signature', `signature by key ${s.keyid} does not verify`);
   }
   if (verified.size === 0) return fail('unknown_key', 'no signature by a trusted key');
   return { ok: true, payloadType: envelope.payloadType, payload, keyids: [...verified] };
@@ -81,12 +87,14 @@ export function parseEnvelopeJson(text: string): { ok: true; value: unknown } | 
 function checkShape(env: unknown): { ok: true; envelope: DsseEnvelope; payload: Buffer } | Failure<'malformed'> {
   if (typeof env !== 'object' || env === null) return fail('malformed', 'envelope is not an object');
   const e = env as Record<string, unknown>;
-  if (typeof e.payloadType !== 'string' || typeof e.payload !== 'string') return fail('malformed', 'payload and payloadType must be strings');
+  if (typeof e.payloadType !== 'string' || typeof e.payload !== 'string')
+    return fail('malformed', 'payload and payloadType must be strings');
   if (!Array.isArray(e.signatures) || e.signatures.length === 0) return fail('malformed', 'envelope has no signatures');
   const signatures: DsseSignature[] = [];
   for (const s of e.signatures as unknown[]) {
     const r = (typeof s === 'object' && s !== null ? s : {}) as Record<string, unknown>;
-    if (typeof r.sig !== 'string' || (r.keyid !== undefined && typeof r.keyid !== 'string')) return fail('malformed', 'bad signature entry');
+    if (typeof r.sig !== 'string' || (r.keyid !== undefined && typeof r.keyid !== 'string'))
+      return fail('malformed', 'bad signature entry');
     signatures.push({ keyid: (r.keyid as string | undefined) ?? '', sig: r.sig });
   }
   const payload = decodeBase64Lenient(e.payload);

@@ -95,7 +95,8 @@ export function parseStatement(payload: Uint8Array): StatementResult {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail('malformed', 'statement is not an object');
   const s = v as Record<string, unknown>;
   if (s._type !== STATEMENT_TYPE) return fail('malformed', `_type is not ${STATEMENT_TYPE}`);
-  if (typeof s.predicateType !== 'string' || s.predicateType === '') return fail('malformed', 'predicateType is missing');
+  if (typeof s.predicateType !== 'string' || s.predicateType === '')
+    return fail('malformed', 'predicateType is missing');
   if (!Array.isArray(s.subject) || s.subject.length === 0) return fail('malformed', 'statement has no subject');
   for (const sub of s.subject as unknown[]) {
     const r = (typeof sub === 'object' && sub !== null ? sub : {}) as Record<string, unknown>;
@@ -103,10 +104,13 @@ export function parseStatement(payload: Uint8Array): StatementResult {
     if (typeof r.name !== 'string' || typeof d !== 'object' || d === null || Object.keys(d).length === 0) {
       return fail('malformed', 'a subject needs a name and a digest');
     }
-    if (Object.values(d).some((x) => typeof x !== 'string')) return fail('malformed', 'subject digests must be strings');
-    if (d.sha256 !== undefined && !HEX64.test(d.sha256 as string)) return fail('malformed', 'subject sha256 is not lowercase hex');
+    if (Object.values(d).some((x) => typeof x !== 'string'))
+      return fail('malformed', 'subject digests must be strings');
+    if (d.sha256 !== undefined && !HEX64.test(d.sha256 as string))
+      return fail('malformed', 'subject sha256 is not lowercase hex');
   }
   const predicate = s.predicate ?? {};
-  if (typeof predicate !== 'object' || predicate === null || Array.isArray(predicate)) return fail('malformed', 'predicate is not an object');
+  if (typeof predicate !== 'object' || predicate === null || Array.isArray(predicate))
+    return fail('malformed', 'predicate is not an object');
   return { ok: true, statement: { ...(s as unknown as Statement), predicate: predicate as Predicate } };
 }

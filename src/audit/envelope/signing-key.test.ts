@@ -33,7 +33,10 @@ describe('signing keys', () => {
     const pem = privateKeyPem(key);
     expect(signingKeyFromPem(pem)).toMatchObject({ ok: true, key: { keyid: key.keyid } });
     expect(loadSigningKeyFromEnv('K', { K: pem })).toMatchObject({ ok: true, key: { keyid: key.keyid } });
-    expect(loadSigningKeyFromEnv('K', { K: pem.replace(/\n/g, '\\n') })).toMatchObject({ ok: true, key: { keyid: key.keyid } });
+    expect(loadSigningKeyFromEnv('K', { K: pem.replace(/\n/g, '\\n') })).toMatchObject({
+      ok: true,
+      key: { keyid: key.keyid },
+    });
     expect(loadSigningKeyFromEnv('K', {})).toMatchObject({ ok: false, code: 'not_found' });
     expect(loadSigningKeyFromEnv('K', { K: 'nope' })).toMatchObject({ ok: false, code: 'bad_input' });
   });
@@ -82,7 +85,9 @@ describe('note verifier keys', () => {
       'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10T!',
     ];
     for (const text of bad) expect(parseVerifierKey(text).ok, text).toBe(false);
-    expect(parseVerifierKey('PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).toMatchObject({ code: 'unsupported' });
+    expect(parseVerifierKey('PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).toMatchObject({
+      code: 'unsupported',
+    });
   });
 
   it('refuses invalid key names when formatting', () => {

@@ -52,7 +52,8 @@ export function signingKeyFromPem(pem: string): KeyResult {
   } catch {
     return fail('bad_input', 'not a PEM private key');
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') return fail('bad_input', `key is ${privateKey.asymmetricKeyType ?? 'unknown'}, not Ed25519`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    return fail('bad_input', `key is ${privateKey.asymmetricKeyType ?? 'unknown'}, not Ed25519`);
   const publicKey = createPublicKey(privateKey);
   return { ok: true, key: { keyid: keyIdOf(publicKey), privateKey, publicKey } };
 }
@@ -63,7 +64,9 @@ export function loadSigningKeyFile(path: string): KeyResult {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? fail('not_found', `no key file at ${path}`) : fail('bad_input', `cannot read key file ${path}: ${code ?? 'error'}`);
+    return code === 'ENOENT'
+      ? fail('not_found', `no key file at ${path}`)
+      : fail('bad_input', `cannot read key file ${path}: ${code ?? 'error'}`);
   }
   const r = signingKeyFromPem(text);
   return r.ok ? r : fail(r.code, `${path}: ${r.message}`);

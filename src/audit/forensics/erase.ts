@@ -29,12 +29,17 @@ export interface EraseResult {
 export function parseBefore(text: string): string {
   const t = text.trim();
   const ms = /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t) ? Date.parse(t) : NaN;
-  if (!Number.isFinite(ms)) throw new SluiceError('bad_usage', `--before takes a date such as 2026-01-31 or 2026-01-31T12:00:00Z, not "${text}"`);
+  if (!Number.isFinite(ms))
+    throw new SluiceError(
+      'bad_usage',
+      `--before takes a date such as 2026-01-31 or 2026-01-31T12:00:00Z, not "${text}"`,
+    );
   return new Date(ms).toISOString();
 }
 
 export async function eraseContent(store: Store, req: EraseRequest): Promise<EraseResult> {
-  if (req.user === undefined && req.before === undefined) throw new SluiceError('bad_usage', 'traces erase needs --user KEY, --before DATE, or both');
+  if (req.user === undefined && req.before === undefined)
+    throw new SluiceError('bad_usage', 'traces erase needs --user KEY, --before DATE, or both');
   if (req.user !== undefined && req.user === '') throw new SluiceError('bad_usage', '--user needs a non-empty key');
   const filter = {
     ...(req.user !== undefined ? { stickyHash: stickyHash(req.user) } : {}),

@@ -85,7 +85,13 @@ export interface ForensicsExport {
     readonly ended_at: string | null;
     readonly halt_reason: string | null;
     readonly steps: readonly number[];
-    readonly events: readonly { readonly at: string; readonly kind: string; readonly step: number; readonly weight: number; readonly message: string }[];
+    readonly events: readonly {
+      readonly at: string;
+      readonly kind: string;
+      readonly step: number;
+      readonly weight: number;
+      readonly message: string;
+    }[];
   };
   /** The window the candidate's canary traces were taken from (inclusive). */
   readonly window: { readonly since: string; readonly until: string | null };
@@ -155,18 +161,37 @@ function pairJson(p: ShadowPairRecord): ForensicsShadowPair {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** Everything kept about a rollout's candidate, as one JSON document. */
-export async function exportForensics(store: Store, rolloutId: string, now: () => Date = () => new Date()): Promise<ForensicsExport> {
+export async function exportForensics(
+  store: Store,
+  rolloutId: string,
+  now: () => Date = () => new Date(),
+): Promise<ForensicsExport> {
   const row = await store.getRollout(rolloutId);
-  if (!row) throw new SluiceError('not_found', `no rollout ${rolloutId} in the store (\`sluice status --json\` names the route's latest as "rollout")`);
+  if (!row)
+    throw new SluiceError(
+      'not_found',
+      `no rollout ${rolloutId} in the store (\`sluice status --json\` names the route's latest as "rollout")`,
+    );
   const spec = JSON.parse(row.spec) as RolloutSpec;
   const status = JSON.parse(row.status) as RolloutStatus;
-  const ends = [status.rolledBackAt, status.aborted?.at ?? null, status.promotedAt].filter((v): v is number => v !== null);
+  const ends = [status.rolledBackAt, status.aborted?.at ?? null, status.promotedAt].filter(
+    (v): v is number => v !== null,
+  );
   const endedAt = ends.length ? Math.min(...ends) : null;
   const since = row.createdAt;
   // A controller clock that disagrees with the store's leaves the window open rather than empty.
-  const until = endedAt !== null && endedAt + IN_FLIGHT_GRACE_MS >= Date.parse(since) ? new Date(endedAt + IN_FLIGHT_GRACE_MS).toISOString() : null;
+  const until =
+    endedAt !== null && endedAt + IN_FLIGHT_GRACE_MS >= Date.parse(since)
+      ? new Date(endedAt + IN_FLIGHT_GRACE_MS).toISOString()
+      : null;
 
-  const traces = await store.searchTraces({ route: spec.route, releaseId: spec.candidate, arm: 'canary', since, ...(until ? { until } : {}) });
+  const traces = await store.searchTraces({
+    route: spec.route,
+    releaseId: spec.candidate,
+    arm: 'canary',
+    since,
+    ...(until ? { until } : {}),
+  });
   const pairs = await store.shadowPairs({ route: spec.route, shadowRelease: spec.candidate });
   const size = await store.auditSize();
   const entries = await store.auditEntries(0, size, { subject: spec.candidate });
@@ -200,7 +225,13 @@ export async function exportForensics(store: Store, rolloutId: string, now: () =
       ended_at: iso(endedAt),
       halt_reason: status.haltReason ?? status.aborted?.reason ?? null,
       steps: [...spec.steps],
-      events: status.events.map((ev) => ({ at: new Date(ev.at).toISOString(), kind: ev.kind, step: ev.step, weight: ev.weight, message: ev.message })),
+      events: status.events.map((ev) => ({
+        at: new Date(ev.at).toISOString(),
+        kind: ev.kind,
+        step: ev.step,
+        weight: ev.weight,
+        message: ev.message,
+      })),
     },
     window: { since, until },
     traces: traces.map(traceJson),

@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SluiceError } from '../../kernel/errors.js';
-import { loadSigningKeyFile, loadSigningKeyFromEnv, writeNewSigningKey, type KeyResult, type SigningKey } from '../envelope/signing-key.js';
+import {
+  loadSigningKeyFile,
+  loadSigningKeyFromEnv,
+  writeNewSigningKey,
+  type KeyResult,
+  type SigningKey,
+} from '../envelope/signing-key.js';
 
 export interface AuditKeySettings {
   readonly projectDir: string;

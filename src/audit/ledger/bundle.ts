@@ -33,7 +33,9 @@ export async function exportBundle(store: Store, origin: string, publicKey: KeyO
   if (!latest) throw new SluiceError('not_found', 'the audit log is empty: nothing to export');
   const entries = await store.auditEntries(0, latest.size);
   const current = noteVerifierKey(origin, publicKey);
-  const previous = (await store.auditKeys()).map((k) => noteVerifierKey(origin, createPublicKey(k.publicKeyPem))).filter((k) => k !== current);
+  const previous = (await store.auditKeys())
+    .map((k) => noteVerifierKey(origin, createPublicKey(k.publicKeyPem)))
+    .filter((k) => k !== current);
   return {
     origin,
     verifier_key: current,
@@ -70,17 +72,31 @@ export async function verifyBundle(bundle: AuditBundle, pinnedKey?: string): Pro
   const parsed = parseVerifierKey(pinnedKey ?? bundle.verifier_key);
   if (!parsed.ok) return { ok: false, index: null, code: 'bad_key', message: `verifier key: ${parsed.message}` };
   if (parsed.key.name !== bundle.origin) {
-    return { ok: false, index: null, code: 'checkpoint_origin', message: `the key is for "${parsed.key.name}", the bundle for "${bundle.origin}"` };
+    return {
+      ok: false,
+      index: null,
+      code: 'checkpoint_origin',
+      message: `the key is for "${parsed.key.name}", the bundle for "${bundle.origin}"`,
+    };
   }
   const previous: KeyObject[] = [];
   for (const text of bundle.previous_verifier_keys ?? []) {
     const old = parseVerifierKey(text);
     if (!old.ok) return { ok: false, index: null, code: 'bad_key', message: `previous verifier key: ${old.message}` };
-    if (old.key.name !== bundle.origin) return { ok: false, index: null, code: 'checkpoint_origin', message: `a previous key is for "${old.key.name}", the bundle for "${bundle.origin}"` };
+    if (old.key.name !== bundle.origin)
+      return {
+        ok: false,
+        index: null,
+        code: 'checkpoint_origin',
+        message: `a previous key is for "${old.key.name}", the bundle for "${bundle.origin}"`,
+      };
     previous.push(old.key.publicKey);
   }
   const trusted = keysFor([parsed.key.publicKey], bundle.origin);
-  const keys = { envelopeKeys: keysFor([parsed.key.publicKey, ...previous], bundle.origin).envelopeKeys, noteKeys: trusted.noteKeys };
+  const keys = {
+    envelopeKeys: keysFor([parsed.key.publicKey, ...previous], bundle.origin).envelopeKeys,
+    noteKeys: trusted.noteKeys,
+  };
   const leaves: { index: number; leaf: Buffer }[] = [];
   for (const e of bundle.entries) {
     const leaf = decodeBase64(e.body);

@@ -9,7 +9,9 @@ export interface LeafInput {
 }
 
 /** Leaf hashes of the page; on failure, of the leaves before the first bad one. */
-export type PageResult = { ok: true; hashes: Buffer[] } | { ok: false; hashes: Buffer[]; index: number; code: string; message: string };
+export type PageResult =
+  | { ok: true; hashes: Buffer[] }
+  | { ok: false; hashes: Buffer[]; index: number; code: string; message: string };
 
 /** Checks one page of leaves (envelope signature, statement shape) and returns their leaf hashes, or the first failure. */
 export function checkPage(page: readonly LeafInput[], keys: ReadonlyMap<string, KeyObject>): PageResult {

@@ -11,8 +11,15 @@ describe('Ledger', () => {
     const store = await openStore(freshSqliteUrl());
     const key = generateSigningKey();
     const ledger = new Ledger(store, { origin: 'test.example/ledger', key });
-    const decision = (i: number) => ({ kind: 'step' as const, subject: sha256Digest(String(i)), actor: 'controller', at: new Date(0) });
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => ledger.record([decision(2 * i), decision(2 * i + 1)])));
+    const decision = (i: number) => ({
+      kind: 'step' as const,
+      subject: sha256Digest(String(i)),
+      actor: 'controller',
+      at: new Date(0),
+    });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => ledger.record([decision(2 * i), decision(2 * i + 1)])),
+    );
     const all = results.flat().sort((a, b) => a - b);
     expect(all).toEqual(Array.from({ length: 100 }, (_, i) => i));
     for (const r of results) expect(r[1]).toBe(r[0]! + 1);
@@ -26,7 +33,9 @@ describe('Ledger', () => {
   it('fails every waiting caller when the transaction fails, and keeps the log unchanged', async () => {
     const store = await openStore(freshSqliteUrl());
     const ledger = new Ledger(store, { origin: 'test.example/ledger', key: generateSigningKey() });
-    await expect(ledger.record({ kind: 'step', subject: 'sha256:nothex' as never, actor: 'x', at: new Date() })).rejects.toThrow();
+    await expect(
+      ledger.record({ kind: 'step', subject: 'sha256:nothex' as never, actor: 'x', at: new Date() }),
+    ).rejects.toThrow();
     expect(await store.auditSize()).toBe(0);
     await store.close();
   });

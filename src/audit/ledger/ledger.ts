@@ -20,7 +20,11 @@ export interface LedgerOptions {
   readonly now?: () => Date;
 }
 
-async function restoreRange(tx: Store, size: number, known?: { size: number; nodes: readonly AuditNode[] }): Promise<CompactRange> {
+async function restoreRange(
+  tx: Store,
+  size: number,
+  known?: { size: number; nodes: readonly AuditNode[] },
+): Promise<CompactRange> {
   const ids = rangeNodeIds(0, size);
   const hashes = known && known.size === size ? known.nodes.map((n) => n.hash) : await tx.auditNodes(ids);
   const byId = new Map(ids.map((id, i) => [`${id.level}/${id.index}`, hashes[i]]));
@@ -87,7 +91,12 @@ export class Ledger {
       try {
         let frontier: { size: number; nodes: AuditNode[] } | undefined;
         const indices = await this.store.transaction(
-          (tx) => this.recordIn(tx, batch.flatMap((p) => p.decisions), (f) => (frontier = f)),
+          (tx) =>
+            this.recordIn(
+              tx,
+              batch.flatMap((p) => p.decisions),
+              (f) => (frontier = f),
+            ),
           { lock: AUDIT_LOCK },
         );
         // Committed: the frontier and the stored key can be trusted for the next batch.
@@ -106,7 +115,11 @@ export class Ledger {
   }
 
   /** Records inside the caller's transaction, which must hold AUDIT_LOCK. */
-  async recordIn(tx: Store, decisions: Decision | readonly Decision[], onFrontier?: (f: { size: number; nodes: AuditNode[] }) => void): Promise<number[]> {
+  async recordIn(
+    tx: Store,
+    decisions: Decision | readonly Decision[],
+    onFrontier?: (f: { size: number; nodes: AuditNode[] }) => void,
+  ): Promise<number[]> {
     const list = Array.isArray(decisions) ? (decisions as readonly Decision[]) : [decisions as Decision];
     if (list.length === 0) return [];
     const { key, origin } = this.opts;

@@ -9,7 +9,13 @@ export function auditOrigin(config: SluiceConfig): string {
 }
 
 /** The project's ledger: its origin and signing key (created on first use). */
-export function openLedger(store: Store, config: SluiceConfig, projectDir: string, env: NodeJS.ProcessEnv, now?: () => Date): Ledger {
+export function openLedger(
+  store: Store,
+  config: SluiceConfig,
+  projectDir: string,
+  env: NodeJS.ProcessEnv,
+  now?: () => Date,
+): Ledger {
   const key = loadAuditKey({ projectDir, keyFile: config.audit.key, keyEnv: config.audit.key_env, env })!;
   return new Ledger(store, { origin: auditOrigin(config), key, ...(now ? { now } : {}) });
 }

@@ -39,7 +39,10 @@ export interface InclusionProofOutput {
 export async function proveInclusion(store: Store, index: number): Promise<InclusionProofOutput> {
   const cp = await latest(store);
   if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) {
-    throw new SluiceError('bad_usage', `index ${index} is out of range: the log has ${cp.size} entries (0..${cp.size - 1})`);
+    throw new SluiceError(
+      'bad_usage',
+      `index ${index} is out of range: the log has ${cp.size} entries (0..${cp.size - 1})`,
+    );
   }
   const planned = inclusionPlan(index, cp.size);
   if (!planned.ok) throw new SluiceError('bad_usage', planned.message);
@@ -66,5 +69,11 @@ export async function proveConsistency(store: Store, oldSize: number) {
   const planned = consistencyPlan(oldSize, cp.size);
   if (!planned.ok) throw new SluiceError('bad_usage', planned.message);
   const proof = await fetchPlan(store, planned.plan);
-  return { old_size: oldSize, size: cp.size, root: cp.root, proof: proof.map((p) => p.toString('base64')), checkpoint: cp.note };
+  return {
+    old_size: oldSize,
+    size: cp.size,
+    root: cp.root,
+    proof: proof.map((p) => p.toString('base64')),
+    checkpoint: cp.note,
+  };
 }

@@ -56,7 +56,11 @@ export async function verifyLeaves(input: VerifyLeavesInput): Promise<LogVerdict
   const checkRoot = (range: CompactRange): LogVerdict | undefined => {
     for (const root of wanted.get(range.size) ?? []) {
       if (!root.equals(range.root())) {
-        return bad(range.size - 1, 'checkpoint_root', `the checkpoint of size ${range.size} does not match the tree over the stored entries`);
+        return bad(
+          range.size - 1,
+          'checkpoint_root',
+          `the checkpoint of size ${range.size} does not match the tree over the stored entries`,
+        );
       }
     }
     return undefined;
@@ -73,7 +77,8 @@ export async function verifyLeaves(input: VerifyLeavesInput): Promise<LogVerdict
     const consumePage = async ({ page, result }: (typeof inFlight)[number]): Promise<LogVerdict | undefined> => {
       const r = await result;
       for (const [i, { index }] of page.entries()) {
-        if (index !== range.size) return bad(range.size, 'sequence', `entry ${range.size} is missing (found ${index} instead)`);
+        if (index !== range.size)
+          return bad(range.size, 'sequence', `entry ${range.size} is missing (found ${index} instead)`);
         if (!r.ok && r.index === index) return bad(r.index, r.code, r.message);
         range.append(r.hashes[i]!);
         const c = checkRoot(range);
@@ -99,8 +104,11 @@ export async function verifyLeaves(input: VerifyLeavesInput): Promise<LogVerdict
     await checker.close();
   }
   const maxSize = Math.max(0, ...parsed.map((c) => c.size));
-  if (maxSize > range.size) return bad(range.size, 'truncated', `a checkpoint covers ${maxSize} entries but only ${range.size} are present`);
-  if (parsed.length === 0 && range.size > 0) return bad(null, 'no_checkpoint', 'the log has entries but no signed checkpoint');
-  if (maxSize < range.size) return bad(maxSize, 'unchecked', `entries from ${maxSize} on are not covered by a signed checkpoint`);
+  if (maxSize > range.size)
+    return bad(range.size, 'truncated', `a checkpoint covers ${maxSize} entries but only ${range.size} are present`);
+  if (parsed.length === 0 && range.size > 0)
+    return bad(null, 'no_checkpoint', 'the log has entries but no signed checkpoint');
+  if (maxSize < range.size)
+    return bad(maxSize, 'unchecked', `entries from ${maxSize} on are not covered by a signed checkpoint`);
   return { ok: true, entries: range.size, root: range.root().toString('base64'), checkpoints: parsed.length };
 }

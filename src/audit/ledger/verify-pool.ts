@@ -20,8 +20,12 @@ export function inProcessChecker(keys: ReadonlyMap<string, KeyObject>): { check:
  * back to the calling thread when the built worker is not there (running from
  * the TypeScript sources).
  */
-export function workerChecker(keys: ReadonlyMap<string, KeyObject>, threads = availableParallelism()): { check: PageChecker; close(): Promise<void> } {
-  if (WORKER_URL.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER_URL)) || threads < 2) return inProcessChecker(keys);
+export function workerChecker(
+  keys: ReadonlyMap<string, KeyObject>,
+  threads = availableParallelism(),
+): { check: PageChecker; close(): Promise<void> } {
+  if (WORKER_URL.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER_URL)) || threads < 2)
+    return inProcessChecker(keys);
   const pems = [...keys.values()].map((k) => k.export({ format: 'pem', type: 'spki' }).toString());
   const waiting = new Map<number, (r: PageResult) => void>();
   const workers = Array.from({ length: threads }, () => {

@@ -13,7 +13,10 @@ describe('checkpoints', () => {
 
   it('round-trips, keeping extension lines', () => {
     const text = formatCheckpoint({ origin: 'o', size: 123456789, root, extensions: ['ext one', 'two'] });
-    expect(parseCheckpoint(text)).toEqual({ ok: true, checkpoint: { origin: 'o', size: 123456789, root, extensions: ['ext one', 'two'] } });
+    expect(parseCheckpoint(text)).toEqual({
+      ok: true,
+      checkpoint: { origin: 'o', size: 123456789, root, extensions: ['ext one', 'two'] },
+    });
   });
 
   it('rejects malformed bodies', () => {

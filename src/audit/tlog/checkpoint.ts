@@ -22,12 +22,18 @@ export type CheckpointResult = { ok: true; checkpoint: Checkpoint } | Failure<'m
 
 const SIZE_RE = /^(?:0|[1-9][0-9]*)$/;
 
-export function formatCheckpoint(c: { origin: string; size: number; root: Uint8Array; extensions?: readonly string[] }): string {
+export function formatCheckpoint(c: {
+  origin: string;
+  size: number;
+  root: Uint8Array;
+  extensions?: readonly string[];
+}): string {
   if (c.origin === '' || c.origin.includes('\n')) throw new RangeError('checkpoint origin must be one non-empty line');
   if (!Number.isSafeInteger(c.size) || c.size < 0) throw new RangeError(`bad tree size ${c.size}`);
   if (c.root.length !== HASH_SIZE) throw new RangeError(`root must be ${HASH_SIZE} bytes`);
   const ext = c.extensions ?? [];
-  if (ext.some((l) => l === '' || l.includes('\n'))) throw new RangeError('extension lines must be non-empty single lines');
+  if (ext.some((l) => l === '' || l.includes('\n')))
+    throw new RangeError('extension lines must be non-empty single lines');
   return [c.origin, String(c.size), Buffer.from(c.root).toString('base64'), ...ext].map((l) => `${l}\n`).join('');
 }
 
@@ -35,7 +41,8 @@ export function parseCheckpoint(text: string): CheckpointResult {
   if (!text.endsWith('\n')) return fail('malformed', 'checkpoint must end with a newline');
   const lines = text.slice(0, -1).split('\n');
   const [origin, sizeText, rootText, ...extensions] = lines;
-  if (origin === undefined || sizeText === undefined || rootText === undefined) return fail('malformed', 'checkpoint needs origin, size and root lines');
+  if (origin === undefined || sizeText === undefined || rootText === undefined)
+    return fail('malformed', 'checkpoint needs origin, size and root lines');
   if (origin === '') return fail('malformed', 'checkpoint origin is empty');
   if (!SIZE_RE.test(sizeText)) return fail('malformed', 'checkpoint size is not a decimal number');
   const size = Number(sizeText);

@@ -41,7 +41,10 @@ describe('CompactRange', () => {
       emitted += nodes.length;
       store.put(nodes);
     }
-    const popcount = (70).toString(2).split('').filter((b) => b === '1').length;
+    const popcount = (70)
+      .toString(2)
+      .split('')
+      .filter((b) => b === '1').length;
     expect(emitted).toBe(2 * 70 - popcount);
     expect(store.count()).toBe(emitted);
   });
@@ -74,7 +77,12 @@ describe('CompactRange', () => {
     for (const h of all.slice(0, 45)) store.put(first.append(h));
     const again = CompactRange.restore(45, store.getNode);
     expect(again.root().equals(first.root())).toBe(true);
-    expect(again.nodes().map((n) => [n.level, n.index])).toEqual([[5, 0], [3, 4], [2, 10], [0, 44]]);
+    expect(again.nodes().map((n) => [n.level, n.index])).toEqual([
+      [5, 0],
+      [3, 4],
+      [2, 10],
+      [0, 44],
+    ]);
     for (const h of all.slice(45)) store.put(again.append(h));
     expect(again.root().equals(rootFromLeafHashes(all))).toBe(true);
   });

@@ -48,13 +48,21 @@ function buildLog(bodies: Buffer[]) {
     roots.push(range.root());
   }
   const getNode: GetNode = (level, index) => nodes.get(`${level}/${index}`) ?? Buffer.alloc(0);
-  const checkpoint = signNote(formatCheckpoint({ origin, size: range.size, root: range.root() }), origin, key.privateKey);
+  const checkpoint = signNote(
+    formatCheckpoint({ origin, size: range.size, root: range.root() }),
+    origin,
+    key.privateKey,
+  );
   return { key, range, roots, getNode, checkpoint, verifierKey: noteVerifierKey(origin, key.publicKey) };
 }
 
 describe.skipIf(skip)('Go reference verifier', () => {
   beforeAll(() => {
-    const r = spawnSync('go', ['build', '-o', binary, source], { env: { ...goEnv, GOCACHE: join(work, 'cache') }, encoding: 'utf8', timeout: 110_000 });
+    const r = spawnSync('go', ['build', '-o', binary, source], {
+      env: { ...goEnv, GOCACHE: join(work, 'cache') },
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
     if (r.status !== 0) throw new Error(`go build failed: ${r.stderr}`);
   }, 120_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -69,8 +77,18 @@ describe.skipIf(skip)('Go reference verifier', () => {
   });
   const cons = consistencyProof(6, bodies.length, log.getNode);
   if (!cons.ok) throw new Error(cons.message);
-  const consistency = { size: 6, root: log.roots[6]?.toString('base64'), proof: cons.proof.map((h) => h.toString('base64')) };
-  const good = { verifier_key: log.verifierKey, checkpoint: log.checkpoint, entries, inclusion_proofs: proofs, consistency };
+  const consistency = {
+    size: 6,
+    root: log.roots[6]?.toString('base64'),
+    proof: cons.proof.map((h) => h.toString('base64')),
+  };
+  const good = {
+    verifier_key: log.verifierKey,
+    checkpoint: log.checkpoint,
+    entries,
+    inclusion_proofs: proofs,
+    consistency,
+  };
 
   it('accepts the signed checkpoint, the root and every proof', () => {
     const r = runVerifier(good);
@@ -79,7 +97,10 @@ describe.skipIf(skip)('Go reference verifier', () => {
   });
 
   it('rejects a tampered entry', () => {
-    const tampered = { ...good, entries: entries.map((e, i) => (i === 4 ? { ...e, body: Buffer.from('forged').toString('base64') } : e)) };
+    const tampered = {
+      ...good,
+      entries: entries.map((e, i) => (i === 4 ? { ...e, body: Buffer.from('forged').toString('base64') } : e)),
+    };
     const r = runVerifier(tampered);
     expect(r.status).toBe(1);
     expect(r.out).toContain('root mismatch');
@@ -109,7 +130,11 @@ describe.skipIf(skip)('Go reference verifier', () => {
     for (let n = 1; n <= 20; n++) {
       const b = bodies.concat(bodies).slice(0, n);
       const l = buildLog(b);
-      const r = runVerifier({ verifier_key: l.verifierKey, checkpoint: l.checkpoint, entries: b.map((x, index) => ({ index, body: x.toString('base64') })) });
+      const r = runVerifier({
+        verifier_key: l.verifierKey,
+        checkpoint: l.checkpoint,
+        entries: b.map((x, index) => ({ index, body: x.toString('base64') })),
+      });
       expect(r.out.trim(), `size ${n}`).toBe('OK');
     }
   });

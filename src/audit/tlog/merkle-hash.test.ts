@@ -15,7 +15,9 @@ describe('RFC 6962 hashing', () => {
   });
 
   it('hashes leaf "L123456"', () => {
-    expect(hex(leafHash(Buffer.from('L123456')))).toBe('395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56');
+    expect(hex(leafHash(Buffer.from('L123456')))).toBe(
+      '395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56',
+    );
   });
 
   it('hashes node("N123", "N456")', () => {

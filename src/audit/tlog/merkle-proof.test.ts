@@ -27,7 +27,13 @@ describe('inclusion vectors', () => {
   it('has the published cases', () => expect(cases.length).toBe(98));
   for (const [name, c] of cases) {
     it(`${c.wantErr ? 'rejects' : 'accepts'} ${name}`, () => {
-      const r = verifyInclusion(b64(c.leafHash as string), c.leafIdx as number, c.treeSize as number, proofOf(c.proof), b64(c.root as string));
+      const r = verifyInclusion(
+        b64(c.leafHash as string),
+        c.leafIdx as number,
+        c.treeSize as number,
+        proofOf(c.proof),
+        b64(c.root as string),
+      );
       expect(r.ok).toBe(!c.wantErr);
     });
   }
@@ -38,7 +44,13 @@ describe('consistency vectors', () => {
   it('has the published cases', () => expect(cases.length).toBe(98));
   for (const [name, c] of cases) {
     it(`${c.wantErr ? 'rejects' : 'accepts'} ${name}`, () => {
-      const r = verifyConsistency(c.size1 as number, c.size2 as number, proofOf(c.proof), b64(c.root1 as string), b64(c.root2 as string));
+      const r = verifyConsistency(
+        c.size1 as number,
+        c.size2 as number,
+        proofOf(c.proof),
+        b64(c.root1 as string),
+        b64(c.root2 as string),
+      );
       expect(r.ok).toBe(!c.wantErr);
     });
   }
@@ -106,12 +118,22 @@ describe('proof generation', () => {
   it('needs O(log n) node lookups', () => {
     const big = leaves(1000);
     const src = memoryNodes(big);
-    for (const [i, n] of [[0, 1000], [999, 1000], [517, 1000], [511, 513]] as const) {
+    for (const [i, n] of [
+      [0, 1000],
+      [999, 1000],
+      [517, 1000],
+      [511, 513],
+    ] as const) {
       const c = counting(src);
       expect(inclusionProof(i, n, c.getNode).ok).toBe(true);
       expect(c.calls()).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(n)));
     }
-    for (const [m, n] of [[1, 1000], [511, 1000], [999, 1000], [600, 777]] as const) {
+    for (const [m, n] of [
+      [1, 1000],
+      [511, 1000],
+      [999, 1000],
+      [600, 777],
+    ] as const) {
       const c = counting(src);
       expect(consistencyProof(m, n, c.getNode).ok).toBe(true);
       expect(c.calls()).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(n)) + 1);

@@ -32,7 +32,8 @@ export type ProofResult = { ok: true; proof: Buffer[] } | Failure<'bad_input'>;
 
 /** Node ids for the audit path of leaf `index` in the tree of `size` leaves. */
 export function inclusionPlan(index: number, size: number): PlanResult {
-  if (!isLeafCount(index) || !isLeafCount(size)) return fail('bad_input', 'index and size must be non-negative integers');
+  if (!isLeafCount(index) || !isLeafCount(size))
+    return fail('bad_input', 'index and size must be non-negative integers');
   if (index >= size) return fail('bad_input', `index ${index} is outside a tree of size ${size}`);
   const plan: ProofPlan = [];
   pathPlan(index, 0, size, plan);

@@ -22,7 +22,8 @@ export function verifyInclusion(
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): VerifyResult {
-  if (!isLeafCount(index) || !isLeafCount(size)) return fail('bad_input', 'index and size must be non-negative integers');
+  if (!isLeafCount(index) || !isLeafCount(size))
+    return fail('bad_input', 'index and size must be non-negative integers');
   if (index >= size) return fail('bad_input', `index ${index} is outside a tree of size ${size}`);
   const bad = badLength({ leafHash, root }) ?? badProofLength(proof);
   if (bad) return bad;
@@ -57,7 +58,8 @@ export function verifyConsistency(
   if (size1 === size2) {
     if (proof.length > 0) return fail('bad_proof', 'sizes are equal, so the proof must be empty');
     if (!Buffer.from(root1).equals(root2)) return fail('root_mismatch', 'sizes are equal but the roots differ');
-    if (size1 === 0 && !emptyRoot().equals(root1)) return fail('root_mismatch', 'the root of the empty tree is not the empty hash');
+    if (size1 === 0 && !emptyRoot().equals(root1))
+      return fail('root_mismatch', 'the root of the empty tree is not the empty hash');
     return OK;
   }
   if (size1 === 0) return fail('bad_input', 'a consistency proof from the empty tree is meaningless');

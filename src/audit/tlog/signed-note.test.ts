@@ -42,7 +42,9 @@ describe('signed notes', () => {
     expect(verifyNote(published, otherKey)).toMatchObject({ ok: false, code: 'unknown_key' });
     const cosigned = `${published}${signNote(PETER_NEUMANN.text, 'witness.example', other.privateKey).split('\n\n')[1]}`;
     expect(verifyNote(cosigned, PETER_NEUMANN.verifierKey)).toMatchObject({ ok: true });
-    expect(verifyNote(cosigned, [PETER_NEUMANN.verifierKey, noteVerifierKey('witness.example', other.publicKey)])).toMatchObject({
+    expect(
+      verifyNote(cosigned, [PETER_NEUMANN.verifierKey, noteVerifierKey('witness.example', other.publicKey)]),
+    ).toMatchObject({
       ok: true,
       verifiedBy: [{ name: 'PeterNeumann' }, { name: 'witness.example' }],
     });
@@ -64,7 +66,8 @@ describe('signed notes', () => {
       `\u0001${published}`, // control character
       `${PETER_NEUMANN.text}\n— PeterNeumann AAAA\n`, // too short
     ];
-    for (const note of bad) expect(verifyNote(note, PETER_NEUMANN.verifierKey)).toMatchObject({ ok: false, code: 'malformed' });
+    for (const note of bad)
+      expect(verifyNote(note, PETER_NEUMANN.verifierKey)).toMatchObject({ ok: false, code: 'malformed' });
     expect(splitNote(Buffer.from([0xff, 0x0a, 0x0a]))).toMatchObject({ ok: false, code: 'malformed' });
   });
 });

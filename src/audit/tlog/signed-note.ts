@@ -42,7 +42,8 @@ export function signNote(text: string, name: string, privateKey: KeyObject): str
 /** Split a note into its text and signature lines without verifying anything. */
 export function splitNote(note: string | Uint8Array): SplitNoteResult {
   const msg = typeof note === 'string' ? note : decodeUtf8(note);
-  if (msg === undefined || !isCleanText(msg)) return fail('malformed', 'note is not UTF-8 text without control characters');
+  if (msg === undefined || !isCleanText(msg))
+    return fail('malformed', 'note is not UTF-8 text without control characters');
   const split = msg.lastIndexOf('\n\n');
   if (split < 0) return fail('malformed', 'note has no signature block');
   const text = msg.slice(0, split + 1);
@@ -88,7 +89,8 @@ export function verifyNote(
   for (const s of split.signatures) {
     const key = known.find((k) => k.name === s.name && k.keyId === s.keyId);
     if (!key || verifiedBy.some((v) => v.name === s.name && v.keyId === s.keyId)) continue;
-    if (!verify(null, message, key.publicKey, s.signature)) return fail('bad_signature', `signature by ${s.name} does not verify`);
+    if (!verify(null, message, key.publicKey, s.signature))
+      return fail('bad_signature', `signature by ${s.name} does not verify`);
     verifiedBy.push({ name: s.name, keyId: s.keyId });
   }
   if (verifiedBy.length === 0) return fail('unknown_key', 'note has no signature by a trusted key');

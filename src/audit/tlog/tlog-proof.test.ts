@@ -81,11 +81,19 @@ describe('tlog-proof verification', () => {
 
   it('rejects the wrong entry, origin or key', () => {
     const text = proofFor(4);
-    expect(verifyTlogProof(text, leaves[5] as Buffer, { origin, verifierKeys: vkey })).toMatchObject({ code: 'root_mismatch' });
-    expect(verifyTlogProof(text, leaves[4] as Buffer, { origin: 'other', verifierKeys: vkey })).toMatchObject({ code: 'wrong_origin' });
+    expect(verifyTlogProof(text, leaves[5] as Buffer, { origin, verifierKeys: vkey })).toMatchObject({
+      code: 'root_mismatch',
+    });
+    expect(verifyTlogProof(text, leaves[4] as Buffer, { origin: 'other', verifierKeys: vkey })).toMatchObject({
+      code: 'wrong_origin',
+    });
     const stranger = noteVerifierKey(origin, generateSigningKey().publicKey);
-    expect(verifyTlogProof(text, leaves[4] as Buffer, { origin, verifierKeys: stranger })).toMatchObject({ code: 'unknown_key' });
-    expect(verifyTlogProof(text.replace('index 4', 'index 40'), leaves[4] as Buffer, { origin, verifierKeys: vkey })).toMatchObject({
+    expect(verifyTlogProof(text, leaves[4] as Buffer, { origin, verifierKeys: stranger })).toMatchObject({
+      code: 'unknown_key',
+    });
+    expect(
+      verifyTlogProof(text.replace('index 4', 'index 40'), leaves[4] as Buffer, { origin, verifierKeys: vkey }),
+    ).toMatchObject({
       code: 'bad_input',
     });
   });

@@ -7,7 +7,9 @@ import { parseTlogProof } from './tlog-proof.js';
 
 export type TlogProofVerifyResult =
   | { ok: true; index: number; checkpoint: Checkpoint; extra?: Buffer }
-  | Failure<'malformed' | 'unknown_key' | 'bad_signature' | 'wrong_origin' | 'bad_input' | 'bad_proof' | 'root_mismatch'>;
+  | Failure<
+      'malformed' | 'unknown_key' | 'bad_signature' | 'wrong_origin' | 'bad_input' | 'bad_proof' | 'root_mismatch'
+    >;
 
 /**
  * Verify a c2sp.org/tlog-proof for an entry whose RFC 6962 leaf hash the
@@ -27,7 +29,8 @@ export function verifyTlogProof(
   const cp = parseCheckpoint(note.text);
   if (!cp.ok) return cp;
   const { checkpoint } = cp;
-  if (checkpoint.origin !== trust.origin) return fail('wrong_origin', `checkpoint is for ${checkpoint.origin}, not ${trust.origin}`);
+  if (checkpoint.origin !== trust.origin)
+    return fail('wrong_origin', `checkpoint is for ${checkpoint.origin}, not ${trust.origin}`);
   const { index, proof, extra } = parsed.proof;
   const inclusion = verifyInclusion(leafHash, index, checkpoint.size, proof, checkpoint.root);
   if (!inclusion.ok) return inclusion;

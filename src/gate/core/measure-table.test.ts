@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { MeasureTable } from './measure-table.js';
 import type { ArmMeasure, ItemMeasure } from './measurement.js';
 
-const arm = (score: number | null, extra: Partial<ArmMeasure> = {}): ArmMeasure => ({ error: null, score, judgeError: null, flags: {}, latencyMs: 100, costUsd: 0.001, tokens: 10, ...extra });
-const measure = (slice: string, candidate: ArmMeasure, baseline: ArmMeasure | null = null, humanScore?: number): ItemMeasure => ({
+const arm = (score: number | null, extra: Partial<ArmMeasure> = {}): ArmMeasure => ({
+  error: null,
+  score,
+  judgeError: null,
+  flags: {},
+  latencyMs: 100,
+  costUsd: 0.001,
+  tokens: 10,
+  ...extra,
+});
+const measure = (
+  slice: string,
+  candidate: ArmMeasure,
+  baseline: ArmMeasure | null = null,
+  humanScore?: number,
+): ItemMeasure => ({
   item: { id: slice, slice, messages: [], vars: {}, line: 1, ...(humanScore !== undefined ? { humanScore } : {}) },
   candidate,
   baseline,
@@ -35,7 +49,8 @@ describe('the measure table', () => {
     const t = new MeasureTable(2);
     // Item 0 brings a flag column before the table grows: the new rows must read "not scored".
     // The first baseline comes after the growth: its columns are made then.
-    for (const i of [0, 4, 3, 1, 2]) t.set(i, measure(`s${i % 2}`, arm(i / 10, i === 0 ? { flags: { dates: true } } : {}), i === 3 ? arm(0.7) : null));
+    for (const i of [0, 4, 3, 1, 2])
+      t.set(i, measure(`s${i % 2}`, arm(i / 10, i === 0 ? { flags: { dates: true } } : {}), i === 3 ? arm(0.7) : null));
     expect(t.length).toBe(5);
     expect([0, 1, 2, 3, 4].map((i) => t.candidate.scoreAt(i))).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
     expect([0, 1, 2, 3, 4].map((i) => t.sliceAt(i))).toEqual(['s0', 's1', 's0', 's1', 's0']);

@@ -145,7 +145,11 @@ export class MeasureTable {
   }
 
   private grow(capacity: number): void {
-    [this.sliceOf, this.human, this.hasBaseline] = [grown(this.sliceOf, capacity), grown(this.human, capacity), grown(this.hasBaseline, capacity)];
+    [this.sliceOf, this.human, this.hasBaseline] = [
+      grown(this.sliceOf, capacity),
+      grown(this.human, capacity),
+      grown(this.hasBaseline, capacity),
+    ];
     this.candidate.grow(capacity);
     if (this.baseline.capacity > 0) this.baseline.grow(capacity);
     this.capacity = capacity;

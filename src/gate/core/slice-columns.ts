@@ -24,10 +24,24 @@ export interface SliceColumns {
  * The items of `slice`'s subtree, each score calibrated by its own slice's
  * calibration (looked up once per distinct slice, not per item).
  */
-export function sliceColumns(t: MeasureTable, slice: string, itemCalibration: (slice: string) => SliceCalibration | null): SliceColumns {
+export function sliceColumns(
+  t: MeasureTable,
+  slice: string,
+  itemCalibration: (slice: string) => SliceCalibration | null,
+): SliceColumns {
   const inside = t.slices.map((s) => inSubtree(s, slice));
   const cals = t.slices.map((s) => itemCalibration(s));
-  const out = { n: 0, scores: [] as number[], pairedCandidate: [] as number[], pairedBaseline: [] as number[], human: [] as number[], judgeOnHuman: [] as number[], judgeOnly: [] as number[], judgeErrors: 0, itemErrors: 0 };
+  const out = {
+    n: 0,
+    scores: [] as number[],
+    pairedCandidate: [] as number[],
+    pairedBaseline: [] as number[],
+    human: [] as number[],
+    judgeOnHuman: [] as number[],
+    judgeOnly: [] as number[],
+    judgeErrors: 0,
+    itemErrors: 0,
+  };
   const { candidate: c, baseline: b } = t;
   for (let i = 0; i < t.length; i++) {
     const k = t.sliceOf[i]!;

@@ -1,5 +1,13 @@
 import type { SliceCalibration } from '../../judging/calibration.js';
-import { mean, meanInterval, nonInferiority, pairedBootstrapMeanDiff, ppiMean, studentTCdf, standardDeviation } from '../../stats/index.js';
+import {
+  mean,
+  meanInterval,
+  nonInferiority,
+  pairedBootstrapMeanDiff,
+  ppiMean,
+  studentTCdf,
+  standardDeviation,
+} from '../../stats/index.js';
 import type { PpiEstimate, SliceResult, Verdict } from './gate-result.js';
 import type { MeasureTable } from './measure-table.js';
 import { sliceColumns, type SliceColumns } from './slice-columns.js';
@@ -15,7 +23,8 @@ export interface SliceContext {
   readonly humanScale: readonly [number, number] | null;
 }
 
-const round = (v: number | null, d = 4): number | null => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
+const round = (v: number | null, d = 4): number | null =>
+  v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d;
 const pair = (a: number, b: number): readonly [number, number] => [round(a)!, round(b)!];
 
 /** One-sided p-value of a paired t-test for "candidate is worse than baseline". */
@@ -46,8 +55,15 @@ export function sliceResult(all: MeasureTable, ctx: SliceContext): SliceResult &
   const review = (r: string) => (verdict === 'pass' && (verdict = 'review'), reasons.push(r));
   // Where the judge is not trusted, its scores cannot fail a slice either: review.
   const cal = ctx.calibration;
-  const untrusted = cal?.source ? (cal.rho === null ? `too few usable anchors (${cal.n}) to trust the judge here` : cal.rho < ctx.minCalibration ? `judge calibration ρ ${cal.rho.toFixed(2)} < min_calibration ${ctx.minCalibration}` : null) : null;
-  const fail = (r: string) => (untrusted ? review(`${r} (not conclusive: the judge is not trusted here)`) : ((verdict = 'fail'), reasons.push(r)));
+  const untrusted = cal?.source
+    ? cal.rho === null
+      ? `too few usable anchors (${cal.n}) to trust the judge here`
+      : cal.rho < ctx.minCalibration
+        ? `judge calibration ρ ${cal.rho.toFixed(2)} < min_calibration ${ctx.minCalibration}`
+        : null
+    : null;
+  const fail = (r: string) =>
+    untrusted ? review(`${r} (not conclusive: the judge is not trusted here)`) : ((verdict = 'fail'), reasons.push(r));
 
   const score = scores.length ? mean(scores) : null;
   const ci = scores.length >= 2 ? meanInterval(scores) : null;
@@ -61,7 +77,8 @@ export function sliceResult(all: MeasureTable, ctx: SliceContext): SliceResult &
 
   if (score === null) review('no item of this slice was scored');
   if (score !== null && min !== null && score < min) fail(`score ${score.toFixed(2)} < min ${min.toFixed(2)}`);
-  if (delta !== null && max_drop !== null && -delta > max_drop) fail(`drop ${(-delta).toFixed(2)} from baseline > max_drop ${max_drop.toFixed(2)}`);
+  if (delta !== null && max_drop !== null && -delta > max_drop)
+    fail(`drop ${(-delta).toFixed(2)} from baseline > max_drop ${max_drop.toFixed(2)}`);
   if (scores.length < min_items) review(`${scores.length} scored items < min_items ${min_items}`);
   if (ni && !ni.nonInferior && !(delta !== null && max_drop !== null && -delta > max_drop)) {
     review(`the interval cannot rule out a drop over ${max_drop} (lower bound ${ni.lowerBound.toFixed(3)})`);

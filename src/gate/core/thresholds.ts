@@ -12,7 +12,9 @@ export interface Threshold {
  * that has it (fr/fr-BE, then fr, then *).
  */
 export function thresholdFor(slice: string, slices: GateConfig['slices']): Threshold {
-  const chain = sliceChain(slice).map((s) => slices[s]).filter((t) => t !== undefined);
+  const chain = sliceChain(slice)
+    .map((s) => slices[s])
+    .filter((t) => t !== undefined);
   const pick = <K extends 'min' | 'max_drop' | 'min_items'>(k: K) => chain.find((t) => t[k] !== undefined)?.[k];
   return { min: pick('min') ?? null, max_drop: pick('max_drop') ?? null, min_items: pick('min_items') ?? 0 };
 }

@@ -6,7 +6,8 @@ import { MeasureTable } from './measure-table.js';
 import { decideGate, type VerdictInput } from './verdict.js';
 
 /** decideGate over a list of measures, as a run's table holds them. */
-const decide = (input: Omit<VerdictInput, 'measures'> & { measures: ItemMeasure[] }) => decideGate({ ...input, measures: MeasureTable.from(input.measures) });
+const decide = (input: Omit<VerdictInput, 'measures'> & { measures: ItemMeasure[] }) =>
+  decideGate({ ...input, measures: MeasureTable.from(input.measures) });
 
 const arm = (score: number | null, extra: Partial<ArmMeasure> = {}): ArmMeasure => ({
   error: null,
@@ -49,7 +50,11 @@ describe('the gate verdict', () => {
   });
 
   it('gates a nested regional slice on its own: fr/fr-BE fails its drop while fr passes', () => {
-    const measures = [...items('fr/fr-FR', 60, 0.85, 0.78), ...items('fr/fr-CH', 20, 0.8, 0.78), ...items('fr/fr-BE', 20, 0.7, 0.8)];
+    const measures = [
+      ...items('fr/fr-FR', 60, 0.85, 0.78),
+      ...items('fr/fr-CH', 20, 0.8, 0.78),
+      ...items('fr/fr-BE', 20, 0.7, 0.8),
+    ];
     const r = decide({ ...base, measures, gate: gate({}) });
     const bySlice = Object.fromEntries(r.slices.map((s) => [s.slice, s]));
     expect(bySlice['fr']!.verdict).toBe('pass');
@@ -63,7 +68,9 @@ describe('the gate verdict', () => {
     const few = decide({ ...base, measures: items('med/peds', 4, 0.9), gate: gate({}) });
     expect(few.verdict).toBe('review');
     expect(few.slices[0]!.reasons[0]).toMatch(/4 scored items < min_items 10/);
-    const errs = items('med/cardio', 20, 0.9).map((m, i) => (i < 5 ? { ...m, candidate: arm(null, { judgeError: 'garbage' }) } : m));
+    const errs = items('med/cardio', 20, 0.9).map((m, i) =>
+      i < 5 ? { ...m, candidate: arm(null, { judgeError: 'garbage' }) } : m,
+    );
     const r = decide({ ...base, measures: errs, gate: gate({}) });
     expect(r.slices[0]!.judge_errors).toBe(5);
     expect(r.slices[0]!.reasons.join()).toMatch(/judge errors/);
@@ -71,7 +78,14 @@ describe('the gate verdict', () => {
 
   it('does not trust an uncalibrated judge: review, not pass', () => {
     // Anchors where the judge ranks outputs opposite to the humans.
-    const scored = Array.from({ length: 8 }, (_, i) => ({ slice: 'legal', input: 'q', output: `o${i}`, humanScore: 1 + (i % 5), line: i + 1, result: { ok: true as const, score: 1 - (i % 5) / 4 } }));
+    const scored = Array.from({ length: 8 }, (_, i) => ({
+      slice: 'legal',
+      input: 'q',
+      output: `o${i}`,
+      humanScore: 1 + (i % 5),
+      line: i + 1,
+      result: { ok: true as const, score: 1 - (i % 5) / 4 },
+    }));
     const calibration = fitCalibration(scored);
     const r = decide({ ...base, calibration, measures: items('legal', 20, 0.9), gate: gate({}) });
     expect(r.slices[0]!.calibration!).toBeLessThan(0.5);
@@ -98,14 +112,20 @@ describe('the gate verdict', () => {
   });
 
   it('passes a healthy release', () => {
-    const r = decide({ ...base, measures: [...items('a', 20, 0.8, 0.79), ...items('b', 20, 0.82, 0.8)], gate: gate({}) });
+    const r = decide({
+      ...base,
+      measures: [...items('a', 20, 0.8, 0.79), ...items('b', 20, 0.82, 0.8)],
+      gate: gate({}),
+    });
     expect(r.verdict).toBe('pass');
   });
 });
 
 describe('prediction-powered estimates', () => {
   it('reports a PPI++ estimate per slice when some items carry a human score', () => {
-    const measures = items('legal', 30, 0.7).map((m, i) => (i < 10 ? { ...m, item: { ...m.item, humanScore: 0.6 + (i % 3) * 0.05 } } : m));
+    const measures = items('legal', 30, 0.7).map((m, i) =>
+      i < 10 ? { ...m, item: { ...m.item, humanScore: 0.6 + (i % 3) * 0.05 } } : m,
+    );
     const r = decide({ ...base, measures, gate: gate({}) });
     const ppi = r.slices[0]!.ppi!;
     expect(ppi.n_human).toBe(10);

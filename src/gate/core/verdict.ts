@@ -20,7 +20,17 @@ export interface VerdictInput {
 
 export type GateBody = Pick<
   GateResult,
-  'verdict' | 'aggregate' | 'slices' | 'detectors' | 'latency_p95_ms' | 'error_rate' | 'checks' | 'cost_usd' | 'tokens' | 'baseline_latency_p95_ms' | 'baseline_cost_usd'
+  | 'verdict'
+  | 'aggregate'
+  | 'slices'
+  | 'detectors'
+  | 'latency_p95_ms'
+  | 'error_rate'
+  | 'checks'
+  | 'cost_usd'
+  | 'tokens'
+  | 'baseline_latency_p95_ms'
+  | 'baseline_cost_usd'
 >;
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
@@ -60,7 +70,14 @@ function armStats(t: MeasureTable, a: ArmColumns, has: (i: number) => boolean) {
   };
 }
 
-function check(kind: 'hard' | 'soft', name: string, value: number | null, limit: number | string, ok: boolean, message: string): GateCheck {
+function check(
+  kind: 'hard' | 'soft',
+  name: string,
+  value: number | null,
+  limit: number | string,
+  ok: boolean,
+  message: string,
+): GateCheck {
   return { kind, name, value: value === null ? null : round(value), limit, ok, message };
 }
 
@@ -81,46 +98,116 @@ export function decideGate(input: VerdictInput): GateBody {
   const raw = sliceTree(measures.slices).map((s) => sliceResult(measures, ctx(s)));
   const tested = raw.filter((s) => s.p_raw !== null);
   const adjusted = holm(tested.map((s) => s.p_raw!));
-  const slices: SliceResult[] = raw.map(({ p_raw, ...s }) => ({ ...s, p_holm: p_raw === null ? null : round(adjusted[tested.findIndex((t) => t.slice === s.slice)]!) }));
+  const slices: SliceResult[] = raw.map(({ p_raw, ...s }) => ({
+    ...s,
+    p_holm: p_raw === null ? null : round(adjusted[tested.findIndex((t) => t.slice === s.slice)]!),
+  }));
   const aggregate = sliceResult(measures, ctx('*'));
 
   const detectors: Record<string, number | null> = {};
-  for (const name of Object.keys(input.detectors)) detectors[name] = cand.flagRate(name) === null ? null : round(cand.flagRate(name)!);
+  for (const name of Object.keys(input.detectors))
+    detectors[name] = cand.flagRate(name) === null ? null : round(cand.flagRate(name)!);
   const byKind = (kind: string) => Object.keys(input.detectors).find((n) => input.detectors[n] === kind);
 
   const checks: GateCheck[] = [];
-  checks.push(check('hard', 'error_rate', cand.errorRate, gate.hard.error_rate, cand.errorRate <= gate.hard.error_rate, `error rate ${(cand.errorRate * 100).toFixed(1)}% (limit ${gate.hard.error_rate * 100}%)`));
+  checks.push(
+    check(
+      'hard',
+      'error_rate',
+      cand.errorRate,
+      gate.hard.error_rate,
+      cand.errorRate <= gate.hard.error_rate,
+      `error rate ${(cand.errorRate * 100).toFixed(1)}% (limit ${gate.hard.error_rate * 100}%)`,
+    ),
+  );
   if (base?.p95 && cand.p95 !== null) {
     const ratio = cand.p95 / base.p95;
-    checks.push(check('hard', 'latency_p95_ratio', ratio, gate.hard.latency_p95_ratio, ratio <= gate.hard.latency_p95_ratio, `p95 latency ${cand.p95} ms vs baseline ${base.p95} ms`));
+    checks.push(
+      check(
+        'hard',
+        'latency_p95_ratio',
+        ratio,
+        gate.hard.latency_p95_ratio,
+        ratio <= gate.hard.latency_p95_ratio,
+        `p95 latency ${cand.p95} ms vs baseline ${base.p95} ms`,
+      ),
+    );
   }
   const dates = byKind('date-validity');
   if (dates && detectors[dates] !== null) {
     const rate = detectors[dates]!;
-    checks.push(check('hard', 'hallucination_rate', rate, gate.hard.hallucination_rate, rate <= gate.hard.hallucination_rate, `impossible dates in ${(rate * 100).toFixed(1)}% of answers`));
+    checks.push(
+      check(
+        'hard',
+        'hallucination_rate',
+        rate,
+        gate.hard.hallucination_rate,
+        rate <= gate.hard.hallucination_rate,
+        `impossible dates in ${(rate * 100).toFixed(1)}% of answers`,
+      ),
+    );
   }
   const uses = input.metadata.allowed_uses ?? [];
   const missing = gate.required_uses.filter((u) => !uses.includes(u));
   if (gate.required_uses.length) {
-    checks.push(check('hard', 'allowed_uses', null, gate.required_uses.join(','), missing.length === 0, missing.length ? `the release's license does not allow: ${missing.join(', ')}` : 'allowed uses cover the project'));
+    checks.push(
+      check(
+        'hard',
+        'allowed_uses',
+        null,
+        gate.required_uses.join(','),
+        missing.length === 0,
+        missing.length
+          ? `the release's license does not allow: ${missing.join(', ')}`
+          : 'allowed uses cover the project',
+      ),
+    );
   }
   if (gate.residency !== undefined) {
     const ok = input.metadata.residency === gate.residency;
-    checks.push(check('hard', 'residency', null, gate.residency, ok, `residency ${input.metadata.residency ?? '(none)'} ${ok ? '=' : '≠'} ${gate.residency}`));
+    checks.push(
+      check(
+        'hard',
+        'residency',
+        null,
+        gate.residency,
+        ok,
+        `residency ${input.metadata.residency ?? '(none)'} ${ok ? '=' : '≠'} ${gate.residency}`,
+      ),
+    );
   }
   if (base && base.cost > 0) {
     const ratio = cand.cost / base.cost;
-    checks.push(check('soft', 'cost_ratio', ratio, gate.soft.cost_ratio, ratio <= gate.soft.cost_ratio, `cost ${ratio.toFixed(2)}× the baseline`));
+    checks.push(
+      check(
+        'soft',
+        'cost_ratio',
+        ratio,
+        gate.soft.cost_ratio,
+        ratio <= gate.soft.cost_ratio,
+        `cost ${ratio.toFixed(2)}× the baseline`,
+      ),
+    );
   }
   const refusals = byKind('refusal');
   const refusalBase = refusals && base ? base.flagRate(refusals) : null;
   if (refusals && detectors[refusals] !== null && refusalBase !== null) {
     const up = detectors[refusals]! - refusalBase;
-    checks.push(check('soft', 'refusal_increase', up, gate.soft.refusal_increase, up <= gate.soft.refusal_increase, `refusal rate up ${(up * 100).toFixed(1)} points`));
+    checks.push(
+      check(
+        'soft',
+        'refusal_increase',
+        up,
+        gate.soft.refusal_increase,
+        up <= gate.soft.refusal_increase,
+        `refusal rate up ${(up * 100).toFixed(1)} points`,
+      ),
+    );
   }
 
   let verdict: Verdict = 'pass';
-  if (slices.some((s) => s.verdict === 'review') || checks.some((c) => c.kind === 'soft' && !c.ok) || input.partial) verdict = 'review';
+  if (slices.some((s) => s.verdict === 'review') || checks.some((c) => c.kind === 'soft' && !c.ok) || input.partial)
+    verdict = 'review';
   if (slices.some((s) => s.verdict === 'fail') || checks.some((c) => c.kind === 'hard' && !c.ok)) verdict = 'fail';
   if (aggregate.verdict === 'fail') verdict = 'fail';
 

@@ -3,7 +3,9 @@ import { escapeMarkdown, escapeMarkup, escapeXmlAttribute, stripControl } from '
 
 describe('escaping', () => {
   it('strips control characters, lone surrogates and noncharacters', () => {
-    expect(stripControl('a\u0000b\u0008c\u000bd\u001be\u007ff\u0085g\u009bh\uFFFEi\uFFFFj\uD800k\uDC00l')).toBe('abcdefghijkl');
+    expect(stripControl('a\u0000b\u0008c\u000bd\u001be\u007ff\u0085g\u009bh\uFFFEi\uFFFFj\uD800k\uDC00l')).toBe(
+      'abcdefghijkl',
+    );
     expect(stripControl('tab\tnl\ncr\r 🚦 ü')).toBe('tab\tnl\ncr\r 🚦 ü');
     expect(stripControl('tab\tnl\ncr\r', true)).toBe('tab nl cr ');
   });

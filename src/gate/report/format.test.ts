@@ -19,7 +19,13 @@ describe('report formatting', () => {
 
   it('formats numbers, missing values as a dash', () => {
     expect([fixed(0.6), fixed(null), fixed(Number.NaN)]).toEqual(['0.60', '—', '—']);
-    expect([signed(0.034), signed(-0.27), signed(-0.001), signed(0), signed(null)]).toEqual(['+0.03', '-0.27', '0.00', '0.00', '—']);
+    expect([signed(0.034), signed(-0.27), signed(-0.001), signed(0), signed(null)]).toEqual([
+      '+0.03',
+      '-0.27',
+      '0.00',
+      '0.00',
+      '—',
+    ]);
     expect([interval([0.37, 0.451]), interval(null)]).toEqual(['[0.37, 0.45]', '']);
     expect([percent(0.0083), percent(null)]).toEqual(['0.8%', '—']);
     expect([compact(0.0083), compact(1.0634), compact(812), compact(null)]).toEqual(['0.0083', '1.063', '812', '—']);
@@ -28,7 +34,9 @@ describe('report formatting', () => {
 
   it('names releases by their first 12 hex digits', () => {
     expect(releaseLine(gateFixture())).toBe('release 3f9a2c71d0b4 vs baseline 8e1d5b0c6a27');
-    expect(releaseLine(gateFixture({ baseline: null }), (id) => `<${id}>`)).toBe('release <3f9a2c71d0b4> vs no baseline');
+    expect(releaseLine(gateFixture({ baseline: null }), (id) => `<${id}>`)).toBe(
+      'release <3f9a2c71d0b4> vs no baseline',
+    );
   });
 
   it('lists the run facts, with ratios to the baseline when there is one', () => {
@@ -42,7 +50,11 @@ describe('report formatting', () => {
       receipt: '#17',
       'measured at': '2025-06-03T14:22:05.123Z',
     });
-    const bare = Object.fromEntries(runFacts(gateFixture({ latency_p95_ms: null, baseline_latency_p95_ms: null, baseline_cost_usd: null, receipt: null })));
+    const bare = Object.fromEntries(
+      runFacts(
+        gateFixture({ latency_p95_ms: null, baseline_latency_p95_ms: null, baseline_cost_usd: null, receipt: null }),
+      ),
+    );
     expect(bare['latency p95']).toBe('—');
     expect(bare.cost).toBe('$0.4821');
     expect('receipt' in bare).toBe(false);

@@ -89,7 +89,9 @@ export function releaseLine(result: GateResult, wrap: (shortHex: string) => stri
 
 function withBaseline(current: string, baseline: string | null, ratio: number | null): string {
   if (baseline === null) return current;
-  return ratio === null ? `${current} (baseline ${baseline})` : `${current} (baseline ${baseline}, ×${ratio.toFixed(2)})`;
+  return ratio === null
+    ? `${current} (baseline ${baseline})`
+    : `${current} (baseline ${baseline}, ×${ratio.toFixed(2)})`;
 }
 
 function ratioOf(a: number | null, b: number | null): number | null {
@@ -99,7 +101,8 @@ function ratioOf(a: number | null, b: number | null): number | null {
 /** Latency, errors, spend and the rest of the run's facts, as label/value pairs in display order. */
 export function runFacts(result: GateResult): Array<readonly [string, string]> {
   const latency = result.latency_p95_ms === null ? '—' : `${Math.round(result.latency_p95_ms)} ms`;
-  const baseLatency = result.baseline_latency_p95_ms === null ? null : `${Math.round(result.baseline_latency_p95_ms)} ms`;
+  const baseLatency =
+    result.baseline_latency_p95_ms === null ? null : `${Math.round(result.baseline_latency_p95_ms)} ms`;
   const baseCost = result.baseline_cost_usd === null ? null : usd(result.baseline_cost_usd);
   const facts: Array<readonly [string, string]> = [
     ['latency p95', withBaseline(latency, baseLatency, ratioOf(result.latency_p95_ms, result.baseline_latency_p95_ms))],

@@ -8,7 +8,15 @@ import { renderJUnit } from './junit.js';
 import { gateFixture } from './test-support/fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`skipping the browser tests of the gate reports: no Chromium at ${CHROMIUM}`);
 
@@ -33,7 +41,13 @@ describe.skipIf(!haveChromium)('gate reports in headless Chromium', () => {
 
     const bars = page.locator('svg.chart rect.bar');
     expect(await bars.count()).toBe(result.slices.length);
-    const boxes = await Promise.all((await bars.all()).map(async (bar) => ({ slice: await bar.getAttribute('data-slice'), box: await bar.boundingBox(), visible: await bar.isVisible() })));
+    const boxes = await Promise.all(
+      (await bars.all()).map(async (bar) => ({
+        slice: await bar.getAttribute('data-slice'),
+        box: await bar.boundingBox(),
+        visible: await bar.isVisible(),
+      })),
+    );
     for (const { slice, box, visible } of boxes) {
       expect(visible, `${slice} visible`).toBe(true);
       expect(box!.width, `${slice} width`).toBeGreaterThan(0);
@@ -45,7 +59,9 @@ describe.skipIf(!haveChromium)('gate reports in headless Chromium', () => {
     expect(widths.get('legal/ip-licensing')! / widths.get('legal/contracts')!).toBeCloseTo(0.41 / 0.78, 2);
     expect(await page.locator('svg.chart line.threshold').count()).toBe(result.slices.length);
     expect(await page.locator('svg.chart circle.baseline').count()).toBe(result.slices.length);
-    const barColor = await page.locator('rect.bar[data-slice="legal/ip-licensing"]').evaluate((el) => getComputedStyle(el).fill);
+    const barColor = await page
+      .locator('rect.bar[data-slice="legal/ip-licensing"]')
+      .evaluate((el) => getComputedStyle(el).fill);
     expect(barColor).toBe('rgb(207, 34, 46)');
 
     const file = join(tmpdir(), `sluice-gate-report-${process.pid}.png`);
@@ -60,7 +76,14 @@ describe.skipIf(!haveChromium)('gate reports in headless Chromium', () => {
   });
 
   it('gives a JUnit report the browser XML parser accepts', async () => {
-    const xml = renderJUnit(gateFixture({ slices: [...gateFixture().slices, { ...gateFixture().slices[0]!, slice: `<&"'\u0001>`, verdict: 'fail', reasons: ['a\nb ]]>'] }] }));
+    const xml = renderJUnit(
+      gateFixture({
+        slices: [
+          ...gateFixture().slices,
+          { ...gateFixture().slices[0]!, slice: `<&"'\u0001>`, verdict: 'fail', reasons: ['a\nb ]]>'] },
+        ],
+      }),
+    );
     const page = await browser.newPage();
     const parsed = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, 'application/xml');

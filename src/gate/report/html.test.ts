@@ -6,16 +6,22 @@ const attrsOf = (html: string, selector: RegExp) => [...html.matchAll(selector)]
 
 describe('renderHtml', () => {
   it('is one self-contained page: no external references, no scripts', () => {
-    const html = renderHtml(gateFixture({ override: { actor: 'dana', reason: 'known gap', at: '2025-06-03T15:00:00Z' } }));
+    const html = renderHtml(
+      gateFixture({ override: { actor: 'dana', reason: 'known gap', at: '2025-06-03T15:00:00Z' } }),
+    );
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/https?:\/\//i);
-    expect(html).not.toMatch(/\b(?:src|href|xlink:href|action)\s*=|url\(|@import|<script|<link|<iframe|<object|<embed|<img/i);
+    expect(html).not.toMatch(
+      /\b(?:src|href|xlink:href|action)\s*=|url\(|@import|<script|<link|<iframe|<object|<embed|<img/i,
+    );
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
     expect(html.match(/<style>/g)).toHaveLength(1);
   });
 
   it('heads with the verdict, the short ids and the override', () => {
-    const html = renderHtml(gateFixture({ override: { actor: 'dana', reason: 'known gap', at: '2025-06-03T15:00:00Z' } }));
+    const html = renderHtml(
+      gateFixture({ override: { actor: 'dana', reason: 'known gap', at: '2025-06-03T15:00:00Z' } }),
+    );
     expect(html).toContain('<title>Sluice gate: fail — release 3f9a2c71d0b4 vs baseline 8e1d5b0c6a27</title>');
     expect(html).toMatch(/✗ Sluice gate: <span style="color:#cf222e">fail<\/span>/);
     expect(html).toContain('<strong>Overridden</strong> by dana at 2025-06-03T15:00:00Z: known gap');
@@ -49,7 +55,21 @@ describe('renderHtml', () => {
 
   it('still draws a slice without score, interval, threshold or baseline', () => {
     const html = renderHtml(
-      gateFixture({ baseline: null, slices: [sliceFixture({ slice: 'new', score: null, ci: null, min: null, baseline_score: null, delta: null, verdict: 'review', reasons: ['no scored items'] })] }),
+      gateFixture({
+        baseline: null,
+        slices: [
+          sliceFixture({
+            slice: 'new',
+            score: null,
+            ci: null,
+            min: null,
+            baseline_score: null,
+            delta: null,
+            verdict: 'review',
+            reasons: ['no scored items'],
+          }),
+        ],
+      }),
     );
     expect(html).toMatch(/<rect class="bar" data-slice="new" x="10.0" y="5" width="0.0"/);
     expect(html).not.toMatch(/class="(?:whisker|threshold|baseline)"/);
@@ -60,7 +80,9 @@ describe('renderHtml', () => {
     const evil = '<script>alert(1)</script>';
     const html = renderHtml(
       gateFixture({
-        slices: [sliceFixture({ slice: evil, verdict: 'fail', reasons: ['"><img src=x onerror=alert(1)>', "it's & \u0007"] })],
+        slices: [
+          sliceFixture({ slice: evil, verdict: 'fail', reasons: ['"><img src=x onerror=alert(1)>', "it's & \u0007"] }),
+        ],
         checks: [{ name: evil, value: 1, limit: '<b>', ok: false, kind: 'hard', message: '</td></tr></table>' }],
         detectors: { [evil]: 0.5 },
         override: { actor: '<i>mallory</i>', reason: evil, at: '"now"' },
@@ -79,7 +101,9 @@ describe('renderHtml', () => {
 
   it('lists checks and detector rates and the run facts', () => {
     const html = renderHtml(gateFixture());
-    expect(html).toContain('<tr data-ok="true"><th scope="row">error_rate</th><td>hard</td><td class="num">0.0083</td><td class="num">0.01</td>');
+    expect(html).toContain(
+      '<tr data-ok="true"><th scope="row">error_rate</th><td>hard</td><td class="num">0.0083</td><td class="num">0.01</td>',
+    );
     expect(html).toContain('<tr><th scope="row">refusal</th><td class="num">1.0%</td></tr>');
     expect(html).toContain('<dt>latency p95</dt><dd>812 ms (baseline 766 ms, ×1.06)</dd>');
     expect(html).toContain('<dt>cost</dt><dd>$0.4821 (baseline $0.4310, ×1.12)</dd>');

@@ -56,8 +56,8 @@ ${slicesSection(result.slices)}
 ${checksSection(result)}
 ${detectorsSection(result)}
 <section><h2>Run</h2><dl>${runFacts(result)
-    .map(([label, value]) => `<dt>${h(label)}</dt><dd>${h(value)}</dd>`)
-    .join('')}</dl></section>
+      .map(([label, value]) => `<dt>${h(label)}</dt><dd>${h(value)}</dd>`)
+      .join('')}</dl></section>
 <footer>Sluice gate result ${h(result.digest)}</footer>
 `,
   );
@@ -69,7 +69,9 @@ function slicesSection(slices: readonly SliceResult[]): string {
   const rows = worstFirst(slices).map(
     (s) =>
       `<tr class="slice" data-verdict="${s.verdict}"><th scope="row">${h(s.slice)}</th><td>${chart(s)}</td>` +
-      [String(s.n), scoreWithCi(s), fixed(s.min), fixed(s.baseline_score), signed(s.delta), calibration(s)].map((c) => `<td class="num">${h(c)}</td>`).join('') +
+      [String(s.n), scoreWithCi(s), fixed(s.min), fixed(s.baseline_score), signed(s.delta), calibration(s)]
+        .map((c) => `<td class="num">${h(c)}</td>`)
+        .join('') +
       `<td class="verdict-cell" style="color:${COLOR[s.verdict]}">${SYMBOL[s.verdict]} ${s.verdict}</td><td>${h(reasons(s))}</td></tr>`,
   );
   return `<section><h2>Slices</h2>
@@ -84,7 +86,10 @@ ${rows.join('\n')}
 /** The 0–1 axis above the chart column. */
 function axis(): string {
   const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="12" y2="18" stroke="#57606a"/><text x="${x(t)}" y="10" text-anchor="middle">${t}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${x(t)}" x2="${x(t)}" y1="12" y2="18" stroke="#57606a"/><text x="${x(t)}" y="10" text-anchor="middle">${t}</text>`,
+    )
     .join('');
   return `<svg class="axis" width="${WIDTH}" height="18" viewBox="0 0 ${WIDTH} 18" aria-hidden="true"><line x1="${x(0)}" x2="${x(1)}" y1="17.5" y2="17.5" stroke="#57606a"/>${ticks}</svg>`;
 }
@@ -95,7 +100,9 @@ function chart(s: SliceResult): string {
   const mid = BAR_TOP + BAR_HEIGHT / 2;
   const score = s.score ?? 0;
   const parts = [
-    ...[0.25, 0.5, 0.75].map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="0" y2="${ROW_HEIGHT}" stroke="#d0d7de" stroke-dasharray="2 3"/>`),
+    ...[0.25, 0.5, 0.75].map(
+      (t) => `<line x1="${x(t)}" x2="${x(t)}" y1="0" y2="${ROW_HEIGHT}" stroke="#d0d7de" stroke-dasharray="2 3"/>`,
+    ),
     `<rect class="bar" data-slice="${h(s.slice)}" x="${x(0)}" y="${BAR_TOP}" width="${(Number(x(score)) - PAD).toFixed(1)}" height="${BAR_HEIGHT}" fill="${color}" fill-opacity="0.75"/>`,
   ];
   if (s.ci) {
@@ -105,9 +112,14 @@ function chart(s: SliceResult): string {
         `<line x1="${lo}" x2="${lo}" y1="${mid - 4}" y2="${mid + 4}"/><line x1="${hi}" x2="${hi}" y1="${mid - 4}" y2="${mid + 4}"/></g>`,
     );
   }
-  if (s.min !== null) parts.push(`<line class="threshold" x1="${x(s.min)}" x2="${x(s.min)}" y1="1" y2="${BAR_TOP + BAR_HEIGHT + 4}" stroke="#24292f" stroke-width="3"/>`);
+  if (s.min !== null)
+    parts.push(
+      `<line class="threshold" x1="${x(s.min)}" x2="${x(s.min)}" y1="1" y2="${BAR_TOP + BAR_HEIGHT + 4}" stroke="#24292f" stroke-width="3"/>`,
+    );
   if (s.baseline_score !== null) {
-    parts.push(`<circle class="baseline" cx="${x(s.baseline_score)}" cy="${MARKER_Y}" r="4" fill="#ffffff" stroke="${color}" stroke-width="2"/>`);
+    parts.push(
+      `<circle class="baseline" cx="${x(s.baseline_score)}" cy="${MARKER_Y}" r="4" fill="#ffffff" stroke="${color}" stroke-width="2"/>`,
+    );
   }
   const label = `${s.slice}: score ${scoreWithCi(s)}, min ${fixed(s.min)}, baseline ${fixed(s.baseline_score)}, ${s.verdict}`;
   return `<svg class="chart" width="${WIDTH}" height="${ROW_HEIGHT}" viewBox="0 0 ${WIDTH} ${ROW_HEIGHT}" role="img" aria-label="${h(label)}"><title>${h(label)}</title>${parts.join('')}</svg>`;
@@ -127,7 +139,9 @@ function checksSection(result: GateResult): string {
 }
 
 function detectorsSection(result: GateResult): string {
-  const rows = Object.entries(result.detectors).map(([name, rate]) => `<tr><th scope="row">${h(name)}</th><td class="num">${h(percent(rate))}</td></tr>`);
+  const rows = Object.entries(result.detectors).map(
+    ([name, rate]) => `<tr><th scope="row">${h(name)}</th><td class="num">${h(percent(rate))}</td></tr>`,
+  );
   if (rows.length === 0) return '';
   return `<section><h2>Detectors</h2><table><thead><tr><th>detector</th><th>rate</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }

@@ -21,7 +21,8 @@ function expectCountsMatch(xml: string): void {
     errors: '0',
     skipped: String(findAll(suite, 'skipped').length),
   };
-  for (const el of [root, suite]) for (const [k, v] of Object.entries(counts)) expect(el.attrs[k], `${el.name} ${k}`).toBe(v);
+  for (const el of [root, suite])
+    for (const [k, v] of Object.entries(counts)) expect(el.attrs[k], `${el.name} ${k}`).toBe(v);
 }
 
 describe('renderJUnit', () => {
@@ -35,8 +36,12 @@ describe('renderJUnit', () => {
     expectCountsMatch(xml);
 
     const cases = findAll(suite, 'testcase');
-    expect(cases.filter((c) => c.attrs.classname === 'slices').map((c) => c.attrs.name)).toEqual(result.slices.map((s) => s.slice));
-    expect(cases.filter((c) => c.attrs.classname === 'checks').map((c) => c.attrs.name)).toEqual(result.checks.map((c) => c.name));
+    expect(cases.filter((c) => c.attrs.classname === 'slices').map((c) => c.attrs.name)).toEqual(
+      result.slices.map((s) => s.slice),
+    );
+    expect(cases.filter((c) => c.attrs.classname === 'checks').map((c) => c.attrs.name)).toEqual(
+      result.checks.map((c) => c.name),
+    );
 
     const byName = new Map(cases.map((c) => [c.attrs.name, c]));
     const ip = byName.get('legal/ip-licensing')!;
@@ -45,13 +50,17 @@ describe('renderJUnit', () => {
     expect(ip.children[0]!.text).toContain('score 0.41 [0.37, 0.45], min 0.60, baseline 0.68, delta -0.27');
     expect(byName.get('fr/fr-BE')!.children[0]!.name).toBe('failure');
     const tax = byName.get('legal/tax')!;
-    expect(tax.children.map((c) => [c.name, c.attrs.message])).toEqual([['skipped', 'needs review: 6 items < min_items 10']]);
+    expect(tax.children.map((c) => [c.name, c.attrs.message])).toEqual([
+      ['skipped', 'needs review: 6 items < min_items 10'],
+    ]);
     expect(byName.get('legal')!.children).toEqual([]);
     expect(byName.get('error_rate')!.children).toEqual([]);
   });
 
   it('records release, verdict and override as suite properties', () => {
-    const xml = renderJUnit(gateFixture({ override: { actor: 'dana', reason: 'known IP gap, fix in 1.3.1', at: '2025-06-03T15:00:00Z' } }));
+    const xml = renderJUnit(
+      gateFixture({ override: { actor: 'dana', reason: 'known IP gap, fix in 1.3.1', at: '2025-06-03T15:00:00Z' } }),
+    );
     const props = Object.fromEntries(findAll(suiteOf(xml), 'property').map((p) => [p.attrs.name, p.attrs.value]));
     expect(props).toMatchObject({
       release: gateFixture().release,
@@ -72,7 +81,9 @@ describe('renderJUnit', () => {
     const xml = renderJUnit(gateFixture({ slices: [sliceFixture({ slice: 'legal' })], checks }));
     const suite = suiteOf(xml);
     expect(suite.attrs).toMatchObject({ tests: '4', failures: '1', skipped: '1' });
-    const outcome = Object.fromEntries(findAll(suite, 'testcase').map((c) => [c.attrs.name, c.children.map((k) => `${k.name}: ${k.attrs.message}`)]));
+    const outcome = Object.fromEntries(
+      findAll(suite, 'testcase').map((c) => [c.attrs.name, c.children.map((k) => `${k.name}: ${k.attrs.message}`)]),
+    );
     expect(outcome).toEqual({
       legal: [],
       error_rate: ['failure: error rate 3.1% > 1%'],
@@ -90,7 +101,9 @@ describe('renderJUnit', () => {
           sliceFixture({ slice: nasty, verdict: 'fail', reasons: [reason] }),
           sliceFixture({ slice: `${nasty}/review`, verdict: 'review', reasons: ['n < 10 "so" \'few\''] }),
         ],
-        checks: [{ name: '<hard>', value: 1, limit: '"x"', ok: false, kind: 'hard', message: "it's <bad> & \u0001worse" }],
+        checks: [
+          { name: '<hard>', value: 1, limit: '"x"', ok: false, kind: 'hard', message: "it's <bad> & \u0001worse" },
+        ],
       }),
     );
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/);

@@ -27,7 +27,9 @@ export function renderJUnit(result: GateResult): string {
     errors: 0,
     skipped: cases.filter((c) => c.outcome.kind === 'skipped').length,
   };
-  const countAttrs = Object.entries(counts).map(([k, v]) => `${k}="${v}"`).join(' ');
+  const countAttrs = Object.entries(counts)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(' ');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="sluice" ${countAttrs}>`,
@@ -46,7 +48,11 @@ function sliceCase(slice: SliceResult): TestCase {
   const because = slice.reasons.join('; ');
   if (slice.verdict === 'pass') return { classname: 'slices', name: slice.slice, outcome: { kind: 'pass' } };
   if (slice.verdict === 'review') {
-    return { classname: 'slices', name: slice.slice, outcome: { kind: 'skipped', message: because ? `needs review: ${because}` : 'needs review' } };
+    return {
+      classname: 'slices',
+      name: slice.slice,
+      outcome: { kind: 'skipped', message: because ? `needs review: ${because}` : 'needs review' },
+    };
   }
   const stats =
     `n ${slice.n}, score ${fixed(slice.score)} ${interval(slice.ci)}`.trimEnd() +
@@ -54,15 +60,25 @@ function sliceCase(slice: SliceResult): TestCase {
   return {
     classname: 'slices',
     name: slice.slice,
-    outcome: { kind: 'failure', message: because || 'failed', type: 'slice', detail: [stats, ...slice.reasons].join('\n') },
+    outcome: {
+      kind: 'failure',
+      message: because || 'failed',
+      type: 'slice',
+      detail: [stats, ...slice.reasons].join('\n'),
+    },
   };
 }
 
 function checkCase(check: GateCheck): TestCase {
   const name = check.name;
   if (check.ok) return { classname: 'checks', name, outcome: { kind: 'pass' } };
-  if (check.kind === 'soft') return { classname: 'checks', name, outcome: { kind: 'skipped', message: `soft check: ${check.message}` } };
-  return { classname: 'checks', name, outcome: { kind: 'failure', message: check.message, type: 'hard check', detail: check.message } };
+  if (check.kind === 'soft')
+    return { classname: 'checks', name, outcome: { kind: 'skipped', message: `soft check: ${check.message}` } };
+  return {
+    classname: 'checks',
+    name,
+    outcome: { kind: 'failure', message: check.message, type: 'hard check', detail: check.message },
+  };
 }
 
 function renderCase(c: TestCase): string {
@@ -90,7 +106,11 @@ function properties(result: GateResult): Array<readonly [string, string]> {
   ];
   if (result.receipt !== null) props.push(['receipt', String(result.receipt)]);
   if (result.override) {
-    props.push(['override.actor', result.override.actor], ['override.reason', result.override.reason], ['override.at', result.override.at]);
+    props.push(
+      ['override.actor', result.override.actor],
+      ['override.reason', result.override.reason],
+      ['override.at', result.override.at],
+    );
   }
   const partial = partialLine(result);
   if (partial) props.push(['partial', partial]);

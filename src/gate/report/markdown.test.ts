@@ -10,7 +10,12 @@ function tableRows(markdown: string, first: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
@@ -29,7 +34,17 @@ describe('renderMarkdown', () => {
 
   it('lists slices worst first with every column', () => {
     const rows = tableRows(renderMarkdown(gateFixture()), 'slice');
-    expect(rows[0]).toEqual(['slice', 'n', 'score \\[ci\\]', 'min', 'baseline', 'Δ', 'calibration ρ', 'verdict', 'reasons']);
+    expect(rows[0]).toEqual([
+      'slice',
+      'n',
+      'score \\[ci\\]',
+      'min',
+      'baseline',
+      'Δ',
+      'calibration ρ',
+      'verdict',
+      'reasons',
+    ]);
     expect(rows[1]).toEqual(['---', '---', '---', '---', '---', '---', '---', '---', '---']);
     expect(rows.slice(2).map((r) => r[0])).toEqual([
       'legal/ip-licensing',
@@ -79,7 +94,11 @@ describe('renderMarkdown', () => {
         detectors: { 'det|ector': 0.5 },
       }),
     );
-    for (const [first, columns] of [['slice', 9], ['check', 6], ['detector', 2]] as const) {
+    for (const [first, columns] of [
+      ['slice', 9],
+      ['check', 6],
+      ['detector', 2],
+    ] as const) {
       const rows = tableRows(md, first);
       for (const row of rows) expect(row).toHaveLength(columns);
     }

@@ -21,7 +21,10 @@ import {
  * partial-run notes, slices worst first, checks, detector rates and run facts.
  */
 export function renderMarkdown(result: GateResult): string {
-  const out: string[] = [`### ${VERDICT_SYMBOL[result.verdict]} Sluice gate: ${result.verdict} — ${releaseLine(result, (id) => `\`${id}\``)}`, ''];
+  const out: string[] = [
+    `### ${VERDICT_SYMBOL[result.verdict]} Sluice gate: ${result.verdict} — ${releaseLine(result, (id) => `\`${id}\``)}`,
+    '',
+  ];
   const o = result.override;
   if (o) out.push(`> **Overridden** by ${md(o.actor)} at ${md(o.at)}: ${md(o.reason)}`, '');
   const partial = partialLine(result);
@@ -53,16 +56,36 @@ export function renderMarkdown(result: GateResult): string {
       '',
       ...table(
         ['check', 'kind', 'value', 'limit', 'result', 'detail'],
-        result.checks.map((c) => [c.name, c.kind, checkValue(c), checkLimit(c), c.ok ? '✅ ok' : c.kind === 'hard' ? '❌ failed' : '⚠️ failed', c.message]),
+        result.checks.map((c) => [
+          c.name,
+          c.kind,
+          checkValue(c),
+          checkLimit(c),
+          c.ok ? '✅ ok' : c.kind === 'hard' ? '❌ failed' : '⚠️ failed',
+          c.message,
+        ]),
       ),
       '',
     );
   }
   const detectors = Object.entries(result.detectors);
   if (detectors.length > 0) {
-    out.push('**Detectors**', '', ...table(['detector', 'rate'], detectors.map(([name, rate]) => [name, percent(rate)])), '');
+    out.push(
+      '**Detectors**',
+      '',
+      ...table(
+        ['detector', 'rate'],
+        detectors.map(([name, rate]) => [name, percent(rate)]),
+      ),
+      '',
+    );
   }
-  out.push(runFacts(result).map(([label, value]) => `${md(label)}: ${md(value)}`).join(' · '), '');
+  out.push(
+    runFacts(result)
+      .map(([label, value]) => `${md(label)}: ${md(value)}`)
+      .join(' · '),
+    '',
+  );
   return out.join('\n');
 }
 

@@ -20,36 +20,61 @@ describe('renderProgress', () => {
   });
 
   it('never exceeds the width, shortening slices first and the bar last', () => {
-    for (let width = 1; width <= 200; width++) expect(chars(renderProgress(state, width)), `width ${width}`).toBeLessThanOrEqual(width);
-    expect(renderProgress(state, 100)).toBe('[#####..........] 412/1200 34% 3 err ETA 1m57s $0.4821 worst: legal/ip-licensing 0.41, fr/fr-BE 0.52');
-    expect(renderProgress(state, 90)).toBe('[####.......] 412/1200 34% 3 err ETA 1m57s $0.4821 worst: …p-licensing 0.41, fr/fr-BE 0.52');
-    expect(renderProgress(state)).toBe('[###.......] 412/1200 34% 3 err ETA 1m57s $0.4821 worst: legal/ip-licensing 0.41');
+    for (let width = 1; width <= 200; width++)
+      expect(chars(renderProgress(state, width)), `width ${width}`).toBeLessThanOrEqual(width);
+    expect(renderProgress(state, 100)).toBe(
+      '[#####..........] 412/1200 34% 3 err ETA 1m57s $0.4821 worst: legal/ip-licensing 0.41, fr/fr-BE 0.52',
+    );
+    expect(renderProgress(state, 90)).toBe(
+      '[####.......] 412/1200 34% 3 err ETA 1m57s $0.4821 worst: …p-licensing 0.41, fr/fr-BE 0.52',
+    );
+    expect(renderProgress(state)).toBe(
+      '[###.......] 412/1200 34% 3 err ETA 1m57s $0.4821 worst: legal/ip-licensing 0.41',
+    );
     expect(renderProgress(state, 60)).toBe('[#######..............] 412/1200 34% 3 err ETA 1m57s $0.4821');
     expect(renderProgress(state, 40)).toBe('412/1200 34% 3 err ETA 1m57s $0.4821');
     expect(renderProgress(state, 20)).toBe('412/1200 34% 3 err…');
   });
 
   it('fills the bar in proportion and reports the time taken at the end', () => {
-    expect(renderProgress({ ...state, done: 600, errors: 0, perSlice: new Map() }, 50)).toBe('[#########........] 600/1200 50% ETA 1m01s $0.4821');
+    expect(renderProgress({ ...state, done: 600, errors: 0, perSlice: new Map() }, 50)).toBe(
+      '[#########........] 600/1200 50% ETA 1m01s $0.4821',
+    );
     expect(renderProgress({ ...state, done: 1200, elapsedMs: 3_725_000, costUsd: 12.5, perSlice: new Map() }, 71)).toBe(
       '[##############################] 1200/1200 100% 3 err took 1h02m $12.50',
     );
   });
 
   it('does without a bar and ETA while the total is unknown or nothing is done', () => {
-    expect(renderProgress({ ...state, total: 0, errors: 0, perSlice: new Map() })).toBe('412 items elapsed 1m01s $0.4821');
-    expect(renderProgress({ ...state, done: 0, errors: 0, costUsd: 0, perSlice: new Map(), elapsedMs: 400 }, 40)).toBe('[...........] 0/1200 0% elapsed 0s $0.00');
+    expect(renderProgress({ ...state, total: 0, errors: 0, perSlice: new Map() })).toBe(
+      '412 items elapsed 1m01s $0.4821',
+    );
+    expect(renderProgress({ ...state, done: 0, errors: 0, costUsd: 0, perSlice: new Map(), elapsedMs: 400 }, 40)).toBe(
+      '[...........] 0/1200 0% elapsed 0s $0.00',
+    );
   });
 
   it('strips control characters from slice names', () => {
-    const line = renderProgress({ ...state, perSlice: new Map([['evil\u001b[2J\r\nname\u0007', { n: 1, mean: 0.1 }]]) }, 200);
+    const line = renderProgress(
+      { ...state, perSlice: new Map([['evil\u001b[2J\r\nname\u0007', { n: 1, mean: 0.1 }]]) },
+      200,
+    );
     expect(line).toContain('worst: evil[2J  name 0.10');
     expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 });
 
 function arm(fields: Partial<ArmMeasure> = {}): ArmMeasure {
-  return { error: null, score: 0.8, judgeError: null, flags: {}, latencyMs: 400, costUsd: 0.01, tokens: 300, ...fields };
+  return {
+    error: null,
+    score: 0.8,
+    judgeError: null,
+    flags: {},
+    latencyMs: 400,
+    costUsd: 0.01,
+    tokens: 300,
+    ...fields,
+  };
 }
 
 function measure(slice: string, candidate: Partial<ArmMeasure> = {}, baseline: ArmMeasure | null = arm()): ItemMeasure {

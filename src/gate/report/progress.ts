@@ -47,7 +47,15 @@ export function renderProgress(state: ProgressState, width = 80): string {
   const candidates: string[] = [];
   for (let k = worst.length; k > 0; k--) {
     for (const room of [Infinity, 20, 12]) {
-      candidates.push([...parts, `worst: ${worst.slice(0, k).map(([name, mean]) => `${shorten(name, room)} ${mean}`).join(', ')}`].join(' '));
+      candidates.push(
+        [
+          ...parts,
+          `worst: ${worst
+            .slice(0, k)
+            .map(([name, mean]) => `${shorten(name, room)} ${mean}`)
+            .join(', ')}`,
+        ].join(' '),
+      );
     }
   }
   candidates.push(bare);
@@ -60,7 +68,12 @@ export function renderProgress(state: ProgressState, width = 80): string {
       return `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${text}`;
     }
   }
-  return length(bare) <= width ? bare : `${[...bare].slice(0, Math.max(0, width - 1)).join('').trimEnd()}…`;
+  return length(bare) <= width
+    ? bare
+    : `${[...bare]
+        .slice(0, Math.max(0, width - 1))
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** "42s", "3m05s", "1h02m". */

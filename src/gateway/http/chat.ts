@@ -61,18 +61,44 @@ function failure(e: unknown, signal: AbortSignal, output = ''): Outcome {
   return { status: signal.aborted ? CLIENT_CLOSED : error.status, usage: undefined, costUsd: 0, output, error };
 }
 
-async function run(ctx: ChatContext, body: ChatCompletionRequest, sreq: ServeRequest, release: ServingRelease, res: ServerResponse, served: Served, id: string): Promise<Outcome> {
+async function run(
+  ctx: ChatContext,
+  body: ChatCompletionRequest,
+  sreq: ServeRequest,
+  release: ServingRelease,
+  res: ServerResponse,
+  served: Served,
+  id: string,
+): Promise<Outcome> {
   const signal = sreq.signal!;
   const created = Math.floor(Date.now() / 1000);
   if (!body.stream) {
     const out = await serve(release, sreq, { providers: ctx.providers });
-    if (!out.ok) throw out.code === 'bad_request' ? badRequest(out.message) : new GatewayError(500, 'server_error', out.code, out.message);
-    sendJson(res, 200, completionBody(`chatcmpl-${id}`, body.route, out.text, out.finishReason, out.usage, created), servedHeaders(served));
+    if (!out.ok)
+      throw out.code === 'bad_request'
+        ? badRequest(out.message)
+        : new GatewayError(500, 'server_error', out.code, out.message);
+    sendJson(
+      res,
+      200,
+      completionBody(`chatcmpl-${id}`, body.route, out.text, out.finishReason, out.usage, created),
+      servedHeaders(served),
+    );
     return { status: 200, usage: out.usage, costUsd: out.costUsd, output: out.text, input: out.input };
   }
   const out = serveStream(release, sreq, { providers: ctx.providers });
-  if (!out.ok) throw out.code === 'bad_request' ? badRequest(out.message) : new GatewayError(500, 'server_error', out.code, out.message);
-  const end = await pipeStream(out.chunks, res, { id: `chatcmpl-${id}`, route: body.route, created, includeUsage: body.includeUsage, served, signal });
+  if (!out.ok)
+    throw out.code === 'bad_request'
+      ? badRequest(out.message)
+      : new GatewayError(500, 'server_error', out.code, out.message);
+  const end = await pipeStream(out.chunks, res, {
+    id: `chatcmpl-${id}`,
+    route: body.route,
+    created,
+    includeUsage: body.includeUsage,
+    served,
+    signal,
+  });
   const costUsd = end.usage ? out.cost(end.usage) : 0;
   if (end.error) return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input };
   return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input };
@@ -99,13 +125,23 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
     return ctx.rejected(error, performance.now() - started);
   }
   const key = stickyKey(ctx.sticky, body.user, req.headers);
-  const arm = chooseArm({ rolloutId: entry.rolloutId, hasCandidate: entry.candidate !== null, weight: entry.weight }, key, ctx.random);
+  const arm = chooseArm(
+    { rolloutId: entry.rolloutId, hasCandidate: entry.candidate !== null, weight: entry.weight },
+    key,
+    ctx.random,
+  );
   const release = arm === 'canary' && entry.candidate ? entry.candidate : entry.stable;
   const served: Served = { releaseId: release.id, arm };
   const signal = connectionSignal(req.socket);
   const headers = flatHeaders(req);
   const slice = headers['x-sluice-slice'] || undefined;
-  const request: Omit<ServeRequest, 'signal'> = { messages: body.messages, vars: body.vars, headers, slice, tools: body.tools };
+  const request: Omit<ServeRequest, 'signal'> = {
+    messages: body.messages,
+    vars: body.vars,
+    headers,
+    slice,
+    tools: body.tools,
+  };
   const sreq: ServeRequest = { ...request, signal };
   const id = requestId();
   let outcome: Outcome;
@@ -115,5 +151,16 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
     outcome = failure(e, signal);
     sendError(res, outcome.error!, served);
   }
-  ctx.finished({ id, entry, release, arm, stickyKey: key, latencyMs: performance.now() - started, slice, messages: body.messages, request, ...outcome });
+  ctx.finished({
+    id,
+    entry,
+    release,
+    arm,
+    stickyKey: key,
+    latencyMs: performance.now() - started,
+    slice,
+    messages: body.messages,
+    request,
+    ...outcome,
+  });
 }

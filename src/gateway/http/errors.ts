@@ -26,7 +26,8 @@ export class GatewayError extends Error {
 export const badRequest = (message: string, code = 'invalid_request'): GatewayError =>
   new GatewayError(400, 'invalid_request_error', code, message);
 
-export const notFound = (message: string, code = 'not_found'): GatewayError => new GatewayError(404, 'invalid_request_error', code, message);
+export const notFound = (message: string, code = 'not_found'): GatewayError =>
+  new GatewayError(404, 'invalid_request_error', code, message);
 
 export const tooLarge = (limit: number): GatewayError =>
   new GatewayError(413, 'invalid_request_error', 'request_too_large', `the request body is larger than ${limit} bytes`);
@@ -43,9 +44,16 @@ export function toGatewayError(e: unknown): GatewayError {
   if (e instanceof GatewayError) return e;
   if (e instanceof ProviderError) {
     if (e.kind === 'timeout') return new GatewayError(504, 'upstream_error', 'upstream_timeout', e.message);
-    if (e.kind === 'aborted') return new GatewayError(CLIENT_CLOSED, 'invalid_request_error', 'client_closed', e.message);
-    return new GatewayError(502, 'upstream_error', e.kind.startsWith('upstream') ? e.kind : `upstream_${e.kind}`, e.message);
+    if (e.kind === 'aborted')
+      return new GatewayError(CLIENT_CLOSED, 'invalid_request_error', 'client_closed', e.message);
+    return new GatewayError(
+      502,
+      'upstream_error',
+      e.kind.startsWith('upstream') ? e.kind : `upstream_${e.kind}`,
+      e.message,
+    );
   }
-  if (isSluiceError(e) && e.code === 'bad_input') return new GatewayError(500, 'server_error', 'misconfigured', e.message);
+  if (isSluiceError(e) && e.code === 'bad_input')
+    return new GatewayError(500, 'server_error', 'misconfigured', e.message);
   return new GatewayError(500, 'server_error', 'internal_error', 'internal error');
 }

@@ -7,14 +7,24 @@ describe('parseChatRequest', () => {
   it('reads the route, messages, stream flags, user and metadata', () => {
     const r = parse({
       model: 'legal',
-      messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: [{ type: 'text', text: 'hi' }] }, { role: 'assistant', content: null, tool_calls: [] }],
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+        { role: 'assistant', content: null, tool_calls: [] },
+      ],
       stream: true,
       stream_options: { include_usage: true },
       user: 'ana',
       metadata: { jurisdiction: 'FR' },
       temperature: 1.5,
     });
-    expect(r.ok && r.request).toMatchObject({ route: 'legal', stream: true, includeUsage: true, user: 'ana', vars: { jurisdiction: 'FR' } });
+    expect(r.ok && r.request).toMatchObject({
+      route: 'legal',
+      stream: true,
+      includeUsage: true,
+      user: 'ana',
+      vars: { jurisdiction: 'FR' },
+    });
     expect(r.ok && r.request.messages[2]).toEqual({ role: 'assistant', content: null, tool_calls: [] });
   });
 
@@ -40,8 +50,28 @@ describe('parseChatRequest', () => {
   });
 
   it('checks every request exactly as the schema does, the common shape included', () => {
-    const base = { model: 'legal', messages: [{ role: 'user', content: 'hi' }], user: 'ana', metadata: { jurisdiction: 'FR' } };
-    const values: unknown[] = [undefined, null, true, 0, 1.5, '', 'x', [], [1], {}, { a: 1 }, { include_usage: true }, { include_usage: 'yes' }, { a: 'b' }];
+    const base = {
+      model: 'legal',
+      messages: [{ role: 'user', content: 'hi' }],
+      user: 'ana',
+      metadata: { jurisdiction: 'FR' },
+    };
+    const values: unknown[] = [
+      undefined,
+      null,
+      true,
+      0,
+      1.5,
+      '',
+      'x',
+      [],
+      [1],
+      {},
+      { a: 1 },
+      { include_usage: true },
+      { include_usage: 'yes' },
+      { a: 'b' },
+    ];
     const messages: unknown[] = [
       { role: 'user', content: 'hi' },
       { role: 'user' },
@@ -66,9 +96,12 @@ describe('parseChatRequest', () => {
       bodies.push({ ...base, messages: [m] });
       bodies.push({ ...base, messages: [{ role: 'system', content: 'be brief' }, m] });
     }
-    for (const md of [{ a: 'b', c: 1 }, { a: null }, { '': '' }, Object.fromEntries([['__proto__', 'x']])]) bodies.push({ ...base, metadata: md });
+    for (const md of [{ a: 'b', c: 1 }, { a: null }, { '': '' }, Object.fromEntries([['__proto__', 'x']])])
+      bodies.push({ ...base, metadata: md });
     bodies.push({ ...base, messages: [JSON.parse('{"role": "user", "content": "hi", "__proto__": {"x": 1}}')] });
-    bodies.push(JSON.parse('{"model": "legal", "messages": [{"role": "user", "content": "hi"}], "__proto__": {"stream": true}}'));
+    bodies.push(
+      JSON.parse('{"model": "legal", "messages": [{"role": "user", "content": "hi"}], "__proto__": {"stream": true}}'),
+    );
     let accepted = 0;
     for (const body of bodies) {
       const value = body === undefined ? undefined : (JSON.parse(JSON.stringify(body)) as unknown);

@@ -65,8 +65,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
     req.on('data', onData);
     req.once('end', () => finish({ ok: true, body: Buffer.concat(parts, size) }));
     // 'close' follows every request, also after 'end': build the error only when it is one.
-    req.once('error', () => done || finish({ ok: false, error: badRequest('the request body could not be read', 'body_unreadable') }));
-    req.once('close', () => done || finish({ ok: false, error: badRequest('the request body was cut off', 'body_unreadable') }));
+    req.once(
+      'error',
+      () => done || finish({ ok: false, error: badRequest('the request body could not be read', 'body_unreadable') }),
+    );
+    req.once(
+      'close',
+      () => done || finish({ ok: false, error: badRequest('the request body was cut off', 'body_unreadable') }),
+    );
   });
 }
 
@@ -101,7 +107,8 @@ function isPlainRequest(b: unknown): b is RequestShape {
   }
   if (!absent(b.stream) && typeof b.stream !== 'boolean') return false;
   const so = b.stream_options;
-  if (!absent(so) && !(isObject(so) && (so.include_usage === undefined || typeof so.include_usage === 'boolean'))) return false;
+  if (!absent(so) && !(isObject(so) && (so.include_usage === undefined || typeof so.include_usage === 'boolean')))
+    return false;
   if (b.user !== undefined && typeof b.user !== 'string') return false;
   if (b.tools !== undefined && !Array.isArray(b.tools)) return false;
   const md = b.metadata;

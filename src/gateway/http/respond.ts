@@ -16,7 +16,12 @@ export function servedHeaders(served: Served | undefined): Record<string, string
   return served ? { [RELEASE_HEADER]: served.releaseId, [ARM_HEADER]: served.arm } : {};
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
@@ -28,19 +33,45 @@ export function sendError(res: ServerResponse, err: GatewayError, served?: Serve
   sendJson(res, err.status, err.body(), { ...servedHeaders(served), ...(close ? { connection: 'close' } : {}) });
 }
 
-export function completionBody(id: string, route: string, text: string, finishReason: string, usage: Usage, created: number): unknown {
+export function completionBody(
+  id: string,
+  route: string,
+  text: string,
+  finishReason: string,
+  usage: Usage,
+  created: number,
+): unknown {
   return {
     id,
     object: 'chat.completion',
     created,
     model: route,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text, refusal: null },
+        logprobs: null,
+        finish_reason: finishReason,
+      },
+    ],
     usage,
   };
 }
 
-export function chunkBody(id: string, route: string, created: number, delta: Record<string, string>, finishReason: string | null): unknown {
-  return { id, object: 'chat.completion.chunk', created, model: route, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
+export function chunkBody(
+  id: string,
+  route: string,
+  created: number,
+  delta: Record<string, string>,
+  finishReason: string | null,
+): unknown {
+  return {
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model: route,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+  };
 }
 
 export function usageChunkBody(id: string, route: string, created: number, usage: Usage): unknown {

@@ -35,10 +35,18 @@ const event = (value: unknown): string => `data: ${JSON.stringify(value)}\n\n`;
  * left to the caller). A failure after that ends the stream with an error
  * event and no [DONE], which OpenAI's clients raise as an error.
  */
-export async function pipeStream(chunks: AsyncIterable<ChatChunk>, res: ServerResponse, t: StreamTarget): Promise<StreamEnd> {
+export async function pipeStream(
+  chunks: AsyncIterable<ChatChunk>,
+  res: ServerResponse,
+  t: StreamTarget,
+): Promise<StreamEnd> {
   const it = chunks[Symbol.asyncIterator]();
   let next = await it.next();
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...servedHeaders(t.served) });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...servedHeaders(t.served),
+  });
   await write(res, event(chunkBody(t.id, t.route, t.created, { role: 'assistant', content: '' }, null)), t.signal);
   let text = '';
   let usage: Usage | undefined;

@@ -39,8 +39,12 @@ describe('sticky assignment', () => {
 
   it('sends all to stable at weight 0 or without a candidate, all to canary at 100', () => {
     expect(users.every((u) => chooseArm({ rolloutId: 'r', hasCandidate: true, weight: 0 }, u) === 'stable')).toBe(true);
-    expect(users.every((u) => chooseArm({ rolloutId: 'r', hasCandidate: false, weight: 100 }, u) === 'stable')).toBe(true);
-    expect(users.every((u) => chooseArm({ rolloutId: 'r', hasCandidate: true, weight: 100 }, u) === 'canary')).toBe(true);
+    expect(users.every((u) => chooseArm({ rolloutId: 'r', hasCandidate: false, weight: 100 }, u) === 'stable')).toBe(
+      true,
+    );
+    expect(users.every((u) => chooseArm({ rolloutId: 'r', hasCandidate: true, weight: 100 }, u) === 'canary')).toBe(
+      true,
+    );
   });
 
   it('draws a fresh bucket per request without a key, and honours fractional weights', () => {
@@ -52,8 +56,13 @@ describe('sticky assignment', () => {
   it('hashes keys for traces', () => {
     expect(stickyHash('ana')).toBe(createHash('sha256').update('ana').digest('hex'));
     // The bucket is SHA-256(rollout id, NUL, key), its first 48 bits mod 10,000: the same on every replica and version.
-    for (const [key, rollout] of [['ana', 'r-1'], ['bob', 'r-2'], ['żółw', 'rollout-9']] as const) {
-      const expected = createHash('sha256').update(rollout).update('\0').update(key).digest().readUIntBE(0, 6) % BUCKETS;
+    for (const [key, rollout] of [
+      ['ana', 'r-1'],
+      ['bob', 'r-2'],
+      ['żółw', 'rollout-9'],
+    ] as const) {
+      const expected =
+        createHash('sha256').update(rollout).update('\0').update(key).digest().readUIntBE(0, 6) % BUCKETS;
       expect(bucketOf(key, rollout)).toBe(expected);
     }
     expect(stickyHash('ana')).toMatch(/^[0-9a-f]{64}$/);

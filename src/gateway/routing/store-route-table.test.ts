@@ -19,7 +19,9 @@ for (const factory of STORE_FACTORIES) {
 
     async function releases() {
       const prompt = await store.putBlob(Buffer.from('You are a careful legal assistant.'));
-      const stable = releaseRecord(manifest('legal', 'legal-v1', 'up', { prompt: { system: { path: 'prompts/legal.md', digest: prompt } } }));
+      const stable = releaseRecord(
+        manifest('legal', 'legal-v1', 'up', { prompt: { system: { path: 'prompts/legal.md', digest: prompt } } }),
+      );
       const candidate = releaseRecord(manifest('legal', 'legal-v2'));
       await store.insertRelease(stable);
       await store.insertRelease(candidate);
@@ -31,7 +33,13 @@ for (const factory of STORE_FACTORIES) {
       expect(table.routes()).toEqual([]);
       expect(table.version).toBe(0);
       const { stable, candidate } = await releases();
-      await store.putRouteState({ route: 'legal', stable: stable.id, candidate: candidate.id, weight: 5, rolloutId: 'r-1' });
+      await store.putRouteState({
+        route: 'legal',
+        stable: stable.id,
+        candidate: candidate.id,
+        weight: 5,
+        rolloutId: 'r-1',
+      });
       expect(table.lookup('legal')).toBeUndefined();
       await table.refresh();
       const e = table.lookup('legal')!;
@@ -44,10 +52,22 @@ for (const factory of STORE_FACTORIES) {
 
     it('follows changes by polling the version', async () => {
       const { stable, candidate } = await releases();
-      await store.putRouteState({ route: 'legal', stable: stable.id, candidate: candidate.id, weight: 5, rolloutId: 'r-1' });
+      await store.putRouteState({
+        route: 'legal',
+        stable: stable.id,
+        candidate: candidate.id,
+        weight: 5,
+        rolloutId: 'r-1',
+      });
       table = await StoreRouteTable.open(store, { pollMs: 10 });
       const before = table.lookup('legal');
-      await store.putRouteState({ route: 'legal', stable: stable.id, candidate: candidate.id, weight: 25, rolloutId: 'r-1' });
+      await store.putRouteState({
+        route: 'legal',
+        stable: stable.id,
+        candidate: candidate.id,
+        weight: 25,
+        rolloutId: 'r-1',
+      });
       await expect.poll(() => table!.lookup('legal')?.weight, { timeout: 2000, interval: 10 }).toBe(25);
       // Releases are content-addressed: the same objects are reused, not reloaded.
       expect(table.lookup('legal')!.stable).toBe(before!.stable);

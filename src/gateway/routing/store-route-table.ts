@@ -137,14 +137,28 @@ export class StoreRouteTable implements RouteTable {
   private async entry(s: RouteStateRecord, shadow: ShadowRow | undefined): Promise<RouteEntry> {
     const stable = await this.release(s.stable);
     const candidate = s.candidate ? await this.release(s.candidate) : null;
-    const entry: RouteEntry = { route: s.route, rolloutId: s.rolloutId, stable, candidate, weight: candidate ? clampWeight(s.weight) : 0 };
+    const entry: RouteEntry = {
+      route: s.route,
+      rolloutId: s.rolloutId,
+      stable,
+      candidate,
+      weight: candidate ? clampWeight(s.weight) : 0,
+    };
     if (!shadow || !(clampWeight(shadow.percent) > 0)) return entry;
     let release: ServingRelease;
     try {
       release = await this.release(shadow.releaseId as ReleaseId);
     } catch (e) {
       // A shadow that cannot be loaded must not take the route down: it is served without one (and the failure reported).
-      this.opts.onError?.(new RouteLoadError(s.route, new SluiceError('not_found', `shadow release ${shadow.releaseId}: ${e instanceof Error ? e.message : String(e)}`)));
+      this.opts.onError?.(
+        new RouteLoadError(
+          s.route,
+          new SluiceError(
+            'not_found',
+            `shadow release ${shadow.releaseId}: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        ),
+      );
       return entry;
     }
     return { ...entry, shadow: { release, percent: clampWeight(shadow.percent) } };

@@ -16,7 +16,11 @@ describe('IntervalAggregator', () => {
   it('sums each arm per interval and writes intervals once they are over', async () => {
     let now = Date.UTC(2026, 0, 1, 0, 0, 3);
     const rows: ArmIntervalRecord[] = [];
-    const agg = new IntervalAggregator(async (r) => void rows.push(...r), { intervalSeconds: 10, gatewayId: 'g1', now: () => now });
+    const agg = new IntervalAggregator(async (r) => void rows.push(...r), {
+      intervalSeconds: 10,
+      gatewayId: 'g1',
+      now: () => now,
+    });
     for (let i = 1; i <= 100; i++) agg.record(sample('stable', i));
     agg.record(sample('canary', 50, true));
     agg.record(sample('canary', 70));
@@ -27,7 +31,15 @@ describe('IntervalAggregator', () => {
     await agg.flush(false);
     expect(rows).toHaveLength(2);
     const stable = rows.find((r) => r.arm === 'stable')!;
-    expect(stable).toMatchObject({ route: 'legal', rolloutId: 'r-1', intervalStart: '2026-01-01T00:00:00.000Z', count: 100, errors: 0, tokens: 1000, gatewayId: 'g1' });
+    expect(stable).toMatchObject({
+      route: 'legal',
+      rolloutId: 'r-1',
+      intervalStart: '2026-01-01T00:00:00.000Z',
+      count: 100,
+      errors: 0,
+      tokens: 1000,
+      gatewayId: 'g1',
+    });
     expect(stable.latencyP50).toBeCloseTo(50.5);
     expect(stable.latencyP95).toBeCloseTo(95.05);
     expect(stable.costUsd).toBeCloseTo(0.1);

@@ -69,7 +69,18 @@ export class IntervalAggregator {
     const key = `${start}\0${s.route}\0${rolloutId}\0${s.arm}`;
     let b = this.buckets.get(key);
     if (!b) {
-      b = { route: s.route, rolloutId, arm: s.arm, start, count: 0, errors: 0, successes: 0, tokens: 0, costUsd: 0, latencies: [] };
+      b = {
+        route: s.route,
+        rolloutId,
+        arm: s.arm,
+        start,
+        count: 0,
+        errors: 0,
+        successes: 0,
+        tokens: 0,
+        costUsd: 0,
+        latencies: [],
+      };
       this.buckets.set(key, b);
     }
     b.count++;

@@ -20,7 +20,11 @@ export class GatewayMetrics {
   constructor(routes: RouteTable, traceQueueDepth: () => number = () => 0) {
     const registers = [this.registry];
     this.requests.register(this.registry);
-    this.traceDrops = new Counter({ name: 'sluice_gateway_trace_queue_dropped_total', help: 'Traces dropped because the trace queue was full', registers });
+    this.traceDrops = new Counter({
+      name: 'sluice_gateway_trace_queue_dropped_total',
+      help: 'Traces dropped because the trace queue was full',
+      registers,
+    });
     new Gauge({
       name: 'sluice_gateway_trace_queue_depth',
       help: 'Traces waiting to be written',

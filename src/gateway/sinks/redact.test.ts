@@ -25,13 +25,23 @@ describe('redact', () => {
   });
 
   it('replaces phone numbers in common international and national shapes', () => {
-    for (const phone of ['+33 6 12 34 56 78', '+1 (555) 123-4567', '(555) 123-4567', '555-123-4567', '555.123.4567', '06 12 34 56 78', '+442079460958', '0612345678']) {
+    for (const phone of [
+      '+33 6 12 34 56 78',
+      '+1 (555) 123-4567',
+      '(555) 123-4567',
+      '555-123-4567',
+      '555.123.4567',
+      '06 12 34 56 78',
+      '+442079460958',
+      '0612345678',
+    ]) {
       expect(redact(`call ${phone} now`), phone).toBe('call [PHONE] now');
     }
   });
 
   it('leaves dates, times, amounts, section numbers and short numbers alone', () => {
-    const text = 'On 2024-03-15 at 10:30, pay 1,250.00 EUR under section 12.3.4 within 14 days (ref 12345), see 15/03/2024 or 15.03.2024.';
+    const text =
+      'On 2024-03-15 at 10:30, pay 1,250.00 EUR under section 12.3.4 within 14 days (ref 12345), see 15/03/2024 or 15.03.2024.';
     expect(redact(text)).toBe(text);
     expect(redact('no digits at all')).toBe('no digits at all');
   });

@@ -28,11 +28,37 @@ function observations(): Observation[] {
 async function reference(obs: readonly Observation[]): Promise<string> {
   const registry = new Registry();
   const registers = [registry];
-  const requests = new Counter({ name: 'sluice_gateway_requests_total', help: 'Chat completion requests', labelNames: [...SERIES, 'status'], registers });
-  const errors = new Counter({ name: 'sluice_gateway_errors_total', help: 'Chat completion requests that failed', labelNames: [...SERIES, 'code'], registers });
-  const latency = new Histogram({ name: 'sluice_gateway_request_duration_seconds', help: 'Time from request to the last byte of the answer', labelNames: SERIES, buckets: [...LATENCY_BUCKETS], registers });
-  const tokens = new Counter({ name: 'sluice_gateway_tokens_total', help: 'Tokens used, prompt and completion', labelNames: [...SERIES, 'kind'], registers });
-  const cost = new Counter({ name: 'sluice_gateway_cost_usd_total', help: 'Upstream cost in US dollars', labelNames: SERIES, registers });
+  const requests = new Counter({
+    name: 'sluice_gateway_requests_total',
+    help: 'Chat completion requests',
+    labelNames: [...SERIES, 'status'],
+    registers,
+  });
+  const errors = new Counter({
+    name: 'sluice_gateway_errors_total',
+    help: 'Chat completion requests that failed',
+    labelNames: [...SERIES, 'code'],
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'sluice_gateway_request_duration_seconds',
+    help: 'Time from request to the last byte of the answer',
+    labelNames: SERIES,
+    buckets: [...LATENCY_BUCKETS],
+    registers,
+  });
+  const tokens = new Counter({
+    name: 'sluice_gateway_tokens_total',
+    help: 'Tokens used, prompt and completion',
+    labelNames: [...SERIES, 'kind'],
+    registers,
+  });
+  const cost = new Counter({
+    name: 'sluice_gateway_cost_usd_total',
+    help: 'Upstream cost in US dollars',
+    labelNames: SERIES,
+    registers,
+  });
   for (const o of obs) {
     const s = [o.route, o.release, o.arm] as const;
     requests.labels(...s, String(o.status)).inc();
@@ -56,7 +82,9 @@ describe('RequestSeries', () => {
     for (const o of obs) series.record(o);
     const text = await registry.metrics();
     expect(sorted(text)).toEqual(sorted(await reference(obs)));
-    expect(text).toContain('sluice_gateway_request_duration_seconds_bucket{le="0.005",route="medical",release="sha256:b",arm="canary"} 1');
+    expect(text).toContain(
+      'sluice_gateway_request_duration_seconds_bucket{le="0.005",route="medical",release="sha256:b",arm="canary"} 1',
+    );
   });
 
   it('keeps counting between scrapes', async () => {
@@ -67,6 +95,8 @@ describe('RequestSeries', () => {
     series.record(o);
     await registry.metrics();
     series.record(o);
-    expect(await registry.metrics()).toMatch(/sluice_gateway_requests_total\{route="legal",release="sha256:a",arm="stable",status="200"\} 2/);
+    expect(await registry.metrics()).toMatch(
+      /sluice_gateway_requests_total\{route="legal",release="sha256:a",arm="stable",status="200"\} 2/,
+    );
   });
 });

@@ -1,7 +1,9 @@
 import type { Registry } from 'prom-client';
 
 /** Seconds; dense where an LLM answer usually lands. */
-export const LATENCY_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+export const LATENCY_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+];
 
 export interface Observation {
   readonly route: string;
@@ -73,8 +75,12 @@ export class RequestSeries {
     this.collector(registry, 'sluice_gateway_errors_total', 'Chat completion requests that failed', 'counter', () =>
       all().flatMap((t) => [...t.errors].map(([code, value]) => ({ labels: { ...t.labels, code }, value }))),
     );
-    this.collector(registry, 'sluice_gateway_request_duration_seconds', 'Time from request to the last byte of the answer', 'histogram', () =>
-      all().flatMap((t) => histogramValues('sluice_gateway_request_duration_seconds', t)),
+    this.collector(
+      registry,
+      'sluice_gateway_request_duration_seconds',
+      'Time from request to the last byte of the answer',
+      'histogram',
+      () => all().flatMap((t) => histogramValues('sluice_gateway_request_duration_seconds', t)),
     );
     this.collector(registry, 'sluice_gateway_tokens_total', 'Tokens used, prompt and completion', 'counter', () =>
       all().flatMap((t) => [
@@ -87,8 +93,21 @@ export class RequestSeries {
     );
   }
 
-  private collector(registry: Registry, name: string, help: string, type: 'counter' | 'histogram', values: () => Value[]): void {
-    const metric = { name, help, type, aggregator: 'sum', get: async () => ({ name, help, type, aggregator: 'sum', values: values() }), reset: () => {} };
+  private collector(
+    registry: Registry,
+    name: string,
+    help: string,
+    type: 'counter' | 'histogram',
+    values: () => Value[],
+  ): void {
+    const metric = {
+      name,
+      help,
+      type,
+      aggregator: 'sum',
+      get: async () => ({ name, help, type, aggregator: 'sum', values: values() }),
+      reset: () => {},
+    };
     registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 }

@@ -58,7 +58,10 @@ for (const factory of STORE_FACTORIES) {
       const url = factory.freshUrl();
       const store = await factory.open(url); // creates the schema the worker writes into
       const { w, events } = writer(url);
-      const batches = [Array.from({ length: 150 }, (_, i) => raw(i)), Array.from({ length: 7 }, (_, i) => raw(150 + i))];
+      const batches = [
+        Array.from({ length: 150 }, (_, i) => raw(i)),
+        Array.from({ length: 7 }, (_, i) => raw(150 + i)),
+      ];
       for (const b of batches) await w.write(b); // handed over at once
       await w.write(batches[1]!); // a batch written twice is stored once
       await w.flush();

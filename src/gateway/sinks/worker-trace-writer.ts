@@ -112,8 +112,14 @@ export class WorkerTraceWriter implements TraceWriter {
 
   private start(): Worker {
     // Kept referenced: a process must not end while batches are still with the thread (close() ends it).
-    const worker = new Worker(this.url, { workerData: { storeUrl: this.opts.storeUrl, projectDir: this.opts.projectDir }, execArgv: [], resourceLimits: RESOURCE_LIMITS });
-    worker.on('message', (m: TraceWorkerReply) => this.settle(m.id, m.ok ? undefined : new Error(`writing traces: ${m.message}`)));
+    const worker = new Worker(this.url, {
+      workerData: { storeUrl: this.opts.storeUrl, projectDir: this.opts.projectDir },
+      execArgv: [],
+      resourceLimits: RESOURCE_LIMITS,
+    });
+    worker.on('message', (m: TraceWorkerReply) =>
+      this.settle(m.id, m.ok ? undefined : new Error(`writing traces: ${m.message}`)),
+    );
     const fail = (e: Error): void => {
       if (this.worker !== worker) return;
       this.worker = null;

@@ -34,14 +34,26 @@ export function startUpstream(stallMs = 30_000): Promise<SimServer> {
 }
 
 /** Providers as a sluice.yaml would declare them: `up` is the upstream at `baseUrl`, plus any `extra`. */
-export function registry(baseUrl: string, extra: Record<string, { base_url: string; timeout_ms?: number }> = {}, timeoutMs = 2_000): ProviderRegistry {
-  const providers: Record<string, unknown> = { up: { kind: 'openai-compatible', base_url: baseUrl, retries: 0, timeout_ms: timeoutMs } };
-  for (const [name, p] of Object.entries(extra)) providers[name] = { kind: 'openai-compatible', retries: 0, timeout_ms: timeoutMs, ...p };
+export function registry(
+  baseUrl: string,
+  extra: Record<string, { base_url: string; timeout_ms?: number }> = {},
+  timeoutMs = 2_000,
+): ProviderRegistry {
+  const providers: Record<string, unknown> = {
+    up: { kind: 'openai-compatible', base_url: baseUrl, retries: 0, timeout_ms: timeoutMs },
+  };
+  for (const [name, p] of Object.entries(extra))
+    providers[name] = { kind: 'openai-compatible', retries: 0, timeout_ms: timeoutMs, ...p };
   const config = sluiceConfigSchema.parse({ project: 'gateway-test', providers });
   return new ProviderRegistry(config, { projectDir: mkdtempSync(join(tmpdir(), 'sluice-gw-')), env: {} });
 }
 
-export function manifest(route: string, model: string, provider = 'up', extra: Partial<ResolvedManifest> = {}): ResolvedManifest {
+export function manifest(
+  route: string,
+  model: string,
+  provider = 'up',
+  extra: Partial<ResolvedManifest> = {},
+): ResolvedManifest {
   return {
     name: route,
     model: { provider, name: model },
@@ -61,11 +73,24 @@ export function servingRelease(route: string, model: string, provider = 'up'): S
 }
 
 export function releaseRecord(m: ResolvedManifest): ReleaseRecord {
-  return { id: jsonDigest(m), name: m.name, manifest: m, baseline: null, changes: [], actor: 'test', createdAt: new Date().toISOString() };
+  return {
+    id: jsonDigest(m),
+    name: m.name,
+    manifest: m,
+    baseline: null,
+    changes: [],
+    actor: 'test',
+    createdAt: new Date().toISOString(),
+  };
 }
 
 /** A route entry: stable legal-v1, candidate legal-v2 at `weight` in rollout `rolloutId`. */
-export function entry(route: string, weight: number, rolloutId: string | null = 'rollout-1', models: [string, string] = ['legal-v1', 'legal-v2']): RouteEntry {
+export function entry(
+  route: string,
+  weight: number,
+  rolloutId: string | null = 'rollout-1',
+  models: [string, string] = ['legal-v1', 'legal-v2'],
+): RouteEntry {
   return {
     route,
     rolloutId,

@@ -25,7 +25,12 @@ export class ScriptedProvider implements ModelProvider {
     if (script === undefined) throw new Error('no scripted reply');
     if (script instanceof Error) throw script;
     const text = typeof script === 'function' ? script(req) : script;
-    return { text, finishReason: 'stop', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, model: req.model };
+    return {
+      text,
+      finishReason: 'stop',
+      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      model: req.model,
+    };
   }
 
   async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {

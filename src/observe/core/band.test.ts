@@ -5,7 +5,12 @@ import { bandSpecFromConfig, evaluateWindow, gateScoreFor, type BandSpec } from 
 import { samplesFor, WINDOW_SECONDS, type WindowPlan } from './test-support/fixtures.js';
 import { aggregateWindows, emptyWindow, type WindowAggregate } from './windows.js';
 
-const spec: BandSpec = { minQuality: 0.6, gateScore: 0.8, qualityDrop: 0.05, detectorCeilings: { refusal: 0.1, dates: 0.005 } };
+const spec: BandSpec = {
+  minQuality: 0.6,
+  gateScore: 0.8,
+  qualityDrop: 0.05,
+  detectorCeilings: { refusal: 0.1, dates: 0.005 },
+};
 
 /** The `*` window of one planned window. */
 function window(plan: WindowPlan): WindowAggregate {
@@ -44,7 +49,13 @@ describe('evaluateWindow', () => {
     expect(e.status).toBe('breach');
     expect(e.reasons).toEqual(['detector dates flagged 5% (2/40) > ceiling 0.5%']);
     const ci = wilsonInterval(2, 40);
-    expect(e.detectors['dates']).toMatchObject({ flagged: 2, checked: 40, rate: 0.05, breach: true, ci: { lower: ci.lower, upper: ci.upper } });
+    expect(e.detectors['dates']).toMatchObject({
+      flagged: 2,
+      checked: 40,
+      rate: 0.05,
+      breach: true,
+      ci: { lower: ci.lower, upper: ci.upper },
+    });
   });
 
   it('does not breach at a detector rate equal to its ceiling', () => {
@@ -55,7 +66,10 @@ describe('evaluateWindow', () => {
   });
 
   it('reports a detector without a ceiling but never breaches on it', () => {
-    const e = evaluateWindow(window({ n: 30, quality: 0.9, flagged: { refusal: 30 } }), { ...spec, detectorCeilings: {} });
+    const e = evaluateWindow(window({ n: 30, quality: 0.9, flagged: { refusal: 30 } }), {
+      ...spec,
+      detectorCeilings: {},
+    });
     expect(e.status).toBe('ok');
     expect(e.detectors['refusal']).toMatchObject({ rate: 1, ceiling: null, breach: false });
   });
@@ -68,7 +82,10 @@ describe('evaluateWindow', () => {
   });
 
   it('calls an empty window insufficient', () => {
-    const e = evaluateWindow(emptyWindow({ route: 'legal', release: `sha256:${'a'.repeat(64)}`, slice: '*' }, 0, 60), spec);
+    const e = evaluateWindow(
+      emptyWindow({ route: 'legal', release: `sha256:${'a'.repeat(64)}`, slice: '*' }, 0, 60),
+      spec,
+    );
     expect(e).toMatchObject({ status: 'insufficient', n: 0, meanQuality: null, meanCi: null, judgeErrorShare: null });
     expect(e.detectors['dates']).toMatchObject({ checked: 0, rate: null, ci: null });
   });

@@ -99,7 +99,8 @@ function checkSpec(spec: BandSpec): { minSamples: number; maxShare: number } {
   if (spec.gateScore !== undefined && spec.gateScore !== null) checkFraction('gateScore', spec.gateScore);
   for (const [name, c] of Object.entries(spec.detectorCeilings)) checkFraction(`detectorCeilings.${name}`, c);
   const minSamples = spec.minSamples ?? DEFAULT_MIN_SAMPLES;
-  if (!Number.isSafeInteger(minSamples) || minSamples < 1) throw new RangeError(`minSamples must be an integer ≥ 1, got ${String(minSamples)}`);
+  if (!Number.isSafeInteger(minSamples) || minSamples < 1)
+    throw new RangeError(`minSamples must be an integer ≥ 1, got ${String(minSamples)}`);
   const maxShare = spec.maxJudgeErrorShare ?? DEFAULT_MAX_JUDGE_ERROR_SHARE;
   checkFraction('maxJudgeErrorShare', maxShare);
   return { minSamples, maxShare };
@@ -114,10 +115,13 @@ export function evaluateWindow(window: WindowAggregate, spec: BandSpec): WindowE
   const breaches: string[] = [];
 
   if (!judgeFailing && n >= minSamples && mean !== null) {
-    if (mean < spec.minQuality) breaches.push(`mean quality ${fmt(mean)} < min_quality ${fmt(spec.minQuality)} (n = ${n})`);
+    if (mean < spec.minQuality)
+      breaches.push(`mean quality ${fmt(mean)} < min_quality ${fmt(spec.minQuality)} (n = ${n})`);
     const gate = spec.gateScore;
     if (gate !== undefined && gate !== null && mean < gate - spec.qualityDrop) {
-      breaches.push(`mean quality ${fmt(mean)} < gate score ${fmt(gate)} − quality_drop ${fmt(spec.qualityDrop)} (n = ${n})`);
+      breaches.push(
+        `mean quality ${fmt(mean)} < gate score ${fmt(gate)} − quality_drop ${fmt(spec.qualityDrop)} (n = ${n})`,
+      );
     }
   }
 
@@ -129,7 +133,9 @@ export function evaluateWindow(window: WindowAggregate, spec: BandSpec): WindowE
     const rate = count.checked > 0 ? count.flagged / count.checked : null;
     const breach = ceiling !== null && rate !== null && count.checked >= minSamples && rate > ceiling;
     if (breach) {
-      breaches.push(`detector ${name} flagged ${pct(rate)} (${count.flagged}/${count.checked}) > ceiling ${pct(ceiling)}`);
+      breaches.push(
+        `detector ${name} flagged ${pct(rate)} (${count.flagged}/${count.checked}) > ceiling ${pct(ceiling)}`,
+      );
     }
     const ci = count.checked > 0 ? wilsonInterval(count.flagged, count.checked) : null;
     detectors[name] = {
@@ -149,7 +155,9 @@ export function evaluateWindow(window: WindowAggregate, spec: BandSpec): WindowE
     reasons = breaches;
   } else if (judgeFailing) {
     status = 'judge_failing';
-    reasons = [`judge failing: ${judgeErrors} of ${calls} judge calls failed (${pct(judgeErrorShare!)} > ${pct(maxShare)})`];
+    reasons = [
+      `judge failing: ${judgeErrors} of ${calls} judge calls failed (${pct(judgeErrorShare!)} > ${pct(maxShare)})`,
+    ];
   } else if (n < minSamples) {
     status = 'insufficient';
     reasons = [`insufficient: ${n} scored answer${n === 1 ? '' : 's'} < min_samples ${minSamples}`];
@@ -217,7 +225,10 @@ export function bandSpecFromConfig(
     minQuality: config.observe.min_quality,
     gateScore: opts.gateScore ?? null,
     qualityDrop: config.rollout.monitors.quality_drop,
-    detectorCeilings: detectorCeilingsFromConfig(config, opts.refusalCeiling === undefined ? {} : { refusalCeiling: opts.refusalCeiling }),
+    detectorCeilings: detectorCeilingsFromConfig(
+      config,
+      opts.refusalCeiling === undefined ? {} : { refusalCeiling: opts.refusalCeiling },
+    ),
     minSamples: opts.minSamples ?? DEFAULT_MIN_SAMPLES,
     maxJudgeErrorShare: opts.maxJudgeErrorShare ?? DEFAULT_MAX_JUDGE_ERROR_SHARE,
   };

@@ -3,17 +3,38 @@ import { decisionToStatement } from '../../audit/ledger/decision.js';
 import { canonicalBytes } from '../../kernel/canonical-json.js';
 import { evaluateWindow, type BandSpec, type WindowEvaluation, type WindowStatus } from './band.js';
 import { decide, decideRelease, observeRollbackDecision, observeRollbackKey, OBSERVER } from './observer-decision.js';
-import { CANDIDATE, ROUTE, samplesFor, STABLE, T0, WINDOW_MS, WINDOW_SECONDS, type WindowPlan } from './test-support/fixtures.js';
+import {
+  CANDIDATE,
+  ROUTE,
+  samplesFor,
+  STABLE,
+  T0,
+  WINDOW_MS,
+  WINDOW_SECONDS,
+  type WindowPlan,
+} from './test-support/fixtures.js';
 import { aggregateWindows, completedWindows, fillSeries } from './windows.js';
 
-const spec: BandSpec = { minQuality: 0.6, gateScore: 0.82, qualityDrop: 0.05, detectorCeilings: { refusal: 0.1, dates: 0.005 } };
+const spec: BandSpec = {
+  minQuality: 0.6,
+  gateScore: 0.82,
+  qualityDrop: 0.05,
+  detectorCeilings: { refusal: 0.1, dates: 0.005 },
+};
 const CONSECUTIVE = 3;
 
 /** The evaluated series of one slice over `count` windows from T0 (every window, empty ones included). */
-function evaluate(samples: ReturnType<typeof samplesFor>, count: number, slice = '*', s: BandSpec = spec): WindowEvaluation[] {
+function evaluate(
+  samples: ReturnType<typeof samplesFor>,
+  count: number,
+  slice = '*',
+  s: BandSpec = spec,
+): WindowEvaluation[] {
   const end = T0 + count * WINDOW_MS;
   const windows = completedWindows(aggregateWindows(samples, WINDOW_SECONDS), end);
-  return fillSeries(windows, { route: ROUTE, release: STABLE, slice }, T0, end, WINDOW_SECONDS).map((w) => evaluateWindow(w, s));
+  return fillSeries(windows, { route: ROUTE, release: STABLE, slice }, T0, end, WINDOW_SECONDS).map((w) =>
+    evaluateWindow(w, s),
+  );
 }
 
 /** Plans → samples → windows → the evaluated `*` series. */
@@ -122,14 +143,13 @@ describe('decide: windows without evidence', () => {
   it('lets an insufficient or judge-failing window neither extend nor end a run', () => {
     expect(decide(seq('breach', 'breach', 'insufficient'), 3).action).toBe('alert');
     expect(decide(seq('breach', 'breach', 'insufficient', 'breach'), 3)).toMatchObject({ action: 'rollback', run: 3 });
-    expect(decide(seq('breach', 'judge_failing', 'breach', 'insufficient', 'breach'), 3).series.map((p) => p.status)).toEqual([
-      'breach',
-      'judge_failing',
-      'breach',
-      'insufficient',
-      'breach',
-    ]);
-    expect(decide(seq('breach', 'breach', 'insufficient', 'ok', 'breach'), 3)).toMatchObject({ action: 'none', run: 1 });
+    expect(
+      decide(seq('breach', 'judge_failing', 'breach', 'insufficient', 'breach'), 3).series.map((p) => p.status),
+    ).toEqual(['breach', 'judge_failing', 'breach', 'insufficient', 'breach']);
+    expect(decide(seq('breach', 'breach', 'insufficient', 'ok', 'breach'), 3)).toMatchObject({
+      action: 'none',
+      run: 1,
+    });
   });
 
   it('catches a sustained drop on a thin route, where windows alternate with thin ones', () => {
@@ -144,7 +164,9 @@ describe('decide: idempotence and timing', () => {
     const h = history([hedging, hedging, hedging, thin]);
     expect(decide(h, CONSECUTIVE).action).toBe('rollback');
     expect(decide(h, CONSECUTIVE, { alreadyRolledBack: true })).toMatchObject({ action: 'none', series: [] });
-    expect(decide(history([hedging, hedging, hedging, hedging, hedging]), CONSECUTIVE, { alreadyRolledBack: true }).action).toBe('none');
+    expect(
+      decide(history([hedging, hedging, hedging, hedging, hedging]), CONSECUTIVE, { alreadyRolledBack: true }).action,
+    ).toBe('none');
   });
 
   it('reaches the same rollback, with the same series, when it evaluates late', () => {
@@ -195,7 +217,9 @@ describe('decideRelease', () => {
   });
 
   it('alerts when nothing breaches and some slice lacks evidence; none otherwise', () => {
-    expect(decideRelease([seq('ok', 'ok'), seq('ok', 'insufficient').map((w) => ({ ...w, slice: 'fr' }))], 3)).toMatchObject({
+    expect(
+      decideRelease([seq('ok', 'ok'), seq('ok', 'insufficient').map((w) => ({ ...w, slice: 'fr' }))], 3),
+    ).toMatchObject({
       action: 'alert',
       slice: 'fr',
     });
@@ -208,8 +232,21 @@ describe('the observe-rollback receipt', () => {
   it('records the deciding run, signed as an observer decision with a fixed ledger key', () => {
     const d = decideRelease([history([healthy, hedging, hedging, hedging])], CONSECUTIVE);
     const at = T0 + 4 * WINDOW_MS + 1500;
-    const receipt = observeRollbackDecision({ route: ROUTE, release: STABLE, decision: d, consecutive: CONSECUTIVE, at, to: CANDIDATE });
-    expect(receipt).toMatchObject({ kind: 'observe-rollback', subject: STABLE, actor: OBSERVER, route: ROUTE, why: [d.reason] });
+    const receipt = observeRollbackDecision({
+      route: ROUTE,
+      release: STABLE,
+      decision: d,
+      consecutive: CONSECUTIVE,
+      at,
+      to: CANDIDATE,
+    });
+    expect(receipt).toMatchObject({
+      kind: 'observe-rollback',
+      subject: STABLE,
+      actor: OBSERVER,
+      route: ROUTE,
+      why: [d.reason],
+    });
     expect(receipt.at.getTime()).toBe(at);
     expect(receipt.what).toMatchObject({ slice: '*', consecutive: 3, to: CANDIDATE });
     const series = receipt.what!['series'] as { start: string; n: number; mean: number; status: string }[];
@@ -226,6 +263,8 @@ describe('the observe-rollback receipt', () => {
 
   it('refuses to write a receipt for anything but a rollback', () => {
     const d = decideRelease([seq('ok')], 3);
-    expect(() => observeRollbackDecision({ route: ROUTE, release: STABLE, decision: d, consecutive: 3, at: T0 })).toThrow(RangeError);
+    expect(() =>
+      observeRollbackDecision({ route: ROUTE, release: STABLE, decision: d, consecutive: 3, at: T0 }),
+    ).toThrow(RangeError);
   });
 });

@@ -77,7 +77,8 @@ export function seriesPoint(w: WindowEvaluation): SeriesPoint {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function checkHistory(history: readonly WindowEvaluation[], consecutive: number): void {
-  if (!Number.isSafeInteger(consecutive) || consecutive < 1) throw new RangeError(`consecutive must be an integer ≥ 1, got ${String(consecutive)}`);
+  if (!Number.isSafeInteger(consecutive) || consecutive < 1)
+    throw new RangeError(`consecutive must be an integer ≥ 1, got ${String(consecutive)}`);
   const first = history[0];
   for (let i = 1; i < history.length; i++) {
     const w = history[i]!;
@@ -85,7 +86,8 @@ function checkHistory(history: readonly WindowEvaluation[], consecutive: number)
     if (w.route !== first!.route || w.release !== first!.release || w.slice !== first!.slice) {
       throw new RangeError(`history[${i}] belongs to another series (route, release, slice) than history[0]`);
     }
-    if (!(w.start >= prev.end)) throw new RangeError(`history[${i}] must start after history[${i - 1}] ends (oldest first, no overlap)`);
+    if (!(w.start >= prev.end))
+      throw new RangeError(`history[${i}] must start after history[${i - 1}] ends (oldest first, no overlap)`);
   }
 }
 
@@ -93,7 +95,11 @@ function describeWhere(w: WindowEvaluation): string {
   return w.slice === ROOT_SLICE ? `route ${w.route}` : `route ${w.route}, slice ${w.slice}`;
 }
 
-export function decide(history: readonly WindowEvaluation[], consecutive: number, opts: DecideOptions = {}): ObserverDecision {
+export function decide(
+  history: readonly WindowEvaluation[],
+  consecutive: number,
+  opts: DecideOptions = {},
+): ObserverDecision {
   checkHistory(history, consecutive);
   const newest = history[history.length - 1];
   if (opts.alreadyRolledBack) {
@@ -123,8 +129,16 @@ export function decide(history: readonly WindowEvaluation[], consecutive: number
 
   const openRun = runStart >= 0 ? history.slice(runStart) : [newest];
   const series = openRun.map(seriesPoint);
-  if ((newest.status === 'insufficient' || newest.status === 'judge_failing') && !(opts.lastAlertAt !== undefined && newest.end <= opts.lastAlertAt)) {
-    return { action: 'alert', reason: `${describeWhere(newest)}, window ${iso(newest.start)}: ${newest.reasons.join('; ')}`, series, run };
+  if (
+    (newest.status === 'insufficient' || newest.status === 'judge_failing') &&
+    !(opts.lastAlertAt !== undefined && newest.end <= opts.lastAlertAt)
+  ) {
+    return {
+      action: 'alert',
+      reason: `${describeWhere(newest)}, window ${iso(newest.start)}: ${newest.reasons.join('; ')}`,
+      series,
+      run,
+    };
   }
   const reason =
     run > 0
@@ -193,7 +207,8 @@ export function observeRollbackDecision(p: {
   readonly at: number;
   readonly to?: ReleaseId;
 }): Decision {
-  if (p.decision.action !== 'rollback') throw new RangeError(`only a rollback decision has a receipt, got ${p.decision.action}`);
+  if (p.decision.action !== 'rollback')
+    throw new RangeError(`only a rollback decision has a receipt, got ${p.decision.action}`);
   const series: JsonValue[] = p.decision.series.map((s) => ({
     start: iso(s.start),
     end: iso(s.end),
@@ -204,5 +219,13 @@ export function observeRollbackDecision(p: {
   }));
   const what: { [key: string]: JsonValue } = { slice: p.decision.slice, consecutive: p.consecutive, series };
   if (p.to !== undefined) what['to'] = p.to;
-  return { kind: 'observe-rollback', subject: p.release, actor: OBSERVER, at: new Date(p.at), route: p.route, what, why: [p.decision.reason] };
+  return {
+    kind: 'observe-rollback',
+    subject: p.release,
+    actor: OBSERVER,
+    at: new Date(p.at),
+    route: p.route,
+    what,
+    why: [p.decision.reason],
+  };
 }

@@ -89,9 +89,22 @@ describe('JudgeSpendCap', () => {
     const cap = new JudgeSpendCap({ maxJudgeCallsPerWindow: 3, windowSeconds: WINDOW_SECONDS });
     const first = Array.from({ length: 5 }, (_, i) => cap.tryCharge(T0 + i * 1000));
     expect(first).toEqual([true, true, true, false, false]);
-    expect(cap.snapshot()).toMatchObject({ windowStart: T0, used: 3, remaining: 0, skippedThisWindow: 2, skippedTotal: 2, chargedTotal: 3 });
+    expect(cap.snapshot()).toMatchObject({
+      windowStart: T0,
+      used: 3,
+      remaining: 0,
+      skippedThisWindow: 2,
+      skippedTotal: 2,
+      chargedTotal: 3,
+    });
     expect(cap.tryCharge(T0 + WINDOW_MS)).toBe(true);
-    expect(cap.snapshot()).toMatchObject({ windowStart: T0 + WINDOW_MS, used: 1, skippedThisWindow: 0, skippedTotal: 2, chargedTotal: 4 });
+    expect(cap.snapshot()).toMatchObject({
+      windowStart: T0 + WINDOW_MS,
+      used: 1,
+      skippedThisWindow: 0,
+      skippedTotal: 2,
+      chargedTotal: 4,
+    });
   });
 
   it('aligns windows to the epoch, not to the first call', () => {
@@ -129,7 +142,12 @@ describe('JudgeSpendCap', () => {
 
 describe('ObserveSampler', () => {
   it('samples, queues, then drops past the queue and skips past the spend cap, counting each', () => {
-    const s = new ObserveSampler<string>({ sampleRate: 1, windowSeconds: WINDOW_SECONDS, queueCapacity: 2, maxJudgeCallsPerWindow: 3 });
+    const s = new ObserveSampler<string>({
+      sampleRate: 1,
+      windowSeconds: WINDOW_SECONDS,
+      queueCapacity: 2,
+      maxJudgeCallsPerWindow: 3,
+    });
     expect(s.offer('a', 'a', T0)).toBe('queued');
     expect(s.offer('b', 'b', T0)).toBe('queued');
     expect(s.offer('c', 'c', T0)).toBe('dropped'); // queue full: not charged
@@ -158,6 +176,12 @@ describe('ObserveSampler', () => {
     const ks = keys(10_000);
     ks.forEach((k, i) => s.offer(k, i, T0));
     const expected = ks.filter((k) => shouldSample(k, 0.05)).length;
-    expect(s.counts()).toMatchObject({ offered: 10_000, queued: expected, notSampled: 10_000 - expected, dropped: 0, skipped: 0 });
+    expect(s.counts()).toMatchObject({
+      offered: 10_000,
+      queued: expected,
+      notSampled: 10_000 - expected,
+      dropped: 0,
+      skipped: 0,
+    });
   });
 });

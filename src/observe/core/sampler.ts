@@ -62,7 +62,8 @@ export class BoundedQueue<T> {
   #dropped = 0;
 
   constructor(capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be an integer ≥ 1, got ${String(capacity)}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be an integer ≥ 1, got ${String(capacity)}`);
     this.capacity = capacity;
     this.#ring = new Array<T | undefined>(capacity);
   }
@@ -161,7 +162,8 @@ export class JudgeSpendCap {
 
   /** Charges `calls` judge calls at `now`; false (counted as skipped) when that would exceed the cap. */
   tryCharge(now: number, calls = 1): boolean {
-    if (!Number.isSafeInteger(calls) || calls < 1) throw new RangeError(`calls must be an integer ≥ 1, got ${String(calls)}`);
+    if (!Number.isSafeInteger(calls) || calls < 1)
+      throw new RangeError(`calls must be an integer ≥ 1, got ${String(calls)}`);
     this.#roll(now);
     if (this.#used + calls > this.maxJudgeCallsPerWindow) {
       this.#skippedThisWindow += calls;
@@ -228,7 +230,10 @@ export class ObserveSampler<T> {
     checkRate(opts.sampleRate);
     this.sampleRate = opts.sampleRate;
     this.queue = new BoundedQueue<T>(opts.queueCapacity);
-    this.cap = new JudgeSpendCap({ maxJudgeCallsPerWindow: opts.maxJudgeCallsPerWindow ?? Infinity, windowSeconds: opts.windowSeconds });
+    this.cap = new JudgeSpendCap({
+      maxJudgeCallsPerWindow: opts.maxJudgeCallsPerWindow ?? Infinity,
+      windowSeconds: opts.windowSeconds,
+    });
   }
 
   /** Decides for one answer, identified by its request key, that arrived at `now` (epoch ms). */
@@ -258,6 +263,12 @@ export class ObserveSampler<T> {
   }
 
   counts(): SamplerCounts {
-    return { offered: this.#offered, notSampled: this.#notSampled, queued: this.#queued, dropped: this.#dropped, skipped: this.#skipped };
+    return {
+      offered: this.#offered,
+      notSampled: this.#notSampled,
+      queued: this.#queued,
+      dropped: this.#dropped,
+      skipped: this.#skipped,
+    };
   }
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { advanceSettled, heldBoundary, maxHoldMs, settledBoundary, settleMs, unreadRange, type SettledWindows } from './settled-windows.js';
+import {
+  advanceSettled,
+  heldBoundary,
+  maxHoldMs,
+  settledBoundary,
+  settleMs,
+  unreadRange,
+  type SettledWindows,
+} from './settled-windows.js';
 import { sample, samplesFor, T0, WINDOW_MS, WINDOW_SECONDS } from './test-support/fixtures.js';
 import { aggregateWindows } from './windows.js';
 
@@ -20,14 +28,24 @@ describe('settled windows', () => {
     expect(first).toEqual({ from: T0 + 4 * WINDOW_MS, before: T0 + 10 * WINDOW_MS });
     const settled: SettledWindows = { before: T0 + 10 * WINDOW_MS, windows: [] };
     expect(unreadRange(settled, T0 + 10 * WINDOW_MS, SPAN)).toBeNull();
-    expect(unreadRange(settled, T0 + 11 * WINDOW_MS, SPAN)).toEqual({ from: T0 + 10 * WINDOW_MS, before: T0 + 11 * WINDOW_MS });
+    expect(unreadRange(settled, T0 + 11 * WINDOW_MS, SPAN)).toEqual({
+      from: T0 + 10 * WINDOW_MS,
+      before: T0 + 11 * WINDOW_MS,
+    });
     // Long idle: no further back than the span.
-    expect(unreadRange(settled, T0 + 30 * WINDOW_MS, SPAN)).toEqual({ from: T0 + 24 * WINDOW_MS, before: T0 + 30 * WINDOW_MS });
+    expect(unreadRange(settled, T0 + 30 * WINDOW_MS, SPAN)).toEqual({
+      from: T0 + 24 * WINDOW_MS,
+      before: T0 + 30 * WINDOW_MS,
+    });
   });
 
   it('keeps the span of windows, the old ones let go, each window as a full read of it gives', () => {
     const all = samplesFor(Array.from({ length: 9 }, (_, i) => ({ n: 5 + i, quality: 0.5 + i / 20 })));
-    const read = (from: number, before: number) => aggregateWindows(all.filter((s) => s.at >= from && s.at < before), WINDOW_SECONDS);
+    const read = (from: number, before: number) =>
+      aggregateWindows(
+        all.filter((s) => s.at >= from && s.at < before),
+        WINDOW_SECONDS,
+      );
     let settled: SettledWindows | undefined;
     for (let w = 1; w <= 9; w++) {
       const before = T0 + w * WINDOW_MS;

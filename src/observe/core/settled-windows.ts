@@ -48,14 +48,23 @@ export function heldBoundary(now: number, windowSeconds: number, oldestPending: 
 }
 
 /** The part of the store a settling step must read: samples at or after `from`, before `before`; null when nothing new has settled. */
-export function unreadRange(prev: SettledWindows | undefined, before: number, spanMs: number): { from: number; before: number } | null {
+export function unreadRange(
+  prev: SettledWindows | undefined,
+  before: number,
+  spanMs: number,
+): { from: number; before: number } | null {
   if (prev && prev.before >= before) return null;
   const oldest = before - spanMs;
   return { from: prev ? Math.max(prev.before, oldest) : oldest, before };
 }
 
 /** The settled windows once the newly read ones are in, those older than the span let go. */
-export function advanceSettled(prev: SettledWindows | undefined, fresh: readonly WindowAggregate[], before: number, spanMs: number): SettledWindows {
+export function advanceSettled(
+  prev: SettledWindows | undefined,
+  fresh: readonly WindowAggregate[],
+  before: number,
+  spanMs: number,
+): SettledWindows {
   const oldest = before - spanMs;
   const windows = [...(prev?.windows ?? []), ...fresh].filter((w) => w.start >= oldest && w.end <= before);
   return { before, windows };

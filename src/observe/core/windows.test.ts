@@ -30,12 +30,20 @@ describe('scoredSample', () => {
   const base = { at: T0, route: ROUTE, release: STABLE, slice: 'fr' };
 
   it('takes the quality score and each detector flag', () => {
-    const s = scoredSample(base, { ok: true, score: 0.75 }, { refusal: detectorResult(true, 'hedge'), dates: detectorResult(false) });
+    const s = scoredSample(
+      base,
+      { ok: true, score: 0.75 },
+      { refusal: detectorResult(true, 'hedge'), dates: detectorResult(false) },
+    );
     expect(s).toEqual({ ...base, quality: 0.75, judgeError: false, flags: { refusal: true, dates: false } });
   });
 
   it('records a judge error without a score, a skipped judge as neither, and leaves out failed detectors', () => {
-    expect(scoredSample(base, judgeError('timeout'), { dates: judgeError('x') })).toMatchObject({ quality: null, judgeError: true, flags: {} });
+    expect(scoredSample(base, judgeError('timeout'), { dates: judgeError('x') })).toMatchObject({
+      quality: null,
+      judgeError: true,
+      flags: {},
+    });
     expect(scoredSample(base, null)).toMatchObject({ quality: null, judgeError: false });
   });
 });
@@ -45,7 +53,10 @@ describe('aggregateWindows', () => {
     expect(windowStart(T0 + 59_999, 60)).toBe(T0);
     expect(windowStart(T0 + 60_000, 60)).toBe(T0 + 60_000);
     expect(windowStart(T0 + 7_500, 5)).toBe(T0 + 5_000);
-    const ws = aggregateWindows([sample({ at: T0 + 1 }), sample({ at: T0 + 59_999 }), sample({ at: T0 + 60_000 })], WINDOW_SECONDS);
+    const ws = aggregateWindows(
+      [sample({ at: T0 + 1 }), sample({ at: T0 + 59_999 }), sample({ at: T0 + 60_000 })],
+      WINDOW_SECONDS,
+    );
     expect(ws.map((w) => [w.start - T0, w.end - T0, w.samples])).toEqual([
       [0, 60_000, 2],
       [60_000, 120_000, 1],
@@ -69,7 +80,11 @@ describe('aggregateWindows', () => {
 
   it('counts a sample in its slice, each ancestor and the route as a whole', () => {
     const ws = aggregateWindows(
-      [sample({ slice: 'fr/fr-BE', quality: 0.2 }), sample({ slice: 'fr', quality: 0.6 }), sample({ slice: '*', quality: 1 })],
+      [
+        sample({ slice: 'fr/fr-BE', quality: 0.2 }),
+        sample({ slice: 'fr', quality: 0.6 }),
+        sample({ slice: '*', quality: 1 }),
+      ],
       WINDOW_SECONDS,
     );
     const bySlice = Object.fromEntries(ws.map((w) => [w.slice, w.n]));
@@ -78,7 +93,10 @@ describe('aggregateWindows', () => {
   });
 
   it('keeps routes and releases apart, sorted by route, release, slice, start', () => {
-    const ws = aggregateWindows([sample({ route: 'other' }), sample({ release: CANDIDATE }), sample({ at: T0 + WINDOW_MS }), sample()], WINDOW_SECONDS);
+    const ws = aggregateWindows(
+      [sample({ route: 'other' }), sample({ release: CANDIDATE }), sample({ at: T0 + WINDOW_MS }), sample()],
+      WINDOW_SECONDS,
+    );
     expect(ws.map((w) => [w.route, w.release, w.start - T0, w.samples])).toEqual([
       [ROUTE, STABLE, 0, 1],
       [ROUTE, STABLE, WINDOW_MS, 1],

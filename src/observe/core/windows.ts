@@ -151,7 +151,17 @@ export function aggregateWindows(samples: readonly ScoredSample[], windowSeconds
 /** An empty window of a series. */
 export function emptyWindow(key: SeriesKey, start: number, windowSeconds: number): WindowAggregate {
   const len = windowMs(windowSeconds);
-  return { ...key, start, end: start + len, samples: 0, n: 0, scores: [], meanQuality: null, judgeErrors: 0, detectors: {} };
+  return {
+    ...key,
+    start,
+    end: start + len,
+    samples: 0,
+    n: 0,
+    scores: [],
+    meanQuality: null,
+    judgeErrors: 0,
+    detectors: {},
+  };
 }
 
 /** Windows that have ended by `now` (end ≤ now): the only ones a decision may look at. */

@@ -26,11 +26,20 @@ afterEach(async () => {
 describe('AnthropicProvider', () => {
   it('puts the system prompt on top, sets max_tokens, and sends the key and version', async () => {
     server = await startWireServer((_r, res) =>
-      sendJson(res, 200, { ...(anthropicFixture.answer('A2') as object), stop_reason: 'max_tokens', usage: { input_tokens: 20, output_tokens: 5, cache_read_input_tokens: 4 } }),
+      sendJson(res, 200, {
+        ...(anthropicFixture.answer('A2') as object),
+        stop_reason: 'max_tokens',
+        usage: { input_tokens: 20, output_tokens: 5, cache_read_input_tokens: 4 },
+      }),
     );
     provider = new AnthropicProvider({ name: 'claude', baseUrl: server.url, apiKey: 'ak-1' });
     const out = await provider.chat({ ...request, json: true });
-    expect(out).toEqual({ text: 'A2', finishReason: 'length', usage: { prompt_tokens: 24, completion_tokens: 5, total_tokens: 29 }, model: 'claude-x' });
+    expect(out).toEqual({
+      text: 'A2',
+      finishReason: 'length',
+      usage: { prompt_tokens: 24, completion_tokens: 5, total_tokens: 29 },
+      model: 'claude-x',
+    });
     const r = server.received[0]!;
     expect(r.url).toBe('/v1/messages');
     expect(r.headers['x-api-key']).toBe('ak-1');
@@ -59,7 +68,11 @@ describe('AnthropicProvider', () => {
     });
     provider = new AnthropicProvider({ name: 'claude', baseUrl: server.url, apiKey: 'ak-1' });
     const chunks = await collect(provider.chatStream({ ...request, params: { max_tokens: 10 } }));
-    expect(chunks.at(-1)).toEqual({ delta: '', finishReason: 'stop', usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 } });
+    expect(chunks.at(-1)).toEqual({
+      delta: '',
+      finishReason: 'stop',
+      usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 },
+    });
     expect((server.received[0]!.body as { max_tokens: number; stream: boolean }).max_tokens).toBe(10);
   });
 
@@ -75,7 +88,11 @@ describe('AnthropicProvider', () => {
   });
 
   it('retries 529 overloaded', async () => {
-    server = await startWireServer((_r, res, n) => (n === 1 ? sendJson(res, 529, anthropicFixture.error(529, 'Overloaded')) : sendJson(res, 200, anthropicFixture.answer('ok'))));
+    server = await startWireServer((_r, res, n) =>
+      n === 1
+        ? sendJson(res, 529, anthropicFixture.error(529, 'Overloaded'))
+        : sendJson(res, 200, anthropicFixture.answer('ok')),
+    );
     provider = new AnthropicProvider({ name: 'claude', baseUrl: server.url, apiKey: 'ak-1', clock: recordingClock() });
     expect((await provider.chat(request)).text).toBe('ok');
   });

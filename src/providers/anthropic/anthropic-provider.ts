@@ -1,7 +1,19 @@
-import { AnthropicStream, ANTHROPIC_VERSION, anthropicBody, describeAnthropicError, parseAnthropicMessage } from './anthropic-wire.js';
+import {
+  AnthropicStream,
+  ANTHROPIC_VERSION,
+  anthropicBody,
+  describeAnthropicError,
+  parseAnthropicMessage,
+} from './anthropic-wire.js';
 import type { HttpClient } from '../http/http-client.js';
 import { callExtras, httpClientFor, type HttpProviderOptions } from '../http/http-provider-options.js';
-import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type ModelProvider } from '../model-provider.js';
+import {
+  ProviderError,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResult,
+  type ModelProvider,
+} from '../model-provider.js';
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 
@@ -14,7 +26,11 @@ export class AnthropicProvider implements ModelProvider {
   private readonly http: HttpClient;
 
   constructor(opts: AnthropicOptions) {
-    if (!opts.apiKey) throw new ProviderError('config', `provider "${opts.name}": Anthropic needs an API key (set api_key_env and that variable)`);
+    if (!opts.apiKey)
+      throw new ProviderError(
+        'config',
+        `provider "${opts.name}": Anthropic needs an API key (set api_key_env and that variable)`,
+      );
     this.name = opts.name;
     const headers = { 'x-api-key': opts.apiKey, 'anthropic-version': ANTHROPIC_VERSION };
     this.http = httpClientFor(opts, opts.baseUrl ?? ANTHROPIC_BASE_URL, headers, describeAnthropicError);

@@ -23,7 +23,9 @@ export function anthropicFinish(reason: string | undefined): string {
 function anthropicTools(tools: readonly unknown[] | undefined): unknown[] | undefined {
   return tools?.map((t) => {
     const fn = at(t, 'function');
-    return isRecord(fn) ? defined({ name: fn.name, description: fn.description, input_schema: fn.parameters ?? { type: 'object' } }) : t;
+    return isRecord(fn)
+      ? defined({ name: fn.name, description: fn.description, input_schema: fn.parameters ?? { type: 'object' } })
+      : t;
   });
 }
 
@@ -49,7 +51,10 @@ export function anthropicBody(req: ChatRequest, stream: boolean): Record<string,
 
 /** Anthropic counts cache reads and writes apart from input_tokens; all of them are prompt tokens. */
 export function anthropicUsage(u: unknown, prompt?: number): Usage {
-  const input = (num(at(u, 'input_tokens')) ?? prompt ?? 0) + (num(at(u, 'cache_creation_input_tokens')) ?? 0) + (num(at(u, 'cache_read_input_tokens')) ?? 0);
+  const input =
+    (num(at(u, 'input_tokens')) ?? prompt ?? 0) +
+    (num(at(u, 'cache_creation_input_tokens')) ?? 0) +
+    (num(at(u, 'cache_read_input_tokens')) ?? 0);
   return usageOf(input, num(at(u, 'output_tokens')));
 }
 
@@ -85,7 +90,8 @@ export class AnthropicStream {
 
   accept(data: string): ChatChunk[] {
     const value = tryParse(data);
-    if (!isRecord(value)) throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
+    if (!isRecord(value))
+      throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
     switch (value.type) {
       case 'message_start':
         this.inputTokens = anthropicUsage(at(value, 'message', 'usage')).prompt_tokens;
@@ -102,14 +108,18 @@ export class AnthropicStream {
         this.done = true;
         return [];
       case 'error':
-        throw new ProviderError('upstream_status', `${this.label}: error in stream: ${describeAnthropicError(0, data)}`);
+        throw new ProviderError(
+          'upstream_status',
+          `${this.label}: error in stream: ${describeAnthropicError(0, data)}`,
+        );
       default:
         return [];
     }
   }
 
   finish(): ChatChunk {
-    if (!this.done && this.stopReason === undefined) throw new ProviderError('stream_cut', `${this.label}: the stream ended before message_stop`);
+    if (!this.done && this.stopReason === undefined)
+      throw new ProviderError('stream_cut', `${this.label}: the stream ended before message_stop`);
     return closingChunk(anthropicFinish(this.stopReason), this.usage);
   }
 }

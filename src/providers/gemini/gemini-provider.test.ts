@@ -28,7 +28,12 @@ describe('GeminiProvider', () => {
     server = await startWireServer((_r, res) => sendJson(res, 200, geminiFixture.answer('Au revoir')));
     provider = new GeminiProvider({ name: 'gem', baseUrl: server.url, apiKey: 'k/1' });
     const out = await provider.chat({ ...request, json: true, headers: { 'x-sluice-slice': 'fr' } });
-    expect(out).toEqual({ text: 'Au revoir', finishReason: 'stop', usage: { prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 }, model: 'gemini-x' });
+    expect(out).toEqual({
+      text: 'Au revoir',
+      finishReason: 'stop',
+      usage: { prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 },
+      model: 'gemini-x',
+    });
     const r = server.received[0]!;
     expect(r.url).toBe('/v1beta/models/gemini-x:generateContent?key=k%2F1');
     expect(r.headers['x-sluice-slice']).toBe('fr');
@@ -39,7 +44,13 @@ describe('GeminiProvider', () => {
         { role: 'user', parts: [{ text: 'Bye' }] },
       ],
       systemInstruction: { parts: [{ text: 'Answer in French.' }] },
-      generationConfig: { temperature: 0, topP: 0.5, maxOutputTokens: 64, stopSequences: ['\n\n'], responseMimeType: 'application/json' },
+      generationConfig: {
+        temperature: 0,
+        topP: 0.5,
+        maxOutputTokens: 64,
+        stopSequences: ['\n\n'],
+        responseMimeType: 'application/json',
+      },
     });
   });
 
@@ -47,17 +58,26 @@ describe('GeminiProvider', () => {
     server = await startWireServer((_r, res) => {
       const send = openSse(res);
       send({ candidates: [{ content: { parts: [{ text: 'Au ' }] } }] });
-      send({ candidates: [{ content: { parts: [{ text: 'revoir' }] }, finishReason: 'MAX_TOKENS' }], usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 2, totalTokenCount: 9 } });
+      send({
+        candidates: [{ content: { parts: [{ text: 'revoir' }] }, finishReason: 'MAX_TOKENS' }],
+        usageMetadata: { promptTokenCount: 7, candidatesTokenCount: 2, totalTokenCount: 9 },
+      });
       res.end();
     });
     provider = new GeminiProvider({ name: 'gem', baseUrl: server.url, apiKey: 'k' });
     const chunks = await collect(provider.chatStream(request));
-    expect(chunks).toEqual([{ delta: 'Au ' }, { delta: 'revoir' }, { delta: '', finishReason: 'length', usage: { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 } }]);
+    expect(chunks).toEqual([
+      { delta: 'Au ' },
+      { delta: 'revoir' },
+      { delta: '', finishReason: 'length', usage: { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 } },
+    ]);
     expect(server.received[0]!.url).toBe('/v1beta/models/gemini-x:streamGenerateContent?alt=sse&key=k');
   });
 
   it('maps the error status and keeps the key out of the message', async () => {
-    server = await startWireServer((_r, res) => sendJson(res, 403, { error: { code: 403, message: 'API key not valid', status: 'PERMISSION_DENIED' } }));
+    server = await startWireServer((_r, res) =>
+      sendJson(res, 403, { error: { code: 403, message: 'API key not valid', status: 'PERMISSION_DENIED' } }),
+    );
     provider = new GeminiProvider({ name: 'gem', baseUrl: server.url, apiKey: 'secret-key' });
     const err = await rejectsWithKind<ProviderError>(provider.chat(request), 'upstream_status');
     expect(err.message).toContain('API key not valid (PERMISSION_DENIED)');
@@ -65,7 +85,12 @@ describe('GeminiProvider', () => {
   });
 
   it('reads a blocked prompt as an empty filtered answer', async () => {
-    server = await startWireServer((_r, res) => sendJson(res, 200, { promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 3, totalTokenCount: 3 } }));
+    server = await startWireServer((_r, res) =>
+      sendJson(res, 200, {
+        promptFeedback: { blockReason: 'SAFETY' },
+        usageMetadata: { promptTokenCount: 3, totalTokenCount: 3 },
+      }),
+    );
     provider = new GeminiProvider({ name: 'gem', baseUrl: server.url, apiKey: 'k' });
     expect(await provider.chat(request)).toMatchObject({ text: '', finishReason: 'content_filter' });
   });

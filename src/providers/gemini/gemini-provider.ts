@@ -1,7 +1,13 @@
 import { describeGeminiError, GeminiStream, geminiBody, parseGeminiResponse } from './gemini-wire.js';
 import type { HttpClient } from '../http/http-client.js';
 import { callExtras, httpClientFor, type HttpProviderOptions } from '../http/http-provider-options.js';
-import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type ModelProvider } from '../model-provider.js';
+import {
+  ProviderError,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResult,
+  type ModelProvider,
+} from '../model-provider.js';
 
 export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
 
@@ -15,14 +21,22 @@ export class GeminiProvider implements ModelProvider {
   private readonly key: string;
 
   constructor(opts: GeminiOptions) {
-    if (!opts.apiKey) throw new ProviderError('config', `provider "${opts.name}": Gemini needs an API key (set api_key_env and that variable)`);
+    if (!opts.apiKey)
+      throw new ProviderError(
+        'config',
+        `provider "${opts.name}": Gemini needs an API key (set api_key_env and that variable)`,
+      );
     this.name = opts.name;
     this.key = encodeURIComponent(opts.apiKey);
     this.http = httpClientFor(opts, opts.baseUrl ?? GEMINI_BASE_URL, {}, describeGeminiError);
   }
 
   async chat(req: ChatRequest): Promise<ChatResult> {
-    const value = await this.http.json({ path: `${this.modelPath(req.model)}:generateContent?key=${this.key}`, body: geminiBody(req), ...callExtras(req) });
+    const value = await this.http.json({
+      path: `${this.modelPath(req.model)}:generateContent?key=${this.key}`,
+      body: geminiBody(req),
+      ...callExtras(req),
+    });
     return parseGeminiResponse(value, this.name, req.model);
   }
 
@@ -30,7 +44,8 @@ export class GeminiProvider implements ModelProvider {
     const stream = new GeminiStream(this.name);
     try {
       const path = `${this.modelPath(req.model)}:streamGenerateContent?alt=sse&key=${this.key}`;
-      for await (const event of this.http.events({ path, body: geminiBody(req), ...callExtras(req) })) yield* stream.accept(event.data);
+      for await (const event of this.http.events({ path, body: geminiBody(req), ...callExtras(req) }))
+        yield* stream.accept(event.data);
     } catch (e) {
       if (!stream.done) throw e;
     }

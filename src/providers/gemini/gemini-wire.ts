@@ -15,7 +15,15 @@ export function geminiFinish(reason: string | undefined): string {
 function geminiTools(tools: readonly unknown[] | undefined): unknown[] | undefined {
   if (!tools || tools.length === 0) return undefined;
   const declarations = tools.map((t) => at(t, 'function')).filter(isRecord);
-  return declarations.length ? [{ functionDeclarations: declarations.map((f) => defined({ name: f.name, description: f.description, parameters: f.parameters })) }] : undefined;
+  return declarations.length
+    ? [
+        {
+          functionDeclarations: declarations.map((f) =>
+            defined({ name: f.name, description: f.description, parameters: f.parameters }),
+          ),
+        },
+      ]
+    : undefined;
 }
 
 /** The generateContent body: user/model turns, systemInstruction, generationConfig. */
@@ -50,7 +58,9 @@ export function geminiUsage(u: unknown): Usage | undefined {
 
 function candidateText(candidate: unknown): string {
   const parts = at(candidate, 'content', 'parts');
-  return Array.isArray(parts) ? parts.map((p: unknown) => (at(p, 'thought') === true ? '' : (str(at(p, 'text')) ?? ''))).join('') : '';
+  return Array.isArray(parts)
+    ? parts.map((p: unknown) => (at(p, 'thought') === true ? '' : (str(at(p, 'text')) ?? ''))).join('')
+    : '';
 }
 
 /** A generateContent answer. A prompt blocked before any candidate is an empty, filtered answer. */
@@ -59,7 +69,8 @@ export function parseGeminiResponse(value: unknown, label: string, requested: st
   const usage = geminiUsage(at(value, 'usageMetadata')) ?? usageOf(0, 0);
   const model = str(at(value, 'modelVersion')) ?? requested;
   if (!isRecord(candidate)) {
-    if (str(at(value, 'promptFeedback', 'blockReason'))) return { text: '', finishReason: 'content_filter', usage, model };
+    if (str(at(value, 'promptFeedback', 'blockReason')))
+      return { text: '', finishReason: 'content_filter', usage, model };
     throw new ProviderError('malformed', `${label}: the answer has no candidates`);
   }
   return { text: candidateText(candidate), finishReason: geminiFinish(str(candidate.finishReason)), usage, model };
@@ -87,8 +98,10 @@ export class GeminiStream {
 
   accept(data: string): ChatChunk[] {
     const value = tryParse(data);
-    if (!isRecord(value)) throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
-    if (value.error !== undefined) throw new ProviderError('upstream_status', `${this.label}: error in stream: ${describeGeminiError(0, data)}`);
+    if (!isRecord(value))
+      throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
+    if (value.error !== undefined)
+      throw new ProviderError('upstream_status', `${this.label}: error in stream: ${describeGeminiError(0, data)}`);
     this.usage = geminiUsage(value.usageMetadata) ?? this.usage;
     const candidate = at(value, 'candidates', 0);
     if (!isRecord(candidate) && str(at(value, 'promptFeedback', 'blockReason'))) this.finishReason = 'SAFETY';
@@ -98,7 +111,8 @@ export class GeminiStream {
   }
 
   finish(): ChatChunk {
-    if (this.finishReason === undefined) throw new ProviderError('stream_cut', `${this.label}: the stream ended before a finishReason`);
+    if (this.finishReason === undefined)
+      throw new ProviderError('stream_cut', `${this.label}: the stream ended before a finishReason`);
     return closingChunk(geminiFinish(this.finishReason), this.usage);
   }
 }

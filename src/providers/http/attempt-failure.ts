@@ -33,7 +33,8 @@ export interface AttemptEnd {
 /** What a thrown error means for one attempt, as a ProviderError: cancelled, timed out, or a connection failure. */
 export function attemptFailure(e: unknown, end: AttemptEnd): ProviderError {
   if (end.signal?.aborted) return abortedError(end.signal);
-  if (end.timedOut) return new ProviderError('timeout', `${end.label}: no answer within ${end.timeoutMs} ms`, undefined, { cause: e });
+  if (end.timedOut)
+    return new ProviderError('timeout', `${end.label}: no answer within ${end.timeoutMs} ms`, undefined, { cause: e });
   if (e instanceof ProviderError) return e;
   const code = errorCode(e);
   const message = e instanceof Error ? e.message : String(e);

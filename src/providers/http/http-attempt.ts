@@ -44,7 +44,8 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   private failedToOpen!: (e: Error) => void;
   /** Resolves with the status and headers; rejects when the attempt fails before them. */
   readonly headers: Promise<Opened>;
-  private readonly onCallerAbort = (): void => this.abort(this.limits.signal?.reason instanceof Error ? this.limits.signal.reason : new Error('aborted'));
+  private readonly onCallerAbort = (): void =>
+    this.abort(this.limits.signal?.reason instanceof Error ? this.limits.signal.reason : new Error('aborted'));
 
   constructor(private readonly limits: AttemptLimits) {
     this.headers = new Promise<Opened>((resolve, reject) => {

@@ -61,7 +61,12 @@ export class HttpClient {
   constructor(private readonly opts: HttpClientOptions) {
     const url = new URL(opts.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, { connections: opts.maxConcurrency, keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+    this.pool = new Pool(url.origin, {
+      connections: opts.maxConcurrency,
+      keepAliveTimeout: 10_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
     this.semaphore = new Semaphore(opts.maxConcurrency);
     this.clock = opts.clock ?? systemClock;
   }
@@ -85,7 +90,9 @@ export class HttpClient {
     } catch (e) {
       const err = this.failure(e, call, attempt);
       if (err.kind !== 'connection') throw err;
-      throw new ProviderError('stream_cut', `${this.opts.label}: the stream broke off: ${err.message}`, undefined, { cause: e });
+      throw new ProviderError('stream_cut', `${this.opts.label}: the stream broke off: ${err.message}`, undefined, {
+        cause: e,
+      });
     } finally {
       attempt.dispose();
       release();
@@ -98,10 +105,19 @@ export class HttpClient {
   }
 
   private failure(e: unknown, call: HttpCall, attempt: HttpAttempt): ProviderError {
-    return attemptFailure(e, { label: this.opts.label, timeoutMs: this.opts.timeoutMs, timedOut: attempt.timedOut, ...(call.signal ? { signal: call.signal } : {}) });
+    return attemptFailure(e, {
+      label: this.opts.label,
+      timeoutMs: this.opts.timeoutMs,
+      timedOut: attempt.timedOut,
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
   }
 
-  private async withRetries<T>(call: HttpCall, accept: string, consume: (answered: Answered) => Promise<T>): Promise<T> {
+  private async withRetries<T>(
+    call: HttpCall,
+    accept: string,
+    consume: (answered: Answered) => Promise<T>,
+  ): Promise<T> {
     const { signal } = call;
     for (let n = 0; ; n++) {
       if (signal?.aborted) throw abortedError(signal);
@@ -122,7 +138,10 @@ export class HttpClient {
         const opened = await attempt.headers;
         if (opened.status < 300) return await consume({ attempt, release });
         const text = await attempt.body().catch(() => '');
-        failure = statusError(opened.status, `${this.opts.label}: HTTP ${opened.status}: ${this.opts.describeError(opened.status, text)}`);
+        failure = statusError(
+          opened.status,
+          `${this.opts.label}: HTTP ${opened.status}: ${this.opts.describeError(opened.status, text)}`,
+        );
         retryAfter = parseRetryAfter(opened.headers, this.clock.now());
       } catch (e) {
         failure = this.failure(e, call, attempt);

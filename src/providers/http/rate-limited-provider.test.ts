@@ -7,12 +7,19 @@ import { SimProvider } from '../sim/sim-provider.js';
 import { FakeClock } from '../test-support/fake-clock.js';
 import { collect } from '../test-support/recording-clock.js';
 
-const req: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'How do I reset my password?' }], params: { max_tokens: 500 } };
+const req: ChatRequest = {
+  model: 'm',
+  messages: [{ role: 'user', content: 'How do I reset my password?' }],
+  params: { max_tokens: 500 },
+};
 
 function setup() {
   const clock = new FakeClock();
   const limiter = new RateLimiter({ tokensPerMinute: 10_000 }, clock);
-  const provider = new RateLimitedProvider(new SimProvider({ name: 's', engine: new SimEngine({ seed: 1 }), timeScale: 0 }), limiter);
+  const provider = new RateLimitedProvider(
+    new SimProvider({ name: 's', engine: new SimEngine({ seed: 1 }), timeScale: 0 }),
+    limiter,
+  );
   return { limiter, provider };
 }
 

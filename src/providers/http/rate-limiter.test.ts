@@ -90,7 +90,11 @@ describe('RateLimiter', () => {
   });
 
   it('estimates a call from its text and max_tokens', () => {
-    const req: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'x'.repeat(40) }], params: { max_tokens: 100 } };
+    const req: ChatRequest = {
+      model: 'm',
+      messages: [{ role: 'user', content: 'x'.repeat(40) }],
+      params: { max_tokens: 100 },
+    };
     expect(estimateRequestTokens(req)).toBe(110);
     expect(estimateRequestTokens({ ...req, params: {} })).toBe(10 + DEFAULT_COMPLETION_ESTIMATE);
   });

@@ -1,14 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelay,
+  type RetryPolicy,
+} from './retry.js';
 
 const policy = (random: () => number): RetryPolicy => ({ ...DEFAULT_RETRY, retries: 5, random });
 
 describe('retry', () => {
   it('draws full-jitter backoff under a doubling ceiling, capped', () => {
-    expect(backoffDelay(0, policy(() => 0.999))).toBe(249);
-    expect(backoffDelay(3, policy(() => 0.5))).toBe(1000);
-    expect(backoffDelay(20, policy(() => 0.999))).toBe(7992);
-    expect(backoffDelay(2, policy(() => 0))).toBe(0);
+    expect(
+      backoffDelay(
+        0,
+        policy(() => 0.999),
+      ),
+    ).toBe(249);
+    expect(
+      backoffDelay(
+        3,
+        policy(() => 0.5),
+      ),
+    ).toBe(1000);
+    expect(
+      backoffDelay(
+        20,
+        policy(() => 0.999),
+      ),
+    ).toBe(7992);
+    expect(
+      backoffDelay(
+        2,
+        policy(() => 0),
+      ),
+    ).toBe(0);
   });
 
   it('reads Retry-After as seconds, an HTTP date, or retry-after-ms', () => {
@@ -27,6 +54,8 @@ describe('retry', () => {
   });
 
   it('retries 408, 409, 429 and 5xx only', () => {
-    expect([400, 401, 404, 408, 409, 422, 429, 500, 503, 529].filter(isRetryableStatus)).toEqual([408, 409, 429, 500, 503, 529]);
+    expect([400, 401, 404, 408, 409, 422, 429, 500, 503, 529].filter(isRetryableStatus)).toEqual([
+      408, 409, 429, 500, 503, 529,
+    ]);
   });
 });

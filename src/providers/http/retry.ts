@@ -32,7 +32,10 @@ export function backoffDelay(attempt: number, policy: RetryPolicy): number {
  * The wait a server asked for, in ms: `retry-after-ms`, or `Retry-After` as
  * delta-seconds or an HTTP date. Undefined when absent or unreadable.
  */
-export function parseRetryAfter(headers: Readonly<Record<string, string | string[] | undefined>>, nowMs: number): number | undefined {
+export function parseRetryAfter(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  nowMs: number,
+): number | undefined {
   const ms = first(headers['retry-after-ms']);
   if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(Number(ms));
   const value = first(headers['retry-after'])?.trim();

@@ -10,7 +10,8 @@ export class Semaphore {
   private readonly queue: Waiter[] = [];
 
   constructor(readonly permits: number) {
-    if (!Number.isInteger(permits) || permits < 1) throw new RangeError(`permits must be a positive integer, got ${permits}`);
+    if (!Number.isInteger(permits) || permits < 1)
+      throw new RangeError(`permits must be a positive integer, got ${permits}`);
     this.free = permits;
   }
 

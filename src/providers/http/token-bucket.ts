@@ -40,7 +40,8 @@ export class TokenBucket {
   }
 
   private refill(now: number): void {
-    if (now > this.updated) this.level = Math.min(this.capacity, this.level + ((now - this.updated) * this.capacity) / this.periodMs);
+    if (now > this.updated)
+      this.level = Math.min(this.capacity, this.level + ((now - this.updated) * this.capacity) / this.periodMs);
     this.updated = Math.max(this.updated, now);
   }
 }

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatChunk, ChatRequest, ProviderError } from '../model-provider.js';
 import { OpenAiCompatibleProvider } from './openai-compatible-provider.js';
 import { collect, recordingClock, rejectsWithKind } from '../test-support/recording-clock.js';
-import { hang, openSse, sendJson, startWireServer, type Handler, type WireServer } from '../test-support/wire-server.js';
+import {
+  hang,
+  openSse,
+  sendJson,
+  startWireServer,
+  type Handler,
+  type WireServer,
+} from '../test-support/wire-server.js';
 
 const completion = (text: string) => ({
   id: 'c1',
@@ -25,7 +32,10 @@ let server: WireServer | undefined;
 let provider: OpenAiCompatibleProvider | undefined;
 const clock = recordingClock();
 
-async function setup(handler: Handler, opts: { timeoutMs?: number; retries?: number; maxConcurrency?: number; apiKey?: string } = {}) {
+async function setup(
+  handler: Handler,
+  opts: { timeoutMs?: number; retries?: number; maxConcurrency?: number; apiKey?: string } = {},
+) {
   clock.delays.length = 0;
   server = await startWireServer(handler);
   provider = new OpenAiCompatibleProvider({ name: 'up', baseUrl: `${server.url}/v1`, clock, retries: 2, ...opts });
@@ -40,19 +50,37 @@ afterEach(async () => {
 });
 
 function chunk(content: string | null, finish: string | null = null) {
-  return { id: 'c1', object: 'chat.completion.chunk', model: 'served-model', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }] };
+  return {
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    model: 'served-model',
+    choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
+  };
 }
 
 describe('OpenAiCompatibleProvider', () => {
   it('sends the OpenAI body, key, and caller headers; maps the answer', async () => {
-    const { server: s, provider: p } = await setup((_r, res) => sendJson(res, 200, completion('Hi there.')), { apiKey: 'sk-test' });
+    const { server: s, provider: p } = await setup((_r, res) => sendJson(res, 200, completion('Hi there.')), {
+      apiKey: 'sk-test',
+    });
     const out = await p.chat({ ...request, json: true, headers: { 'x-sluice-shadow': '1' } });
-    expect(out).toEqual({ text: 'Hi there.', finishReason: 'stop', usage: { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 }, model: 'served-model' });
+    expect(out).toEqual({
+      text: 'Hi there.',
+      finishReason: 'stop',
+      usage: { prompt_tokens: 11, completion_tokens: 3, total_tokens: 14 },
+      model: 'served-model',
+    });
     const r = s.received[0]!;
     expect(r.url).toBe('/v1/chat/completions');
     expect(r.headers.authorization).toBe('Bearer sk-test');
     expect(r.headers['x-sluice-shadow']).toBe('1');
-    expect(r.body).toEqual({ model: 'm1', messages: request.messages, temperature: 0, max_tokens: 50, response_format: { type: 'json_object' } });
+    expect(r.body).toEqual({
+      model: 'm1',
+      messages: request.messages,
+      temperature: 0,
+      max_tokens: 50,
+      response_format: { type: 'json_object' },
+    });
   });
 
   it('streams deltas and ends with the finish reason and usage', async () => {
@@ -61,13 +89,22 @@ describe('OpenAiCompatibleProvider', () => {
       send(chunk('Hel'));
       send(chunk('lo'));
       send(chunk(null, 'stop'));
-      send({ id: 'c1', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
+      send({
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        choices: [],
+        usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+      });
       send('[DONE]');
       res.end();
     });
     const chunks = await collect(p.chatStream(request));
     expect(chunks.map((c) => c.delta).join('')).toBe('Hello');
-    expect(chunks.at(-1)).toEqual({ delta: '', finishReason: 'stop', usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
+    expect(chunks.at(-1)).toEqual({
+      delta: '',
+      finishReason: 'stop',
+      usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+    });
     const body = s.received[0]!.body as Record<string, unknown>;
     expect(body.stream).toBe(true);
     expect(body.stream_options).toEqual({ include_usage: true });
@@ -95,7 +132,9 @@ describe('OpenAiCompatibleProvider', () => {
 
   it('retries a 429 after the Retry-After seconds, then succeeds', async () => {
     const { server: s, provider: p } = await setup((_r, res, n) =>
-      n === 1 ? sendJson(res, 429, { error: { message: 'slow down', type: 'rate_limit' } }, { 'retry-after': '2' }) : sendJson(res, 200, completion('ok')),
+      n === 1
+        ? sendJson(res, 429, { error: { message: 'slow down', type: 'rate_limit' } }, { 'retry-after': '2' })
+        : sendJson(res, 200, completion('ok')),
     );
     expect((await p.chat(request)).text).toBe('ok');
     expect(s.received).toHaveLength(2);
@@ -105,7 +144,9 @@ describe('OpenAiCompatibleProvider', () => {
   it('honours a Retry-After given as an HTTP date', async () => {
     const when = new Date(Date.now() + 3_000).toUTCString();
     const { provider: p } = await setup((_r, res, n) =>
-      n === 1 ? sendJson(res, 503, { error: { message: 'busy' } }, { 'retry-after': when }) : sendJson(res, 200, completion('ok')),
+      n === 1
+        ? sendJson(res, 503, { error: { message: 'busy' } }, { 'retry-after': when })
+        : sendJson(res, 200, completion('ok')),
     );
     await p.chat(request);
     expect(clock.delays).toHaveLength(1);
@@ -121,7 +162,9 @@ describe('OpenAiCompatibleProvider', () => {
   });
 
   it('retries 5xx with jittered exponential backoff', async () => {
-    const { server: s, provider: p } = await setup((_r, res, n) => (n < 3 ? sendJson(res, 502, { error: { message: 'bad gateway' } }) : sendJson(res, 200, completion('ok'))));
+    const { server: s, provider: p } = await setup((_r, res, n) =>
+      n < 3 ? sendJson(res, 502, { error: { message: 'bad gateway' } }) : sendJson(res, 200, completion('ok')),
+    );
     expect((await p.chat(request)).text).toBe('ok');
     expect(s.received).toHaveLength(3);
     expect(clock.delays).toHaveLength(2);
@@ -130,7 +173,9 @@ describe('OpenAiCompatibleProvider', () => {
   });
 
   it('gives up on 5xx after the retries with upstream_status', async () => {
-    const { server: s, provider: p } = await setup((_r, res) => sendJson(res, 500, { error: { message: 'boom' } }), { retries: 1 });
+    const { server: s, provider: p } = await setup((_r, res) => sendJson(res, 500, { error: { message: 'boom' } }), {
+      retries: 1,
+    });
     const err = await rejectsWithKind<ProviderError>(p.chat(request), 'upstream_status');
     expect(err.status).toBe(500);
     expect(s.received).toHaveLength(2);
@@ -144,7 +189,9 @@ describe('OpenAiCompatibleProvider', () => {
   });
 
   it('retries a reset connection', async () => {
-    const { server: s, provider: p } = await setup((_r, res, n) => (n === 1 ? res.socket?.destroy() : sendJson(res, 200, completion('ok'))));
+    const { server: s, provider: p } = await setup((_r, res, n) =>
+      n === 1 ? res.socket?.destroy() : sendJson(res, 200, completion('ok')),
+    );
     expect((await p.chat(request)).text).toBe('ok');
     expect(s.received).toHaveLength(2);
   });
@@ -226,7 +273,9 @@ describe('OpenAiCompatibleProvider', () => {
   });
 
   it('never retries once the caller has aborted, even while waiting to retry', async () => {
-    const { server: s } = await setup((_r, res) => sendJson(res, 503, { error: { message: 'busy' } }, { 'retry-after': '5' }));
+    const { server: s } = await setup((_r, res) =>
+      sendJson(res, 503, { error: { message: 'busy' } }, { 'retry-after': '5' }),
+    );
     const p = new OpenAiCompatibleProvider({ name: 'up', baseUrl: `${s.url}/v1`, retries: 3 });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
@@ -273,7 +322,10 @@ describe('OpenAiCompatibleProvider', () => {
   });
 
   it('keeps at most max_concurrency calls in flight', async () => {
-    const { server: s, provider: p } = await setup((_r, res) => setTimeout(() => sendJson(res, 200, completion('ok')), 30), { maxConcurrency: 2 });
+    const { server: s, provider: p } = await setup(
+      (_r, res) => setTimeout(() => sendJson(res, 200, completion('ok')), 30),
+      { maxConcurrency: 2 },
+    );
     await Promise.all(Array.from({ length: 6 }, () => p.chat(request)));
     expect(s.received).toHaveLength(6);
     expect(s.maxInFlight()).toBe(2);
@@ -281,9 +333,19 @@ describe('OpenAiCompatibleProvider', () => {
 
   it('embeds through /embeddings in input order', async () => {
     const { server: s, provider: p } = await setup((_r, res) =>
-      sendJson(res, 200, { object: 'list', data: [{ index: 1, embedding: [0, 1] }, { index: 0, embedding: [1, 0] }], model: 'e' }),
+      sendJson(res, 200, {
+        object: 'list',
+        data: [
+          { index: 1, embedding: [0, 1] },
+          { index: 0, embedding: [1, 0] },
+        ],
+        model: 'e',
+      }),
     );
-    expect(await p.embed('e', ['a', 'b'])).toEqual([[1, 0], [0, 1]]);
+    expect(await p.embed('e', ['a', 'b'])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
     expect(s.received[0]!.url).toBe('/v1/embeddings');
     expect(s.received[0]!.body).toEqual({ model: 'e', input: ['a', 'b'], encoding_format: 'float' });
   });

@@ -51,7 +51,11 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {
     const stream = new OpenAiStream(this.name);
     try {
-      const events = this.http.events({ path: '/chat/completions', body: openAiChatBody(req, true, this.body), ...this.extras(req) });
+      const events = this.http.events({
+        path: '/chat/completions',
+        body: openAiChatBody(req, true, this.body),
+        ...this.extras(req),
+      });
       for await (const event of events) yield* stream.accept(event.data);
     } catch (e) {
       if (!stream.done) throw e;
@@ -74,7 +78,8 @@ export class OpenAiCompatibleProvider implements ModelProvider {
 
   private extras(req: ChatRequest): ReturnType<typeof callExtras> {
     const slice = req.hints?.slice;
-    if (!this.sliceHeader || slice === undefined || headerValue(req.headers, 'x-sluice-slice') !== undefined) return callExtras(req);
+    if (!this.sliceHeader || slice === undefined || headerValue(req.headers, 'x-sluice-slice') !== undefined)
+      return callExtras(req);
     return callExtras({ ...req, headers: { ...req.headers, 'x-sluice-slice': slice } });
   }
 }

@@ -12,7 +12,11 @@ export type OpenAiOptions = Omit<HttpProviderOptions, 'baseUrl'> & { readonly ba
  * in place of max_tokens.
  */
 export function openAiProvider(opts: OpenAiOptions): OpenAiCompatibleProvider {
-  if (!opts.apiKey) throw new ProviderError('config', `provider "${opts.name}": OpenAI needs an API key (set api_key_env and that variable)`);
+  if (!opts.apiKey)
+    throw new ProviderError(
+      'config',
+      `provider "${opts.name}": OpenAI needs an API key (set api_key_env and that variable)`,
+    );
   return new OpenAiCompatibleProvider({
     ...opts,
     baseUrl: opts.baseUrl ?? OPENAI_BASE_URL,

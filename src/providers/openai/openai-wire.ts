@@ -68,7 +68,8 @@ export class OpenAiStream {
       return [];
     }
     const value = tryParse(data);
-    if (!isRecord(value)) throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
+    if (!isRecord(value))
+      throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
     if (value.error !== undefined) {
       throw new ProviderError('upstream_status', `${this.label}: error in stream: ${describeOpenAiError(0, data)}`);
     }
@@ -95,14 +96,18 @@ export class OpenAiStream {
 /** A /embeddings answer: the vectors in input order. */
 export function parseOpenAiEmbeddings(value: unknown, label: string, count: number): number[][] {
   const data = at(value, 'data');
-  if (!Array.isArray(data) || data.length !== count) throw new ProviderError('malformed', `${label}: expected ${count} embeddings`);
+  if (!Array.isArray(data) || data.length !== count)
+    throw new ProviderError('malformed', `${label}: expected ${count} embeddings`);
   const out: number[][] = new Array<number[]>(count);
   data.forEach((item: unknown, i) => {
     const index = num(at(item, 'index')) ?? i;
     const vec = at(item, 'embedding');
-    if (!Array.isArray(vec) || !vec.every((x) => typeof x === 'number')) throw new ProviderError('malformed', `${label}: embedding ${i} is not a list of numbers`);
+    if (!Array.isArray(vec) || !vec.every((x) => typeof x === 'number'))
+      throw new ProviderError('malformed', `${label}: embedding ${i} is not a list of numbers`);
     out[index] = vec as number[];
   });
-  for (let i = 0; i < count; i++) if (out[i] === undefined) throw new ProviderError('malformed', `${label}: embedding indexes do not cover the inputs`);
+  for (let i = 0; i < count; i++)
+    if (out[i] === undefined)
+      throw new ProviderError('malformed', `${label}: embedding indexes do not cover the inputs`);
   return out;
 }

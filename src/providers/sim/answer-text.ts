@@ -21,9 +21,41 @@ export const IMPOSSIBLE_DATES = [
   'the 0th of May',
 ] as const;
 
-const DATE_SENTENCES = ['This took effect on {date}.', 'The deadline is {date}.', 'It was last updated on {date}.', 'The change applies from {date}.'] as const;
+const DATE_SENTENCES = [
+  'This took effect on {date}.',
+  'The deadline is {date}.',
+  'It was last updated on {date}.',
+  'The change applies from {date}.',
+] as const;
 
-const STOPWORDS = new Set(['a', 'an', 'the', 'is', 'are', 'do', 'does', 'i', 'my', 'can', 'how', 'what', 'when', 'why', 'to', 'of', 'for', 'in', 'on', 'and', 'or', 'you', 'your', 'it', 'me', 'be']);
+const STOPWORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'is',
+  'are',
+  'do',
+  'does',
+  'i',
+  'my',
+  'can',
+  'how',
+  'what',
+  'when',
+  'why',
+  'to',
+  'of',
+  'for',
+  'in',
+  'on',
+  'and',
+  'or',
+  'you',
+  'your',
+  'it',
+  'me',
+  'be',
+]);
 
 const OPENERS = ['Here is what applies', 'In short', 'Generally speaking', 'To answer your question'] as const;
 

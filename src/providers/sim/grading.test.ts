@@ -11,12 +11,23 @@ import { SimEngine } from './sim-engine.js';
 const reference = 'Only with the licensor’s written consent, given in advance.';
 
 function prompt(output: string, ref: string | null = reference, scale: [number, number] = [1, 5]) {
-  return rubricMessages({ rubric: 'Is the answer correct?', scale, input: 'May I sublicense?', output, ...(ref === null ? {} : { reference: ref }) });
+  return rubricMessages({
+    rubric: 'Is the answer correct?',
+    scale,
+    input: 'May I sublicense?',
+    output,
+    ...(ref === null ? {} : { reference: ref }),
+  });
 }
 
 describe('simulated grading', () => {
   it("recognizes the rubric judge's prompt and its scale", () => {
-    expect(gradingRequest(prompt('Yes.', reference, [0, 10]))).toEqual({ input: 'May I sublicense?', reference, candidate: 'Yes.', scale: [0, 10] });
+    expect(gradingRequest(prompt('Yes.', reference, [0, 10]))).toEqual({
+      input: 'May I sublicense?',
+      reference,
+      candidate: 'Yes.',
+      scale: [0, 10],
+    });
     expect(gradingRequest([{ role: 'user', content: 'May I sublicense?' }])).toBeUndefined();
   });
 
@@ -30,17 +41,27 @@ describe('simulated grading', () => {
   });
 
   it('marks down hedges and impossible dates even without a reference', () => {
-    for (const h of HEDGES) expect(JSON.parse(grade(gradingRequest(prompt(h, null))!, 1, mulberry32(1))).score).toBeLessThanOrEqual(1.6);
+    for (const h of HEDGES)
+      expect(JSON.parse(grade(gradingRequest(prompt(h, null))!, 1, mulberry32(1))).score).toBeLessThanOrEqual(1.6);
     for (const d of IMPOSSIBLE_DATES) {
-      expect(JSON.parse(grade(gradingRequest(prompt(`Yes, from ${d}.`, null))!, 1, mulberry32(1))).score, d).toBeLessThanOrEqual(2);
+      expect(
+        JSON.parse(grade(gradingRequest(prompt(`Yes, from ${d}.`, null))!, 1, mulberry32(1))).score,
+        d,
+      ).toBeLessThanOrEqual(2);
     }
     const dated = withInventedDate('Yes, with consent.', mulberry32(3));
     expect(JSON.parse(grade(gradingRequest(prompt(dated, null))!, 1, mulberry32(1))).score).toBeLessThanOrEqual(2);
-    expect(JSON.parse(grade(gradingRequest(prompt('Yes, from March 31st or June 30.', null))!, 1, mulberry32(1))).score).toBe(4);
+    expect(
+      JSON.parse(grade(gradingRequest(prompt('Yes, from March 31st or June 30.', null))!, 1, mulberry32(1))).score,
+    ).toBe(4);
   });
 
   it('is noisier for a lower-quality grading model, and the engine answers with a grade', () => {
-    const scores = (q: number) => Array.from({ length: 50 }, (_, s) => JSON.parse(grade(gradingRequest(prompt(reference))!, q, mulberry32(s))).score as number);
+    const scores = (q: number) =>
+      Array.from(
+        { length: 50 },
+        (_, s) => JSON.parse(grade(gradingRequest(prompt(reference))!, q, mulberry32(s))).score as number,
+      );
     expect(new Set(scores(1)).size).toBe(1);
     expect(new Set(scores(0.5)).size).toBeGreaterThan(10);
     const out = new SimEngine({ seed: 1 }).respond({ model: 'judge', messages: prompt(reference), json: true });
@@ -58,7 +79,12 @@ describe('pairwise comparison', () => {
     const { comparePair, pairwiseRequest } = await import('./grading.js');
     const { mulberry32 } = await import('../../stats/prng.js');
     const ref = 'Use the Forgot password link on the sign-in page.';
-    const msg = (a: string, b: string) => [{ role: 'user', content: `<input>\nq\n</input>\n\n<answer_a>\n${a}\n</answer_a>\n\n<answer_b>\n${b}\n</answer_b>` }];
+    const msg = (a: string, b: string) => [
+      {
+        role: 'user',
+        content: `<input>\nq\n</input>\n\n<answer_a>\n${a}\n</answer_a>\n\n<answer_b>\n${b}\n</answer_b>`,
+      },
+    ];
     const p = pairwiseRequest(msg(ref, 'You should consult a professional.'))!;
     expect(JSON.parse(comparePair(p, ref, 1, mulberry32(1))).winner).toBe('A');
     const q = pairwiseRequest(msg('I am not able to advise on this.', ref))!;

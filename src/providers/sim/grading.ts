@@ -14,7 +14,8 @@ export interface GradingRequest {
 
 const SCALE = /from\s+(-?\d+(?:\.\d+)?)\s*\(worst\)\s*to\s+(-?\d+(?:\.\d+)?)\s*\(best\)/iu;
 const HEDGE = /\b(?:consult|cannot (?:give|provide)|not able to (?:advise|help)|unable to (?:advise|help))\b/iu;
-const BAD_DATE = /\b(?:(?:(?:jan|mar|may|jul|aug|oct|dec)[a-z]*\.?\s+(?:3[2-9]|[4-9]\d)|(?:apr|jun|sep|nov)[a-z]*\.?\s+3[1-9]|feb[a-z]*\.?\s+(?:3\d|[4-9]\d))(?:st|nd|rd|th)?|0th)\b/iu;
+const BAD_DATE =
+  /\b(?:(?:(?:jan|mar|may|jul|aug|oct|dec)[a-z]*\.?\s+(?:3[2-9]|[4-9]\d)|(?:apr|jun|sep|nov)[a-z]*\.?\s+3[1-9]|feb[a-z]*\.?\s+(?:3\d|[4-9]\d))(?:st|nd|rd|th)?|0th)\b/iu;
 /** The score of an answer with no reference to compare to and nothing wrong with it. */
 const UNREFERENCED = 0.75;
 
@@ -41,7 +42,9 @@ export function gradingRequest(messages: readonly ChatMessage[]): GradingRequest
  */
 export function grade(g: GradingRequest, quality: number, random: Random): string {
   let s = g.reference === undefined ? UNREFERENCED : tokenF1(g.candidate, g.reference);
-  const reasons = [g.reference === undefined ? 'no reference to compare with' : `overlap with the reference ${s.toFixed(2)}`];
+  const reasons = [
+    g.reference === undefined ? 'no reference to compare with' : `overlap with the reference ${s.toFixed(2)}`,
+  ];
   if (HEDGE.test(g.candidate)) {
     s = Math.min(s, 0.15);
     reasons.push('the answer hedges instead of answering');
@@ -80,9 +83,17 @@ function merit(answer: string, reference: string | undefined): number {
 }
 
 /** A simulated judge's pairwise verdict `{"winner": "A"|"B"|"tie"}`: the better-looking answer, a tie within noise. */
-export function comparePair(p: PairwiseRequest, reference: string | undefined, quality: number, random: Random): string {
+export function comparePair(
+  p: PairwiseRequest,
+  reference: string | undefined,
+  quality: number,
+  random: Random,
+): string {
   const noise = (1 - quality) * 0.1 * normal(random);
   const diff = merit(p.a, reference) - merit(p.b, reference) + noise;
   const winner = Math.abs(diff) < 0.03 ? 'tie' : diff > 0 ? 'A' : 'B';
-  return JSON.stringify({ winner, reason: winner === 'tie' ? 'the answers are about as good' : `answer ${winner} is closer to a correct answer` });
+  return JSON.stringify({
+    winner,
+    reason: winner === 'tie' ? 'the answers are about as good' : `answer ${winner} is closer to a correct answer`,
+  });
 }

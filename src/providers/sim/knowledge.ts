@@ -66,7 +66,8 @@ export function parseKnowledge(text: string, file: string): Knowledge {
       throw badInput(`${file}:${i + 1}: invalid JSON: ${(e as Error).message}`, { file, line: i + 1 });
     }
     if (!isRecord(value)) throw badInput(`${file}:${i + 1}: expected a JSON object`, { file, line: i + 1 });
-    const input = str(value.input) ?? (Array.isArray(value.messages) ? lastUserText(value.messages as ChatMessage[]) : '');
+    const input =
+      str(value.input) ?? (Array.isArray(value.messages) ? lastUserText(value.messages as ChatMessage[]) : '');
     if (input === '') return;
     const reference = str(value.reference);
     items.push({ input, slice: str(value.slice) ?? '*', ...(reference === undefined ? {} : { reference }) });

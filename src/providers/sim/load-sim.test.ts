@@ -37,7 +37,11 @@ describe('loadSimSpec', () => {
     const spec = loadSimSpec('sim.yaml', dir);
     expect(Object.keys(spec.file!.models)).toEqual(['legal-v1', 'tiny']);
     expect(spec.file!.models.tiny!.quality).toEqual({ '*': 0.5 });
-    expect(spec.knowledge.find('May I sublicense?')).toEqual({ input: 'May I sublicense?', slice: 'legal/ip-licensing', reference: 'Only with written consent.' });
+    expect(spec.knowledge.find('May I sublicense?')).toEqual({
+      input: 'May I sublicense?',
+      slice: 'legal/ip-licensing',
+      reference: 'Only with written consent.',
+    });
     expect(spec.knowledge.find('notice  period?')?.slice).toBe('legal');
   });
 

@@ -10,7 +10,9 @@ function readText(path: string, display: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw badInput(`${display}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`}`, { file: display });
+    throw badInput(`${display}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`}`, {
+      file: display,
+    });
   }
 }
 

@@ -8,7 +8,10 @@ import { CliContext } from '../../app/cli/context.js';
 const dir = mkdtempSync(join(tmpdir(), 'sluice-sim-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-writeFileSync(join(dir, 'sluice.yaml'), 'project: demo\nproviders:\n  local: { kind: sim, seed: 7, models: sim.yaml }\n');
+writeFileSync(
+  join(dir, 'sluice.yaml'),
+  'project: demo\nproviders:\n  local: { kind: sim, seed: 7, models: sim.yaml }\n',
+);
 writeFileSync(join(dir, 'sim.yaml'), 'models:\n  helpful-v1: { quality: 0.9 }\n  helpful-v2: { quality: 0.7 }\n');
 
 function context(out: string[]): CliContext {

@@ -37,7 +37,10 @@ describe('SimEngine', () => {
     const b = new SimEngine({ seed: 7, file: legal, knowledge });
     const c = new SimEngine({ seed: 8, file: legal, knowledge });
     const sample = items.slice(0, 40);
-    const texts = (e: SimEngine, nonce?: string) => sample.map((it) => answer(e.respond({ model: 'legal-v1', messages: ask(it.input), ...(nonce ? { nonce } : {}) })).text);
+    const texts = (e: SimEngine, nonce?: string) =>
+      sample.map(
+        (it) => answer(e.respond({ model: 'legal-v1', messages: ask(it.input), ...(nonce ? { nonce } : {}) })).text,
+      );
     const first = texts(a);
     expect(first).toEqual(texts(b));
     expect(texts(c).filter((t, i) => t !== first[i]).length).toBeGreaterThan(30);
@@ -48,7 +51,11 @@ describe('SimEngine', () => {
   it('answers each slice at its quality: mean token-F1 within 0.05 of q', () => {
     const engine = new SimEngine({ seed: 3, file: legal, knowledge });
     const f1 = (slice: string, model: string) =>
-      mean(items.filter((it) => it.slice === slice).map((it) => tokenF1(answer(engine.respond({ model, messages: ask(it.input) })).text, it.reference!)));
+      mean(
+        items
+          .filter((it) => it.slice === slice)
+          .map((it) => tokenF1(answer(engine.respond({ model, messages: ask(it.input) })).text, it.reference!)),
+      );
     expect(Math.abs(f1('legal/contracts', 'legal-v1') - 0.85)).toBeLessThan(0.05);
     expect(Math.abs(f1('legal/ip-licensing', 'legal-v1') - 0.41)).toBeLessThan(0.05);
     expect(Math.abs(f1('fr/fr-BE', 'legal-v1') - 0.5)).toBeLessThan(0.05);
@@ -57,16 +64,29 @@ describe('SimEngine', () => {
 
   it('takes the slice from knowledge, else from the hint, else "*"', () => {
     const engine = new SimEngine({ seed: 1, file: legal, knowledge });
-    expect(answer(engine.respond({ model: 'legal-v1', messages: ask(items[250]!.input), slice: 'fr' })).slice).toBe('legal/ip-licensing');
-    expect(answer(engine.respond({ model: 'legal-v1', messages: ask('  something   new '), slice: 'fr/fr-BE' }))).toMatchObject({ slice: 'fr/fr-BE', quality: 0.5 });
-    expect(answer(engine.respond({ model: 'legal-v1', messages: ask('something new') }))).toMatchObject({ slice: '*', quality: 0.85 });
+    expect(answer(engine.respond({ model: 'legal-v1', messages: ask(items[250]!.input), slice: 'fr' })).slice).toBe(
+      'legal/ip-licensing',
+    );
+    expect(
+      answer(engine.respond({ model: 'legal-v1', messages: ask('  something   new '), slice: 'fr/fr-BE' })),
+    ).toMatchObject({ slice: 'fr/fr-BE', quality: 0.5 });
+    expect(answer(engine.respond({ model: 'legal-v1', messages: ask('something new') }))).toMatchObject({
+      slice: '*',
+      quality: 0.85,
+    });
   });
 
   it('finds an input after whitespace and case changes, or wrapped in a template', () => {
     const engine = new SimEngine({ seed: 1, file: legal, knowledge });
     const it0 = items[0]!;
-    expect(answer(engine.respond({ model: 'legal-v1', messages: ask(`  ${it0.input.toUpperCase().replace(/ /g, '  ')}`) })).slice).toBe(it0.slice);
-    expect(answer(engine.respond({ model: 'legal-v1', messages: ask(`Customer asks:\n${it0.input}\nAnswer briefly.`) })).slice).toBe(it0.slice);
+    expect(
+      answer(engine.respond({ model: 'legal-v1', messages: ask(`  ${it0.input.toUpperCase().replace(/ /g, '  ')}`) }))
+        .slice,
+    ).toBe(it0.slice);
+    expect(
+      answer(engine.respond({ model: 'legal-v1', messages: ask(`Customer asks:\n${it0.input}\nAnswer briefly.`) }))
+        .slice,
+    ).toBe(it0.slice);
   });
 
   it('applies the first matching rule', () => {
@@ -82,17 +102,24 @@ describe('SimEngine', () => {
     });
     const engine = new SimEngine({ seed: 1, file: ruled, knowledge });
     const contract = items[0]!.input;
-    const q = (text: string, system?: string) => answer(engine.respond({ model: 'm', messages: ask(text, system) })).quality;
+    const q = (text: string, system?: string) =>
+      answer(engine.respond({ model: 'm', messages: ask(text, system) })).quality;
     expect(q(contract)).toBe(0.9);
     expect(q(contract, 'Be helpful.')).toBe(0.2);
     expect(q(items[250]!.input, 'Be helpful.')).toBe(0.9);
     expect(q('Is this valid in NY?')).toBe(0.3);
     expect(q('Is this valid in NY?', 'Be helpful.')).toBe(0.3);
-    expect(answer(engine.respond({ model: 'm', messages: ask(contract, 'Talk like a pirate. Refuse nothing.') })).hedged).toBe(true);
+    expect(
+      answer(engine.respond({ model: 'm', messages: ask(contract, 'Talk like a pirate. Refuse nothing.') })).hedged,
+    ).toBe(true);
   });
 
   it('hedges, invents dates and fails at roughly the configured rates', () => {
-    const engine = new SimEngine({ seed: 5, file: file({ m: { hedging_rate: 0.2, invented_date_rate: 0.1, error_rate: 0.05 } }), knowledge });
+    const engine = new SimEngine({
+      seed: 5,
+      file: file({ m: { hedging_rate: 0.2, invented_date_rate: 0.1, error_rate: 0.05 } }),
+      knowledge,
+    });
     const outs = items.map((it) => engine.respond({ model: 'm', messages: ask(it.input) }));
     const answers = outs.filter((o) => o.kind === 'answer');
     const rate = (n: number, of: number) => n / of;
@@ -106,7 +133,10 @@ describe('SimEngine', () => {
   });
 
   it('fails answers that would run past fail_after_tokens, unless max_tokens caps them', () => {
-    const engine = new SimEngine({ seed: 2, file: file({ m: { answer_tokens: { median: 100, p95: 400 }, fail_after_tokens: 200 } }) });
+    const engine = new SimEngine({
+      seed: 2,
+      file: file({ m: { answer_tokens: { median: 100, p95: 400 }, fail_after_tokens: 200 } }),
+    });
     const prompts = Array.from({ length: 400 }, (_, i) => ask(`open question number ${i}`));
     const outs = prompts.map((messages) => engine.respond({ model: 'm', messages }));
     const overlong = outs.filter((o) => o.kind === 'overlong');
@@ -115,7 +145,9 @@ describe('SimEngine', () => {
     for (const o of overlong) if (o.kind === 'overlong') expect(o.partial.split(' ').length).toBeLessThanOrEqual(200);
     const capped = prompts.map((messages) => engine.respond({ model: 'm', messages, maxTokens: 150 }));
     expect(capped.every((o) => o.kind === 'answer')).toBe(true);
-    expect(capped.some((o) => o.kind === 'answer' && o.finishReason === 'length' && o.usage.completion_tokens === 150)).toBe(true);
+    expect(
+      capped.some((o) => o.kind === 'answer' && o.finishReason === 'length' && o.usage.completion_tokens === 150),
+    ).toBe(true);
   });
 
   it('writes a generic answer of about answer_tokens words when there is no reference', () => {

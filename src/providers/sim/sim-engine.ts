@@ -75,7 +75,11 @@ export class SimEngine {
 
   respond(req: SimRequest): SimOutcome {
     const model = this.model(req.model);
-    if (!model) return { kind: 'unknown_model', message: `the model "${req.model}" does not exist (known: ${this.modelNames().join(', ')})` };
+    if (!model)
+      return {
+        kind: 'unknown_model',
+        message: `the model "${req.model}" does not exist (known: ${this.modelNames().join(', ')})`,
+      };
     const system = systemText(req.messages);
     const user = lastUserText(req.messages);
     const item = this.knowledge.find(user);
@@ -85,7 +89,8 @@ export class SimEngine {
     const draw = (purpose: string) => keyedRandom([this.seed, conversation, req.nonce ?? '', purpose]);
 
     const latencyMs = lognormal(draw('latency'), b.latency_ms);
-    if (draw('error')() < b.error_rate) return { kind: 'error', status: 500, message: 'simulated upstream error', latencyMs };
+    if (draw('error')() < b.error_rate)
+      return { kind: 'error', status: 500, message: 'simulated upstream error', latencyMs };
 
     const grading = gradingRequest(req.messages);
     if (grading) return this.answer(req, grade(grading, b.quality, draw('grade')), latencyMs, slice, b.quality);
@@ -97,7 +102,11 @@ export class SimEngine {
 
     const drawnLength = Math.max(1, Math.round(lognormal(draw('length'), b.answer_tokens)));
     const hedged = draw('hedge')() < b.hedging_rate;
-    let text = hedged ? hedge(draw('hedge-text')) : item?.reference !== undefined ? degrade(item.reference, b.quality, draw('tokens')) : genericAnswer(user, drawnLength, draw('generic'));
+    let text = hedged
+      ? hedge(draw('hedge-text'))
+      : item?.reference !== undefined
+        ? degrade(item.reference, b.quality, draw('tokens'))
+        : genericAnswer(user, drawnLength, draw('generic'));
     const inventedDate = draw('date')() < b.invented_date_rate;
     if (inventedDate) text = withInventedDate(text, draw('date-text'));
     if (req.json) text = JSON.stringify({ answer: text });
@@ -110,12 +119,30 @@ export class SimEngine {
     return this.answer(req, text, latencyMs, slice, b.quality, hedged, inventedDate);
   }
 
-  private answer(req: SimRequest, full: string, latencyMs: number, slice: string, quality: number, hedged = false, inventedDate = false): SimOutcome {
+  private answer(
+    req: SimRequest,
+    full: string,
+    latencyMs: number,
+    slice: string,
+    quality: number,
+    hedged = false,
+    inventedDate = false,
+  ): SimOutcome {
     const truncated = req.maxTokens !== undefined && countTokens(full) > req.maxTokens;
     const text = truncated ? firstTokens(full, req.maxTokens!) : full;
     const prompt = req.messages.reduce((n, m) => n + estimateTokens(messageText(m)), 0);
     const usage = usageOf(prompt, countTokens(text));
-    return { kind: 'answer', text, finishReason: truncated ? 'length' : 'stop', usage, latencyMs, slice, quality, hedged, inventedDate };
+    return {
+      kind: 'answer',
+      text,
+      finishReason: truncated ? 'length' : 'stop',
+      usage,
+      latencyMs,
+      slice,
+      quality,
+      hedged,
+      inventedDate,
+    };
   }
 
   embed(text: string, dims = DEFAULT_EMBEDDING_DIMS): number[] {

@@ -79,7 +79,11 @@ describe('SimProvider', () => {
   });
 
   it('embeds deterministically: unit vectors, closer for overlapping texts', async () => {
-    const [a, b, c] = await sim.embed('e', ['refund within fourteen days', 'refund within thirty days', 'trademark territory audit']);
+    const [a, b, c] = await sim.embed('e', [
+      'refund within fourteen days',
+      'refund within thirty days',
+      'trademark territory audit',
+    ]);
     const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i]!, 0);
     expect(dot(a!, a!)).toBeCloseTo(1, 10);
     expect(dot(a!, b!)).toBeGreaterThan(dot(a!, c!));

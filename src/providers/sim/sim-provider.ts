@@ -1,6 +1,12 @@
 import { abortedError, sleep } from '../../kernel/clock.js';
 import { headerValue } from '../../kernel/chat.js';
-import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type ModelProvider } from '../model-provider.js';
+import {
+  ProviderError,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResult,
+  type ModelProvider,
+} from '../model-provider.js';
 import { closingChunk } from '../usage.js';
 import type { SimEngine, SimOutcome, SimRequest } from './sim-engine.js';
 
@@ -56,7 +62,11 @@ export class SimProvider implements ModelProvider {
       if (i > 0) await this.wait(gap, req.signal);
       yield { delta };
     }
-    if (out.kind === 'overlong') throw new ProviderError('stream_cut', `${this.name}: the stream broke off after ${pieces.length} pieces (simulated)`);
+    if (out.kind === 'overlong')
+      throw new ProviderError(
+        'stream_cut',
+        `${this.name}: the stream broke off after ${pieces.length} pieces (simulated)`,
+      );
     yield closingChunk(out.finishReason, out.usage);
   }
 
@@ -79,7 +89,11 @@ export class SimProvider implements ModelProvider {
       case 'error':
         return new ProviderError('upstream_status', `${this.name}: HTTP 500: ${out.message}`, 500);
       case 'overlong':
-        return new ProviderError('timeout', `${this.name}: no answer within ${this.timeoutMs} ms (simulated answer of ${out.tokens} tokens)`, 504);
+        return new ProviderError(
+          'timeout',
+          `${this.name}: no answer within ${this.timeoutMs} ms (simulated answer of ${out.tokens} tokens)`,
+          504,
+        );
     }
   }
 }

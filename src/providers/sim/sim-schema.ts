@@ -45,9 +45,15 @@ const qualitySchema = z.union([fraction.transform((q) => ({ '*': q })), z.record
 
 const behaviourFields = {
   error_rate: fraction.optional().describe('fraction of calls that answer HTTP 500'),
-  fail_after_tokens: positiveInt.optional().describe('answers longer than this time out (504) or have their stream cut'),
-  hedging_rate: fraction.optional().describe('fraction of answers replaced by a hedge ("You should consult an attorney…")'),
-  invented_date_rate: fraction.optional().describe('fraction of answers given an impossible date ("Thursday March 32nd")'),
+  fail_after_tokens: positiveInt
+    .optional()
+    .describe('answers longer than this time out (504) or have their stream cut'),
+  hedging_rate: fraction
+    .optional()
+    .describe('fraction of answers replaced by a hedge ("You should consult an attorney…")'),
+  invented_date_rate: fraction
+    .optional()
+    .describe('fraction of answers given an impossible date ("Thursday March 32nd")'),
   latency_ms: distributionSchema.optional(),
   answer_tokens: distributionSchema.optional().describe('length of an answer in tokens (words), lognormal'),
 };
@@ -55,9 +61,17 @@ const behaviourFields = {
 export const simRuleSchema = z.strictObject({
   when: z
     .strictObject({
-      system_lacks: z.string().min(1).optional().describe('the system prompt does not contain this text (case-insensitive)'),
+      system_lacks: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('the system prompt does not contain this text (case-insensitive)'),
       system_contains: z.string().min(1).optional(),
-      matches: z.string().refine(isRegExp, 'expected a valid regular expression').optional().describe('a regex tested on system + user text'),
+      matches: z
+        .string()
+        .refine(isRegExp, 'expected a valid regular expression')
+        .optional()
+        .describe('a regex tested on system + user text'),
     })
     .default({}),
   slices: z.array(sliceKey).min(1).optional().describe('only for these slices and the slices under them'),

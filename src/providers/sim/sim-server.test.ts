@@ -24,14 +24,24 @@ let client: OpenAiCompatibleProvider;
 
 beforeAll(async () => {
   server = await startSimServer({ engine, timeScale: 0, stallMs: 60_000 });
-  client = new OpenAiCompatibleProvider({ name: 'sim-http', baseUrl: server.url, retries: 0, timeoutMs: 2_000, maxConcurrency: 16 });
+  client = new OpenAiCompatibleProvider({
+    name: 'sim-http',
+    baseUrl: server.url,
+    retries: 0,
+    timeoutMs: 2_000,
+    maxConcurrency: 16,
+  });
 });
 afterAll(async () => {
   await client.close();
   await server.close();
 });
 
-const req = (model: string, input: string): ChatRequest => ({ model, messages: [{ role: 'user', content: input }], params: {} });
+const req = (model: string, input: string): ChatRequest => ({
+  model,
+  messages: [{ role: 'user', content: input }],
+  params: {},
+});
 
 describe('sim server through the OpenAI-compatible provider', () => {
   it('answers over HTTP exactly as the engine does in-process, at the slice quality', async () => {
@@ -78,7 +88,12 @@ describe('sim server through the OpenAI-compatible provider', () => {
   });
 
   it('stalls an overlong answer past the client timeout, and cuts its stream', async () => {
-    const impatient = new OpenAiCompatibleProvider({ name: 'sim-http', baseUrl: server.url, retries: 0, timeoutMs: 150 });
+    const impatient = new OpenAiCompatibleProvider({
+      name: 'sim-http',
+      baseUrl: server.url,
+      retries: 0,
+      timeoutMs: 150,
+    });
     await rejectsWithKind(impatient.chat(req('rambling', 'tell me everything')), 'timeout');
     await rejectsWithKind(collect(impatient.chatStream(req('rambling', 'tell me everything'))), 'stream_cut');
     await impatient.close();

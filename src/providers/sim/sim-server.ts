@@ -4,7 +4,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import { sleep } from '../../kernel/clock.js';
 import type { SimEngine } from './sim-engine.js';
 import { splitPieces } from './sim-provider.js';
-import { chunkBody, completionBody, errorBody, parseChatBody, parseEmbeddingsBody, usageChunkBody, type ParsedChat } from './sim-wire.js';
+import {
+  chunkBody,
+  completionBody,
+  errorBody,
+  parseChatBody,
+  parseEmbeddingsBody,
+  usageChunkBody,
+  type ParsedChat,
+} from './sim-wire.js';
 
 export interface SimServerOptions {
   readonly engine: SimEngine;
@@ -58,16 +66,23 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
   async function chat(parsed: ParsedChat, res: ServerResponse, gone: AbortSignal): Promise<void> {
     const req = parsed.request;
     const out = engine.respond(req);
-    const id = `chatcmpl-sim-${createHash('sha256').update(JSON.stringify([engine.seed, req])).digest('hex').slice(0, 16)}`;
+    const id = `chatcmpl-sim-${createHash('sha256')
+      .update(JSON.stringify([engine.seed, req]))
+      .digest('hex')
+      .slice(0, 16)}`;
     const wait = (ms: number) => sleep(ms * scale, gone);
-    if (out.kind === 'unknown_model') return send(res, 404, errorBody(out.message, 'invalid_request_error', 'model_not_found'));
+    if (out.kind === 'unknown_model')
+      return send(res, 404, errorBody(out.message, 'invalid_request_error', 'model_not_found'));
     if (out.kind === 'overlong' && !parsed.stream) {
       await sleep(opts.stallMs ?? 600_000, gone);
       return send(res, 504, errorBody('the simulated generation timed out', 'timeout', 'timeout'));
     }
     await wait(out.latencyMs * (parsed.stream ? 0.4 : 1));
     if (out.kind === 'error') return send(res, out.status, errorBody(out.message, 'server_error', 'sim_error'));
-    if (!parsed.stream) return out.kind === 'answer' ? send(res, 200, completionBody(id, req.model, out.text, out.finishReason, out.usage)) : undefined;
+    if (!parsed.stream)
+      return out.kind === 'answer'
+        ? send(res, 200, completionBody(id, req.model, out.text, out.finishReason, out.usage))
+        : undefined;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const event = (v: unknown) => res.write(`data: ${typeof v === 'string' ? v : JSON.stringify(v)}\n\n`);
     event(chunkBody(id, req.model, { role: 'assistant', content: '' }, null));
@@ -101,9 +116,18 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     if (path === '/v1/embeddings') {
       const parsed = parseEmbeddingsBody(body);
       if (typeof parsed === 'string') return send(res, 400, errorBody(parsed, 'invalid_request_error'));
-      const data = parsed.inputs.map((s, index) => ({ object: 'embedding', index, embedding: engine.embed(s, parsed.dims) }));
+      const data = parsed.inputs.map((s, index) => ({
+        object: 'embedding',
+        index,
+        embedding: engine.embed(s, parsed.dims),
+      }));
       const tokens = parsed.inputs.reduce((n, s) => n + Math.ceil(s.length / 4), 0);
-      return send(res, 200, { object: 'list', data, model: parsed.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+      return send(res, 200, {
+        object: 'list',
+        data,
+        model: parsed.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      });
     }
     const parsed = parseChatBody(body, req.headers);
     if (typeof parsed === 'string') return send(res, 400, errorBody(parsed, 'invalid_request_error'));

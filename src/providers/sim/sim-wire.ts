@@ -53,8 +53,19 @@ export function completionBody(id: string, model: string, text: string, finishRe
   };
 }
 
-export function chunkBody(id: string, model: string, delta: Record<string, string>, finishReason: string | null): unknown {
-  return { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, delta, finish_reason: finishReason }] };
+export function chunkBody(
+  id: string,
+  model: string,
+  delta: Record<string, string>,
+  finishReason: string | null,
+): unknown {
+  return {
+    id,
+    object: 'chat.completion.chunk',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  };
 }
 
 export function usageChunkBody(id: string, model: string, usage: Usage): unknown {
@@ -65,8 +76,17 @@ export function usageChunkBody(id: string, model: string, usage: Usage): unknown
 export function parseEmbeddingsBody(body: unknown): { model: string; inputs: string[]; dims?: number } | string {
   if (!isRecord(body) || !str(body.model)) return '"model" is required';
   const input = body.input;
-  const inputs = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((s) => typeof s === 'string') ? (input as string[]) : undefined;
+  const inputs =
+    typeof input === 'string'
+      ? [input]
+      : Array.isArray(input) && input.every((s) => typeof s === 'string')
+        ? (input as string[])
+        : undefined;
   if (!inputs) return '"input" must be a string or a list of strings';
   const dims = num(body.dimensions);
-  return { model: str(body.model)!, inputs, ...(dims !== undefined && dims >= 1 && dims <= 4096 ? { dims: Math.floor(dims) } : {}) };
+  return {
+    model: str(body.model)!,
+    inputs,
+    ...(dims !== undefined && dims >= 1 && dims <= 4096 ? { dims: Math.floor(dims) } : {}),
+  };
 }

@@ -19,7 +19,8 @@ export async function rejectsWithKind<E extends { kind: string }>(p: Promise<unk
     await p;
   } catch (e) {
     const got = (e as { kind?: unknown }).kind;
-    if (got !== kind) throw new Error(`expected a ProviderError '${kind}', got ${String(got)}: ${(e as Error).message}`, { cause: e });
+    if (got !== kind)
+      throw new Error(`expected a ProviderError '${kind}', got ${String(got)}: ${(e as Error).message}`, { cause: e });
     return e as E;
   }
   throw new Error(`expected a ProviderError '${kind}', but the call succeeded`);

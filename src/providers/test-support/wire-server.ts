@@ -46,7 +46,15 @@ export async function startWireServer(handler: Handler): Promise<WireServer> {
       maxInFlight = Math.max(maxInFlight, inFlight);
       const closed = new Promise<void>((resolve) => res.on('close', () => resolve()));
       void closed.then(() => inFlight--);
-      const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, text, body, closed, finished: () => res.writableFinished };
+      const r: Received = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        text,
+        body,
+        closed,
+        finished: () => res.writableFinished,
+      };
       received.push(r);
       Promise.resolve(handler(r, res, received.length)).catch((e: unknown) => {
         if (!res.headersSent) res.writeHead(599);
@@ -72,7 +80,12 @@ export async function startWireServer(handler: Handler): Promise<WireServer> {
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(value));
 }

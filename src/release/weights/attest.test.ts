@@ -5,7 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../kernel/errors.js';
 import { attestWeights, firstDifference, verifyWeights } from './attest.js';
 import type { FileResource } from './model-manifest.js';
-import { modelFolder, removeTempFolders, REPO_ROOT, rootOf, sha256Hex, tempFolder } from './test-support/model-folders.js';
+import {
+  modelFolder,
+  removeTempFolders,
+  REPO_ROOT,
+  rootOf,
+  sha256Hex,
+  tempFolder,
+} from './test-support/model-folders.js';
 
 afterEach(removeTempFolders);
 
@@ -63,7 +70,14 @@ describe('attestWeights', () => {
     const dir = modelFolder(files, 'tiny-llm');
     const a = await attestWeights(dir);
     // Order by path components: "tokenizer/vocab.txt" before "tokenizer.json".
-    const order = ['config.json', 'deep/er/still/x', 'empty.bin', 'model.safetensors', 'tokenizer/vocab.txt', 'tokenizer.json'];
+    const order = [
+      'config.json',
+      'deep/er/still/x',
+      'empty.bin',
+      'model.safetensors',
+      'tokenizer/vocab.txt',
+      'tokenizer.json',
+    ];
     const digests = order.map((n) => sha256Hex(files[n as keyof typeof files]));
     expect(a.manifest).toEqual({
       _type: 'https://in-toto.io/Statement/v1',
@@ -95,7 +109,14 @@ describe('attestWeights', () => {
     const dir = modelFolder({ w: 'w', 'model.sig': 'sig', 'logs/run1': 'l', '.gitignore': 'x' });
     const a = await attestWeights(dir, { ignorePaths: ['model.sig', 'logs/'] });
     expect(a.manifest.predicate.resources.map((r) => r.name)).toEqual(['w']);
-    expect(a.manifest.predicate.serialization.ignore_paths).toEqual(['.git', '.gitattributes', '.github', '.gitignore', 'logs', 'model.sig']);
+    expect(a.manifest.predicate.serialization.ignore_paths).toEqual([
+      '.git',
+      '.gitattributes',
+      '.github',
+      '.gitignore',
+      'logs',
+      'model.sig',
+    ]);
     const b = await attestWeights(dir, { ignoreGitPaths: false });
     expect(b.manifest.predicate.resources.map((r) => r.name)).toEqual(['.gitignore', 'logs/run1', 'model.sig', 'w']);
     expect(b.manifest.predicate.serialization.ignore_paths).toEqual([]);
@@ -121,7 +142,10 @@ describe('attestWeights', () => {
 describe('verifyWeights', () => {
   it('passes an unchanged folder, given the root digest with or without its prefix', async () => {
     const dir = sampleModelFolder();
-    expect(await verifyWeights(dir, `sha256:${SAMPLE_MODEL_ROOT}`)).toEqual({ ok: true, rootDigest: `sha256:${SAMPLE_MODEL_ROOT}` });
+    expect(await verifyWeights(dir, `sha256:${SAMPLE_MODEL_ROOT}`)).toEqual({
+      ok: true,
+      rootDigest: `sha256:${SAMPLE_MODEL_ROOT}`,
+    });
     expect((await verifyWeights(dir, SAMPLE_MODEL_ROOT)).ok).toBe(true);
   });
 
@@ -146,7 +170,9 @@ describe('verifyWeights', () => {
     const r = await verifyWeights(dir, rootDigest, { expectedManifest: manifest });
     expect(r).toMatchObject({ ok: false, code: 'mismatch', firstDifferingFile: 'd1/f11', difference: 'changed' });
     if (r.ok) return;
-    expect(r.message).toContain(`d1/f11 differs (expected sha256:${sha256Hex('This is file f11 in d1.')}, got sha256:${sha256Hex('tampered too')})`);
+    expect(r.message).toContain(
+      `d1/f11 differs (expected sha256:${sha256Hex('This is file f11 in d1.')}, got sha256:${sha256Hex('tampered too')})`,
+    );
   });
 
   it('names a missing file and an extra file', async () => {
@@ -167,7 +193,11 @@ describe('verifyWeights', () => {
     const { manifest, rootDigest } = await attestWeights(dir);
     rmSync(join(dir, 'a'));
     rmSync(join(dir, 'b'));
-    expect(await verifyWeights(dir, rootDigest, { expectedManifest: manifest })).toMatchObject({ ok: false, firstDifferingFile: 'a', difference: 'missing' });
+    expect(await verifyWeights(dir, rootDigest, { expectedManifest: manifest })).toMatchObject({
+      ok: false,
+      firstDifferingFile: 'a',
+      difference: 'missing',
+    });
   });
 
   it("hashes with the expected manifest's ignore_paths", async () => {
@@ -219,7 +249,11 @@ const DIST_ATTEST = join(REPO_ROOT, 'dist/release/weights/attest.js');
 function distIsFresh(): boolean {
   if (!existsSync(DIST_ATTEST)) return false;
   const srcDir = join(REPO_ROOT, 'src/release/weights');
-  const newestSource = Math.max(...readdirSync(srcDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => statSync(join(srcDir, f)).mtimeMs));
+  const newestSource = Math.max(
+    ...readdirSync(srcDir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => statSync(join(srcDir, f)).mtimeMs),
+  );
   return ['attest.js', 'hash-files.js', 'hash-worker.js', 'walk.js', 'model-manifest.js'].every((f) => {
     const p = join(REPO_ROOT, 'dist/release/weights', f);
     return existsSync(p) && statSync(p).mtimeMs >= newestSource;
@@ -239,10 +273,14 @@ describe('the build', () => {
       const a = await attestWeights(process.argv[1]);
       console.log(JSON.stringify({ worker: String(builtWorkerUrl()), rootDigest: a.rootDigest, resources: a.manifest.predicate.resources, bytes: a.bytes }));
     `;
-    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, dir], { encoding: 'utf8', timeout: 60_000 }));
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script, dir], { encoding: 'utf8', timeout: 60_000 }),
+    );
     expect(out.worker).toMatch(/dist\/release\/weights\/hash-worker\.js$/);
     const names = Object.keys(files).sort();
-    expect(out.resources).toEqual(names.map((name) => ({ name, algorithm: 'sha256', digest: sha256Hex(files[name]!) })));
+    expect(out.resources).toEqual(
+      names.map((name) => ({ name, algorithm: 'sha256', digest: sha256Hex(files[name]!) })),
+    );
     expect(out.rootDigest).toBe(`sha256:${rootOf(names.map((n) => sha256Hex(files[n]!)))}`);
     expect(out.bytes).toBe(names.reduce((s, n) => s + files[n]!.length, 0));
   });

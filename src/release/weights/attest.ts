@@ -45,14 +45,24 @@ export function attestWeights(dir: string, options: AttestOptions = {}): Promise
 }
 
 async function attest(dir: string, options: AttestOptions, allowEmpty: boolean): Promise<WeightsAttestation> {
-  const ignorePaths = normalizeIgnorePaths([...(options.ignoreGitPaths === false ? [] : DEFAULT_IGNORE_PATHS), ...(options.ignorePaths ?? [])]);
+  const ignorePaths = normalizeIgnorePaths([
+    ...(options.ignoreGitPaths === false ? [] : DEFAULT_IGNORE_PATHS),
+    ...(options.ignorePaths ?? []),
+  ]);
   const walk = await walkModel(dir, ignorePaths);
   if (walk.files.length === 0 && !allowEmpty) {
     // model_signing refuses this too: a manifest of nothing attests nothing.
-    throw badInput(`model folder ${dir} holds no regular files${ignorePaths.length ? ` once ${ignorePaths.join(', ')} are left out` : ''}`, { file: dir });
+    throw badInput(
+      `model folder ${dir} holds no regular files${ignorePaths.length ? ` once ${ignorePaths.join(', ')} are left out` : ''}`,
+      { file: dir },
+    );
   }
   const digests = await hashFiles(walk.files, options);
-  const resources: FileResource[] = walk.files.map((f, i) => ({ name: f.name, algorithm: 'sha256', digest: digests[i]!.digest }));
+  const resources: FileResource[] = walk.files.map((f, i) => ({
+    name: f.name,
+    algorithm: 'sha256',
+    digest: digests[i]!.digest,
+  }));
   const manifest = buildStatement(walk.modelName, resources, ignorePaths);
   return {
     rootDigest: toDigest(manifest.subject[0].digest.sha256),
@@ -92,11 +102,18 @@ export interface VerifyOptions extends HashFilesOptions {
  * (`sha256:<hex>` or bare hex). A mismatch is returned, not thrown; a folder
  * that cannot be hashed (missing, holding a symlink) throws bad_input.
  */
-export async function verifyWeights(dir: string, expectedRootDigest: string, options: VerifyOptions = {}): Promise<VerifyWeightsResult> {
+export async function verifyWeights(
+  dir: string,
+  expectedRootDigest: string,
+  options: VerifyOptions = {},
+): Promise<VerifyWeightsResult> {
   const expectedHex = parseRootDigest(expectedRootDigest);
-  const expected = options.expectedManifest === undefined ? undefined : parseModelSigningStatement(options.expectedManifest);
+  const expected =
+    options.expectedManifest === undefined ? undefined : parseModelSigningStatement(options.expectedManifest);
   if (expected && expected.subject[0].digest.sha256 !== expectedHex) {
-    throw badInput(`the expected manifest is for sha256:${expected.subject[0].digest.sha256}, not the expected root digest sha256:${expectedHex}`);
+    throw badInput(
+      `the expected manifest is for sha256:${expected.subject[0].digest.sha256}, not the expected root digest sha256:${expectedHex}`,
+    );
   }
   const attestOptions: AttestOptions = expected
     ? { ...options, ignoreGitPaths: false, ignorePaths: expected.predicate.serialization.ignore_paths }
@@ -106,7 +123,12 @@ export async function verifyWeights(dir: string, expectedRootDigest: string, opt
   const actualHex = actual.manifest.subject[0].digest.sha256;
   if (actualHex === expectedHex) return { ok: true, rootDigest: actual.rootDigest };
 
-  const base = { ok: false as const, code: 'mismatch' as const, expectedRootDigest: toDigest(expectedHex), actualRootDigest: actual.rootDigest };
+  const base = {
+    ok: false as const,
+    code: 'mismatch' as const,
+    expectedRootDigest: toDigest(expectedHex),
+    actualRootDigest: actual.rootDigest,
+  };
   if (!expected) {
     return {
       ...base,
@@ -139,7 +161,10 @@ type Difference = { name: string } & (
 );
 
 /** Walks two sorted resource lists together; the first name where they disagree. */
-export function firstDifference(expected: readonly FileResource[], actual: readonly FileResource[]): Difference | undefined {
+export function firstDifference(
+  expected: readonly FileResource[],
+  actual: readonly FileResource[],
+): Difference | undefined {
   let i = 0;
   let j = 0;
   while (i < expected.length || j < actual.length) {

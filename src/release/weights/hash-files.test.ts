@@ -5,7 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../kernel/errors.js';
 import { builtWorkerUrl, hashFiles, largestFirst, type FileToHash, type HashFilesOptions } from './hash-files.js';
-import { compiledWorkerUrl, modelFolder, removeTempFolders, sha256Hex, tempFolder } from './test-support/model-folders.js';
+import {
+  compiledWorkerUrl,
+  modelFolder,
+  removeTempFolders,
+  sha256Hex,
+  tempFolder,
+} from './test-support/model-folders.js';
 
 afterAll(removeTempFolders);
 
@@ -87,7 +93,12 @@ describe('hashFiles', () => {
     for (let i = 0; i < 60; i++) files[`f${String(i).padStart(2, '0')}`] = randomBytes(1 + ((i * 7919) % 20_000));
     const root = modelFolder(files);
     const names = Object.keys(files);
-    const out = await hashFiles(jobs(root, names), { worker: workerUrl, inProcessBelowBytes: 0, concurrency: 3, chunkBytes: 4096 });
+    const out = await hashFiles(jobs(root, names), {
+      worker: workerUrl,
+      inProcessBelowBytes: 0,
+      concurrency: 3,
+      chunkBytes: 4096,
+    });
     expect(out.map((d) => d.digest)).toEqual(names.map((n) => sha256Hex(files[n]!)));
   });
 
@@ -101,8 +112,14 @@ describe('hashFiles', () => {
   it('a worker that crashes or exits fails the run with an internal error instead of hanging', async () => {
     const root = modelFolder({ a: 'a', b: 'b' });
     const dir = tempFolder('sluice-weights-bad-worker-');
-    writeFileSync(join(dir, 'throws.mjs'), "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n");
-    writeFileSync(join(dir, 'exits.mjs'), "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\n");
+    writeFileSync(
+      join(dir, 'throws.mjs'),
+      "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom'); });\n",
+    );
+    writeFileSync(
+      join(dir, 'exits.mjs'),
+      "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\n",
+    );
     const opts = (f: string): HashFilesOptions => ({ worker: pathToFileURL(join(dir, f)), inProcessBelowBytes: 0 });
     const e1 = await rejection(hashFiles(jobs(root, ['a', 'b']), opts('throws.mjs')));
     expect(e1.code).toBe('internal');
@@ -113,7 +130,9 @@ describe('hashFiles', () => {
   });
 
   it('schedules files largest first, ties in listing order', () => {
-    expect(largestFirst([{ size: 5 }, { size: 100 }, { size: 0 }, { size: 100 }, { size: 7 }])).toEqual([1, 3, 4, 0, 2]);
+    expect(largestFirst([{ size: 5 }, { size: 100 }, { size: 0 }, { size: 100 }, { size: 7 }])).toEqual([
+      1, 3, 4, 0, 2,
+    ]);
   });
 
   it('refuses a chunk size below 4096 bytes', async () => {

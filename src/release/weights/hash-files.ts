@@ -3,7 +3,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { badInput, SluiceError } from '../../kernel/errors.js';
-import { DEFAULT_CHUNK_BYTES, hashFile, type FileDigest, type HashReply, type HashRequest, type HashWorkerData } from './hash-worker.js';
+import {
+  DEFAULT_CHUNK_BYTES,
+  hashFile,
+  type FileDigest,
+  type HashReply,
+  type HashRequest,
+  type HashWorkerData,
+} from './hash-worker.js';
 
 /**
  * Hashes many files on a pool of worker threads, one per core.
@@ -50,7 +57,8 @@ export function builtWorkerUrl(): URL | undefined {
 /** Digests in the order of `files`. */
 export async function hashFiles(files: readonly FileToHash[], options: HashFilesOptions = {}): Promise<FileDigest[]> {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  if (!Number.isInteger(chunkBytes) || chunkBytes < 4096) throw badInput(`chunk size must be an integer of at least 4096 bytes, got ${chunkBytes}`);
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 4096)
+    throw badInput(`chunk size must be an integer of at least 4096 bytes, got ${chunkBytes}`);
   if (files.length === 0) return [];
   const total = files.reduce((s, f) => s + f.size, 0);
   const worker =
@@ -68,7 +76,11 @@ export function largestFirst(files: readonly { size: number }[]): number[] {
   return files.map((_, i) => i).sort((a, b) => files[b]!.size - files[a]!.size || a - b);
 }
 
-async function hashInProcess(files: readonly FileToHash[], order: readonly number[], chunkBytes: number): Promise<FileDigest[]> {
+async function hashInProcess(
+  files: readonly FileToHash[],
+  order: readonly number[],
+  chunkBytes: number,
+): Promise<FileDigest[]> {
   const buf = Buffer.allocUnsafeSlow(chunkBytes);
   const out = new Array<FileDigest>(files.length);
   for (const i of order) {
@@ -83,7 +95,13 @@ async function hashInProcess(files: readonly FileToHash[], order: readonly numbe
   return out;
 }
 
-function hashOnWorkers(files: readonly FileToHash[], order: readonly number[], threads: number, url: URL, chunkBytes: number): Promise<FileDigest[]> {
+function hashOnWorkers(
+  files: readonly FileToHash[],
+  order: readonly number[],
+  threads: number,
+  url: URL,
+  chunkBytes: number,
+): Promise<FileDigest[]> {
   const out = new Array<FileDigest>(files.length);
   const data: HashWorkerData = { sluiceHashWorker: true, chunkBytes };
   const workers: Worker[] = [];
@@ -131,8 +149,12 @@ function hashOnWorkers(files: readonly FileToHash[], order: readonly number[], t
 
 function readError(f: FileToHash, errno: string | undefined, message: string): SluiceError {
   if (errno === 'ELOOP') {
-    return badInput(`model file ${f.name} became a symbolic link while it was being hashed (symlinks are not allowed)`, { file: f.path });
+    return badInput(
+      `model file ${f.name} became a symbolic link while it was being hashed (symlinks are not allowed)`,
+      { file: f.path },
+    );
   }
-  if (errno === 'ENOENT') return badInput(`model file ${f.name} disappeared while the model was being hashed`, { file: f.path });
+  if (errno === 'ENOENT')
+    return badInput(`model file ${f.name} disappeared while the model was being hashed`, { file: f.path });
   return badInput(`cannot read model file ${f.name}: ${message}`, { file: f.path });
 }

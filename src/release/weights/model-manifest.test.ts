@@ -51,7 +51,10 @@ describe('rootDigestHex', () => {
   it('is SHA-256 over the raw per-file digests in order', () => {
     const a = res('a');
     const b = res('b');
-    const expected = createHash('sha256').update(Buffer.from(a.digest, 'hex')).update(Buffer.from(b.digest, 'hex')).digest('hex');
+    const expected = createHash('sha256')
+      .update(Buffer.from(a.digest, 'hex'))
+      .update(Buffer.from(b.digest, 'hex'))
+      .digest('hex');
     expect(rootDigestHex([a, b])).toBe(expected);
     expect(rootDigestHex([b, a])).not.toBe(expected);
     expect(rootDigestHex([])).toBe(sha(''));
@@ -72,13 +75,19 @@ describe('rootDigestHex', () => {
       '700e3ba5065d8dd47e41fd928ea086670d628f891ba363be0ca3c31d20d7d719',
       '912bcf5ebdf44dc7b4085b07940e0a81d157fba24b276e73fd911121d4544c4a',
     ];
-    expect(rootDigestHex(digests.map((digest) => ({ digest })))).toBe('143cc682e555951649f18e2761c3d526d2502996f5e32dc187ef7f8a614f8df7');
+    expect(rootDigestHex(digests.map((digest) => ({ digest })))).toBe(
+      '143cc682e555951649f18e2761c3d526d2502996f5e32dc187ef7f8a614f8df7',
+    );
   });
 });
 
 describe('buildStatement', () => {
   it('writes the in-toto statement in the model-signing v1.0 shape, resources sorted', () => {
-    const st = buildStatement('m', [res('f1'), res('d/x'), res('f0')], ['.git', '.gitattributes', '.github', '.gitignore']);
+    const st = buildStatement(
+      'm',
+      [res('f1'), res('d/x'), res('f0')],
+      ['.git', '.gitattributes', '.github', '.gitignore'],
+    );
     expect(Object.keys(st)).toEqual(['_type', 'subject', 'predicateType', 'predicate']);
     expect(st._type).toBe('https://in-toto.io/Statement/v1');
     expect(st.predicateType).toBe('https://model_signing/signature/v1.0');
@@ -150,7 +159,10 @@ describe('parseModelSigningStatement', () => {
     blake.predicate.serialization.hash_type = 'blake2';
     expectBadInput(() => parseModelSigningStatement(blake), /hash_type/);
     const type = { ...good(), predicateType: 'https://model_signing/Digests/v0.1' };
-    expectBadInput(() => parseModelSigningStatement(type), new RegExp(MODEL_SIGNING_PREDICATE_TYPE.replaceAll('.', '\\.')));
+    expectBadInput(
+      () => parseModelSigningStatement(type),
+      new RegExp(MODEL_SIGNING_PREDICATE_TYPE.replaceAll('.', '\\.')),
+    );
     const dup = good();
     dup.predicate.resources.push(dup.predicate.resources[0]);
     expectBadInput(() => parseModelSigningStatement(dup), /listed twice/);

@@ -99,7 +99,8 @@ export function toDigest(hex: string): Digest {
 /** Bare lowercase hex from `sha256:<hex>` or `<hex>`; bad_input otherwise. */
 export function parseRootDigest(value: string): string {
   const hex = value.startsWith('sha256:') ? value.slice('sha256:'.length) : value;
-  if (!HEX64.test(hex)) throw badInput(`expected a root digest as sha256:<64 lowercase hex>, got ${JSON.stringify(value)}`);
+  if (!HEX64.test(hex))
+    throw badInput(`expected a root digest as sha256:<64 lowercase hex>, got ${JSON.stringify(value)}`);
   return hex;
 }
 
@@ -107,7 +108,10 @@ export function parseRootDigest(value: string): string {
 export function normalizeIgnorePaths(paths: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const raw of paths) {
-    const p = raw.replaceAll('\\', '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    const p = raw
+      .replaceAll('\\', '/')
+      .replace(/^(\.\/)+/, '')
+      .replace(/\/+$/, '');
     const parts = p.split('/');
     if (p === '' || p.startsWith('/') || parts.some((s) => s === '' || s === '.' || s === '..')) {
       throw badInput(`ignore path ${JSON.stringify(raw)} must be a relative path inside the model folder`);
@@ -118,7 +122,11 @@ export function normalizeIgnorePaths(paths: Iterable<string>): string[] {
 }
 
 /** Builds the statement; resources are sorted here so callers cannot get the order wrong. */
-export function buildStatement(modelName: string, resources: readonly FileResource[], ignorePaths: readonly string[]): ModelSigningStatement {
+export function buildStatement(
+  modelName: string,
+  resources: readonly FileResource[],
+  ignorePaths: readonly string[],
+): ModelSigningStatement {
   const sorted = [...resources].sort((a, b) => comparePaths(a.name, b.name));
   return {
     _type: STATEMENT_TYPE,
@@ -154,7 +162,8 @@ export function parseModelSigningStatement(value: unknown): ModelSigningStatemen
   const s = obj(value);
   if (!s) throw fail('not a JSON object');
   if (s._type !== STATEMENT_TYPE) throw fail(`_type is not ${STATEMENT_TYPE}`);
-  if (s.predicateType !== MODEL_SIGNING_PREDICATE_TYPE) throw fail(`predicateType is not ${MODEL_SIGNING_PREDICATE_TYPE}`);
+  if (s.predicateType !== MODEL_SIGNING_PREDICATE_TYPE)
+    throw fail(`predicateType is not ${MODEL_SIGNING_PREDICATE_TYPE}`);
   if (!Array.isArray(s.subject) || s.subject.length !== 1) throw fail('expected exactly one subject');
   const sub = obj(s.subject[0]);
   const subDigest = obj(sub?.digest);
@@ -164,19 +173,27 @@ export function parseModelSigningStatement(value: unknown): ModelSigningStatemen
   const predicate = obj(s.predicate);
   const ser = obj(predicate?.serialization);
   if (!predicate || !ser) throw fail('predicate.serialization is missing');
-  if (ser.method !== 'files') throw fail(`serialization method ${JSON.stringify(ser.method)} is not supported (only "files")`);
-  if (ser.hash_type !== 'sha256') throw fail(`hash_type ${JSON.stringify(ser.hash_type)} is not supported (only "sha256")`);
+  if (ser.method !== 'files')
+    throw fail(`serialization method ${JSON.stringify(ser.method)} is not supported (only "files")`);
+  if (ser.hash_type !== 'sha256')
+    throw fail(`hash_type ${JSON.stringify(ser.hash_type)} is not supported (only "sha256")`);
   // allow_symlinks true is accepted: Sluice refuses symlinks whatever the
   // manifest allows, so a folder that passes has none and hashes the same.
   if (typeof ser.allow_symlinks !== 'boolean') throw fail('allow_symlinks must be true or false');
   const ignore = ser.ignore_paths ?? [];
-  if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string')) throw fail('ignore_paths must be a list of strings');
+  if (!Array.isArray(ignore) || ignore.some((p) => typeof p !== 'string'))
+    throw fail('ignore_paths must be a list of strings');
   if (!Array.isArray(predicate.resources)) throw fail('predicate.resources is missing');
   const resources: FileResource[] = [];
   const seen = new Set<string>();
   for (const r of predicate.resources as unknown[]) {
     const o = obj(r);
-    if (typeof o?.name !== 'string' || o.algorithm !== 'sha256' || typeof o.digest !== 'string' || !HEX64.test(o.digest)) {
+    if (
+      typeof o?.name !== 'string' ||
+      o.algorithm !== 'sha256' ||
+      typeof o.digest !== 'string' ||
+      !HEX64.test(o.digest)
+    ) {
       throw fail('each resource needs a name, algorithm "sha256" and a lowercase hex digest');
     }
     if (seen.has(o.name)) throw fail(`resource ${o.name} is listed twice`);

@@ -43,7 +43,8 @@ export async function walkModel(dir: string, ignorePaths: readonly string[]): Pr
     if (code === 'ENOENT' || code === 'ENOTDIR') throw badInput(`model folder ${dir} does not exist`, { file: dir });
     throw badInput(`cannot open model folder ${dir}: ${(e as Error).message}`, { file: dir });
   }
-  if (!rootStat.isDirectory()) throw badInput(`${dir} is not a folder: attest-weights hashes a model folder`, { file: dir });
+  if (!rootStat.isDirectory())
+    throw badInput(`${dir} is not a folder: attest-weights hashes a model folder`, { file: dir });
 
   const ignored = new Set(ignorePaths);
   const isIgnored = (rel: string): boolean => {
@@ -60,14 +61,18 @@ export async function walkModel(dir: string, ignorePaths: readonly string[]): Pr
     try {
       raw = await readdir(abs, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
-      throw badInput(`cannot list ${rel || '.'} in model folder ${dir}: ${(e as Error).message}`, { file: join(dir, rel) });
+      throw badInput(`cannot list ${rel || '.'} in model folder ${dir}: ${(e as Error).message}`, {
+        file: join(dir, rel),
+      });
     }
     // Names are read as bytes: one that is not UTF-8 has no faithful manifest
     // name (model_signing's manifests are JSON text), so it is refused.
     const entries = raw.map((d) => {
       if (!isUtf8(d.name)) {
         const shown = d.name.toString('latin1').replace(/[^\x20-\x7e]/g, '?');
-        throw badInput(`model folder ${dir} contains a name that is not valid UTF-8: ${rel ? `${rel}/` : ''}${shown}`, { file: join(dir, rel) });
+        throw badInput(`model folder ${dir} contains a name that is not valid UTF-8: ${rel ? `${rel}/` : ''}${shown}`, {
+          file: join(dir, rel),
+        });
       }
       return { entry: d, name: d.name.toString('utf8') };
     });
@@ -87,12 +92,19 @@ export async function walkModel(dir: string, ignorePaths: readonly string[]): Pr
         tasks.push(
           lstat(entryAbs).then(async (st) => {
             if (st.isSymbolicLink()) throw await symlinkError(dir, name, entryAbs);
-            if (!st.isFile()) throw badInput(`model file ${name} changed while the folder was listed`, { file: entryAbs });
+            if (!st.isFile())
+              throw badInput(`model file ${name} changed while the folder was listed`, { file: entryAbs });
             files.push({ name, path: entryAbs, size: st.size });
           }),
         );
       } else {
-        tasks.push(Promise.reject(badInput(`model folder ${dir} contains ${name}, which is neither a regular file nor a folder`, { file: entryAbs })));
+        tasks.push(
+          Promise.reject(
+            badInput(`model folder ${dir} contains ${name}, which is neither a regular file nor a folder`, {
+              file: entryAbs,
+            }),
+          ),
+        );
       }
     }
     const failed = (await Promise.allSettled(tasks)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -107,7 +119,10 @@ export async function walkModel(dir: string, ignorePaths: readonly string[]): Pr
 async function symlinkError(dir: string, name: string, abs: string) {
   const target = await readlink(abs).catch(() => undefined);
   const to = target === undefined ? '' : ` -> ${target}`;
-  return badInput(`model folder ${dir} contains a symbolic link: ${name}${to} (symlinks are not allowed in an attested model)`, {
-    file: abs,
-  });
+  return badInput(
+    `model folder ${dir} contains a symbolic link: ${name}${to} (symlinks are not allowed in an attested model)`,
+    {
+      file: abs,
+    },
+  );
 }

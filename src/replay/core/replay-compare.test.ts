@@ -5,9 +5,25 @@ import { compareReplay, type ScoredTrace } from './replay-compare.js';
 const t = (traceId: string, slice: string, score: number | null): ScoredTrace => ({ traceId, slice, score });
 
 describe('compareReplay', () => {
-  const production = [t('t1', 'fr/fr-BE', 0.8), t('t2', 'fr/fr-BE', 0.6), t('t3', 'fr', 0.9), t('t4', 'de', 0.7), t('t5', 'de', 0.5), t('t6', 'de', null), t('t7', 'de', 0.4)];
+  const production = [
+    t('t1', 'fr/fr-BE', 0.8),
+    t('t2', 'fr/fr-BE', 0.6),
+    t('t3', 'fr', 0.9),
+    t('t4', 'de', 0.7),
+    t('t5', 'de', 0.5),
+    t('t6', 'de', null),
+    t('t7', 'de', 0.4),
+  ];
   // Replay order differs: pairing is by trace id.
-  const replay = [t('t3', 'fr', 0.7), t('t1', 'fr/fr-BE', 0.5), t('t2', 'fr/fr-BE', 0.5), t('t5', 'de', 0.6), t('t4', 'de', 0.8), t('t6', 'de', 0.9), t('t9', 'de', 0.3)];
+  const replay = [
+    t('t3', 'fr', 0.7),
+    t('t1', 'fr/fr-BE', 0.5),
+    t('t2', 'fr/fr-BE', 0.5),
+    t('t5', 'de', 0.6),
+    t('t4', 'de', 0.8),
+    t('t6', 'de', 0.9),
+    t('t9', 'de', 0.3),
+  ];
 
   it('pairs by trace id and compares per slice, with ancestors and overall', () => {
     const c = compareReplay(replay, production, { iterations: 2000, seed: 7 });
@@ -27,7 +43,11 @@ describe('compareReplay', () => {
 
   it('gives the delta the stats library’s paired-bootstrap interval', () => {
     const c = compareReplay(replay, production, { iterations: 2000, seed: 7, alpha: 0.1 });
-    const b = pairedBootstrapMeanDiff([0.5, 0.5, 0.7, 0.8, 0.6], [0.8, 0.6, 0.9, 0.7, 0.5], { iterations: 2000, seed: 7, alpha: 0.1 });
+    const b = pairedBootstrapMeanDiff([0.5, 0.5, 0.7, 0.8, 0.6], [0.8, 0.6, 0.9, 0.7, 0.5], {
+      iterations: 2000,
+      seed: 7,
+      alpha: 0.1,
+    });
     expect(c.overall.delta).toBe(b.estimate);
     expect(c.overall.ci).toEqual({ lower: b.lower, upper: b.upper });
     expect(c.overall.ci!.lower).toBeLessThanOrEqual(c.overall.delta!);
@@ -47,7 +67,14 @@ describe('compareReplay', () => {
     const one = compareReplay([t('x', '*', 0.2)], [t('x', '*', 0.4)]);
     expect(one.overall).toMatchObject({ n: 1, ci: null });
     expect(one.overall.delta).toBeCloseTo(-0.2, 12);
-    expect(compareReplay([], []).overall).toEqual({ slice: '*', n: 0, replayMean: null, productionMean: null, delta: null, ci: null });
+    expect(compareReplay([], []).overall).toEqual({
+      slice: '*',
+      n: 0,
+      replayMean: null,
+      productionMean: null,
+      delta: null,
+      ci: null,
+    });
   });
 
   it('rejects a trace id given twice on one side, and scores off [0, 1]', () => {

@@ -58,7 +58,11 @@ function index(side: string, traces: readonly ScoredTrace[]): Map<string, Scored
   return out;
 }
 
-function compareSlice(slice: string, pairs: readonly { replay: number; production: number }[], opts: ReplayCompareOptions): ReplaySliceComparison {
+function compareSlice(
+  slice: string,
+  pairs: readonly { replay: number; production: number }[],
+  opts: ReplayCompareOptions,
+): ReplaySliceComparison {
   if (pairs.length === 0) return { slice, n: 0, replayMean: null, productionMean: null, delta: null, ci: null };
   const replay = pairs.map((p) => p.replay);
   const production = pairs.map((p) => p.production);

@@ -101,9 +101,13 @@ export interface SummaryInput {
   readonly metadata: ReleaseManifest['metadata'];
 }
 
-export type ReplaySummary = Omit<ReplayResult, 'kind' | 'release' | 'route' | 'baseline' | 'compared_to' | 'window' | 'traces' | 'skipped' | 'judge' | 'at'>;
+export type ReplaySummary = Omit<
+  ReplayResult,
+  'kind' | 'release' | 'route' | 'baseline' | 'compared_to' | 'window' | 'traces' | 'skipped' | 'judge' | 'at'
+>;
 
-const round = (v: number | null, d = 4): number | null => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
+const round = (v: number | null, d = 4): number | null =>
+  v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d;
 
 function flagRate(arms: readonly ArmMeasure[], name: string): number | null {
   const seen = arms.filter((a) => name in a.flags);
@@ -119,7 +123,14 @@ export function summarizeReplay(input: SummaryInput): ReplaySummary {
     baseline: m.production,
   }));
   const table = MeasureTable.from(items);
-  const gate = decideGate({ measures: table, gate: input.gate, calibration, detectors: input.detectors, metadata: input.metadata, partial: null });
+  const gate = decideGate({
+    measures: table,
+    gate: input.gate,
+    calibration,
+    detectors: input.detectors,
+    metadata: input.metadata,
+    partial: null,
+  });
   const calibrated = (slice: string, score: number | null): number | null => {
     if (score === null) return null;
     const cal = calibration?.forSlice(slice);
@@ -127,7 +138,10 @@ export function summarizeReplay(input: SummaryInput): ReplaySummary {
   };
   const side = (pick: (m: TraceMeasure) => ArmMeasure): ScoredTrace[] =>
     measures.map((m) => ({ traceId: m.traceId, slice: m.slice, score: calibrated(m.slice, pick(m).score) }));
-  const cmp = compareReplay(side((m) => m.replay), side((m) => m.production));
+  const cmp = compareReplay(
+    side((m) => m.replay),
+    side((m) => m.production),
+  );
   const bySlice = new Map<string, ReplaySliceComparison>([...cmp.slices, cmp.overall].map((c) => [c.slice, c]));
 
   const sliceOf = (s: SliceResult): ReplaySliceResult => {
@@ -164,10 +178,20 @@ export function summarizeReplay(input: SummaryInput): ReplaySummary {
     }),
   );
   const productionReleases: Record<string, number> = {};
-  for (const m of measures) productionReleases[m.productionRelease] = (productionReleases[m.productionRelease] ?? 0) + 1;
+  for (const m of measures)
+    productionReleases[m.productionRelease] = (productionReleases[m.productionRelease] ?? 0) + 1;
   const detectors: Record<string, { replay: number | null; production: number | null }> = {};
   for (const name of Object.keys(input.detectors)) {
-    detectors[name] = { replay: flagRate(measures.map((m) => m.replay), name), production: flagRate(measures.map((m) => m.production), name) };
+    detectors[name] = {
+      replay: flagRate(
+        measures.map((m) => m.replay),
+        name,
+      ),
+      production: flagRate(
+        measures.map((m) => m.production),
+        name,
+      ),
+    };
   }
   return {
     verdict: gate.verdict,
@@ -184,4 +208,3 @@ export function summarizeReplay(input: SummaryInput): ReplaySummary {
     production_releases: productionReleases,
   };
 }
-

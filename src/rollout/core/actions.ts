@@ -10,7 +10,12 @@ export type Action =
   /** Send this share (percent) of the route's traffic to the candidate. */
   | { readonly type: 'setWeight'; readonly weight: number }
   /** Promotion: the route's stable pointer becomes the candidate; the previous stable stays warm until warmUntil. */
-  | { readonly type: 'swapStable'; readonly stable: ReleaseId; readonly previous: ReleaseId; readonly warmUntil: number }
+  | {
+      readonly type: 'swapStable';
+      readonly stable: ReleaseId;
+      readonly previous: ReleaseId;
+      readonly warmUntil: number;
+    }
   /** Rollback after promotion: the route's stable pointer goes back to the previous stable. */
   | { readonly type: 'restoreStable'; readonly stable: ReleaseId; readonly from: ReleaseId }
   | { readonly type: 'noop' };

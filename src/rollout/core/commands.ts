@@ -36,8 +36,10 @@ export interface Command {
 /** The commands not yet consumed, in sequence order, each sequence number once. */
 export function pendingCommands(status: RolloutStatus, commands: readonly Command[]): Command[] {
   for (const c of commands) {
-    if (!Number.isSafeInteger(c.seq) || c.seq < 1) throw new RangeError(`command seq must be a positive integer, got ${String(c.seq)}`);
-    if (!(COMMAND_KINDS as readonly string[]).includes(c.kind)) throw new RangeError(`unknown command ${String(c.kind)}`);
+    if (!Number.isSafeInteger(c.seq) || c.seq < 1)
+      throw new RangeError(`command seq must be a positive integer, got ${String(c.seq)}`);
+    if (!(COMMAND_KINDS as readonly string[]).includes(c.kind))
+      throw new RangeError(`unknown command ${String(c.kind)}`);
     if (!Number.isFinite(c.at)) throw new RangeError(`command ${c.seq} needs a finite time`);
   }
   const fresh = commands.filter((c) => c.seq > status.commandSeq).sort((a, b) => a.seq - b.seq);

@@ -27,5 +27,13 @@ export interface DecisionDraft {
 
 /** The ledger's Decision for a draft. */
 export function toDecision(d: DecisionDraft): Decision {
-  return { kind: d.kind, subject: d.subject, actor: d.actor, at: new Date(d.at), route: d.route, what: { ...d.what }, why: [...d.why] };
+  return {
+    kind: d.kind,
+    subject: d.subject,
+    actor: d.actor,
+    at: new Date(d.at),
+    route: d.route,
+    what: { ...d.what },
+    why: [...d.why],
+  };
 }

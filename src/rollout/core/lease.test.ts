@@ -6,13 +6,19 @@ const TTL = 15_000;
 
 describe('shouldAct', () => {
   it('acquires a missing or expired lease', () => {
-    expect(shouldAct(null, 'a', NOW, TTL)).toEqual({ decision: 'acquire', lease: { holder: 'a', expiresAt: NOW + TTL } });
+    expect(shouldAct(null, 'a', NOW, TTL)).toEqual({
+      decision: 'acquire',
+      lease: { holder: 'a', expiresAt: NOW + TTL },
+    });
     expect(shouldAct({ holder: 'b', expiresAt: NOW - 1 }, 'a', NOW, TTL).decision).toBe('acquire');
     expect(shouldAct({ holder: 'b', expiresAt: NOW }, 'a', NOW, TTL).decision).toBe('acquire'); // expiry is exclusive
   });
 
   it('renews its own live lease', () => {
-    expect(shouldAct({ holder: 'a', expiresAt: NOW + 1 }, 'a', NOW, TTL)).toEqual({ decision: 'renew', lease: { holder: 'a', expiresAt: NOW + TTL } });
+    expect(shouldAct({ holder: 'a', expiresAt: NOW + 1 }, 'a', NOW, TTL)).toEqual({
+      decision: 'renew',
+      lease: { holder: 'a', expiresAt: NOW + TTL },
+    });
   });
 
   it('re-acquires its own expired lease rather than renewing it', () => {

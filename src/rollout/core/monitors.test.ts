@@ -12,15 +12,30 @@ import {
 } from './monitors.js';
 import { scores } from './test-support/fixtures.js';
 
-const arm = (over: Partial<ArmWindow> = {}): ArmWindow => ({ count: 100, errors: 0, costUsd: 0.1, tokens: 50_000, quality: [], ...over });
+const arm = (over: Partial<ArmWindow> = {}): ArmWindow => ({
+  count: 100,
+  errors: 0,
+  costUsd: 0.1,
+  tokens: 50_000,
+  quality: [],
+  ...over,
+});
 const range = (n: number, start: number) => Array.from({ length: n }, (_, i) => start + i);
 
 describe('error_rate', () => {
   it('needs ⌈1 / ceiling⌉ requests before judging the rate', () => {
     expect(errorRateMonitor(0.02, arm({ count: 49, errors: 1 })).status).toBe('inconclusive');
     expect(errorRateMonitor(0.02, arm({ count: 0 }))).toMatchObject({ status: 'inconclusive', value: null });
-    expect(errorRateMonitor(0.02, arm({ count: 50, errors: 1 }))).toMatchObject({ status: 'pass', value: 0.02, facts: { min_count: 50 } });
-    expect(errorRateMonitor(0.02, arm({ count: 50, errors: 2 }))).toMatchObject({ status: 'fail', value: 0.04, threshold: 0.02 });
+    expect(errorRateMonitor(0.02, arm({ count: 50, errors: 1 }))).toMatchObject({
+      status: 'pass',
+      value: 0.02,
+      facts: { min_count: 50 },
+    });
+    expect(errorRateMonitor(0.02, arm({ count: 50, errors: 2 }))).toMatchObject({
+      status: 'fail',
+      value: 0.04,
+      threshold: 0.02,
+    });
     expect(errorRateMonitor(0.03, arm({ count: 33 })).status).toBe('inconclusive');
     expect(errorRateMonitor(0.03, arm({ count: 34 })).status).toBe('pass');
   });
@@ -60,17 +75,28 @@ describe('latency_p95_ratio', () => {
   });
 
   it('is inconclusive with fewer than 20 latencies in an arm or a zero stable p95', () => {
-    expect(latencyMonitor(1.2, arm({ latenciesMs: range(19, 100) }), arm({ latenciesMs: range(40, 100) })).status).toBe('inconclusive');
+    expect(latencyMonitor(1.2, arm({ latenciesMs: range(19, 100) }), arm({ latenciesMs: range(40, 100) })).status).toBe(
+      'inconclusive',
+    );
     expect(latencyMonitor(1.2, arm({ latenciesMs: range(40, 100) }), arm()).status).toBe('inconclusive');
-    expect(latencyMonitor(1.2, arm({ latenciesMs: range(40, 100) }), arm({ latenciesMs: Array(40).fill(0) as number[] })).status).toBe('inconclusive');
+    expect(
+      latencyMonitor(1.2, arm({ latenciesMs: range(40, 100) }), arm({ latenciesMs: Array(40).fill(0) as number[] }))
+        .status,
+    ).toBe('inconclusive');
   });
 });
 
 describe('cost_ratio', () => {
   it('compares cost per request', () => {
-    expect(costMonitor(1.5, arm({ count: 50, costUsd: 0.1 }), arm({ count: 100, costUsd: 0.1 }))).toMatchObject({ status: 'fail', value: 2 });
+    expect(costMonitor(1.5, arm({ count: 50, costUsd: 0.1 }), arm({ count: 100, costUsd: 0.1 }))).toMatchObject({
+      status: 'fail',
+      value: 2,
+    });
     expect(costMonitor(1.5, arm({ count: 100, costUsd: 0.15 }), arm({ count: 100, costUsd: 0.1 })).status).toBe('pass');
-    expect(costMonitor(1.5, arm({ count: 100, costUsd: 0.15 }), arm({ count: 100, costUsd: 0.1 })).value).toBeCloseTo(1.5, 12);
+    expect(costMonitor(1.5, arm({ count: 100, costUsd: 0.15 }), arm({ count: 100, costUsd: 0.1 })).value).toBeCloseTo(
+      1.5,
+      12,
+    );
   });
 
   it('passes when both arms are free and fails when only stable is', () => {
@@ -97,7 +123,13 @@ describe('quality', () => {
     const hl = hodgesLehmann(c, s, { alpha: 0.02 });
     expect(hl.upper).toBeLessThan(-0.05);
     expect(r).toMatchObject({ status: 'fail', value: hl.estimate, threshold: -0.05, critical: true });
-    expect(r.facts).toMatchObject({ lower: hl.lower, upper: hl.upper, p: mannWhitneyU(c, s).p, canary_n: 40, stable_n: 40 });
+    expect(r.facts).toMatchObject({
+      lower: hl.lower,
+      upper: hl.upper,
+      p: mannWhitneyU(c, s).p,
+      canary_n: 40,
+      stable_n: 40,
+    });
   });
 
   it('passes when the interval reaches −quality_drop, even with a real but small drop', () => {
@@ -118,7 +150,10 @@ describe('quality', () => {
 
   it('reads identical scores in both arms as no shift', () => {
     const same = Array(12).fill(0.8) as number[];
-    expect(qualityMonitor(0.05, arm({ quality: same }), arm({ quality: same }))).toMatchObject({ status: 'pass', value: 0 });
+    expect(qualityMonitor(0.05, arm({ quality: same }), arm({ quality: same }))).toMatchObject({
+      status: 'pass',
+      value: 0,
+    });
   });
 
   it('thins large arms to 500 evenly spaced scores', () => {
@@ -141,14 +176,20 @@ describe('evaluateMonitors', () => {
       ['cost_ratio', 'pass'],
       ['quality', 'pass'],
     ]);
-    expect(evaluateMonitors({ ...thresholds, qualityDrop: null }, windows).map((r) => r.name)).toEqual(['error_rate', 'latency_p95_ratio', 'cost_ratio']);
+    expect(evaluateMonitors({ ...thresholds, qualityDrop: null }, windows).map((r) => r.name)).toEqual([
+      'error_rate',
+      'latency_p95_ratio',
+      'cost_ratio',
+    ]);
   });
 
   it('rejects malformed windows, naming the field', () => {
     const t = { errorRate: 0.02, latencyP95Ratio: 1.2, costRatio: 1.5, qualityDrop: 0.05 };
     expect(() => evaluateMonitors(t, { ...windows, canary: arm({ errors: 101 }) })).toThrow(/canary\.errors/);
     expect(() => evaluateMonitors(t, { ...windows, stable: arm({ costUsd: -1 }) })).toThrow(/stable\.costUsd/);
-    expect(() => evaluateMonitors(t, { ...windows, canary: arm({ quality: [Number.NaN] }) })).toThrow(/canary\.quality/);
+    expect(() => evaluateMonitors(t, { ...windows, canary: arm({ quality: [Number.NaN] }) })).toThrow(
+      /canary\.quality/,
+    );
     expect(() => evaluateMonitors(t, { ...windows, canary: arm({ count: 1.5 }) })).toThrow(/canary\.count/);
   });
 });
@@ -165,18 +206,38 @@ describe('kayentaScore', () => {
   });
 
   it('weighs the passing groups against the conclusive ones', () => {
-    expect(kayentaScore([r('error_rate', 'pass'), r('quality', 'pass'), r('latency_p95_ratio', 'pass'), r('cost_ratio', 'pass')])).toBe(100);
-    expect(kayentaScore([r('error_rate', 'pass'), r('quality', 'pass'), r('latency_p95_ratio', 'fail'), r('cost_ratio', 'pass')])).toBe(80);
-    expect(kayentaScore([r('error_rate', 'pass'), r('quality', 'pass'), r('latency_p95_ratio', 'fail'), r('cost_ratio', 'inconclusive')])).toBeCloseTo(
-      (100 * 70) / 90,
-      12,
-    );
+    expect(
+      kayentaScore([
+        r('error_rate', 'pass'),
+        r('quality', 'pass'),
+        r('latency_p95_ratio', 'pass'),
+        r('cost_ratio', 'pass'),
+      ]),
+    ).toBe(100);
+    expect(
+      kayentaScore([
+        r('error_rate', 'pass'),
+        r('quality', 'pass'),
+        r('latency_p95_ratio', 'fail'),
+        r('cost_ratio', 'pass'),
+      ]),
+    ).toBe(80);
+    expect(
+      kayentaScore([
+        r('error_rate', 'pass'),
+        r('quality', 'pass'),
+        r('latency_p95_ratio', 'fail'),
+        r('cost_ratio', 'inconclusive'),
+      ]),
+    ).toBeCloseTo((100 * 70) / 90, 12);
   });
 
   it('is 0 when a critical monitor fails and null when nothing is conclusive', () => {
     expect(kayentaScore([r('error_rate', 'pass'), r('quality', 'fail'), r('latency_p95_ratio', 'pass')])).toBe(0);
     expect(kayentaScore([r('error_rate', 'fail')])).toBe(0);
     expect(kayentaScore([r('error_rate', 'inconclusive'), r('quality', 'inconclusive')])).toBeNull();
-    expect(kayentaScore([r('cost_ratio', 'pass')], { error_rate: 1, quality: 1, latency_p95_ratio: 1, cost_ratio: 5 })).toBe(100);
+    expect(
+      kayentaScore([r('cost_ratio', 'pass')], { error_rate: 1, quality: 1, latency_p95_ratio: 1, cost_ratio: 5 }),
+    ).toBe(100);
   });
 });

@@ -131,9 +131,12 @@ function result(
 function checkArm(arm: string, w: ArmWindow): void {
   const bad = (field: string, what: string) => new RangeError(`${arm}.${field} ${what}`);
   if (!Number.isInteger(w.count) || w.count < 0) throw bad('count', 'must be an integer ≥ 0');
-  if (!Number.isInteger(w.errors) || w.errors < 0 || w.errors > w.count) throw bad('errors', 'must be an integer in 0..count');
-  for (const f of ['costUsd', 'tokens'] as const) if (!(Number.isFinite(w[f]) && w[f] >= 0)) throw bad(f, 'must be a finite number ≥ 0');
-  if (w.p95Ms !== undefined && !(Number.isFinite(w.p95Ms) && w.p95Ms >= 0)) throw bad('p95Ms', 'must be a finite number ≥ 0');
+  if (!Number.isInteger(w.errors) || w.errors < 0 || w.errors > w.count)
+    throw bad('errors', 'must be an integer in 0..count');
+  for (const f of ['costUsd', 'tokens'] as const)
+    if (!(Number.isFinite(w[f]) && w[f] >= 0)) throw bad(f, 'must be a finite number ≥ 0');
+  if (w.p95Ms !== undefined && !(Number.isFinite(w.p95Ms) && w.p95Ms >= 0))
+    throw bad('p95Ms', 'must be a finite number ≥ 0');
   if (w.latenciesMs?.some((v) => !Number.isFinite(v))) throw bad('latenciesMs', 'must be finite');
   if (w.quality.some((v) => !Number.isFinite(v))) throw bad('quality', 'must be finite');
 }
@@ -145,12 +148,33 @@ export function errorRateMonitor(ceiling: number, canary: ArmWindow): MonitorRes
   const facts = { count, errors, min_count: minCount };
   if (count >= minCount) {
     const breach = rate! > ceiling;
-    return result('error_rate', rate, ceiling, breach ? 'fail' : 'pass', `canary error rate ${fmt(rate!)} (${errors}/${count}) ${breach ? '>' : '≤'} ${ceiling}`, facts);
+    return result(
+      'error_rate',
+      rate,
+      ceiling,
+      breach ? 'fail' : 'pass',
+      `canary error rate ${fmt(rate!)} (${errors}/${count}) ${breach ? '>' : '≤'} ${ceiling}`,
+      facts,
+    );
   }
   if (errors > ceiling * minCount) {
-    return result('error_rate', rate, ceiling, 'fail', `${errors} errors in ${count} requests exceed ${ceiling} of the ${minCount}-request minimum`, facts);
+    return result(
+      'error_rate',
+      rate,
+      ceiling,
+      'fail',
+      `${errors} errors in ${count} requests exceed ${ceiling} of the ${minCount}-request minimum`,
+      facts,
+    );
   }
-  return result('error_rate', rate, ceiling, 'inconclusive', `${count} canary requests, fewer than the ${minCount} needed`, facts);
+  return result(
+    'error_rate',
+    rate,
+    ceiling,
+    'inconclusive',
+    `${count} canary requests, fewer than the ${minCount} needed`,
+    facts,
+  );
 }
 
 function armP95(w: ArmWindow): { p95: number | null; n: number } {
@@ -164,7 +188,14 @@ export function latencyMonitor(ceiling: number, canary: ArmWindow, stable: ArmWi
   const s = armP95(stable);
   const facts = { canary_p95_ms: c.p95, stable_p95_ms: s.p95, canary_n: c.n, stable_n: s.n };
   if (c.n < MIN_ARM_SAMPLES || s.n < MIN_ARM_SAMPLES || c.p95 === null || s.p95 === null) {
-    return result('latency_p95_ratio', null, ceiling, 'inconclusive', `latencies: canary ${c.n}, stable ${s.n}; ${MIN_ARM_SAMPLES} each needed`, facts);
+    return result(
+      'latency_p95_ratio',
+      null,
+      ceiling,
+      'inconclusive',
+      `latencies: canary ${c.n}, stable ${s.n}; ${MIN_ARM_SAMPLES} each needed`,
+      facts,
+    );
   }
   if (!(s.p95 > 0)) return result('latency_p95_ratio', null, ceiling, 'inconclusive', 'stable p95 is 0 ms', facts);
   const ratio = c.p95 / s.p95;
@@ -186,7 +217,14 @@ export function costMonitor(ceiling: number, canary: ArmWindow, stable: ArmWindo
     stable_n: stable.count,
   };
   if (canary.count < MIN_ARM_SAMPLES || stable.count < MIN_ARM_SAMPLES || c === null || s === null) {
-    return result('cost_ratio', null, ceiling, 'inconclusive', `requests: canary ${canary.count}, stable ${stable.count}; ${MIN_ARM_SAMPLES} each needed`, facts);
+    return result(
+      'cost_ratio',
+      null,
+      ceiling,
+      'inconclusive',
+      `requests: canary ${canary.count}, stable ${stable.count}; ${MIN_ARM_SAMPLES} each needed`,
+      facts,
+    );
   }
   if (s === 0) {
     return c === 0
@@ -203,14 +241,31 @@ export function qualityMonitor(maxDrop: number, canary: ArmWindow, stable: ArmWi
   const c = thin(canary.quality, MAX_QUALITY_SCORES);
   const s = thin(stable.quality, MAX_QUALITY_SCORES);
   const threshold = -maxDrop;
-  const base = { canary_n: canary.quality.length, stable_n: stable.quality.length, canary_used: c.length, stable_used: s.length };
+  const base = {
+    canary_n: canary.quality.length,
+    stable_n: stable.quality.length,
+    canary_used: c.length,
+    stable_used: s.length,
+  };
   if (c.length < MIN_QUALITY_SCORES || s.length < MIN_QUALITY_SCORES) {
     const facts = { ...base, lower: null, upper: null, p: null };
-    return result('quality', null, threshold, 'inconclusive', `scores: canary ${c.length}, stable ${s.length}; ${MIN_QUALITY_SCORES} each needed`, facts);
+    return result(
+      'quality',
+      null,
+      threshold,
+      'inconclusive',
+      `scores: canary ${c.length}, stable ${s.length}; ${MIN_QUALITY_SCORES} each needed`,
+      facts,
+    );
   }
   const first = c[0]!;
   if (c.every((v) => v === first) && s.every((v) => v === first)) {
-    return result('quality', 0, threshold, 'pass', 'every score in both arms is the same', { ...base, lower: 0, upper: 0, p: 1 });
+    return result('quality', 0, threshold, 'pass', 'every score in both arms is the same', {
+      ...base,
+      lower: 0,
+      upper: 0,
+      p: 1,
+    });
   }
   const mw = mannWhitneyU(c, s);
   const hl = hodgesLehmann(c, s, { alpha: QUALITY_ALPHA });
@@ -226,7 +281,10 @@ export function qualityMonitor(maxDrop: number, canary: ArmWindow, stable: ArmWi
 }
 
 /** Every configured monitor on one interval's windows. Throws a RangeError on malformed windows. */
-export function evaluateMonitors(thresholds: MonitorThresholds, windows: Pick<ArmWindows, 'canary' | 'stable'>): MonitorResult[] {
+export function evaluateMonitors(
+  thresholds: MonitorThresholds,
+  windows: Pick<ArmWindows, 'canary' | 'stable'>,
+): MonitorResult[] {
   const { canary, stable } = windows;
   checkArm('canary', canary);
   checkArm('stable', stable);

@@ -70,10 +70,20 @@ export function desiredRoute(spec: RolloutSpec, status: RolloutStatus): DesiredR
   const phase = computePhase(spec, status);
   const route = spec.route;
   if (phase === 'promoted') {
-    return { route, stable: spec.candidate, canary: null, warm: { release: spec.stable, until: warmUntil(spec, status)! } };
+    return {
+      route,
+      stable: spec.candidate,
+      canary: null,
+      warm: { release: spec.stable, until: warmUntil(spec, status)! },
+    };
   }
   if (isActive(phase)) {
-    return { route, stable: spec.stable, canary: { release: spec.candidate, weight: canaryWeight(spec, status) }, warm: null };
+    return {
+      route,
+      stable: spec.stable,
+      canary: { release: spec.candidate, weight: canaryWeight(spec, status) },
+      warm: null,
+    };
   }
   return { route, stable: spec.stable, canary: null, warm: null };
 }

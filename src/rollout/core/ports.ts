@@ -38,12 +38,21 @@ export interface RolloutStateStore {
    * is still at `expectedVersion`; false when another writer got there first.
    * A draft whose key is already stored is not stored again.
    */
-  commit(route: string, expectedVersion: number, status: RolloutStatus, decisions: readonly DecisionDraft[]): Promise<boolean>;
+  commit(
+    route: string,
+    expectedVersion: number,
+    status: RolloutStatus,
+    decisions: readonly DecisionDraft[],
+  ): Promise<boolean>;
 }
 
 /** Aggregates from the gateway's traces: the request counter and the latest closed interval. */
 export interface RolloutObserver {
-  observe(spec: RolloutSpec, status: RolloutStatus, now: number): Promise<Pick<Observation, 'canaryRequestsTotal' | 'windows'>>;
+  observe(
+    spec: RolloutSpec,
+    status: RolloutStatus,
+    now: number,
+  ): Promise<Pick<Observation, 'canaryRequestsTotal' | 'windows'>>;
 }
 
 export interface CommandInbox {

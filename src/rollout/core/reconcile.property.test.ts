@@ -40,16 +40,33 @@ function randomObservation(r: Random, now: number, total: number, weight: number
   const from = now - pick(r, [1, 10, 60]) * SECOND;
   const windows: ArmWindows | undefined =
     r() < 0.85
-      ? { from, to: now, canary: arm(r, canaryCount, errors, canaryQ), stable: arm(r, served - canaryCount, 0, scores(12, 0.7, now + 1)) }
+      ? {
+          from,
+          to: now,
+          canary: arm(r, canaryCount, errors, canaryQ),
+          stable: arm(r, served - canaryCount, 0, scores(12, 0.7, now + 1)),
+        }
       : undefined;
   const commands: Command[] = [];
   if (r() < 0.03) commands.push({ seq: ++seq.next, kind: pick(r, MOSTLY_PAUSES), actor: 'op', at: now });
-  if (r() < 0.03 && seq.next > 0) commands.push({ seq: 1 + randomIndex(r, seq.next), kind: pick(r, COMMAND_KINDS), actor: 'op', at: now });
+  if (r() < 0.03 && seq.next > 0)
+    commands.push({ seq: 1 + randomIndex(r, seq.next), kind: pick(r, COMMAND_KINDS), actor: 'op', at: now });
   return { now, canaryRequestsTotal: total + canaryCount, ...(windows ? { windows } : {}), commands };
 }
 
 /** Every kind, the ones that end a rollout rarer. */
-const MOSTLY_PAUSES: readonly CommandKind[] = ['pause', 'pause', 'pause', 'resume', 'resume', 'resume', 'resume', 'promote', 'abort', 'rollback'];
+const MOSTLY_PAUSES: readonly CommandKind[] = [
+  'pause',
+  'pause',
+  'pause',
+  'resume',
+  'resume',
+  'resume',
+  'resume',
+  'promote',
+  'abort',
+  'rollback',
+];
 
 const ALLOWED_NEXT: Record<Phase, readonly Phase[]> = {
   idle: ['progressing', 'paused', 'promoted', 'rolled_back', 'aborted'],
@@ -97,7 +114,9 @@ describe('random sequences of observations', () => {
 
         const steps = res.decisions.filter((d) => d.kind === 'step');
         check(steps.length <= 1, `${steps.length} steps in one tick`);
-        const ended = res.decisions.filter((d) => (d.kind === 'step' && phaseBefore !== 'idle') || (d.kind === 'promote' && d.actor === 'controller'));
+        const ended = res.decisions.filter(
+          (d) => (d.kind === 'step' && phaseBefore !== 'idle') || (d.kind === 'promote' && d.actor === 'controller'),
+        );
         for (const d of ended) {
           // a step ends only after its dwell and its requests
           check(now - before.stepStartedAt! >= spec.dwellSeconds * SECOND, `${d.key} before the dwell`);

@@ -6,7 +6,17 @@ import { toDecision } from './decision-draft.js';
 import { computePhase, desiredRoute } from './phase.js';
 import { reconcile } from './reconcile.js';
 import { initialStatus } from './rollout-state.js';
-import { CANDIDATE, Harness, SECOND, STABLE, T0, command, makeSpec, scores, windowsAt } from './test-support/fixtures.js';
+import {
+  CANDIDATE,
+  Harness,
+  SECOND,
+  STABLE,
+  T0,
+  command,
+  makeSpec,
+  scores,
+  windowsAt,
+} from './test-support/fixtures.js';
 
 const RPS = 100; // at 5% the canary serves 5 req/s: 1000 requests in 200 s, inside the 240 s dwell
 
@@ -51,7 +61,9 @@ describe('a healthy candidate', () => {
 
     const last = h.results.at(-1)!;
     expect(last.weight).toBe(100);
-    expect(last.actions).toEqual([{ type: 'swapStable', stable: CANDIDATE, previous: STABLE, warmUntil: promote.at + 3600 * SECOND }]);
+    expect(last.actions).toEqual([
+      { type: 'swapStable', stable: CANDIDATE, previous: STABLE, warmUntil: promote.at + 3600 * SECOND },
+    ]);
     expect(desiredRoute(h.spec, h.status)).toEqual({
       route: 'legal-assistant',
       stable: CANDIDATE,
@@ -59,7 +71,12 @@ describe('a healthy candidate', () => {
       warm: { release: STABLE, until: promote.at + 3600 * SECOND },
     });
     // the drafts become ledger decisions about the candidate
-    expect(toDecision(promote)).toMatchObject({ kind: 'promote', subject: CANDIDATE, route: 'legal-assistant', at: new Date(promote.at) });
+    expect(toDecision(promote)).toMatchObject({
+      kind: 'promote',
+      subject: CANDIDATE,
+      route: 'legal-assistant',
+      at: new Date(promote.at),
+    });
 
     // a promoted rollout does nothing more on its own
     const after = h.step(RPS);
@@ -125,11 +142,18 @@ describe('a breaching canary', () => {
     expect(r.decisions.map((d) => d.kind)).toEqual(['halt', 'rollback']);
     const [halt, rollback] = r.decisions;
     const breached = halt!.what.breached as { name: string; value: number; threshold: number; status: string }[];
-    expect(breached).toEqual([expect.objectContaining({ name: 'error_rate', value: 0.06, threshold: 0.02, status: 'fail' })]);
+    expect(breached).toEqual([
+      expect.objectContaining({ name: 'error_rate', value: 0.06, threshold: 0.02, status: 'fail' }),
+    ]);
     expect(halt!.why[0]).toContain('error_rate');
     expect(rollback!.what).toMatchObject({ trigger: 'monitor', from: CANDIDATE, to: STABLE, from_weight: 5, breached });
     expect(h.status.haltReason).toContain('error_rate');
-    expect(desiredRoute(h.spec, h.status)).toEqual({ route: 'legal-assistant', stable: STABLE, canary: null, warm: null });
+    expect(desiredRoute(h.spec, h.status)).toEqual({
+      route: 'legal-assistant',
+      stable: STABLE,
+      canary: null,
+      warm: null,
+    });
 
     const later = h.step(RPS);
     expect(later.phase).toBe('rolled_back');
@@ -145,7 +169,12 @@ describe('a breaching canary', () => {
     const r = h.step(RPS, { canary: { quality: canaryQ }, stable: { quality: stableQ } });
     expect(r.phase).toBe('rolled_back');
     const halt = r.decisions.find((d) => d.kind === 'halt')!;
-    const [q] = halt.what.breached as { name: string; value: number; threshold: number; facts: { upper: number; p: number } }[];
+    const [q] = halt.what.breached as {
+      name: string;
+      value: number;
+      threshold: number;
+      facts: { upper: number; p: number };
+    }[];
     const hl = hodgesLehmann(canaryQ, stableQ, { alpha: 0.02 });
     expect(q!.name).toBe('quality');
     expect(q!.threshold).toBe(-0.05);
@@ -260,7 +289,11 @@ describe('operator commands', () => {
     const r = h.step(RPS, {}, [command(1, 'rollback', h.now, 'dave', 'users complain')]);
     expect(r.phase).toBe('rolled_back');
     expect(r.actions).toEqual([{ type: 'setWeight', weight: 0 }]);
-    expect(r.decisions[0]).toMatchObject({ kind: 'rollback', actor: 'dave', what: { trigger: 'command', after_promotion: false } });
+    expect(r.decisions[0]).toMatchObject({
+      kind: 'rollback',
+      actor: 'dave',
+      what: { trigger: 'command', after_promotion: false },
+    });
     expect(h.status.haltReason).toBe('users complain');
   });
 
@@ -287,7 +320,9 @@ describe('operator commands', () => {
     expect(again.decisions).toEqual([]);
     const ignored = h.step(RPS, {}, [command(4, 'resume', h.now)]);
     expect(ignored.decisions).toEqual([]);
-    expect(ignored.events.map((e) => [e.kind, e.message])).toEqual([['ignored', 'resume #4 by alice ignored: rollout is progressing']]);
+    expect(ignored.events.map((e) => [e.kind, e.message])).toEqual([
+      ['ignored', 'resume #4 by alice ignored: rollout is progressing'],
+    ]);
     expect(h.status.commandSeq).toBe(4);
   });
 });
@@ -306,7 +341,12 @@ describe('idempotence', () => {
     check();
     let seq = 0;
     while (r.phase === 'progressing' || r.phase === 'paused') {
-      const commands = r.phase === 'paused' ? [command(++seq, 'resume', h.now)] : h.now === T0 + 100 * SECOND ? [command(++seq, 'pause', h.now)] : [];
+      const commands =
+        r.phase === 'paused'
+          ? [command(++seq, 'resume', h.now)]
+          : h.now === T0 + 100 * SECOND
+            ? [command(++seq, 'pause', h.now)]
+            : [];
       r = h.step(RPS, {}, commands);
       check();
     }

@@ -1,6 +1,12 @@
 import { applyCommand, pendingCommands, type Command } from './commands.js';
 import { CONTROLLER } from './decision-draft.js';
-import { COMPARATIVE_MONITORS, evaluateMonitors, kayentaScore, type ArmWindows, type MonitorSnapshot } from './monitors.js';
+import {
+  COMPARATIVE_MONITORS,
+  evaluateMonitors,
+  kayentaScore,
+  type ArmWindows,
+  type MonitorSnapshot,
+} from './monitors.js';
 import { isActive, stepDeadline } from './phase.js';
 import { validateSpec, type RolloutSpec, type RolloutStatus } from './rollout-state.js';
 import { Tick, type ReconcileResult } from './tick.js';
@@ -96,7 +102,10 @@ function readMonitors(t: Tick, windows: ArmWindows): void {
 }
 
 /** Whether the latest reading lets the current step end, and if not, what it is waiting for. */
-export function stepEvidence(spec: RolloutSpec, status: RolloutStatus): { ok: boolean; snapshot: MonitorSnapshot | null; waiting: string[] } {
+export function stepEvidence(
+  spec: RolloutSpec,
+  status: RolloutStatus,
+): { ok: boolean; snapshot: MonitorSnapshot | null; waiting: string[] } {
   const snap = status.lastMonitors;
   const began = status.stepStartedAt;
   if (snap === null || began === null || snap.at <= began || snap.from < began) {
@@ -104,7 +113,11 @@ export function stepEvidence(spec: RolloutSpec, status: RolloutStatus): { ok: bo
   }
   const full = spec.steps[status.stepIndex] === 100;
   const pending = snap.results.filter((r) => r.status !== 'pass' && !(full && COMPARATIVE_MONITORS.has(r.name)));
-  return { ok: pending.length === 0, snapshot: snap, waiting: pending.map((r) => `${r.name} ${r.status}: ${r.detail}`) };
+  return {
+    ok: pending.length === 0,
+    snapshot: snap,
+    waiting: pending.map((r) => `${r.name} ${r.status}: ${r.detail}`),
+  };
 }
 
 function progress(t: Tick, requestsTotal: number): void {

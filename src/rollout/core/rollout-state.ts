@@ -123,12 +123,18 @@ export function validateSpec(spec: RolloutSpec): void {
   check(Number.isFinite(spec.dwellSeconds) && spec.dwellSeconds >= 0, 'dwellSeconds must be ≥ 0');
   check(Number.isInteger(spec.minRequests) && spec.minRequests >= 0, 'minRequests must be an integer ≥ 0');
   check(Number.isFinite(spec.intervalSeconds) && spec.intervalSeconds > 0, 'intervalSeconds must be > 0');
-  check(Number.isFinite(spec.rollbackWindowSeconds) && spec.rollbackWindowSeconds >= 0, 'rollbackWindowSeconds must be ≥ 0');
+  check(
+    Number.isFinite(spec.rollbackWindowSeconds) && spec.rollbackWindowSeconds >= 0,
+    'rollbackWindowSeconds must be ≥ 0',
+  );
   const m = spec.monitors;
   check(m.errorRate >= 0 && m.errorRate <= 1, 'monitors.errorRate must be in [0, 1]');
   check(Number.isFinite(m.latencyP95Ratio) && m.latencyP95Ratio > 0, 'monitors.latencyP95Ratio must be > 0');
   check(Number.isFinite(m.costRatio) && m.costRatio > 0, 'monitors.costRatio must be > 0');
-  check(m.qualityDrop === null || (m.qualityDrop >= 0 && m.qualityDrop <= 1), 'monitors.qualityDrop must be in [0, 1] or null');
+  check(
+    m.qualityDrop === null || (m.qualityDrop >= 0 && m.qualityDrop <= 1),
+    'monitors.qualityDrop must be in [0, 1] or null',
+  );
 }
 
 /** Throws when a status does not belong to the spec or points past its steps. */

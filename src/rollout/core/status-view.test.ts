@@ -8,8 +8,26 @@ describe('statusJson', () => {
     h.tick();
     h.step(100);
     const j = statusJson(h.spec, h.status);
-    expect(Object.keys(j).slice(0, 9)).toEqual(['route', 'stable', 'candidate', 'phase', 'weight', 'step', 'steps', 'monitors', 'events']);
-    expect(j).toMatchObject({ route: 'legal-assistant', stable: STABLE, candidate: CANDIDATE, phase: 'progressing', weight: 5, step: 0, steps: [5, 25, 100] });
+    expect(Object.keys(j).slice(0, 9)).toEqual([
+      'route',
+      'stable',
+      'candidate',
+      'phase',
+      'weight',
+      'step',
+      'steps',
+      'monitors',
+      'events',
+    ]);
+    expect(j).toMatchObject({
+      route: 'legal-assistant',
+      stable: STABLE,
+      candidate: CANDIDATE,
+      phase: 'progressing',
+      weight: 5,
+      step: 0,
+      steps: [5, 25, 100],
+    });
     expect(j.monitors.map((m) => m.name)).toEqual(['error_rate', 'latency_p95_ratio', 'cost_ratio', 'quality']);
     expect(j.events.map((e) => e.kind)).toEqual(['rollout-start', 'step']);
     expect(j.events[0]!.at).toBe('2025-01-01T12:00:00.000Z');

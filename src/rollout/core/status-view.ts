@@ -19,7 +19,13 @@ export interface RolloutStatusJson {
   readonly step: number;
   readonly steps: readonly number[];
   readonly monitors: readonly MonitorResult[];
-  readonly events: readonly { readonly at: string; readonly kind: RolloutEventKind; readonly step: number; readonly weight: number; readonly message: string }[];
+  readonly events: readonly {
+    readonly at: string;
+    readonly kind: RolloutEventKind;
+    readonly step: number;
+    readonly weight: number;
+    readonly message: string;
+  }[];
   readonly rollout: string;
   readonly score: number | null;
   readonly step_started_at: string | null;
@@ -42,7 +48,13 @@ export function statusJson(spec: RolloutSpec, status: RolloutStatus): RolloutSta
     step: status.stepIndex,
     steps: [...spec.steps],
     monitors: status.lastMonitors?.results ?? [],
-    events: status.events.map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, step: e.step, weight: e.weight, message: e.message })),
+    events: status.events.map((e) => ({
+      at: new Date(e.at).toISOString(),
+      kind: e.kind,
+      step: e.step,
+      weight: e.weight,
+      message: e.message,
+    })),
     rollout: spec.rolloutId,
     score: status.lastMonitors?.score ?? null,
     step_started_at: iso(status.stepStartedAt),

@@ -3,7 +3,14 @@ import type { JsonValue } from '../../kernel/canonical-json.js';
 import { NOOP, type Action } from './actions.js';
 import type { DecisionDraft } from './decision-draft.js';
 import { canaryWeight, computePhase, type Phase } from './phase.js';
-import { MAX_EVENTS, assertStatusFits, type RolloutEvent, type RolloutEventKind, type RolloutSpec, type RolloutStatus } from './rollout-state.js';
+import {
+  MAX_EVENTS,
+  assertStatusFits,
+  type RolloutEvent,
+  type RolloutEventKind,
+  type RolloutSpec,
+  type RolloutStatus,
+} from './rollout-state.js';
 
 export interface ReconcileResult {
   /** The status to write (once) for this tick. */
@@ -72,7 +79,13 @@ export class Tick {
     this.actions.push(action);
   }
 
-  decide(kind: DecisionKind, key: string, actor: string, what: { [key: string]: JsonValue }, why: readonly string[]): void {
+  decide(
+    kind: DecisionKind,
+    key: string,
+    actor: string,
+    what: { [key: string]: JsonValue },
+    why: readonly string[],
+  ): void {
     const { route, candidate } = this.spec;
     this.decisions.push({ key, kind, actor, at: this.now, route, subject: candidate, what, why: [...why] });
   }
@@ -84,7 +97,9 @@ export class Tick {
 
   result(): ReconcileResult {
     const status: RolloutStatus =
-      this.events.length === 0 ? this.current : { ...this.current, events: [...this.current.events, ...this.events].slice(-MAX_EVENTS) };
+      this.events.length === 0
+        ? this.current
+        : { ...this.current, events: [...this.current.events, ...this.events].slice(-MAX_EVENTS) };
     return {
       status,
       phase: computePhase(this.spec, status),

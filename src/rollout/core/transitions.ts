@@ -32,12 +32,24 @@ export function snapshotJson(s: MonitorSnapshot): What {
 }
 
 /** Enter step `index` at this tick: its clock and request count start now. */
-export function enterStep(t: Tick, index: number, requestsTotal: number, why: readonly string[], what: What = {}): void {
+export function enterStep(
+  t: Tick,
+  index: number,
+  requestsTotal: number,
+  why: readonly string[],
+  what: What = {},
+): void {
   const { steps } = t.spec;
   const from = index === 0 ? 0 : steps[index - 1]!;
   const to = steps[index]!;
   t.update({ stepIndex: index, stepStartedAt: t.now, stepRequestsBase: requestsTotal });
-  t.decide('step', t.key(`step/${index}`), CONTROLLER, { step: index, steps: [...steps], from_weight: from, to_weight: to, ...what }, why);
+  t.decide(
+    'step',
+    t.key(`step/${index}`),
+    CONTROLLER,
+    { step: index, steps: [...steps], from_weight: from, to_weight: to, ...what },
+    why,
+  );
   t.act({ type: 'setWeight', weight: to });
   t.event('step', `canary ${from}% → ${to}%`);
 }
@@ -58,7 +70,12 @@ export function startRollout(t: Tick, requestsTotal: number): void {
       dwell_seconds: spec.dwellSeconds,
       min_requests: spec.minRequests,
       interval_seconds: spec.intervalSeconds,
-      monitors: { error_rate: m.errorRate, latency_p95_ratio: m.latencyP95Ratio, cost_ratio: m.costRatio, quality_drop: m.qualityDrop },
+      monitors: {
+        error_rate: m.errorRate,
+        latency_p95_ratio: m.latencyP95Ratio,
+        cost_ratio: m.costRatio,
+        quality_drop: m.qualityDrop,
+      },
     },
     [`canary rollout of ${spec.candidate} on ${spec.route}`],
   );
@@ -75,7 +92,14 @@ export function promote(t: Tick, actor: string, why: readonly string[], what: Wh
     'promote',
     t.key('promote'),
     actor,
-    { step: t.status.stepIndex, from_weight: before, stable: spec.candidate, previous_stable: spec.stable, warm_until: iso(until), ...what },
+    {
+      step: t.status.stepIndex,
+      from_weight: before,
+      stable: spec.candidate,
+      previous_stable: spec.stable,
+      warm_until: iso(until),
+      ...what,
+    },
     why,
   );
   if (before !== 100) t.act({ type: 'setWeight', weight: 100 });
@@ -92,10 +116,21 @@ export function rollBack(t: Tick, actor: string, reason: string, what: What = {}
     'rollback',
     t.key('rollback'),
     actor,
-    { step: t.status.stepIndex, from_weight: before, from: spec.candidate, to: spec.stable, after_promotion: afterPromotion, ...what },
+    {
+      step: t.status.stepIndex,
+      from_weight: before,
+      from: spec.candidate,
+      to: spec.stable,
+      after_promotion: afterPromotion,
+      ...what,
+    },
     [reason],
   );
-  t.act(afterPromotion ? { type: 'restoreStable', stable: spec.stable, from: spec.candidate } : { type: 'setWeight', weight: 0 });
+  t.act(
+    afterPromotion
+      ? { type: 'restoreStable', stable: spec.stable, from: spec.candidate }
+      : { type: 'setWeight', weight: 0 },
+  );
   t.event('rollback', `rolled back by ${actor}: ${reason}`);
 }
 
@@ -117,7 +152,13 @@ export function halt(t: Tick, snapshot: MonitorSnapshot, failed: readonly Monito
 export function abort(t: Tick, actor: string, reason: string, what: What): void {
   const before = t.weight;
   t.update({ aborted: { by: actor, reason, at: t.now }, paused: null });
-  t.decide('halt', t.key('abort'), actor, { outcome: 'aborted', step: t.status.stepIndex, from_weight: before, ...what }, [reason]);
+  t.decide(
+    'halt',
+    t.key('abort'),
+    actor,
+    { outcome: 'aborted', step: t.status.stepIndex, from_weight: before, ...what },
+    [reason],
+  );
   t.act({ type: 'setWeight', weight: 0 });
   t.event('halt', `aborted by ${actor}: ${reason}`);
 }
@@ -132,6 +173,8 @@ export function pause(t: Tick, by: string, reason: string, key: string, what: Wh
 export function resume(t: Tick, actor: string, reason: string, key: string, what: What): void {
   const pausedAt = t.status.paused?.at ?? t.now;
   t.update({ paused: null, stepStartedAt: t.now });
-  t.decide('resume', key, actor, { step: t.status.stepIndex, weight: t.weight, paused_ms: t.now - pausedAt, ...what }, [reason]);
+  t.decide('resume', key, actor, { step: t.status.stepIndex, weight: t.weight, paused_ms: t.now - pausedAt, ...what }, [
+    reason,
+  ]);
   t.event('resume', `resumed by ${actor}: ${reason}`);
 }

@@ -10,7 +10,9 @@ describe('pairwiseMessages', () => {
       answerB: 'You should consult an attorney.',
     });
     expect(system!.role).toBe('system');
-    expect(system!.content).toContain('<rubric>\nPrefer the answer that cites the statute.\nPenalise hedging.\n</rubric>');
+    expect(system!.content).toContain(
+      '<rubric>\nPrefer the answer that cites the statute.\nPenalise hedging.\n</rubric>',
+    );
     expect(system!.content).toContain('{"winner": "A" | "B" | "tie"');
     expect(user!.role).toBe('user');
     expect(user!.content).toBe(
@@ -39,7 +41,11 @@ describe('pairwiseMessages', () => {
 
 describe('parsePairwiseReply', () => {
   it('reads the winner and an optional reason', () => {
-    expect(parsePairwiseReply('{"winner": "A", "reason": "cites the statute"}')).toEqual({ ok: true, winner: 'A', reason: 'cites the statute' });
+    expect(parsePairwiseReply('{"winner": "A", "reason": "cites the statute"}')).toEqual({
+      ok: true,
+      winner: 'A',
+      reason: 'cites the statute',
+    });
     expect(parsePairwiseReply('{"winner":"B"}')).toEqual({ ok: true, winner: 'B' });
     expect(parsePairwiseReply(' {"winner": "tie"} ')).toEqual({ ok: true, winner: 'tie' });
     expect(parsePairwiseReply('{"winner": "Tie"}')).toEqual({ ok: true, winner: 'tie' });
@@ -47,16 +53,34 @@ describe('parsePairwiseReply', () => {
   });
 
   it('accepts a reply wrapped in a code fence', () => {
-    expect(parsePairwiseReply('```json\n{"winner": "B", "reason": "x"}\n```')).toEqual({ ok: true, winner: 'B', reason: 'x' });
+    expect(parsePairwiseReply('```json\n{"winner": "B", "reason": "x"}\n```')).toEqual({
+      ok: true,
+      winner: 'B',
+      reason: 'x',
+    });
     expect(parsePairwiseReply('```\n{"winner": "A"}\n```')).toEqual({ ok: true, winner: 'A' });
   });
 
   it('turns garbage into an error result, never a verdict', () => {
-    for (const text of ['', 'A', 'The winner is A.', '{"winner": "C"}', '{"winner": 1}', '{"verdict": "A"}', '["A"]', 'null', '{"winner": "A", "reason": 3}', 'Sure! {"winner": "A"}']) {
+    for (const text of [
+      '',
+      'A',
+      'The winner is A.',
+      '{"winner": "C"}',
+      '{"winner": 1}',
+      '{"verdict": "A"}',
+      '["A"]',
+      'null',
+      '{"winner": "A", "reason": 3}',
+      'Sure! {"winner": "A"}',
+    ]) {
       const r = parsePairwiseReply(text);
       expect(r.ok, text).toBe(false);
     }
-    expect(parsePairwiseReply('{"winner": "C"}')).toEqual({ ok: false, message: 'pairwise reply has no "winner" of "A", "B" or "tie" (got "C")' });
+    expect(parsePairwiseReply('{"winner": "C"}')).toEqual({
+      ok: false,
+      message: 'pairwise reply has no "winner" of "A", "B" or "tie" (got "C")',
+    });
   });
 });
 

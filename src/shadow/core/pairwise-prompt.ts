@@ -30,7 +30,19 @@ export function pairwiseMessages(p: PairwisePromptInput): ChatMessage[] {
     p.rubric,
     '</rubric>',
   ].join('\n');
-  const user = ['<input>', p.question, '</input>', '', '<answer_a>', p.answerA, '</answer_a>', '', '<answer_b>', p.answerB, '</answer_b>'].join('\n');
+  const user = [
+    '<input>',
+    p.question,
+    '</input>',
+    '',
+    '<answer_a>',
+    p.answerA,
+    '</answer_a>',
+    '',
+    '<answer_b>',
+    p.answerB,
+    '</answer_b>',
+  ].join('\n');
   return [
     { role: 'system', content: system },
     { role: 'user', content: user },
@@ -59,10 +71,14 @@ export function parsePairwiseReply(text: string): PairwiseReply {
   const w = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
   const winner: PairwiseWinner | undefined = w === 'a' ? 'A' : w === 'b' ? 'B' : w === 'tie' ? 'tie' : undefined;
   if (winner === undefined) {
-    return { ok: false, message: `pairwise reply has no "winner" of "A", "B" or "tie" (got ${JSON.stringify(raw) ?? 'nothing'})` };
+    return {
+      ok: false,
+      message: `pairwise reply has no "winner" of "A", "B" or "tie" (got ${JSON.stringify(raw) ?? 'nothing'})`,
+    };
   }
   const reason = v['reason'];
-  if (reason !== undefined && typeof reason !== 'string') return { ok: false, message: 'pairwise reply has a non-string "reason"' };
+  if (reason !== undefined && typeof reason !== 'string')
+    return { ok: false, message: 'pairwise reply has a non-string "reason"' };
   return reason === undefined ? { ok: true, winner } : { ok: true, winner, reason };
 }
 

@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../../stats/index.js';
 import { parsePairwiseReply, type PairSide } from './pairwise-prompt.js';
-import { analyzeShadow, pairJudgement, pairOutcome, tallyWins, type ArmAnswer, type PairJudgement, type PairStats } from './shadow-analysis.js';
+import {
+  analyzeShadow,
+  pairJudgement,
+  pairOutcome,
+  tallyWins,
+  type ArmAnswer,
+  type PairJudgement,
+  type PairStats,
+} from './shadow-analysis.js';
 
-const j = (firstOrder: PairSide, secondOrder: PairSide, slice = '*'): PairJudgement => ({ slice, firstOrder, secondOrder });
+const j = (firstOrder: PairSide, secondOrder: PairSide, slice = '*'): PairJudgement => ({
+  slice,
+  firstOrder,
+  secondOrder,
+});
 const times = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, make);
 
 describe('pairOutcome: both orders must agree', () => {
@@ -37,14 +49,25 @@ describe('pairOutcome: both orders must agree', () => {
 
   it('is an error when either order has no usable verdict', () => {
     const bad = parsePairwiseReply('nonsense');
-    expect(pairJudgement('*', bad, parsePairwiseReply('{"winner": "A"}'))).toMatchObject({ ok: false, message: expect.stringMatching(/^stable-first order/) });
-    expect(pairJudgement('*', parsePairwiseReply('{"winner": "A"}'), bad)).toMatchObject({ ok: false, message: expect.stringMatching(/^shadow-first order/) });
+    expect(pairJudgement('*', bad, parsePairwiseReply('{"winner": "A"}'))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^stable-first order/),
+    });
+    expect(pairJudgement('*', parsePairwiseReply('{"winner": "A"}'), bad)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^shadow-first order/),
+    });
   });
 });
 
 describe('tallyWins', () => {
   it('counts ties half in the win rate and takes the Wilson interval', () => {
-    const judgements = [...times(30, () => j('shadow', 'shadow')), ...times(10, () => j('stable', 'stable')), ...times(6, () => j('shadow', 'stable')), ...times(4, () => j('tie', 'tie'))];
+    const judgements = [
+      ...times(30, () => j('shadow', 'shadow')),
+      ...times(10, () => j('stable', 'stable')),
+      ...times(6, () => j('shadow', 'stable')),
+      ...times(4, () => j('tie', 'tie')),
+    ];
     const t = tallyWins(judgements);
     expect(t).toMatchObject({ n: 50, shadowWins: 30, stableWins: 10, ties: 10, splitVerdicts: 6 });
     expect(t.winRate).toBeCloseTo(0.7, 12);
@@ -55,7 +78,11 @@ describe('tallyWins', () => {
   });
 
   it('with an odd number of ties joins the intervals around the half success', () => {
-    const t = tallyWins([...times(6, () => j('shadow', 'shadow')), ...times(3, () => j('tie', 'tie')), j('stable', 'stable')]);
+    const t = tallyWins([
+      ...times(6, () => j('shadow', 'shadow')),
+      ...times(3, () => j('tie', 'tie')),
+      j('stable', 'stable'),
+    ]);
     expect(t.winRate).toBeCloseTo(0.75, 12);
     expect(t.ci).toEqual({ lower: wilsonInterval(7, 10).lower, upper: wilsonInterval(8, 10).upper });
     expect(t.ci!.lower).toBeLessThan(0.75);
@@ -79,17 +106,40 @@ describe('tallyWins', () => {
   });
 
   it('has no rate without pairs and rejects unknown verdicts', () => {
-    expect(tallyWins([])).toEqual({ n: 0, shadowWins: 0, stableWins: 0, ties: 0, splitVerdicts: 0, winRate: null, ci: null });
+    expect(tallyWins([])).toEqual({
+      n: 0,
+      shadowWins: 0,
+      stableWins: 0,
+      ties: 0,
+      splitVerdicts: 0,
+      winRate: null,
+      ci: null,
+    });
     expect(() => tallyWins([{ firstOrder: 'A' as PairSide, secondOrder: 'tie' }])).toThrow(RangeError);
   });
 });
 
 describe('analyzeShadow', () => {
-  const answer = (over: Partial<ArmAnswer> = {}): ArmAnswer => ({ text: 'Yes.', latencyMs: 100, costUsd: 0.001, refused: false, ...over });
-  const pair = (slice: string, stable: Partial<ArmAnswer>, shadow: Partial<ArmAnswer>): PairStats => ({ slice, stable: answer(stable), shadow: answer(shadow) });
+  const answer = (over: Partial<ArmAnswer> = {}): ArmAnswer => ({
+    text: 'Yes.',
+    latencyMs: 100,
+    costUsd: 0.001,
+    refused: false,
+    ...over,
+  });
+  const pair = (slice: string, stable: Partial<ArmAnswer>, shadow: Partial<ArmAnswer>): PairStats => ({
+    slice,
+    stable: answer(stable),
+    shadow: answer(shadow),
+  });
 
   it('reports per slice (with ancestors) and overall', () => {
-    const judgements = [j('shadow', 'shadow', 'fr/fr-BE'), j('stable', 'stable', 'fr/fr-FR'), j('shadow', 'stable', 'de'), j('shadow', 'shadow', 'de')];
+    const judgements = [
+      j('shadow', 'shadow', 'fr/fr-BE'),
+      j('stable', 'stable', 'fr/fr-FR'),
+      j('shadow', 'stable', 'de'),
+      j('shadow', 'shadow', 'de'),
+    ];
     const a = analyzeShadow(judgements, []);
     expect(a.overall.judged).toMatchObject({ n: 4, shadowWins: 2, stableWins: 1, ties: 1 });
     expect(a.slices.map((s) => [s.slice, s.judged.n, s.judged.shadowWins])).toEqual([
@@ -104,7 +154,11 @@ describe('analyzeShadow', () => {
 
   it('reports refusal, length, latency and cost as shadow − stable', () => {
     const stats = [
-      pair('legal', { text: 'abcd', latencyMs: 100, costUsd: 0.002 }, { text: 'You should consult an attorney.', latencyMs: 100, costUsd: 0.002, refused: true }),
+      pair(
+        'legal',
+        { text: 'abcd', latencyMs: 100, costUsd: 0.002 },
+        { text: 'You should consult an attorney.', latencyMs: 100, costUsd: 0.002, refused: true },
+      ),
       pair('legal', { text: 'héllo', latencyMs: 200, costUsd: 0.004 }, { text: 'ab', latencyMs: 220, costUsd: 0.001 }),
     ];
     const a = analyzeShadow([], stats);

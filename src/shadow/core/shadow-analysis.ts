@@ -104,12 +104,19 @@ export function pairJudgement(
   if (!shadowFirst.ok) return { ok: false, message: `shadow-first order: ${shadowFirst.message}` };
   return {
     ok: true,
-    judgement: { slice, firstOrder: sideOf(stableFirst.winner, 'stable-first'), secondOrder: sideOf(shadowFirst.winner, 'shadow-first') },
+    judgement: {
+      slice,
+      firstOrder: sideOf(stableFirst.winner, 'stable-first'),
+      secondOrder: sideOf(shadowFirst.winner, 'shadow-first'),
+    },
   };
 }
 
 /** The win tally of judged pairs; alpha is the interval's two-sided miscoverage (default 0.05). */
-export function tallyWins(judgements: readonly Pick<PairJudgement, 'firstOrder' | 'secondOrder'>[], alpha = 0.05): WinTally {
+export function tallyWins(
+  judgements: readonly Pick<PairJudgement, 'firstOrder' | 'secondOrder'>[],
+  alpha = 0.05,
+): WinTally {
   let shadowWins = 0;
   let stableWins = 0;
   let ties = 0;
@@ -128,13 +135,23 @@ export function tallyWins(judgements: readonly Pick<PairJudgement, 'firstOrder' 
   if (n === 0) return { n, shadowWins, stableWins, ties, splitVerdicts, winRate: null, ci: null };
   const low = wilsonInterval(shadowWins + Math.floor(ties / 2), n, alpha);
   const high = wilsonInterval(shadowWins + Math.ceil(ties / 2), n, alpha);
-  return { n, shadowWins, stableWins, ties, splitVerdicts, winRate: (shadowWins + ties / 2) / n, ci: { lower: low.lower, upper: high.upper } };
+  return {
+    n,
+    shadowWins,
+    stableWins,
+    ties,
+    splitVerdicts,
+    winRate: (shadowWins + ties / 2) / n,
+    ci: { lower: low.lower, upper: high.upper },
+  };
 }
 
 function checkArm(where: string, a: ArmAnswer): void {
   if (typeof a.text !== 'string') throw new RangeError(`${where}.text must be a string`);
-  if (!(Number.isFinite(a.latencyMs) && a.latencyMs >= 0)) throw new RangeError(`${where}.latencyMs must be a finite number ≥ 0`);
-  if (!(Number.isFinite(a.costUsd) && a.costUsd >= 0)) throw new RangeError(`${where}.costUsd must be a finite number ≥ 0`);
+  if (!(Number.isFinite(a.latencyMs) && a.latencyMs >= 0))
+    throw new RangeError(`${where}.latencyMs must be a finite number ≥ 0`);
+  if (!(Number.isFinite(a.costUsd) && a.costUsd >= 0))
+    throw new RangeError(`${where}.costUsd must be a finite number ≥ 0`);
 }
 
 const chars = (s: string): number => Array.from(s).length;
@@ -145,7 +162,16 @@ function compare(stable: number, shadow: number): ArmComparison {
 
 function pairReport(slice: string, judged: WinTally, stats: readonly PairStats[]): ShadowSliceReport {
   if (stats.length === 0) {
-    return { slice, judged, pairs: 0, refusalRate: null, meanLengthChars: null, meanLatencyMs: null, p95LatencyMs: null, meanCostUsd: null };
+    return {
+      slice,
+      judged,
+      pairs: 0,
+      refusalRate: null,
+      meanLengthChars: null,
+      meanLatencyMs: null,
+      p95LatencyMs: null,
+      meanCostUsd: null,
+    };
   }
   const arm = (side: 'stable' | 'shadow') => {
     const answers = stats.map((p) => p[side]);
@@ -196,7 +222,8 @@ export function analyzeShadow(
   const statsBy = new Map<string, PairStats[]>();
   bySlice(judgements, judgedBy);
   bySlice(stats, statsBy);
-  const report = (slice: string) => pairReport(slice, tallyWins(judgedBy.get(slice) ?? [], opts.alpha), statsBy.get(slice) ?? []);
+  const report = (slice: string) =>
+    pairReport(slice, tallyWins(judgedBy.get(slice) ?? [], opts.alpha), statsBy.get(slice) ?? []);
   const names = [...new Set([...judgedBy.keys(), ...statsBy.keys()])].filter((s) => s !== ROOT_SLICE).sort();
   return { overall: report(ROOT_SLICE), slices: names.map(report) };
 }

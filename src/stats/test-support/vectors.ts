@@ -47,10 +47,16 @@ export const vectors = JSON.parse(readFileSync(file, 'utf8')) as StatsVectors;
 export const CLOSED_FORM_TOLERANCE = 1e-9;
 
 export function expectClose(actual: number, expected: number, tolerance = CLOSED_FORM_TOLERANCE): void {
-  expect(Math.abs(actual - expected), `${actual} vs ${expected} (tolerance ${tolerance})`).toBeLessThanOrEqual(tolerance);
+  expect(Math.abs(actual - expected), `${actual} vs ${expected} (tolerance ${tolerance})`).toBeLessThanOrEqual(
+    tolerance,
+  );
 }
 
-export function expectAllClose(actual: readonly number[], expected: readonly number[], tolerance = CLOSED_FORM_TOLERANCE): void {
+export function expectAllClose(
+  actual: readonly number[],
+  expected: readonly number[],
+  tolerance = CLOSED_FORM_TOLERANCE,
+): void {
   expect(actual).toHaveLength(expected.length);
   expected.forEach((e, i) => expectClose(actual[i]!, e, tolerance));
 }

@@ -70,7 +70,13 @@ export class PostgresDriver extends PgConnection {
       c.on('notification', (n) => onNotify(n.payload));
       c.on('error', () => {
         if (stopped) return;
-        setTimeout(() => void connect().then(() => onNotify(undefined)).catch(() => {}), 500);
+        setTimeout(
+          () =>
+            void connect()
+              .then(() => onNotify(undefined))
+              .catch(() => {}),
+          500,
+        );
       });
       await c.connect();
       await c.query(`LISTEN ${channel}`);

@@ -8,7 +8,12 @@ import { runAttestWeights, type AttestWeightsCliOptions } from './attest-weights
 import { COMMANDS } from '../registry.js';
 
 const ATTEST_WEIGHTS_COMMAND = COMMANDS.find((c) => c.name === 'attest-weights')!;
-import { modelFolder, removeTempFolders, rootOf, sha256Hex } from '../../../release/weights/test-support/model-folders.js';
+import {
+  modelFolder,
+  removeTempFolders,
+  rootOf,
+  sha256Hex,
+} from '../../../release/weights/test-support/model-folders.js';
 
 afterEach(removeTempFolders);
 
@@ -24,10 +29,12 @@ async function run(cwd: string, argv: string[], json = false) {
   const c = context(cwd, json);
   let code: number | undefined;
   const program = new Command('sluice').exitOverride();
-  ATTEST_WEIGHTS_COMMAND.define(program.command(ATTEST_WEIGHTS_COMMAND.name)).action(async (dir: string, opts: AttestWeightsCliOptions) => {
-    const runner = (await ATTEST_WEIGHTS_COMMAND.load()) as typeof runAttestWeights;
-    code = await runner(c.ctx, dir, opts);
-  });
+  ATTEST_WEIGHTS_COMMAND.define(program.command(ATTEST_WEIGHTS_COMMAND.name)).action(
+    async (dir: string, opts: AttestWeightsCliOptions) => {
+      const runner = (await ATTEST_WEIGHTS_COMMAND.load()) as typeof runAttestWeights;
+      code = await runner(c.ctx, dir, opts);
+    },
+  );
   await program.parseAsync(['attest-weights', ...argv], { from: 'user' });
   return { ...c, code };
 }
@@ -66,7 +73,12 @@ describe('sluice attest-weights', () => {
     writeFileSync(join(dir, 'x.bin'), 'changed');
     const bad = await run(dir, ['.', '--verify', digest, '--manifest', manifestFile], true);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout())).toMatchObject({ ok: false, code: 'mismatch', firstDifferingFile: 'x.bin', difference: 'changed' });
+    expect(JSON.parse(bad.stdout())).toMatchObject({
+      ok: false,
+      code: 'mismatch',
+      firstDifferingFile: 'x.bin',
+      difference: 'changed',
+    });
 
     const human = await run(dir, ['.', '--verify', digest]);
     expect(human.code).toBe(1);

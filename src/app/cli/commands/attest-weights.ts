@@ -20,7 +20,11 @@ export interface AttestWeightsCliOptions {
   manifest?: string;
 }
 
-export async function runAttestWeights(ctx: CliContext, dir: string, opts: AttestWeightsCliOptions = {}): Promise<number> {
+export async function runAttestWeights(
+  ctx: CliContext,
+  dir: string,
+  opts: AttestWeightsCliOptions = {},
+): Promise<number> {
   const { attestWeights, verifyWeights } = await import('../../../release/weights/attest.js');
   const folder = resolve(ctx.io.cwd, dir);
   const started = process.hrtime.bigint();

@@ -10,7 +10,10 @@ export async function runAuditLog(ctx: CliContext, opts: { kind?: string; releas
   const store = await ctx.store();
   const subject = opts.release ? (await findRelease(store, opts.release)).id : undefined;
   const size = await store.auditSize();
-  const entries = await store.auditEntries(0, size, { ...(opts.kind ? { kind: opts.kind } : {}), ...(subject ? { subject } : {}) });
+  const entries = await store.auditEntries(0, size, {
+    ...(opts.kind ? { kind: opts.kind } : {}),
+    ...(subject ? { subject } : {}),
+  });
   const rows = entries.map((e) => {
     const env = JSON.parse(e.leaf.toString('utf8')) as { payload: string; signatures: { keyid: string }[] };
     const st = parseStatement(decodeBase64(env.payload) ?? Buffer.alloc(0));
@@ -27,7 +30,9 @@ export async function runAuditLog(ctx: CliContext, opts: { kind?: string; releas
   ctx.print(rows, () =>
     rows.length === 0
       ? 'no receipts'
-      : rows.map((r) => `${String(r.index).padStart(6)}  ${r.at}  ${r.kind.padEnd(16)} ${shortId(r.subject)}  ${r.actor}`).join('\n'),
+      : rows
+          .map((r) => `${String(r.index).padStart(6)}  ${r.at}  ${r.kind.padEnd(16)} ${shortId(r.subject)}  ${r.actor}`)
+          .join('\n'),
   );
   return EXIT.ok;
 }

@@ -57,12 +57,17 @@ export async function runAuditVerify(ctx: CliContext, opts: { bundle?: string; k
 export async function runAuditExport(ctx: CliContext, opts: { out: string }): Promise<number> {
   const config = await ctx.config();
   const store = await ctx.store();
-  const key = loadAuditKey({ projectDir: ctx.projectDir, keyFile: config.audit.key, keyEnv: config.audit.key_env, env: ctx.io.env }, false);
+  const key = loadAuditKey(
+    { projectDir: ctx.projectDir, keyFile: config.audit.key, keyEnv: config.audit.key_env, env: ctx.io.env },
+    false,
+  );
   if (!key) throw new SluiceError('not_found', 'no audit signing key in this project: nothing has been recorded yet');
   const bundle = await exportBundle(store, auditOrigin(config), key.publicKey);
   writeFileSync(resolve(ctx.io.cwd, opts.out), `${JSON.stringify(bundle, null, 2)}\n`);
-  ctx.print({ ok: true, out: opts.out, entries: bundle.entries.length, verifier_key: bundle.verifier_key }, () =>
-    `wrote ${opts.out}: ${bundle.entries.length} entries; verify offline with: sluice audit verify --bundle ${opts.out} --key '${bundle.verifier_key}'`,
+  ctx.print(
+    { ok: true, out: opts.out, entries: bundle.entries.length, verifier_key: bundle.verifier_key },
+    () =>
+      `wrote ${opts.out}: ${bundle.entries.length} entries; verify offline with: sluice audit verify --bundle ${opts.out} --key '${bundle.verifier_key}'`,
   );
   return EXIT.ok;
 }
@@ -78,15 +83,31 @@ export async function runAuditProve(ctx: CliContext, index: string, opts: { form
     ctx.io.stdout(formatTlogProof({ index: p.index, proof: p.proofBuffers, checkpoint: p.checkpoint }));
     return EXIT.ok;
   }
-  if (opts.format !== undefined && opts.format !== 'json') throw new SluiceError('bad_usage', `unknown --format "${opts.format}" (json or tlog-proof)`);
+  if (opts.format !== undefined && opts.format !== 'json')
+    throw new SluiceError('bad_usage', `unknown --format "${opts.format}" (json or tlog-proof)`);
   const { proofBuffers: _, ...out } = p;
-  ctx.print(out, () => [`entry ${p.index} of ${p.size}`, `leaf hash ${p.leaf_hash}`, ...p.proof.map((h, i) => `  ${i}: ${h}`), '', p.checkpoint.trimEnd()].join('\n'));
+  ctx.print(out, () =>
+    [
+      `entry ${p.index} of ${p.size}`,
+      `leaf hash ${p.leaf_hash}`,
+      ...p.proof.map((h, i) => `  ${i}: ${h}`),
+      '',
+      p.checkpoint.trimEnd(),
+    ].join('\n'),
+  );
   return EXIT.ok;
 }
 
 export async function runAuditConsistency(ctx: CliContext, oldSize: string): Promise<number> {
   const p = await proveConsistency(await ctx.store(), parseCount(oldSize, 'OLD_SIZE'));
-  ctx.print(p, () => [`consistency ${p.old_size} → ${p.size}`, ...p.proof.map((h, i) => `  ${i}: ${h}`), '', p.checkpoint.trimEnd()].join('\n'));
+  ctx.print(p, () =>
+    [
+      `consistency ${p.old_size} → ${p.size}`,
+      ...p.proof.map((h, i) => `  ${i}: ${h}`),
+      '',
+      p.checkpoint.trimEnd(),
+    ].join('\n'),
+  );
   return EXIT.ok;
 }
 
@@ -101,11 +122,17 @@ export async function runAuditCheckpoint(ctx: CliContext): Promise<number> {
 export async function runAuditRotateKey(ctx: CliContext): Promise<number> {
   const config = await ctx.config();
   if (config.audit.key || config.audit.key_env || ctx.io.env.SLUICE_AUDIT_KEY) {
-    throw new SluiceError('bad_usage', 'the signing key comes from audit.key / audit.key_env / SLUICE_AUDIT_KEY: rotate it there');
+    throw new SluiceError(
+      'bad_usage',
+      'the signing key comes from audit.key / audit.key_env / SLUICE_AUDIT_KEY: rotate it there',
+    );
   }
   const key = rotateAuditKey(ctx.projectDir);
   // Record the new public key now, so the log knows it before it signs anything.
   await (await ctx.store()).putAuditKey(key.keyid, publicKeyPem(key.publicKey));
-  ctx.print({ keyid: key.keyid, verifier_key: noteVerifierKey(auditOrigin(config), key.publicKey) }, () => `new signing key ${key.keyid}; earlier entries stay verifiable with the old public key kept in the store`);
+  ctx.print(
+    { keyid: key.keyid, verifier_key: noteVerifierKey(auditOrigin(config), key.publicKey) },
+    () => `new signing key ${key.keyid}; earlier entries stay verifiable with the old public key kept in the store`,
+  );
   return EXIT.ok;
 }

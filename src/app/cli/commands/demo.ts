@@ -14,6 +14,9 @@ export async function runDemoCommand(ctx: CliContext, opts: { keep?: string }): 
     onNote: (t) => ctx.note(`  … ${t}`),
   });
   const { project: _, ...json } = result;
-  ctx.print(opts.keep ? result : json, () => `\n${demoTable(result)}\n\nfinished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  ctx.print(
+    opts.keep ? result : json,
+    () => `\n${demoTable(result)}\n\nfinished in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return demoPassed(result) ? EXIT.ok : EXIT.failed;
 }

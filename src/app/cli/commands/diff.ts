@@ -12,8 +12,13 @@ export async function runDiff(ctx: CliContext, a: string, b: string): Promise<nu
   const details = diffManifests(from.manifest, to.manifest);
   ctx.print({ from: from.id, to: to.id, changes: details.map((d) => d.component), details }, () => {
     if (details.length === 0) return `${shortId(from.id)} → ${shortId(to.id)}: no component changed`;
-    const body = details.map((d) => `${d.component}:\n  from: ${stringify(d.from).trimEnd().replace(/\n/g, '\n    ')}\n  to:   ${stringify(d.to).trimEnd().replace(/\n/g, '\n    ')}`);
-    return [`${shortId(from.id)} → ${shortId(to.id)}: ${details.map((d) => d.component).join(', ')}`, ...body].join('\n');
+    const body = details.map(
+      (d) =>
+        `${d.component}:\n  from: ${stringify(d.from).trimEnd().replace(/\n/g, '\n    ')}\n  to:   ${stringify(d.to).trimEnd().replace(/\n/g, '\n    ')}`,
+    );
+    return [`${shortId(from.id)} → ${shortId(to.id)}: ${details.map((d) => d.component).join(', ')}`, ...body].join(
+      '\n',
+    );
   });
   return EXIT.ok;
 }

@@ -11,7 +11,18 @@ export async function runForensics(ctx: CliContext, rolloutId: string, opts: { o
   const doc = await exportForensics(await ctx.store(), rolloutId, ctx.now);
   const file = resolve(ctx.io.cwd, opts.out);
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
-  const summary = { out: file, rollout: doc.rollout.id, status: doc.rollout.status, traces: doc.traces.length, shadow_pairs: doc.shadow_pairs.length, receipts: doc.receipts.length };
-  ctx.print(summary, () => `wrote ${file}: rollout ${doc.rollout.id} (${doc.rollout.status}), ${summary.traces} candidate traces, ${summary.shadow_pairs} shadow pairs, ${summary.receipts} receipts`);
+  const summary = {
+    out: file,
+    rollout: doc.rollout.id,
+    status: doc.rollout.status,
+    traces: doc.traces.length,
+    shadow_pairs: doc.shadow_pairs.length,
+    receipts: doc.receipts.length,
+  };
+  ctx.print(
+    summary,
+    () =>
+      `wrote ${file}: rollout ${doc.rollout.id} (${doc.rollout.status}), ${summary.traces} candidate traces, ${summary.shadow_pairs} shadow pairs, ${summary.receipts} receipts`,
+  );
   return EXIT.ok;
 }

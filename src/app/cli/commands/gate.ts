@@ -32,14 +32,22 @@ export interface GateOptions {
 function positive(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new SluiceError('bad_usage', `${flag} must be a positive number, not "${text}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new SluiceError('bad_usage', `${flag} must be a positive number, not "${text}"`);
   return n;
 }
 
 function summary(r: GateResult): string {
   const rows = [...r.slices]
-    .sort((a, b) => ['fail', 'review', 'pass'].indexOf(a.verdict) - ['fail', 'review', 'pass'].indexOf(b.verdict) || (a.score ?? 0) - (b.score ?? 0))
-    .map((s) => `  ${s.verdict.padEnd(6)} ${s.slice.padEnd(28)} n=${String(s.n).padEnd(4)} ${s.score?.toFixed(2) ?? '  - '}${s.baseline_score !== null ? ` (baseline ${s.baseline_score.toFixed(2)})` : ''}  ${s.reasons.join('; ')}`);
+    .sort(
+      (a, b) =>
+        ['fail', 'review', 'pass'].indexOf(a.verdict) - ['fail', 'review', 'pass'].indexOf(b.verdict) ||
+        (a.score ?? 0) - (b.score ?? 0),
+    )
+    .map(
+      (s) =>
+        `  ${s.verdict.padEnd(6)} ${s.slice.padEnd(28)} n=${String(s.n).padEnd(4)} ${s.score?.toFixed(2) ?? '  - '}${s.baseline_score !== null ? ` (baseline ${s.baseline_score.toFixed(2)})` : ''}  ${s.reasons.join('; ')}`,
+    );
   const checks = r.checks.filter((c) => !c.ok).map((c) => `  ${c.kind} check ${c.name}: ${c.message}`);
   return [
     `gate ${r.verdict.toUpperCase()} for ${shortId(r.release)}${r.baseline ? ` vs ${shortId(r.baseline)}` : ''}: aggregate ${r.aggregate.score?.toFixed(2) ?? '-'} over ${r.aggregate.n} items`,
@@ -53,7 +61,10 @@ function summary(r: GateResult): string {
 
 export async function runGateCommand(ctx: CliContext, id: string, opts: GateOptions): Promise<number> {
   if (opts.forceGateOverride && !opts.overrideReason?.trim()) {
-    throw new SluiceError('bad_usage', '--force-gate-override needs --override-reason TEXT: an override is recorded with who and why');
+    throw new SluiceError(
+      'bad_usage',
+      '--force-gate-override needs --override-reason TEXT: an override is recorded with who and why',
+    );
   }
   const concurrency = positive(opts.concurrency, '--concurrency') ?? 16;
   const sample = positive(opts.sample, '--sample');
@@ -74,7 +85,16 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
     const release = await loadServingRelease(store, record);
     const baseline = baselineRecord ? await loadServingRelease(store, baselineRecord) : null;
     const run = await runGate(
-      { store, config, projectDir: ctx.projectDir, providers, release, baseline, ...(sample ? { sample: Math.floor(sample) } : {}), now: ctx.now },
+      {
+        store,
+        config,
+        projectDir: ctx.projectDir,
+        providers,
+        release,
+        baseline,
+        ...(sample ? { sample: Math.floor(sample) } : {}),
+        now: ctx.now,
+      },
       {
         concurrency: Math.floor(concurrency),
         ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
@@ -83,10 +103,13 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
       },
     );
     progress.finish();
-    const override = opts.forceGateOverride ? { actor: ctx.actor, reason: opts.overrideReason!.trim(), at: ctx.now().toISOString() } : null;
+    const override = opts.forceGateOverride
+      ? { actor: ctx.actor, reason: opts.overrideReason!.trim(), at: ctx.now().toISOString() }
+      : null;
     const ledger = openLedger(store, config, ctx.projectDir, ctx.io.env, ctx.now);
     const result = await recordGate(store, ledger, run.result, ctx.actor, override);
-    const write = (file: string | undefined, text: () => string) => file && writeFileSync(resolve(ctx.io.cwd, file), text());
+    const write = (file: string | undefined, text: () => string) =>
+      file && writeFileSync(resolve(ctx.io.cwd, file), text());
     write(opts.junit, () => renderJUnit(result));
     write(opts.markdown, () => renderMarkdown(result));
     write(opts.html, () => renderHtml(result));

@@ -18,7 +18,10 @@ export async function runInit(ctx: CliContext, opts: { force?: boolean }): Promi
   const files = listFiles(STARTER_DIR).sort();
   const clashes = files.filter((f) => existsSync(join(ctx.projectDir, f)));
   if (clashes.length > 0 && !opts.force) {
-    throw new SluiceError('bad_usage', `${ctx.projectDir} already has ${clashes.join(', ')}; nothing was written (use --force to overwrite)`);
+    throw new SluiceError(
+      'bad_usage',
+      `${ctx.projectDir} already has ${clashes.join(', ')}; nothing was written (use --force to overwrite)`,
+    );
   }
   cpSync(STARTER_DIR, ctx.projectDir, { recursive: true, force: true });
   ctx.print({ project: ctx.projectDir, files }, () =>

@@ -16,10 +16,15 @@ export async function runRegister(ctx: CliContext, file: string): Promise<number
     now: ctx.now,
     ledger: openLedger(store, config, ctx.projectDir, ctx.io.env, ctx.now),
   });
-  ctx.print({ id: release.id, name: release.name, baseline: release.baseline, changes: release.changes, created, receipt }, () => {
-    const what = created ? 'registered' : 'already registered';
-    const base = release.baseline ? ` vs ${shortId(release.baseline)}: ${release.changes.length ? release.changes.join(', ') : 'no component changed'}` : ' (first release of the route)';
-    return `${what} ${release.name} ${release.id}${base}`;
-  });
+  ctx.print(
+    { id: release.id, name: release.name, baseline: release.baseline, changes: release.changes, created, receipt },
+    () => {
+      const what = created ? 'registered' : 'already registered';
+      const base = release.baseline
+        ? ` vs ${shortId(release.baseline)}: ${release.changes.length ? release.changes.join(', ') : 'no component changed'}`
+        : ' (first release of the route)';
+      return `${what} ${release.name} ${release.id}${base}`;
+    },
+  );
   return EXIT.ok;
 }

@@ -6,7 +6,8 @@ export async function runReleases(ctx: CliContext, opts: { route?: string }): Pr
   const store = await ctx.store();
   const releases = await store.listReleases(opts.route === undefined ? {} : { name: opts.route });
   const stables = new Map<string, string | null>();
-  for (const r of releases) if (!stables.has(r.name)) stables.set(r.name, (await store.getRoute(r.name))?.stable ?? null);
+  for (const r of releases)
+    if (!stables.has(r.name)) stables.set(r.name, (await store.getRoute(r.name))?.stable ?? null);
   const rows = releases.map((r) => ({
     id: r.id,
     name: r.name,
@@ -21,7 +22,10 @@ export async function runReleases(ctx: CliContext, opts: { route?: string }): Pr
     rows.length === 0
       ? 'no releases yet: sluice register release.yaml'
       : rows
-          .map((r) => `${shortId(r.id)}  ${r.name.padEnd(16)} ${(r.version ?? '').padEnd(8)} ${r.stable ? 'stable ' : '       '} ${r.changes.join(',') || '-'}  ${r.created_at}  ${r.actor}`)
+          .map(
+            (r) =>
+              `${shortId(r.id)}  ${r.name.padEnd(16)} ${(r.version ?? '').padEnd(8)} ${r.stable ? 'stable ' : '       '} ${r.changes.join(',') || '-'}  ${r.created_at}  ${r.actor}`,
+          )
           .join('\n'),
   );
   return EXIT.ok;

@@ -21,7 +21,8 @@ const DEFAULT_CONCURRENCY = 8;
 function positiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new SluiceError('bad_usage', `${flag} must be a positive whole number, not "${text}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new SluiceError('bad_usage', `${flag} must be a positive whole number, not "${text}"`);
   return n;
 }
 
@@ -30,7 +31,11 @@ const signed = (v: number | null) => (v === null ? '  -  ' : `${v >= 0 ? '+' : '
 
 function row(s: ReplaySliceResult): string {
   const ci = s.delta_ci ? ` [${signed(s.delta_ci[0])}, ${signed(s.delta_ci[1])}]` : '';
-  const errors = [s.judge_errors ? `${s.judge_errors} judge errors` : '', s.production_judge_errors ? `${s.production_judge_errors} production judge errors` : '', s.item_errors ? `${s.item_errors} failed` : '']
+  const errors = [
+    s.judge_errors ? `${s.judge_errors} judge errors` : '',
+    s.production_judge_errors ? `${s.production_judge_errors} production judge errors` : '',
+    s.item_errors ? `${s.item_errors} failed` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `  ${s.verdict.padEnd(6)} ${s.slice.padEnd(28)} n=${String(s.n).padEnd(4)} replay ${num(s.score)}  production ${num(s.production_score)}  delta ${signed(s.delta)}${ci}${errors ? `  (${errors})` : ''}${s.reasons.length ? `  ${s.reasons.join('; ')}` : ''}`;

@@ -24,14 +24,21 @@ function human(s: StatusLike): string {
     `  stable    ${s.stable}`,
     `  candidate ${s.candidate ?? '-'}`,
     ...(s.halt_reason ? [`  halted: ${s.halt_reason}`] : []),
-    ...s.monitors.map((m) => `  monitor ${m.name.padEnd(18)} ${m.status.padEnd(12)} ${m.value === null ? '-' : m.value.toFixed(3)} (limit ${m.threshold})`),
+    ...s.monitors.map(
+      (m) =>
+        `  monitor ${m.name.padEnd(18)} ${m.status.padEnd(12)} ${m.value === null ? '-' : m.value.toFixed(3)} (limit ${m.threshold})`,
+    ),
     ...s.events.slice(-8).map((e) => `  ${e.at}  ${e.kind.padEnd(14)} ${e.message}`),
   ].join('\n');
 }
 
 export async function runRoll(ctx: CliContext, id: string): Promise<number> {
   const status = (await (await rolloutService(ctx)).roll(id, ctx.actor)) as StatusLike;
-  ctx.print(status, () => (status.candidate ? human(status) : `${shortId(status.stable)} is now the stable release of ${status.route} (initial release)`));
+  ctx.print(status, () =>
+    status.candidate
+      ? human(status)
+      : `${shortId(status.stable)} is now the stable release of ${status.route} (initial release)`,
+  );
   return EXIT.ok;
 }
 

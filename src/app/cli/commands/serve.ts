@@ -5,10 +5,14 @@ import { serveOnThread, servesOnThread, stopRequested } from '../serve-thread.js
 import { startHeapJanitor } from '../../server/heap-janitor.js';
 
 /** `sluice serve`: runs until SIGINT/SIGTERM, then stops taking requests and writes every trace before exiting. */
-export async function runServe(ctx: CliContext, opts: { port?: string; host?: string; controller?: boolean }): Promise<number> {
+export async function runServe(
+  ctx: CliContext,
+  opts: { port?: string; host?: string; controller?: boolean },
+): Promise<number> {
   if (servesOnThread(ctx.io.processArgv, ctx.io.env)) return serveOnThread(ctx.io.processArgv, ctx.io.stderr);
   const port = opts.port === undefined ? 8787 : Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SluiceError('bad_usage', `--port must be 0..65535, not "${opts.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new SluiceError('bad_usage', `--port must be 0..65535, not "${opts.port}"`);
   // The server's modules load here, on the thread that serves: the main thread only waits for it.
   const { startServer } = await import('../../server/start-server.js');
   const { storeUrl } = await import('../../../store/open-store.js');
@@ -25,7 +29,10 @@ export async function runServe(ctx: CliContext, opts: { port?: string; host?: st
     onError: (e) => ctx.io.stderr(`sluice serve: ${(e as Error)?.message ?? String(e)}\n`),
   });
   const stopJanitor = startHeapJanitor();
-  ctx.print({ url: server.url, port: server.port }, () => `sluice serving on ${server.url} (OpenAI-compatible: ${server.url}/v1, control API: ${server.url}/api/v1)`);
+  ctx.print(
+    { url: server.url, port: server.port },
+    () => `sluice serving on ${server.url} (OpenAI-compatible: ${server.url}/v1, control API: ${server.url}/api/v1)`,
+  );
   await stopRequested();
   ctx.note('shutting down: finishing requests in flight and writing traces');
   stopJanitor();

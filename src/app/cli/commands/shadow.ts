@@ -30,7 +30,8 @@ export const DEFAULT_SHADOW_PERCENT = 100;
 function parsePercent(text: string | undefined): number {
   if (text === undefined) return DEFAULT_SHADOW_PERCENT;
   const n = Number(text.trim().replace(/%$/, ''));
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 100) throw new SluiceError('bad_usage', `--percent must be a number above 0 and at most 100, not "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 100)
+    throw new SluiceError('bad_usage', `--percent must be a number above 0 and at most 100, not "${text}"`);
   return n;
 }
 
@@ -39,11 +40,22 @@ function parsePercent(text: string | undefined): number {
  * unchanged, in one transaction: the new state version makes every gateway
  * reload the route, shadow included, on its next poll.
  */
-async function applyShadow(store: Store, route: string, shadow: { releaseId: string; percent: number } | null): Promise<void> {
+async function applyShadow(
+  store: Store,
+  route: string,
+  shadow: { releaseId: string; percent: number } | null,
+): Promise<void> {
   await store.transaction(async (tx) => {
     await tx.setShadow(route, shadow);
     const state = (await tx.getRouteStates()).find((s) => s.route === route);
-    if (state) await tx.putRouteState({ route, stable: state.stable, candidate: state.candidate, weight: state.weight, rolloutId: state.rolloutId });
+    if (state)
+      await tx.putRouteState({
+        route,
+        stable: state.stable,
+        candidate: state.candidate,
+        weight: state.weight,
+        rolloutId: state.rolloutId,
+      });
   });
 }
 
@@ -69,18 +81,25 @@ export async function runShadow(ctx: CliContext, id: string | undefined, opts: S
     if (opts.percent !== undefined) throw new SluiceError('bad_usage', '--stop takes no --percent');
     const release = id ? await findRelease(store, id) : undefined;
     const route = release ? release.name : await routeOf(ctx, opts.route);
-    if (release && opts.route && opts.route !== route) throw new SluiceError('bad_usage', `release ${shortId(release.id)} belongs to route ${route}, not ${opts.route}`);
+    if (release && opts.route && opts.route !== route)
+      throw new SluiceError('bad_usage', `release ${shortId(release.id)} belongs to route ${route}, not ${opts.route}`);
     const before = await status(store, route);
     if (release && before.shadow && before.shadow !== release.id) {
-      throw new SluiceError('refused', `the shadow of ${route} is ${shortId(before.shadow)}, not ${shortId(release.id)}: nothing stopped`);
+      throw new SluiceError(
+        'refused',
+        `the shadow of ${route} is ${shortId(before.shadow)}, not ${shortId(release.id)}: nothing stopped`,
+      );
     }
     if (before.shadow) await applyShadow(store, route, null);
     const after = await status(store, route);
-    ctx.print({ ...after, stopped: before.shadow }, () => (before.shadow ? `${route}: shadow ${shortId(before.shadow)} stopped` : `${route}: had no shadow`));
+    ctx.print({ ...after, stopped: before.shadow }, () =>
+      before.shadow ? `${route}: shadow ${shortId(before.shadow)} stopped` : `${route}: had no shadow`,
+    );
     return EXIT.ok;
   }
   if (id === undefined) {
-    if (opts.percent !== undefined) throw new SluiceError('bad_usage', '--percent needs a release: sluice shadow ID --percent P');
+    if (opts.percent !== undefined)
+      throw new SluiceError('bad_usage', '--percent needs a release: sluice shadow ID --percent P');
     const s = await status(store, await routeOf(ctx, opts.route));
     ctx.print(s, () => human(s));
     return EXIT.ok;
@@ -88,10 +107,16 @@ export async function runShadow(ctx: CliContext, id: string | undefined, opts: S
   const percent = parsePercent(opts.percent);
   const release = await findRelease(store, id);
   const route = release.name;
-  if (opts.route && opts.route !== route) throw new SluiceError('bad_usage', `release ${shortId(release.id)} belongs to route ${route}, not ${opts.route}`);
+  if (opts.route && opts.route !== route)
+    throw new SluiceError('bad_usage', `release ${shortId(release.id)} belongs to route ${route}, not ${opts.route}`);
   const state = await store.getRoute(route);
-  if (!state) throw new SluiceError('not_found', `route ${route} has no stable release to mirror yet: sluice roll ID first`);
-  if (state.stable === release.id) throw new SluiceError('refused', `release ${shortId(release.id)} is the stable release of ${route}: a shadow compares another release with it`);
+  if (!state)
+    throw new SluiceError('not_found', `route ${route} has no stable release to mirror yet: sluice roll ID first`);
+  if (state.stable === release.id)
+    throw new SluiceError(
+      'refused',
+      `release ${shortId(release.id)} is the stable release of ${route}: a shadow compares another release with it`,
+    );
   await applyShadow(store, route, { releaseId: release.id, percent });
   const s = await status(store, route);
   ctx.print(s, () => human(s));
@@ -111,7 +136,8 @@ export async function runShadowReport(ctx: CliContext, opts: ShadowReportCliOpti
   let maxPairs: number | undefined;
   if (opts.maxPairs !== undefined) {
     maxPairs = Number(opts.maxPairs);
-    if (!Number.isInteger(maxPairs) || maxPairs <= 0) throw new SluiceError('bad_usage', `--max-pairs must be a positive whole number, not "${opts.maxPairs}"`);
+    if (!Number.isInteger(maxPairs) || maxPairs <= 0)
+      throw new SluiceError('bad_usage', `--max-pairs must be a positive whole number, not "${opts.maxPairs}"`);
   }
   const config = await ctx.config();
   const store = await ctx.store();
@@ -119,7 +145,11 @@ export async function runShadowReport(ctx: CliContext, opts: ShadowReportCliOpti
   let shadowRelease: string | undefined;
   if (opts.release) {
     const release = await findRelease(store, opts.release);
-    if (opts.route && opts.route !== release.name) throw new SluiceError('bad_usage', `release ${shortId(release.id)} belongs to route ${release.name}, not ${opts.route}`);
+    if (opts.route && opts.route !== release.name)
+      throw new SluiceError(
+        'bad_usage',
+        `release ${shortId(release.id)} belongs to route ${release.name}, not ${opts.route}`,
+      );
     route = release.name;
     shadowRelease = release.id;
   } else {
@@ -131,7 +161,8 @@ export async function runShadowReport(ctx: CliContext, opts: ShadowReportCliOpti
       { store, config, projectDir: ctx.projectDir, providers, now: ctx.now },
       { route, ...(shadowRelease ? { shadowRelease } : {}), ...(maxPairs !== undefined ? { maxPairs } : {}) },
     );
-    const write = (file: string | undefined, text: () => string) => file && writeFileSync(resolve(ctx.io.cwd, file), text());
+    const write = (file: string | undefined, text: () => string) =>
+      file && writeFileSync(resolve(ctx.io.cwd, file), text());
     write(opts.markdown, () => renderShadowMarkdown(report));
     write(opts.html, () => renderShadowHtml(report));
     ctx.print(report, () => renderShadowText(report));

@@ -30,14 +30,22 @@ function number(flag: string, value: string | undefined, fallback: number, ok: (
   return n;
 }
 
-async function simConfig(ctx: CliContext, opts: SimOptions): Promise<{ name: string; config: Pick<ProviderConfig, 'models' | 'seed'> }> {
+async function simConfig(
+  ctx: CliContext,
+  opts: SimOptions,
+): Promise<{ name: string; config: Pick<ProviderConfig, 'models' | 'seed'> }> {
   const hasConfig = existsSync(join(ctx.projectDir, CONFIG_FILE));
   if (opts.models !== undefined && !hasConfig) return { name: 'sim', config: { models: opts.models } };
-  const providers = Object.entries((await ctx.config()).providers).filter(([name, p]) => p.kind === 'sim' && (opts.provider === undefined || name === opts.provider));
+  const providers = Object.entries((await ctx.config()).providers).filter(
+    ([name, p]) => p.kind === 'sim' && (opts.provider === undefined || name === opts.provider),
+  );
   const found = providers[0];
   if (!found && opts.models === undefined) {
     const which = opts.provider === undefined ? 'no provider of kind sim' : `no sim provider "${opts.provider}"`;
-    throw new SluiceError('bad_input', `${CONFIG_FILE}: ${which}; add one ({ kind: sim, models: sim.yaml }) or pass --models FILE`);
+    throw new SluiceError(
+      'bad_input',
+      `${CONFIG_FILE}: ${which}; add one ({ kind: sim, models: sim.yaml }) or pass --models FILE`,
+    );
   }
   const [name, config] = found ?? ['sim', {}];
   return { name, config: { ...config, ...(opts.models !== undefined ? { models: opts.models } : {}) } };

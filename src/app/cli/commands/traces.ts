@@ -6,7 +6,16 @@ import { EXIT } from '../exit-codes.js';
 export async function runTracesErase(ctx: CliContext, opts: { user?: string; before?: string }): Promise<number> {
   const store = await ctx.store();
   const r = await eraseContent(store, opts);
-  const whose = [r.sticky_hash ? `sticky key sha256 ${r.sticky_hash.slice(0, 12)}…` : '', r.before ? `before ${r.before}` : ''].filter(Boolean).join(', ');
-  ctx.print(r, () => `erased the content of ${r.traces} trace${r.traces === 1 ? '' : 's'} and ${r.shadow_pairs} shadow pair${r.shadow_pairs === 1 ? '' : 's'} (${whose}); digests and metrics kept`);
+  const whose = [
+    r.sticky_hash ? `sticky key sha256 ${r.sticky_hash.slice(0, 12)}…` : '',
+    r.before ? `before ${r.before}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  ctx.print(
+    r,
+    () =>
+      `erased the content of ${r.traces} trace${r.traces === 1 ? '' : 's'} and ${r.shadow_pairs} shadow pair${r.shadow_pairs === 1 ? '' : 's'} (${whose}); digests and metrics kept`,
+  );
   return EXIT.ok;
 }

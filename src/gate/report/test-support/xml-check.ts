@@ -30,7 +30,8 @@ export function parseXml(text: string): XmlElement {
   while (pos < rest.length) {
     const lt = rest.indexOf('<', pos);
     const chunk = rest.slice(pos, lt === -1 ? rest.length : lt);
-    if (!CHAR_DATA.test(chunk) || chunk.includes(']]>')) throw new Error(`bad character data at ${pos}: ${JSON.stringify(chunk.slice(0, 40))}`);
+    if (!CHAR_DATA.test(chunk) || chunk.includes(']]>'))
+      throw new Error(`bad character data at ${pos}: ${JSON.stringify(chunk.slice(0, 40))}`);
     const top = stack[stack.length - 1];
     if (top) top.text += decodeXML(chunk);
     else if (chunk.trim() !== '') throw new Error(`text outside the root at ${pos}`);

@@ -31,7 +31,11 @@ export interface WindowPlan {
  * Samples for consecutive windows starting at T0 + offset windows, spread
  * evenly inside each window: the same shape production traffic has.
  */
-export function samplesFor(plans: readonly WindowPlan[], offset = 0, detectors: readonly string[] = ['refusal', 'dates']): ScoredSample[] {
+export function samplesFor(
+  plans: readonly WindowPlan[],
+  offset = 0,
+  detectors: readonly string[] = ['refusal', 'dates'],
+): ScoredSample[] {
   const out: ScoredSample[] = [];
   plans.forEach((p, w) => {
     const start = T0 + (offset + w) * WINDOW_MS;

@@ -72,7 +72,10 @@ export function compiledWorkerUrl(): URL {
       files: [join(REPO_ROOT, 'src/release/weights/hash-worker.ts')],
     }),
   );
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { stdio: 'pipe', timeout: 120_000 });
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], {
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
   // The emitted file is an ES module; a package.json says so to node.
   writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
   const worker = join(out, 'hash-worker.js');

@@ -126,7 +126,11 @@ export class Harness {
   }
 
   /** Advance the clock by one interval, serve `rps` requests a second split by the current weight, and tick with that interval's windows. */
-  step(rps: number, over: { canary?: Partial<ArmShape>; stable?: Partial<ArmShape> } = {}, commands: Command[] = []): ReconcileResult {
+  step(
+    rps: number,
+    over: { canary?: Partial<ArmShape>; stable?: Partial<ArmShape> } = {},
+    commands: Command[] = [],
+  ): ReconcileResult {
     const intervalMs = this.spec.intervalSeconds * SECOND;
     const weight = this.weight;
     const served = rps * this.spec.intervalSeconds;
@@ -137,7 +141,12 @@ export class Harness {
       const acc = this.sinceStep;
       windows =
         acc && acc.from === this.status.stepStartedAt
-          ? { from: acc.from, to: windows.to, canary: mergeArms(acc.canary, windows.canary), stable: mergeArms(acc.stable, windows.stable) }
+          ? {
+              from: acc.from,
+              to: windows.to,
+              canary: mergeArms(acc.canary, windows.canary),
+              stable: mergeArms(acc.stable, windows.stable),
+            }
           : windows;
       this.sinceStep = windows;
     }
