@@ -7,7 +7,7 @@ export function rolloutProject(): string {
   const dir = starterProject();
   const cfg = join(dir, 'sluice.yaml');
   let text = readFileSync(cfg, 'utf8');
-  text = text.replace(/rollout:\n(  .*\n)+/, '');
+  text = text.replace(/rollout:\n( {2}.*\n)+/, '');
   text = text.replace(/observe: .*\n/, '');
   text +=
     'rollout:\n  steps: [5, 25, 100]\n  dwell_seconds: 1\n  min_requests: 20\n  interval_seconds: 1\n  monitors: { error_rate: 0.1, latency_p95_ratio: 5, quality_drop: 0.3, cost_ratio: 5 }\n' +

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliContext, type CliIo } from '../context.js';
 import { SluiceError } from '../../../kernel/errors.js';
-import { runAttestWeights, type AttestWeightsCliOptions } from './attest-weights.js';
+import type { runAttestWeights, AttestWeightsCliOptions } from './attest-weights.js';
 import { COMMANDS } from '../registry.js';
 
 const ATTEST_WEIGHTS_COMMAND = COMMANDS.find((c) => c.name === 'attest-weights')!;
