@@ -125,7 +125,10 @@ describe('gate runs', () => {
     const counted = new Proxy(store, {
       get: (target, key, receiver) =>
         key === 'transaction'
-          ? (...a: Parameters<Store['transaction']>) => (transactions++, target.transaction(...a))
+          ? (...a: Parameters<Store['transaction']>) => {
+              transactions++;
+              return target.transaction(...a);
+            }
           : Reflect.get(target, key, receiver),
     });
     const go = () =>

@@ -1,5 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli } from './support/cli.js';

@@ -63,7 +63,7 @@ export class BatchQueue<T> {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (;;) {
-      if (this.writing) await this.writing.catch(() => {});
+      if (this.writing !== null) await this.writing.catch(() => {});
       if (this.queue.length === 0) return;
       await this.drainOnce(true);
     }
@@ -86,7 +86,7 @@ export class BatchQueue<T> {
 
   /** One batch; on failure the batch goes back to the front, and a background drain retries later. */
   private drainOnce(rethrow: boolean): Promise<void> {
-    if (this.writing) return this.writing;
+    if (this.writing !== null) return this.writing;
     const batch = this.queue.splice(0, this.batchSize);
     if (batch.length === 0) return Promise.resolve();
     const p = (async () => {

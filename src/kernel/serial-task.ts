@@ -10,8 +10,8 @@ export class SerialTask {
   constructor(private readonly task: () => Promise<void>) {}
 
   run(): Promise<void> {
-    if (this.queued) return this.queued;
-    if (this.running) {
+    if (this.queued !== null) return this.queued;
+    if (this.running !== null) {
       this.queued = this.running
         .catch(() => {})
         .then(() => {

@@ -25,7 +25,7 @@ export async function checkWeights(model: ModelRef, src: YamlSource, projectDir:
       failAt(src, ['model', 'weights', 'manifest'], `not a JSON manifest (${(e as Error).message})`);
     }
   }
-  let result;
+  let result: Awaited<ReturnType<typeof verifyWeights>>;
   try {
     result = await verifyWeights(dir, w.digest, expectedManifest === undefined ? {} : { expectedManifest });
   } catch (e) {

@@ -12,7 +12,7 @@ function inversionCounts(n: number): number[] {
       counts[inv]!++;
       return;
     }
-    rest.forEach((v, i) => walk([...prefix, v], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+    for (const [i, v] of rest.entries()) walk([...prefix, v], [...rest.slice(0, i), ...rest.slice(i + 1)]);
   };
   walk(
     [],

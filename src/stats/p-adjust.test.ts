@@ -28,7 +28,7 @@ describe('p-value adjustment', () => {
       }
       // Controlling the false discovery rate is never more conservative than the family-wise rate.
       const h = holm(p);
-      benjaminiHochberg(p).forEach((v, i) => expect(v).toBeLessThanOrEqual(h[i]! + 1e-15));
+      for (const [i, v] of benjaminiHochberg(p).entries()) expect(v).toBeLessThanOrEqual(h[i]! + 1e-15);
     }
   });
 

@@ -9,7 +9,9 @@ const leaves = (n: number): Buffer[] => Array.from({ length: n }, (_, i) => leaf
 function nodeStore(): { put: (nodes: StoredNode[]) => void; getNode: GetNode; count: () => number } {
   const map = new Map<string, Buffer>();
   return {
-    put: (nodes) => nodes.forEach((n) => map.set(`${n.level}/${n.index}`, n.hash)),
+    put: (nodes) => {
+      for (const n of nodes) map.set(`${n.level}/${n.index}`, n.hash);
+    },
     getNode: (level, index) => {
       const h = map.get(`${level}/${index}`);
       if (!h) throw new Error(`missing node ${level}/${index}`);

@@ -44,7 +44,7 @@ function buildLog(bodies: Buffer[]) {
   const nodes = new Map<string, Buffer>();
   const roots: Buffer[] = [range.root()];
   for (const body of bodies) {
-    range.append(leafHash(body)).forEach((n: StoredNode) => nodes.set(`${n.level}/${n.index}`, n.hash));
+    for (const n of range.append(leafHash(body)) as StoredNode[]) nodes.set(`${n.level}/${n.index}`, n.hash);
     roots.push(range.root());
   }
   const getNode: GetNode = (level, index) => nodes.get(`${level}/${index}`) ?? Buffer.alloc(0);

@@ -62,7 +62,13 @@ function leaves(n: number): Buffer[] {
 
 function counting(getNode: GetNode): { getNode: GetNode; calls: () => number } {
   let calls = 0;
-  return { getNode: (l, i) => (calls++, getNode(l, i)), calls: () => calls };
+  return {
+    getNode: (l, i) => {
+      calls++;
+      return getNode(l, i);
+    },
+    calls: () => calls,
+  };
 }
 
 describe('proof generation', () => {

@@ -15,7 +15,7 @@ const vkey = noteVerifierKey(origin, key.publicKey);
 const entries = Array.from({ length: 11 }, (_, i) => Buffer.from(`decision ${i}`));
 const leaves = entries.map((e) => leafHash(e));
 const range = CompactRange.empty();
-leaves.forEach((h) => range.append(h));
+for (const h of leaves) range.append(h);
 const checkpoint = signNote(formatCheckpoint({ origin, size: range.size, root: range.root() }), origin, key.privateKey);
 
 function proofFor(index: number, extra?: Buffer): string {

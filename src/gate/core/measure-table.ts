@@ -79,7 +79,10 @@ export class ArmColumns {
 
   private flag(name: string): Int8Array {
     let col = this.flags.get(name);
-    if (!col) this.flags.set(name, (col = new Int8Array(this.rows).fill(-1)));
+    if (!col) {
+      col = new Int8Array(this.rows).fill(-1);
+      this.flags.set(name, col);
+    }
     return col;
   }
 }
@@ -112,7 +115,7 @@ export class MeasureTable {
 
   static from(measures: readonly ItemMeasure[]): MeasureTable {
     const t = new MeasureTable(measures.length);
-    measures.forEach((m, i) => t.set(i, m));
+    for (const [i, m] of measures.entries()) t.set(i, m);
     return t;
   }
 

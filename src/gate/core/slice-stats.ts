@@ -52,7 +52,10 @@ export function sliceResult(all: MeasureTable, ctx: SliceContext): SliceResult &
   const { min, max_drop, min_items } = ctx.threshold;
   const reasons: string[] = [];
   let verdict: Verdict = 'pass';
-  const review = (r: string) => (verdict === 'pass' && (verdict = 'review'), reasons.push(r));
+  const review = (r: string): void => {
+    if (verdict === 'pass') verdict = 'review';
+    reasons.push(r);
+  };
   // Where the judge is not trusted, its scores cannot fail a slice either: review.
   const cal = ctx.calibration;
   const untrusted = cal?.source
@@ -62,8 +65,14 @@ export function sliceResult(all: MeasureTable, ctx: SliceContext): SliceResult &
         ? `judge calibration ρ ${cal.rho.toFixed(2)} < min_calibration ${ctx.minCalibration}`
         : null
     : null;
-  const fail = (r: string) =>
-    untrusted ? review(`${r} (not conclusive: the judge is not trusted here)`) : ((verdict = 'fail'), reasons.push(r));
+  const fail = (r: string): void => {
+    if (untrusted) {
+      review(`${r} (not conclusive: the judge is not trusted here)`);
+      return;
+    }
+    verdict = 'fail';
+    reasons.push(r);
+  };
 
   const score = scores.length ? mean(scores) : null;
   const ci = scores.length >= 2 ? meanInterval(scores) : null;

@@ -23,7 +23,8 @@ export function connectionSignal(socket: Socket): AbortSignal {
   if (!c) {
     const controller = new AbortController();
     socket.once('close', () => controller.abort(new Error('the client closed the connection')));
-    cancels.set(socket, (c = controller));
+    c = controller;
+    cancels.set(socket, c);
   }
   return c.signal;
 }

@@ -112,7 +112,7 @@ export class IntervalAggregator {
 
   /** Writes the intervals that are over (all of them with `all`); rejects when the write fails. */
   async flush(all = true): Promise<void> {
-    while (this.writing) await this.writing.catch(() => {});
+    while (this.writing !== null) await this.writing.catch(() => {});
     const current = Math.floor(this.now() / this.intervalMs) * this.intervalMs;
     for (const [key, b] of this.buckets) {
       if (!all && b.start >= current) continue;

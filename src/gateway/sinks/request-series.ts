@@ -54,7 +54,10 @@ export class RequestSeries {
   record(o: Observation): void {
     const key = `${o.route}\0${o.release}\0${o.arm}`;
     let t = this.totals.get(key);
-    if (!t) this.totals.set(key, (t = new Totals({ route: o.route, release: o.release, arm: o.arm })));
+    if (!t) {
+      t = new Totals({ route: o.route, release: o.release, arm: o.arm });
+      this.totals.set(key, t);
+    }
     t.requests.set(o.status, (t.requests.get(o.status) ?? 0) + 1);
     if (o.error !== undefined) t.errors.set(o.error, (t.errors.get(o.error) ?? 0) + 1);
     let b = 0;

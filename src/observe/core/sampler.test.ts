@@ -164,7 +164,15 @@ describe('ObserveSampler', () => {
     const s = new ObserveSampler<number>({ sampleRate: 0.05, windowSeconds: WINDOW_SECONDS, queueCapacity: 100_000 });
     const ks = keys(2_000);
     let built = 0;
-    ks.forEach((k, i) => s.offerLazy(k, () => (built++, i), T0));
+    for (const [i, k] of ks.entries())
+      s.offerLazy(
+        k,
+        () => {
+          built++;
+          return i;
+        },
+        T0,
+      );
     const sampled = ks.filter((k) => shouldSample(k, 0.05)).length;
     expect(sampled).toBeGreaterThan(0);
     expect(built).toBe(sampled);
@@ -174,7 +182,7 @@ describe('ObserveSampler', () => {
   it('leaves unsampled requests alone and follows shouldSample', () => {
     const s = new ObserveSampler<number>({ sampleRate: 0.05, windowSeconds: WINDOW_SECONDS, queueCapacity: 100_000 });
     const ks = keys(10_000);
-    ks.forEach((k, i) => s.offer(k, i, T0));
+    for (const [i, k] of ks.entries()) s.offer(k, i, T0);
     const expected = ks.filter((k) => shouldSample(k, 0.05)).length;
     expect(s.counts()).toMatchObject({
       offered: 10_000,

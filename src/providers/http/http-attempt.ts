@@ -60,7 +60,10 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   /** Ends the attempt (undici then reports `reason` as its error). */
   abort(reason: Error): void {
     if (this.ended || this.failure) return;
-    if (this.controller) return this.controller.abort(reason); // undici reports it through onResponseError
+    if (this.controller) {
+      this.controller.abort(reason); // undici reports it through onResponseError
+      return;
+    }
     // Not on a connection yet: fail now, and cancel the request once it starts.
     this.abortWith = reason;
     this.fail(reason);
@@ -71,7 +74,10 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     return new Promise<string>((resolve, reject) => {
       const settle = (): void => {
         this.dispose();
-        if (this.failure) return reject(this.failure);
+        if (this.failure) {
+          reject(this.failure);
+          return;
+        }
         const parts = this.queue.splice(0);
         resolve(parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8'));
       };

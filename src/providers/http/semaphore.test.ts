@@ -6,8 +6,14 @@ describe('Semaphore', () => {
     const s = new Semaphore(1);
     const order: number[] = [];
     const r1 = await s.acquire();
-    const w2 = s.acquire().then((r) => (order.push(2), r));
-    const w3 = s.acquire().then((r) => (order.push(3), r));
+    const w2 = s.acquire().then((r) => {
+      order.push(2);
+      return r;
+    });
+    const w3 = s.acquire().then((r) => {
+      order.push(3);
+      return r;
+    });
     expect(s.waiting).toBe(2);
     r1();
     r1(); // releasing twice is harmless

@@ -38,7 +38,10 @@ const compiled = new WeakMap<SimRule, RegExp>();
 
 function ruleRegExp(rule: SimRule, pattern: string): RegExp {
   let re = compiled.get(rule);
-  if (!re) compiled.set(rule, (re = new RegExp(pattern, 'u')));
+  if (!re) {
+    re = new RegExp(pattern, 'u');
+    compiled.set(rule, re);
+  }
   return re;
 }
 

@@ -95,7 +95,7 @@ async function hashInProcess(
   return out;
 }
 
-function hashOnWorkers(
+async function hashOnWorkers(
   files: readonly FileToHash[],
   order: readonly number[],
   threads: number,
@@ -144,7 +144,11 @@ function hashOnWorkers(
     }
   });
 
-  return finished.finally(() => Promise.all(workers.map((w) => w.terminate())));
+  try {
+    return await finished;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }
 
 function readError(f: FileToHash, errno: string | undefined, message: string): SluiceError {

@@ -35,7 +35,7 @@ export interface ModelWalk {
  */
 export async function walkModel(dir: string, ignorePaths: readonly string[]): Promise<ModelWalk> {
   const root = resolve(dir);
-  let rootStat;
+  let rootStat: Awaited<ReturnType<typeof stat>>;
   try {
     rootStat = await stat(root);
   } catch (e) {

@@ -58,5 +58,5 @@ export function expectAllClose(
   tolerance = CLOSED_FORM_TOLERANCE,
 ): void {
   expect(actual).toHaveLength(expected.length);
-  expected.forEach((e, i) => expectClose(actual[i]!, e, tolerance));
+  for (const [i, e] of expected.entries()) expectClose(actual[i]!, e, tolerance);
 }
