@@ -1,30 +1,12 @@
-import type { SluiceConfig } from '../config/sluice-schema.js';
 import type { Digest } from '../kernel/digest.js';
 import { SluiceError } from '../kernel/errors.js';
 import { loadAnchors, parseAnchors } from '../judging/anchors.js';
 import { calibrate, type Calibration } from '../judging/calibration.js';
-import { createJudge } from '../judging/create-judge.js';
 import type { Judge } from '../judging/judge.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { JudgeSetup } from '../judging/judge-set.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
 import { PackedLines } from './core/packed-lines.js';
-
-export interface JudgeSetup {
-  readonly config: SluiceConfig;
-  readonly projectDir: string;
-  readonly providers: ProviderRegistry;
-}
-
-/** The gate's judge (if configured) and detectors; gate, replay and the observer score the same way. */
-export function gateJudges(s: JudgeSetup): { judge: Judge | null; detectors: Judge[] } {
-  const make = (name: string) =>
-    createJudge(name, s.config.judges[name]!, { projectDir: s.projectDir, providers: (p) => s.providers.get(p) });
-  return {
-    judge: s.config.gate.judge ? make(s.config.gate.judge) : null,
-    detectors: s.config.gate.detectors.map(make),
-  };
-}
 
 export async function blobBytes(store: Store, digest: Digest, path: string): Promise<Buffer> {
   const b = await store.getBlob(digest);

@@ -6,7 +6,8 @@ import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
 import type { GateResult } from './core/gate-result.js';
 import { preprocessDigest } from '../release/preprocess.js';
-import { blobBytes, blobPacked, gateCalibration, gateJudges } from './gate-judges.js';
+import { blobBytes, blobPacked, gateCalibration } from './gate-judges.js';
+import { judgeSetOf, type JudgeSet } from '../judging/judge-set.js';
 import { runItems, type RunOptions } from './run-items.js';
 import { checkSuite, parseSuite, sampleSuite, suiteItems, type SuiteItem } from './suite.js';
 import { decideGate } from './core/verdict.js';
@@ -20,6 +21,8 @@ export interface GateInput {
   readonly baseline: ServingRelease | null;
   readonly sample?: number;
   readonly now: () => Date;
+  /** The project's judge set; built from the config when not given. */
+  readonly judges?: JudgeSet;
 }
 
 export interface GateRun {
@@ -48,10 +51,11 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
     total = checkSuite(suiteRef.path, suite);
     items = suiteItems(suiteRef.path, suite, { checked: true });
   }
-  const { judge, detectors } = gateJudges(input);
+  const judges = judgeSetOf(input);
+  const { judge, detectors } = judges;
   const calibration = await gateCalibration(input, judge);
   const run = await runItems(
-    { store, deps: { providers: input.providers }, release, baseline: input.baseline, items, total, judge, detectors },
+    { store, deps: { providers: input.providers }, release, baseline: input.baseline, items, total, judges },
     opts,
   );
   const body = decideGate({

@@ -1,5 +1,6 @@
-import { jsonDigest } from '../kernel/canonical-json.js';
-import type { Judge, JudgeResult } from '../judging/judge.js';
+import type { JudgeSet } from '../judging/judge-set.js';
+import { scoreAnswer } from '../judging/score.js';
+import { ScoreCache } from '../judging/score-cache.js';
 import { ProviderError } from '../providers/model-provider.js';
 import { serve, type ServeDeps } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
@@ -33,8 +34,8 @@ export interface RunItemsInput {
   readonly items: Iterable<SuiteItem>;
   /** How many items `items` yields. */
   readonly total: number;
-  readonly judge: Judge | null;
-  readonly detectors: readonly Judge[];
+  /** The quality judge and the detectors (the project's judge set). */
+  readonly judges: Pick<JudgeSet, 'judge' | 'detectors'>;
 }
 
 export interface RunItemsResult {
@@ -68,43 +69,25 @@ const FLUSH_EVERY = 1000;
 
 /** Runs the items on the serving path (candidate and baseline), judging each answer; caches outputs and scores. */
 export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<RunItemsResult> {
-  const { store, release, baseline, items, total, judge, detectors } = input;
-  const judges = [...(judge ? [judge] : []), ...detectors];
+  const { store, release, baseline, items, total, judges } = input;
   const outputs = new Map<string, Map<string, string>>();
   for (const r of [release, baseline]) if (r) outputs.set(r.id, await store.gateOutputs(r.id, SAMPLE));
-  const scores = new Map<string, Map<string, string>>();
-  for (const j of judges) scores.set(j.digest, await store.judgeScores(j.digest));
+  const known = new Map<string, Map<string, string>>();
+  for (const j of [...(judges.judge ? [judges.judge] : []), ...judges.detectors])
+    known.set(j.digest, await store.judgeScores(j.digest));
+  // Fresh scores are written to the store in the next batch; not kept in memory (a long run would hold every score).
+  const scores = new ScoreCache(known);
   const newOutputs: { releaseId: string; itemId: string; sample: number; output: string }[] = [];
-  const newScores = new Map<string, { subject: string; result: string }[]>();
   let spent = 0;
   let tokens = 0;
   let calls = 0;
 
-  const judgeOne = async (j: Judge, out: CachedOutput, item: SuiteItem, subject: string): Promise<JudgeResult> => {
-    const hit = scores.get(j.digest)!.get(subject);
-    if (hit) return JSON.parse(hit) as JudgeResult;
-    const r = await j.score({
-      input: out.input,
-      output: out.text,
-      slice: item.slice,
-      ...(item.reference !== undefined ? { reference: item.reference } : {}),
-    });
-    if (r.ok) {
-      const text = JSON.stringify(r);
-      // Written to the store in the next batch; not kept in memory (a long run would hold every score).
-      let pending = newScores.get(j.digest);
-      if (!pending) newScores.set(j.digest, (pending = []));
-      pending.push({ subject, result: text });
-    }
-    return r;
-  };
-
   // Cache writes go out in batches, so a long run holds only a batch of them in memory.
   let flushing = Promise.resolve();
   const flush = (): Promise<void> => {
-    if (newOutputs.length === 0 && [...newScores.values()].every((rows) => rows.length === 0)) return flushing;
+    if (newOutputs.length === 0 && !scores.hasPending) return flushing;
     const outs = newOutputs.splice(0);
-    const byJudge = [...newScores].map(([d, rows]) => [d, rows.splice(0)] as const);
+    const byJudge = scores.takePending();
     flushing = flushing.then(() =>
       store.transaction(async (tx) => {
         await tx.putGateOutputs(outs);
@@ -147,18 +130,21 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       spent += out.costUsd;
       tokens += out.tokens;
     }
-    const subject = jsonDigest({ input: out.input, output: out.text, reference: item.reference ?? null });
-    const verdict = judge ? await judgeOne(judge, out, item, subject) : null;
-    const flags: Record<string, boolean> = {};
-    for (const d of detectors) {
-      const r2 = await judgeOne(d, out, item, subject);
-      if (r2.ok) flags[d.name] = r2.flagged ?? r2.score < 0.5;
-    }
+    const scored = await scoreAnswer(
+      judges,
+      {
+        input: out.input,
+        output: out.text,
+        slice: item.slice,
+        ...(item.reference !== undefined ? { reference: item.reference } : {}),
+      },
+      scores,
+    );
     return {
       error: null,
-      score: verdict?.ok ? verdict.score : null,
-      judgeError: verdict && !verdict.ok ? verdict.message : null,
-      flags,
+      score: scored.score,
+      judgeError: scored.judgeError,
+      flags: scored.flags,
       latencyMs: out.latencyMs,
       costUsd: out.costUsd,
       tokens: out.tokens,

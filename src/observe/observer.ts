@@ -4,8 +4,10 @@ import type { SluiceConfig } from '../config/sluice-schema.js';
 import { recordDrafts } from '../rollout/store-ports.js';
 import type { Finished } from '../gateway/http/chat.js';
 import type { GateResult } from '../gate/core/gate-result.js';
-import { gateJudges } from '../gate/gate-judges.js';
-import type { Judge, JudgeResult } from '../judging/judge.js';
+import { judgeSetOf, type JudgeSet } from '../judging/judge-set.js';
+import { scoreAnswer } from '../judging/score.js';
+import { lastUserText } from '../kernel/chat.js';
+import { ROOT_SLICE } from '../kernel/slice-tree.js';
 import { aggregateWindows, fillSeries, groupSeries, windowMs, windowStart } from './core/windows.js';
 import { advanceSettled, heldBoundary, maxHoldMs, unreadRange, type SettledWindows } from './core/settled-windows.js';
 import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from './core/band.js';
@@ -17,7 +19,7 @@ import {
   type SliceDecision,
 } from './core/observer-decision.js';
 import type { ObserverMetrics } from './observer-metrics.js';
-import { requestSlice, scoredSample } from './core/sample.js';
+import { scoredSample } from './core/sample.js';
 import { ObserveSampler } from './core/sampler.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ReleaseId } from '../release/resolved-manifest.js';
@@ -47,6 +49,8 @@ export interface ObserverOptions {
   readonly maxJudgeCallsPerWindow?: number;
   /** After a rollback command is queued: make the controller act on it now. */
   readonly onRollback?: (route: string) => Promise<void>;
+  /** The project's judge set; built from the config when not given. */
+  readonly judges?: JudgeSet;
 }
 
 export interface ObserverAlert {
@@ -54,14 +58,6 @@ export interface ObserverAlert {
   readonly release: string;
   readonly reason: string;
   readonly at: number;
-}
-
-function lastUserText(f: Finished): string {
-  for (let i = f.messages.length - 1; i >= 0; i--) {
-    const m = f.messages[i]!;
-    if (m.role === 'user') return typeof m.content === 'string' ? m.content : JSON.stringify(m.content);
-  }
-  return '';
 }
 
 /** What the observer keeps per decision: a route and the stable release it judges. */
@@ -77,8 +73,7 @@ export class Observer {
   readonly sampler: ObserveSampler<Answer>;
   readonly alerts: ObserverAlert[] = [];
   readonly rolledBack = new Set<string>();
-  private readonly judge: Judge | null;
-  private readonly detectors: Judge[];
+  private readonly judges: JudgeSet;
   private readonly now: () => number;
   private working = 0;
   private draining: Promise<void> = Promise.resolve();
@@ -96,11 +91,7 @@ export class Observer {
   constructor(private readonly o: ObserverOptions) {
     const { config } = o;
     this.now = o.now ?? Date.now;
-    ({ judge: this.judge, detectors: this.detectors } = gateJudges({
-      config,
-      projectDir: o.projectDir,
-      providers: o.providers,
-    }));
+    this.judges = judgeSetOf(o);
     this.samples = new BatchQueue<ObserveSampleRecord>(
       async (batch) => {
         await o.store.insertObserveSamples(batch);
@@ -134,8 +125,9 @@ export class Observer {
       at,
       route: f.entry.route,
       release: f.release.id,
-      slice: requestSlice({ headers: f.slice ? { 'x-sluice-slice': f.slice } : {} }),
-      input: lastUserText(f),
+      slice: f.slice ?? ROOT_SLICE,
+      // What the gateway served the model: the user's text after the release's preprocessing.
+      input: f.input ?? lastUserText(f.messages),
       output: f.output,
     });
     const outcome = this.sampler.offerLazy(f.id, answer, at);
@@ -188,13 +180,8 @@ export class Observer {
   }
 
   private async score(a: Answer): Promise<void> {
-    const input = { input: a.input, output: a.output, slice: a.slice };
-    const safe = (j: Judge): Promise<JudgeResult> =>
-      j.score(input).catch((e: unknown) => ({ ok: false as const, code: 'judge_error' as const, message: String(e) }));
-    const quality = this.judge ? await safe(this.judge) : null;
-    const detectors: Record<string, JudgeResult> = {};
-    for (const d of this.detectors) detectors[d.name] = await safe(d);
-    const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, quality, detectors);
+    const scored = await scoreAnswer(this.judges, { input: a.input, output: a.output, slice: a.slice });
+    const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, scored);
     const queued = this.samples.push({
       id: a.id || randomUUID(),
       route: s.route,

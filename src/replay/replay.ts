@@ -1,10 +1,12 @@
-import { gateCalibration, gateJudges } from '../gate/gate-judges.js';
+import { gateCalibration } from '../gate/gate-judges.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
-import { jsonDigest } from '../kernel/canonical-json.js';
 import { SluiceError } from '../kernel/errors.js';
 import { ROOT_SLICE } from '../kernel/slice-tree.js';
 import type { ArmMeasure } from '../gate/core/measurement.js';
-import type { Judge, JudgeResult } from '../judging/judge.js';
+import type { Judge } from '../judging/judge.js';
+import { judgeSetOf, type JudgeSet } from '../judging/judge-set.js';
+import { scoreAnswer } from '../judging/score.js';
+import { ScoreCache } from '../judging/score-cache.js';
 import { mapLimit } from '../kernel/map-limit.js';
 import type { ChatMessage } from '../release/preprocess.js';
 import { lastUserText } from '../kernel/chat.js';
@@ -44,11 +46,13 @@ export interface ReplayInput {
   readonly concurrency: number;
   readonly now: () => Date;
   readonly onTrace?: (done: number, total: number) => void;
+  /** The project's judge set; built from the config when not given. */
+  readonly judges?: JudgeSet;
 }
 
 /** The gate's judge and detectors, as sluice.yaml configures them. */
-function judgesFor(input: ReplayInput): { judge: Judge; detectors: Judge[] } {
-  const { judge, detectors } = gateJudges(input);
+function judgesFor(input: ReplayInput): { judge: Judge; detectors: readonly Judge[] } {
+  const { judge, detectors } = judgeSetOf(input);
   if (!judge)
     throw new SluiceError('bad_input', "replay scores with the gate's judge: set gate.judge in sluice.yaml", {
       location: { file: 'sluice.yaml', key: 'gate.judge' },
@@ -115,39 +119,13 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const calibration = replayable.length > 0 ? await gateCalibration(input, judge) : null;
 
   // Scores are cached by judge and content, as the gate caches them: re-running a replay re-judges nothing already judged.
-  const judges = [judge, ...detectors];
-  const cache = new Map<string, Map<string, string>>();
-  for (const j of judges) cache.set(j.digest, await store.judgeScores(j.digest));
-  const fresh = new Map<string, { subject: string; result: string }[]>();
-  const judgeOne = async (j: Judge, text: { input: string; output: string; slice: string }): Promise<JudgeResult> => {
-    const subject = jsonDigest({ input: text.input, output: text.output, reference: null });
-    const hit = cache.get(j.digest)!.get(subject);
-    if (hit) return JSON.parse(hit) as JudgeResult;
-    let r: JudgeResult;
-    try {
-      r = await j.score(text);
-    } catch (e) {
-      r = { ok: false, code: 'judge_error', message: e instanceof Error ? e.message : String(e) };
-    }
-    if (r.ok) {
-      const result = JSON.stringify(r);
-      cache.get(j.digest)!.set(subject, result);
-      fresh.set(j.digest, [...(fresh.get(j.digest) ?? []), { subject, result }]);
-    }
-    return r;
-  };
+  const known = new Map<string, Map<string, string>>();
+  for (const j of [judge, ...detectors]) known.set(j.digest, await store.judgeScores(j.digest));
+  const cache = new ScoreCache(known, { remember: true });
   const score = async (
     text: { input: string; output: string; slice: string },
     arm: Omit<ArmMeasure, 'score' | 'judgeError' | 'flags'>,
-  ): Promise<ArmMeasure> => {
-    const verdict = await judgeOne(judge, text);
-    const flags: Record<string, boolean> = {};
-    for (const d of detectors) {
-      const r = await judgeOne(d, text);
-      if (r.ok) flags[d.name] = r.flagged ?? r.score < 0.5;
-    }
-    return { ...arm, score: verdict.ok ? verdict.score : null, judgeError: verdict.ok ? null : verdict.message, flags };
-  };
+  ): Promise<ArmMeasure> => ({ ...arm, ...(await scoreAnswer({ judge, detectors }, text, cache)) });
 
   let done = 0;
   const measures = await mapLimit(
@@ -193,7 +171,8 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       return { traceId: trace.id, slice, productionRelease: trace.releaseId, replay: replayed, production };
     },
   );
-  if (fresh.size > 0) {
+  const fresh = cache.takePending();
+  if (fresh.length > 0) {
     await store.transaction(async (tx) => {
       for (const [digest, rows] of fresh) await tx.putJudgeScores(digest, rows);
     });

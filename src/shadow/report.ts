@@ -1,8 +1,11 @@
 import type { JudgeConfig, SluiceConfig } from '../config/sluice-schema.js';
 import { SluiceError } from '../kernel/errors.js';
-import { createJudge } from '../judging/create-judge.js';
-import type { Judge, JudgeResult } from '../judging/judge.js';
+import type { Judge } from '../judging/judge.js';
 import { errorMessage } from '../judging/judge-library.js';
+import { judgeSetOf, type JudgeSet } from '../judging/judge-set.js';
+import { scoreAnswer, type AnswerScore } from '../judging/score.js';
+import { parseSlice } from '../kernel/request-slice.js';
+import { ROOT_SLICE } from '../kernel/slice-tree.js';
 import { mapLimit } from '../kernel/map-limit.js';
 import { readProjectFile } from '../judging/project-file.js';
 import {
@@ -14,7 +17,6 @@ import {
   type PairSide,
   type PairwiseReply,
 } from './core/pairwise-prompt.js';
-import { requestSlice } from '../observe/core/sample.js';
 import {
   analyzeShadow,
   pairJudgement,
@@ -70,6 +72,8 @@ export interface ShadowReportDeps {
   readonly projectDir: string;
   readonly providers: ProviderRegistry;
   readonly now?: () => Date;
+  /** The project's judge set; built from the config when not given. */
+  readonly judges?: JudgeSet;
 }
 
 export interface ShadowReportOptions {
@@ -87,9 +91,9 @@ export interface ShadowReportOptions {
 
 type Verdict = { ok: true; judgement: PairJudgement } | { ok: false; message: string };
 
-/** Compares the two answers of a pair, in both orders. */
+/** Compares the two answers of a pair, in both orders (pairwise: the judge model shown both). */
 interface PairJudge {
-  readonly method: Exclude<ShadowJudgeMethod, 'none'>;
+  readonly method: 'pairwise';
   judge(pair: ShadowPairRecord, slice: string, signal?: AbortSignal): Promise<Verdict>;
 }
 
@@ -133,33 +137,12 @@ function pairwiseJudge(name: string, cfg: Extract<JudgeConfig, { kind: 'rubric' 
 }
 
 /** Any other judge: each answer scored on its own; the higher score wins, equal scores tie, in both orders alike. */
-function scoreJudge(judge: Judge): PairJudge {
-  const score = async (input: string, output: string, slice: string, signal?: AbortSignal): Promise<JudgeResult> => {
-    try {
-      return await judge.score({ input, output, slice, ...(signal ? { signal } : {}) });
-    } catch (e) {
-      return { ok: false, code: 'judge_error', message: errorMessage(e) };
-    }
-  };
-  return {
-    method: 'scores',
-    async judge(pair, slice, signal) {
-      const [stable, shadow] = await Promise.all([
-        score(pair.input, pair.stableOutput, slice, signal),
-        score(pair.input, pair.shadowOutput, slice, signal),
-      ]);
-      if (!stable.ok) return { ok: false, message: `stable answer: ${stable.message}` };
-      if (!shadow.ok) return { ok: false, message: `shadow answer: ${shadow.message}` };
-      const side: PairSide = shadow.score > stable.score ? 'shadow' : stable.score > shadow.score ? 'stable' : 'tie';
-      return { ok: true, judgement: { slice, firstOrder: side, secondOrder: side } };
-    },
-  };
-}
-
-/** The refusal detector: the gate's detector of kind refusal, else any judge of that kind. */
-function refusalDetectorName(config: SluiceConfig): string | null {
-  const isRefusal = (name: string) => config.judges[name]?.kind === 'refusal';
-  return config.gate.detectors.find(isRefusal) ?? Object.keys(config.judges).find(isRefusal) ?? null;
+function scoresVerdict(slice: string, stable: AnswerScore, shadow: AnswerScore): Verdict {
+  if (stable.judgeError !== null) return { ok: false, message: `stable answer: ${stable.judgeError}` };
+  if (shadow.judgeError !== null) return { ok: false, message: `shadow answer: ${shadow.judgeError}` };
+  const [a, b] = [stable.score ?? 0, shadow.score ?? 0];
+  const side: PairSide = b > a ? 'shadow' : a > b ? 'stable' : 'tie';
+  return { ok: true, judgement: { slice, firstOrder: side, secondOrder: side } };
 }
 
 /** Which shadow release a report is about: the one asked for, the route's current shadow, else the latest with pairs. */
@@ -196,30 +179,27 @@ export async function shadowReport(deps: ShadowReportDeps, opts: ShadowReportOpt
   const judgeCfg = judgeName ? config.judges[judgeName] : undefined;
   if (judgeName && !judgeCfg)
     throw new SluiceError('bad_input', `gate.judge names "${judgeName}", which is not under judges:`);
-  const makeJudge = (name: string) =>
-    createJudge(name, config.judges[name]!, { projectDir: deps.projectDir, providers: (p) => deps.providers.get(p) });
-  const pairJudge: PairJudge | null =
-    !judgeName || !judgeCfg
-      ? null
-      : judgeCfg.kind === 'rubric'
-        ? pairwiseJudge(judgeName, judgeCfg, deps)
-        : scoreJudge(makeJudge(judgeName));
-  const refusalName = refusalDetectorName(config);
-  const refusal = refusalName ? makeJudge(refusalName) : null;
-
-  const refused = async (input: string, output: string, slice: string): Promise<boolean> => {
-    if (!refusal) return false;
-    const r = await refusal.score({ input, output, slice }).catch(() => null);
-    return r?.ok === true && r.flagged === true;
-  };
+  const judges = judgeSetOf(deps);
+  const method: ShadowJudgeMethod =
+    !judgeName || !judgeCfg ? 'none' : judgeCfg.kind === 'rubric' ? 'pairwise' : 'scores';
+  const pairJudge = judgeName && judgeCfg?.kind === 'rubric' ? pairwiseJudge(judgeName, judgeCfg, deps) : null;
+  const refusal: Judge | null = judges.refusal;
+  // Each answer is scored on its own by the one scoring function: the gate's judge (method scores) and the refusal detector.
+  const sideJudges = { judge: method === 'scores' ? judges.judge : null, detectors: refusal ? [refusal] : [] };
+  const scoreSide = (output: string, pair: ShadowPairRecord, slice: string): Promise<AnswerScore> =>
+    scoreAnswer(sideJudges, { input: pair.input, output, slice, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const refused = (s: AnswerScore): boolean => (refusal ? s.flags[refusal.name] === true : false);
 
   const judged = await mapLimit(pairs, opts.concurrency ?? 8, async (pair) => {
-    const slice = requestSlice({ headers: pair.slice ? { 'x-sluice-slice': pair.slice } : {} });
-    const [verdict, stableRefused, shadowRefused] = await Promise.all([
+    // Stored as the gateway validated it; an older row's value that is not a slice path counts for the route as a whole.
+    const slice = parseSlice(pair.slice) ?? ROOT_SLICE;
+    const [pairwise, stableScore, shadowScore] = await Promise.all([
       pairJudge ? pairJudge.judge(pair, slice, opts.signal) : Promise.resolve(null),
-      refused(pair.input, pair.stableOutput, slice),
-      refused(pair.input, pair.shadowOutput, slice),
+      scoreSide(pair.stableOutput, pair, slice),
+      scoreSide(pair.shadowOutput, pair, slice),
     ]);
+    const verdict = method === 'scores' ? scoresVerdict(slice, stableScore, shadowScore) : pairwise;
+    const [stableRefused, shadowRefused] = [refused(stableScore), refused(shadowScore)];
     const stat: PairStats = {
       slice,
       stable: {
@@ -248,10 +228,10 @@ export async function shadowReport(deps: ShadowReportDeps, opts: ShadowReportOpt
     stableReleases: [...new Set(pairs.map((p) => p.stableRelease))],
     pairs: pairs.length,
     pairsStored: stored.length,
-    method: pairJudge?.method ?? 'none',
+    method,
     judge: judgeName,
-    promptVersion: pairJudge?.method === 'pairwise' ? PAIRWISE_PROMPT_VERSION : null,
-    refusalDetector: refusalName,
+    promptVersion: method === 'pairwise' ? PAIRWISE_PROMPT_VERSION : null,
+    refusalDetector: refusal?.name ?? null,
     judged: judgements.length,
     judgeErrors: errors.length,
     judgeErrorSamples: errors.slice(0, 5),

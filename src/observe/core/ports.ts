@@ -1,7 +1,8 @@
 import type { Decision } from '../../audit/ledger/decision.js';
 import type { ReleaseId } from '../../release/resolved-manifest.js';
 import type { ObserverDecision } from './observer-decision.js';
-import type { RequestHeaders, ScoredSample } from './sample.js';
+import type { RequestHeaders } from '../../kernel/request-slice.js';
+import type { ScoredSample } from './sample.js';
 
 /**
  * What the I/O edge implements around the pure observer. Per answer the
@@ -12,7 +13,7 @@ import type { RequestHeaders, ScoredSample } from './sample.js';
  * and in the observer's worker, for each queued answer:
  *
  *   sample = scoredSample({...answer, slice: requestSlice(answer)},
- *                         await judge.score(...), detector results)  (sample.ts)
+ *                         await scoreAnswer(judges, answer))           (sample.ts, judging/score.ts)
  *   await samples.append([sample])
  *
  * and once per tick, for every stable release on every route:

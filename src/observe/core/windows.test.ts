@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { detectorResult, judgeError } from '../../judging/judge-library.js';
-import { requestSlice, scoredSample } from './sample.js';
+import { binaryResult, detectorResult, judgeError } from '../../judging/judge-library.js';
+import { answerScore } from '../../judging/score.js';
+import { scoredSample } from './sample.js';
 import { CANDIDATE, ROUTE, sample, STABLE, T0, WINDOW_MS, WINDOW_SECONDS } from './test-support/fixtures.js';
 import { aggregateWindows, completedWindows, emptyWindow, fillSeries, groupSeries, windowStart } from './windows.js';
-
-describe('requestSlice', () => {
-  it('takes the x-sluice-slice header first, in any letter case', () => {
-    expect(requestSlice({ headers: { 'x-sluice-slice': 'fr/fr-BE' }, metadata: { slice: 'de' } })).toBe('fr/fr-BE');
-    expect(requestSlice({ headers: { 'X-Sluice-Slice': 'legal/ip' } })).toBe('legal/ip');
-    expect(requestSlice({ headers: { 'x-sluice-slice': ['a/b', 'c'] } })).toBe('a/b');
-  });
-
-  it('falls back to metadata.slice, then to the route as a whole', () => {
-    expect(requestSlice({ headers: {}, metadata: { slice: 'de' } })).toBe('de');
-    expect(requestSlice({ metadata: { other: 1 } })).toBe('*');
-    expect(requestSlice({})).toBe('*');
-  });
-
-  it('ignores values that are not slice paths', () => {
-    expect(requestSlice({ headers: { 'x-sluice-slice': '' }, metadata: { slice: 'de' } })).toBe('de');
-    expect(requestSlice({ headers: { 'x-sluice-slice': 'a//b' } })).toBe('*');
-    expect(requestSlice({ metadata: { slice: 'has space' } })).toBe('*');
-    expect(requestSlice({ metadata: { slice: 42 } })).toBe('*');
-    expect(requestSlice({ metadata: ['slice'] })).toBe('*');
-  });
-});
 
 describe('scoredSample', () => {
   const base = { at: T0, route: ROUTE, release: STABLE, slice: 'fr' };
@@ -32,19 +11,32 @@ describe('scoredSample', () => {
   it('takes the quality score and each detector flag', () => {
     const s = scoredSample(
       base,
-      { ok: true, score: 0.75 },
-      { refusal: detectorResult(true, 'hedge'), dates: detectorResult(false) },
+      answerScore({ ok: true, score: 0.75 }, [
+        ['refusal', detectorResult(true, 'hedge')],
+        ['dates', detectorResult(false)],
+      ]),
     );
     expect(s).toEqual({ ...base, quality: 0.75, judgeError: false, flags: { refusal: true, dates: false } });
   });
 
   it('records a judge error without a score, a skipped judge as neither, and leaves out failed detectors', () => {
-    expect(scoredSample(base, judgeError('timeout'), { dates: judgeError('x') })).toMatchObject({
+    expect(scoredSample(base, answerScore(judgeError('timeout'), [['dates', judgeError('x')]]))).toMatchObject({
       quality: null,
       judgeError: true,
       flags: {},
     });
-    expect(scoredSample(base, null)).toMatchObject({ quality: null, judgeError: false });
+    expect(scoredSample(base, answerScore(null))).toMatchObject({ quality: null, judgeError: false });
+  });
+
+  it('flags an answer a pass/fail detector (regex, json-schema, contains, exact) failed, as the gate does', () => {
+    const s = scoredSample(
+      base,
+      answerScore(null, [
+        ['format', binaryResult(false)],
+        ['schema', binaryResult(true)],
+      ]),
+    );
+    expect(s.flags).toEqual({ format: true, schema: false });
   });
 });
 
