@@ -11,6 +11,7 @@ import type { RouteEntry, RouteTable } from '../routing/route-table.js';
 import { chooseArm, stickyKey, type Arm, type StickySpec } from '../routing/sticky.js';
 import { connectionSignal, requestId } from './request-id.js';
 import { pipeStream } from './stream.js';
+import { namedSlice, SLICE_HEADER } from '../../kernel/request-slice.js';
 
 /** Everything known about a routed request once it is over; the gateway records it. */
 export interface Finished {
@@ -23,6 +24,7 @@ export interface Finished {
   readonly latencyMs: number;
   readonly usage: Usage | undefined;
   readonly costUsd: number;
+  /** The slice the request named (x-sluice-slice, else metadata.slice), validated; undefined when it named none. */
   readonly slice: string | undefined;
   readonly messages: readonly ChatMessage[];
   readonly output: string;
@@ -134,7 +136,8 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
   const served: Served = { releaseId: release.id, arm };
   const signal = connectionSignal(req.socket);
   const headers = flatHeaders(req);
-  const slice = headers['x-sluice-slice'] || undefined;
+  // The request's facts, computed once and handed to every sink: release, arm, slice and (once served) the judged input.
+  const slice = namedSlice(headers[SLICE_HEADER], body.vars);
   const request: Omit<ServeRequest, 'signal'> = {
     messages: body.messages,
     vars: body.vars,
