@@ -1,6 +1,7 @@
 import { PREPROCESS_LIBRARY, preprocess, type ChatMessage } from '../release/preprocess.js';
 import { renderTemplate } from '../release/prompt-template.js';
 import type { ModelRef } from '../config/release-schema.js';
+import { lastUserText } from '../kernel/chat.js';
 import type { ServingRelease } from './serving-release.js';
 
 export interface ServingInput {
@@ -13,17 +14,6 @@ export interface ServingInput {
 export type Prepared =
   | { ok: true; messages: ChatMessage[]; model: ModelRef; input: string }
   | { ok: false; code: 'bad_request' | 'preprocessing_mismatch'; message: string };
-
-function lastUserText(messages: readonly ChatMessage[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i]!;
-    if (m.role !== 'user') continue;
-    if (typeof m.content === 'string') return m.content;
-    if (Array.isArray(m.content))
-      return m.content.map((p) => (p.type === 'text' && typeof p.text === 'string' ? p.text : '')).join('');
-  }
-  return '';
-}
 
 /** The first routing rule whose header matches wins; otherwise the release's model. */
 export function routeModel(release: ServingRelease, headers: Readonly<Record<string, string>> = {}): ModelRef {
