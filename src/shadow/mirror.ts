@@ -3,10 +3,9 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { TokenBucket } from '../providers/http/token-bucket.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { serve, type ServeRequest } from '../serving/serve.js';
-import type { ControlStore, ShadowPairRecord } from '../store/store.js';
+import type { ControlStore } from '../store/store.js';
 import type { Finished } from '../gateway/http/chat.js';
-import { redact } from '../gateway/sinks/redact.js';
-import { stickyHash } from '../gateway/routing/sticky.js';
+import { toShadowPairRecord, type RawShadowPair } from '../gateway/sinks/record.js';
 import { BatchQueue } from '../kernel/batch-queue.js';
 
 /** shadow: in sluice.yaml. */
@@ -87,7 +86,7 @@ export class ShadowMirror {
   private readonly concurrency: number;
   private readonly now: () => number;
   private readonly onError: (e: unknown) => void;
-  private readonly sink: BatchQueue<ShadowPairRecord>;
+  private readonly sink: BatchQueue<RawShadowPair>;
   private readonly waiting: Job[] = [];
   private readonly running = new Set<Promise<void>>();
   private readonly abort = new AbortController();
@@ -106,7 +105,8 @@ export class ShadowMirror {
     this.capacity = opts.capacity ?? 256;
     this.concurrency = opts.concurrency ?? 16;
     this.onError = opts.onError ?? (() => {});
-    this.sink = new BatchQueue<ShadowPairRecord>((batch) => opts.store.insertShadowPairs(batch), {
+    // Pairs are queued raw and redacted as a batch is written, by the same conversion traces go through (record.ts).
+    this.sink = new BatchQueue<RawShadowPair>((batch) => opts.store.insertShadowPairs(batch.map(toShadowPairRecord)), {
       capacity: 10_000,
       batchSize: 200,
       flushMs: 200,
@@ -242,10 +242,10 @@ export class ShadowMirror {
       stableRelease: f.release.id,
       shadowRelease: shadow.release.id,
       slice: f.slice ?? null,
-      stickyHash: f.stickyKey === undefined ? null : stickyHash(f.stickyKey),
-      input: redact(f.input ?? outcome.input),
-      stableOutput: redact(f.output),
-      shadowOutput: redact(outcome.text),
+      stickyKey: f.stickyKey ?? null,
+      input: f.input ?? outcome.input,
+      stableOutput: f.output,
+      shadowOutput: outcome.text,
       stableLatencyMs: f.latencyMs,
       shadowLatencyMs: outcome.latencyMs,
       stableCostUsd: f.costUsd,

@@ -1,4 +1,4 @@
-import type { TraceRecord } from '../../store/store.js';
+import type { ShadowPairRecord, TraceRecord } from '../../store/store.js';
 import type { Finished } from '../http/chat.js';
 import { CLIENT_CLOSED } from '../http/errors.js';
 import type { ArmSample } from './interval-aggregator.js';
@@ -35,6 +35,34 @@ export function toRawTrace(f: Finished, createdAt: string): RawTrace {
     varsJson: f.request?.vars ? JSON.stringify(f.request.vars) : '{}',
     output: f.output,
     createdAt,
+  };
+}
+
+/**
+ * A shadow pair as the mirror queues it: like a raw trace, the sticky key not
+ * yet hashed and the content not yet redacted (see toShadowPairRecord).
+ */
+export interface RawShadowPair extends Omit<ShadowPairRecord, 'stickyHash'> {
+  readonly stickyKey: string | null;
+}
+
+/** The stored form of a shadow pair: sticky key hashed, input and both answers redacted as traces are. */
+export function toShadowPairRecord(p: RawShadowPair): ShadowPairRecord {
+  return {
+    id: p.id,
+    route: p.route,
+    stableRelease: p.stableRelease,
+    shadowRelease: p.shadowRelease,
+    slice: p.slice,
+    stickyHash: p.stickyKey === null ? null : stickyHash(p.stickyKey),
+    input: redact(p.input),
+    stableOutput: redact(p.stableOutput),
+    shadowOutput: redact(p.shadowOutput),
+    stableLatencyMs: p.stableLatencyMs,
+    shadowLatencyMs: p.shadowLatencyMs,
+    stableCostUsd: p.stableCostUsd,
+    shadowCostUsd: p.shadowCostUsd,
+    createdAt: p.createdAt,
   };
 }
 
