@@ -7,22 +7,20 @@ import type { Store } from '../store/store.js';
 import type { GateResult } from './core/gate-result.js';
 import { preprocessDigest } from '../release/preprocess.js';
 import { blobBytes, blobPacked, gateCalibration } from './gate-judges.js';
-import { judgeSetOf, type JudgeSet } from '../judging/judge-set.js';
+import { judgeSetOf, type JudgeSetup } from '../judging/judge-set.js';
 import { runItems, type RunOptions } from './run-items.js';
 import { checkSuite, parseSuite, sampleSuite, suiteItems, type SuiteItem } from './suite.js';
 import { decideGate } from './core/verdict.js';
 
-export interface GateInput {
+/** With the judge setup: sluice.yaml, the project folder, its providers and (optionally) its built judge set. */
+export interface GateInput extends JudgeSetup {
   readonly store: Store;
   readonly config: SluiceConfig;
-  readonly projectDir: string;
   readonly providers: ProviderRegistry;
   readonly release: ServingRelease;
   readonly baseline: ServingRelease | null;
   readonly sample?: number;
   readonly now: () => Date;
-  /** The project's judge set; built from the config when not given. */
-  readonly judges?: JudgeSet;
 }
 
 export interface GateRun {

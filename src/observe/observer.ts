@@ -4,7 +4,7 @@ import type { SluiceConfig } from '../config/sluice-schema.js';
 import { recordDrafts } from '../rollout/store-ports.js';
 import type { Finished } from '../gateway/http/chat.js';
 import type { GateResult } from '../gate/core/gate-result.js';
-import { judgeSetOf, type JudgeSet } from '../judging/judge-set.js';
+import { judgeSetOf, type JudgeSet, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer } from '../judging/score.js';
 import { lastUserText } from '../kernel/chat.js';
 import { ROOT_SLICE } from '../kernel/slice-tree.js';
@@ -36,10 +36,10 @@ interface Answer {
   readonly output: string;
 }
 
-export interface ObserverOptions {
+/** With the judge setup: sluice.yaml, the project folder, its providers and (optionally) its built judge set. */
+export interface ObserverOptions extends JudgeSetup {
   readonly store: Store;
   readonly config: SluiceConfig;
-  readonly projectDir: string;
   readonly providers: ProviderRegistry;
   readonly ledger: Ledger;
   readonly now?: () => number;
@@ -49,8 +49,6 @@ export interface ObserverOptions {
   readonly maxJudgeCallsPerWindow?: number;
   /** After a rollback command is queued: make the controller act on it now. */
   readonly onRollback?: (route: string) => Promise<void>;
-  /** The project's judge set; built from the config when not given. */
-  readonly judges?: JudgeSet;
 }
 
 export interface ObserverAlert {

@@ -4,7 +4,7 @@ import { SluiceError } from '../kernel/errors.js';
 import { ROOT_SLICE } from '../kernel/slice-tree.js';
 import type { ArmMeasure } from '../gate/core/measurement.js';
 import type { Judge } from '../judging/judge.js';
-import { judgeSetOf, type JudgeSet } from '../judging/judge-set.js';
+import { judgeSetOf, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer } from '../judging/score.js';
 import { ScoreCache } from '../judging/score-cache.js';
 import { mapLimit } from '../kernel/map-limit.js';
@@ -31,10 +31,10 @@ import { summarizeReplay, type ReplayResult, type TraceMeasure } from './core/re
 
 export * from './core/replay-summary.js';
 
-export interface ReplayInput {
+/** With the judge setup: sluice.yaml, the project folder, its providers and (optionally) its built judge set. */
+export interface ReplayInput extends JudgeSetup {
   readonly store: Store;
   readonly config: SluiceConfig;
-  readonly projectDir: string;
   readonly providers: ProviderRegistry;
   readonly release: ServingRelease;
   /** The route whose traffic is replayed (the release's name). */
@@ -46,8 +46,6 @@ export interface ReplayInput {
   readonly concurrency: number;
   readonly now: () => Date;
   readonly onTrace?: (done: number, total: number) => void;
-  /** The project's judge set; built from the config when not given. */
-  readonly judges?: JudgeSet;
 }
 
 /** The gate's judge and detectors, as sluice.yaml configures them. */

@@ -2,7 +2,7 @@ import type { JudgeConfig, SluiceConfig } from '../config/sluice-schema.js';
 import { SluiceError } from '../kernel/errors.js';
 import type { Judge } from '../judging/judge.js';
 import { errorMessage } from '../judging/judge-library.js';
-import { judgeSetOf, type JudgeSet } from '../judging/judge-set.js';
+import { judgeSetOf, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer, type AnswerScore } from '../judging/score.js';
 import { parseSlice } from '../kernel/request-slice.js';
 import { ROOT_SLICE } from '../kernel/slice-tree.js';
@@ -66,14 +66,12 @@ export interface ShadowReport {
   readonly slices: ShadowAnalysis['slices'];
 }
 
-export interface ShadowReportDeps {
+/** With the judge setup: sluice.yaml, the project folder, its providers and (optionally) its built judge set. */
+export interface ShadowReportDeps extends JudgeSetup {
   readonly store: Store;
   readonly config: SluiceConfig;
-  readonly projectDir: string;
   readonly providers: ProviderRegistry;
   readonly now?: () => Date;
-  /** The project's judge set; built from the config when not given. */
-  readonly judges?: JudgeSet;
 }
 
 export interface ShadowReportOptions {
