@@ -1,8 +1,7 @@
 import type { JudgeSet } from '../judging/judge-set.js';
 import { scoreAnswer } from '../judging/score.js';
 import { ScoreCache } from '../judging/score-cache.js';
-import { ProviderError } from '../providers/model-provider.js';
-import { serve, type ServeDeps } from '../serving/serve.js';
+import { describeServeProblem, serve, type ServeDeps } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store } from '../store/store.js';
 import { MeasureTable } from './core/measure-table.js';
@@ -102,23 +101,11 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     const cached = outputs.get(r.id)!.get(item.id);
     if (cached) out = JSON.parse(cached) as CachedOutput;
     else {
-      try {
-        calls++;
-        const s = await serve(r, { messages: item.messages, vars: item.vars, slice: item.slice }, input.deps);
-        if (!s.ok)
-          return { error: s.message, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 };
-        out = {
-          input: s.input,
-          text: s.text,
-          latencyMs: s.latencyMs,
-          costUsd: s.costUsd,
-          tokens: s.usage.total_tokens,
-        };
-        newOutputs.push({ releaseId: r.id, itemId: item.id, sample: SAMPLE, output: JSON.stringify(out) });
-      } catch (e) {
-        if (!(e instanceof ProviderError)) throw e;
+      calls++;
+      const served = await serve(r, { messages: item.messages, vars: item.vars, slice: item.slice }, input.deps);
+      if (!served.ok)
         return {
-          error: `${e.kind}: ${e.message}`,
+          error: describeServeProblem(served.error),
           score: null,
           judgeError: null,
           flags: {},
@@ -126,7 +113,15 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
           costUsd: 0,
           tokens: 0,
         };
-      }
+      const s = served.value;
+      out = {
+        input: s.input,
+        text: s.text,
+        latencyMs: s.latencyMs,
+        costUsd: s.costUsd,
+        tokens: s.usage.total_tokens,
+      };
+      newOutputs.push({ releaseId: r.id, itemId: item.id, sample: SAMPLE, output: JSON.stringify(out) });
       spent += out.costUsd;
       tokens += out.tokens;
     }

@@ -3,6 +3,7 @@ import { renderTemplate } from '../release/prompt-template.js';
 import type { ModelRef } from '../config/release-schema.js';
 import { lastUserText } from '../kernel/chat.js';
 import type { ServingRelease } from './serving-release.js';
+import { err, type Err, type Problem } from '../kernel/result.js';
 
 export interface ServingInput {
   readonly messages: readonly ChatMessage[];
@@ -11,9 +12,11 @@ export interface ServingInput {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type Prepared =
-  | { ok: true; messages: ChatMessage[]; model: ModelRef; input: string }
-  | { ok: false; code: 'bad_request' | 'preprocessing_mismatch'; message: string };
+/** Why a request cannot be served by a release, before any provider call. */
+export type RequestProblem = Problem<'bad_request' | 'preprocessing_mismatch'>;
+
+/** Flat on success: the gateway's hot path allocates no wrapper for it. */
+export type Prepared = { ok: true; messages: ChatMessage[]; model: ModelRef; input: string } | Err<RequestProblem>;
 
 /** The first routing rule whose header matches wins; otherwise the release's model. */
 export function routeModel(release: ServingRelease, headers: Readonly<Record<string, string>> = {}): ModelRef {
@@ -30,11 +33,10 @@ export function routeModel(release: ServingRelease, headers: Readonly<Record<str
 export function prepareMessages(release: ServingRelease, req: ServingInput): Prepared {
   const { library, steps } = release.manifest.preprocessing;
   if (library !== PREPROCESS_LIBRARY) {
-    return {
-      ok: false,
-      code: 'preprocessing_mismatch',
-      message: `release was registered with ${library}; this Sluice runs ${PREPROCESS_LIBRARY}`,
-    };
+    return err(
+      'preprocessing_mismatch',
+      `release was registered with ${library}; this Sluice runs ${PREPROCESS_LIBRARY}`,
+    );
   }
   const pre = preprocess({ messages: req.messages, vars: req.vars ?? {} }, steps);
   let messages = [...pre.messages];
@@ -42,12 +44,12 @@ export function prepareMessages(release: ServingRelease, req: ServingInput): Pre
   if (release.userTemplate !== undefined) {
     const at = messages.map((m) => m.role).lastIndexOf('user');
     const r = renderTemplate(release.userTemplate, { ...pre.vars, input });
-    if (!r.ok) return { ok: false, code: 'bad_request', message: r.message };
+    if (!r.ok) return err('bad_request', r.message);
     if (at >= 0) messages[at] = { ...messages[at]!, content: r.text };
   }
   if (release.systemTemplate !== undefined) {
     const r = renderTemplate(release.systemTemplate, { ...pre.vars, input });
-    if (!r.ok) return { ok: false, code: 'bad_request', message: r.message };
+    if (!r.ok) return err('bad_request', r.message);
     messages = [{ role: 'system', content: r.text }, ...messages];
   }
   return { ok: true, messages, model: routeModel(release, req.headers), input };

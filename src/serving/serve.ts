@@ -1,6 +1,15 @@
 import type { ChatMessage } from '../release/preprocess.js';
-import type { ChatChunk, ChatRequest, Usage } from '../providers/model-provider.js';
-import { prepareMessages, type ServingInput } from './build-messages.js';
+import {
+  ProviderError,
+  type ChatChunk,
+  type ChatRequest,
+  type ProviderErrorKind,
+  type Usage,
+} from '../providers/model-provider.js';
+import { type Clock, monotonicClock } from '../kernel/clock.js';
+import { errOf, ok, type Problem, type Result } from '../kernel/result.js';
+import { prepareMessages, type RequestProblem, type ServingInput } from './build-messages.js';
+import type { ModelProvider } from '../providers/model-provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ServingRelease } from './serving-release.js';
 
@@ -28,13 +37,37 @@ export interface ServeResult extends ServeMeta {
   readonly costUsd: number;
 }
 
-export type ServeOutcome =
-  | ({ ok: true } & ServeResult)
-  | { ok: false; code: 'bad_request' | 'preprocessing_mismatch'; message: string };
+/** The provider call failed (timeout, upstream status, cut connection, cancelled…): `kind` says how. */
+export interface ProviderProblem extends Problem<'provider'> {
+  readonly kind: ProviderErrorKind;
+  /** The upstream's HTTP status, when it answered with one. */
+  readonly status?: number;
+}
+
+/** Every way a serve call can fail that a caller is expected to handle. */
+export type ServeProblem = RequestProblem | ProviderProblem;
+
+export type ServeOutcome = Result<ServeResult, ServeProblem>;
 
 export interface ServeDeps {
   readonly providers: ProviderRegistry;
-  readonly now?: () => number;
+  /** Times the provider call (default the monotonic clock). */
+  readonly clock?: Clock;
+}
+
+/** A provider failure as a returned problem: the serving path never throws for one. */
+export function providerProblem(e: ProviderError): ProviderProblem {
+  return {
+    code: 'provider',
+    kind: e.kind,
+    message: e.message,
+    ...(e.status !== undefined ? { status: e.status } : {}),
+  };
+}
+
+/** "kind: message" for a provider failure, the message alone for a request problem (item errors, replay rows). */
+export function describeServeProblem(p: ServeProblem): string {
+  return p.code === 'provider' ? `${p.kind}: ${p.message}` : p.message;
 }
 
 /** The provider call the serving path makes, streaming or not: the release's own params. */
@@ -53,19 +86,25 @@ function chatRequest(release: ServingRelease, messages: ChatMessage[], model: st
 /**
  * The one serving path: preprocess → render prompt → route → provider call,
  * with usage, latency and cost. The gate, the gateway, shadow and replay all
- * call this. Provider failures throw ProviderError; request problems are returned.
+ * call this. Expected failures — a bad request, a failed provider call — are
+ * returned, never thrown; only a programming error escapes.
  */
 export async function serve(release: ServingRelease, req: ServeRequest, deps: ServeDeps): Promise<ServeOutcome> {
   const prepared = prepareMessages(release, req);
   if (!prepared.ok) return prepared;
-  const now = deps.now ?? performance.now.bind(performance);
-  const started = now();
-  const provider = deps.providers.get(prepared.model.provider);
-  const r = await provider.chat(chatRequest(release, prepared.messages, prepared.model.name, req));
-  const latencyMs = now() - started;
+  const clock = deps.clock ?? monotonicClock;
+  const started = clock.now();
+  let r: Awaited<ReturnType<ModelProvider['chat']>>;
+  try {
+    const provider = deps.providers.get(prepared.model.provider);
+    r = await provider.chat(chatRequest(release, prepared.messages, prepared.model.name, req));
+  } catch (e) {
+    if (e instanceof ProviderError) return errOf(providerProblem(e));
+    throw e;
+  }
+  const latencyMs = clock.now() - started;
   const cost = deps.providers.cost(prepared.model.provider, prepared.model.name, r.usage);
-  return {
-    ok: true,
+  return ok({
     provider: prepared.model.provider,
     model: prepared.model.name,
     input: prepared.input,
@@ -74,12 +113,16 @@ export async function serve(release: ServingRelease, req: ServeRequest, deps: Se
     usage: r.usage,
     latencyMs,
     costUsd: cost.usd,
-  };
+  });
 }
 
-export type StreamOutcome =
-  | ({ ok: true; chunks: AsyncIterable<ChatChunk>; cost: (usage: Usage) => number } & ServeMeta)
-  | { ok: false; code: 'bad_request' | 'preprocessing_mismatch'; message: string };
+export interface ServeStream extends ServeMeta {
+  /** The answer as it comes; a provider failure mid-stream rejects the iteration with a ProviderError. */
+  readonly chunks: AsyncIterable<ChatChunk>;
+  readonly cost: (usage: Usage) => number;
+}
+
+export type StreamOutcome = Result<ServeStream, RequestProblem>;
 
 /** The serving path, streaming: the same steps, chunks passed through as they come. */
 export function serveStream(release: ServingRelease, req: ServeRequest, deps: ServeDeps): StreamOutcome {
@@ -88,12 +131,11 @@ export function serveStream(release: ServingRelease, req: ServeRequest, deps: Se
   const provider = deps.providers.get(prepared.model.provider);
   const chunks = provider.chatStream(chatRequest(release, prepared.messages, prepared.model.name, req));
   const { provider: name, model } = { provider: prepared.model.provider, model: prepared.model.name };
-  return {
-    ok: true,
+  return ok({
     provider: name,
     model,
     input: prepared.input,
     chunks,
-    cost: (u) => deps.providers.cost(name, model, u).usd,
-  };
+    cost: (u: Usage) => deps.providers.cost(name, model, u).usd,
+  });
 }

@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatMessage } from '../../release/preprocess.js';
 import type { Usage } from '../../providers/model-provider.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
-import { serve, serveStream, type ServeRequest } from '../../serving/serve.js';
+import { serve, serveStream, type ServeDeps, type ServeRequest } from '../../serving/serve.js';
 import type { ServingRelease } from '../../serving/serving-release.js';
-import { CLIENT_CLOSED, GatewayError, badRequest, notFound, toGatewayError } from './errors.js';
+import { CLIENT_CLOSED, type GatewayError, notFound, serveError, toGatewayError } from './errors.js';
 import { parseChatRequest, readBody, type ChatCompletionRequest } from './parse-request.js';
 import { completionBody, sendError, sendJson, servedHeaders, type Served } from './respond.js';
 import type { RouteEntry, RouteTable } from '../routing/route-table.js';
@@ -38,6 +38,8 @@ export interface Finished {
 export interface ChatContext {
   readonly routes: RouteTable;
   readonly providers: ProviderRegistry;
+  /** What the serving path needs, made once (not per request). */
+  readonly serving: ServeDeps;
   readonly sticky: StickySpec;
   readonly maxBodyBytes: number;
   readonly random: () => number;
@@ -63,6 +65,13 @@ function failure(e: unknown, signal: AbortSignal, output = ''): Outcome {
   return { status: signal.aborted ? CLIENT_CLOSED : error.status, usage: undefined, costUsd: 0, output, error };
 }
 
+/** A failure before any answer was sent: the error response, and the outcome to record. */
+function refused(res: ServerResponse, served: Served, error: GatewayError, signal: AbortSignal): Outcome {
+  const outcome = failure(error, signal);
+  sendError(res, error, served);
+  return outcome;
+}
+
 async function run(
   ctx: ChatContext,
   body: ChatCompletionRequest,
@@ -75,11 +84,9 @@ async function run(
   const signal = sreq.signal!;
   const created = Math.floor(Date.now() / 1000);
   if (!body.stream) {
-    const out = await serve(release, sreq, { providers: ctx.providers });
-    if (!out.ok)
-      throw out.code === 'bad_request'
-        ? badRequest(out.message)
-        : new GatewayError(500, 'server_error', out.code, out.message);
+    const result = await serve(release, sreq, ctx.serving);
+    if (!result.ok) return refused(res, served, serveError(result.error), signal);
+    const out = result.value;
     sendJson(
       res,
       200,
@@ -88,11 +95,9 @@ async function run(
     );
     return { status: 200, usage: out.usage, costUsd: out.costUsd, output: out.text, input: out.input };
   }
-  const out = serveStream(release, sreq, { providers: ctx.providers });
-  if (!out.ok)
-    throw out.code === 'bad_request'
-      ? badRequest(out.message)
-      : new GatewayError(500, 'server_error', out.code, out.message);
+  const stream = serveStream(release, sreq, ctx.serving);
+  if (!stream.ok) return refused(res, served, serveError(stream.error), signal);
+  const out = stream.value;
   const end = await pipeStream(out.chunks, res, {
     id: `chatcmpl-${id}`,
     route: body.route,

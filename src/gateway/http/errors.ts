@@ -1,5 +1,6 @@
 import { isSluiceError } from '../../kernel/errors.js';
-import { ProviderError } from '../../providers/model-provider.js';
+import { ProviderError, type ProviderErrorKind } from '../../providers/model-provider.js';
+import type { ServeProblem } from '../../serving/serve.js';
 
 /** OpenAI's error body: {"error": {"message", "type", "code"}}. */
 export interface OpenAiErrorBody {
@@ -35,24 +36,32 @@ export const tooLarge = (limit: number): GatewayError =>
 /** The status a request gets when its client went away first (nginx's convention); never sent. */
 export const CLIENT_CLOSED = 499;
 
+function upstreamError(kind: ProviderErrorKind, message: string): GatewayError {
+  if (kind === 'timeout') return new GatewayError(504, 'upstream_error', 'upstream_timeout', message);
+  if (kind === 'aborted') return new GatewayError(CLIENT_CLOSED, 'invalid_request_error', 'client_closed', message);
+  return new GatewayError(502, 'upstream_error', kind.startsWith('upstream') ? kind : `upstream_${kind}`, message);
+}
+
 /**
- * The one place failures become HTTP: an upstream timeout is 504, every other
- * upstream failure 502, a cancelled call 499; anything unexpected is a 500
- * whose body says no more than that.
+ * The one place failures become HTTP. A serve failure: a bad request is 400,
+ * a release this Sluice cannot serve 500; an upstream timeout is 504, every
+ * other upstream failure 502, a cancelled call 499.
  */
+export function serveError(p: ServeProblem): GatewayError {
+  switch (p.code) {
+    case 'bad_request':
+      return badRequest(p.message);
+    case 'preprocessing_mismatch':
+      return new GatewayError(500, 'server_error', p.code, p.message);
+    case 'provider':
+      return upstreamError(p.kind, p.message);
+  }
+}
+
+/** The same for a thrown failure (a stream cut mid-answer); anything unexpected is a 500 whose body says no more than that. */
 export function toGatewayError(e: unknown): GatewayError {
   if (e instanceof GatewayError) return e;
-  if (e instanceof ProviderError) {
-    if (e.kind === 'timeout') return new GatewayError(504, 'upstream_error', 'upstream_timeout', e.message);
-    if (e.kind === 'aborted')
-      return new GatewayError(CLIENT_CLOSED, 'invalid_request_error', 'client_closed', e.message);
-    return new GatewayError(
-      502,
-      'upstream_error',
-      e.kind.startsWith('upstream') ? e.kind : `upstream_${e.kind}`,
-      e.message,
-    );
-  }
+  if (e instanceof ProviderError) return upstreamError(e.kind, e.message);
   if (isSluiceError(e) && e.code === 'bad_input')
     return new GatewayError(500, 'server_error', 'misconfigured', e.message);
   return new GatewayError(500, 'server_error', 'internal_error', 'internal error');
