@@ -1,3 +1,4 @@
+import { type Clock, dateOf } from '../kernel/clock.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
 import { jsonDigest } from '../kernel/canonical-json.js';
 import { SluiceError } from '../kernel/errors.js';
@@ -20,7 +21,7 @@ export interface GateInput extends JudgeSetup {
   readonly release: ServingRelease;
   readonly baseline: ServingRelease | null;
   readonly sample?: number;
-  readonly now: () => Date;
+  readonly clock: Clock;
 }
 
 export interface GateRun {
@@ -78,7 +79,7 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
     override: null,
     receipt: null,
     digest: jsonDigest(core),
-    at: input.now().toISOString(),
+    at: dateOf(input.clock).toISOString(),
   };
   return { result, providerCalls: run.providerCalls };
 }

@@ -1,6 +1,10 @@
 import { ProviderError } from '../providers/model-provider.js';
 
-/** Time as the providers see it: injected so waits can be tested in virtual time. */
+/**
+ * The one clock, injected wherever time is read, so that dwell times, windows
+ * and waits are tested in virtual time. `now()` is epoch milliseconds for the
+ * system clock; `sleep` is what providers wait with (retries, rate limits).
+ */
 export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with ProviderError 'aborted' when the signal fires first. */
@@ -30,3 +34,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export const systemClock: Clock = { now: () => Date.now(), sleep };
+
+/** For durations only (latency, elapsed time): monotonic, sub-millisecond, not the time of day. */
+export const monotonicClock: Clock = { now: () => performance.now(), sleep };
+
+/** A clock read from a function (tests: `clockOf(() => t)`), sleeping in real time. */
+export function clockOf(now: () => number): Clock {
+  return { now, sleep };
+}
+
+/** The clock's time as a Date (receipts, created_at columns). */
+export function dateOf(clock: Clock): Date {
+  return new Date(clock.now());
+}

@@ -3,6 +3,7 @@ import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
 import { recordDrafts } from '../rollout/store-ports.js';
 import type { Finished } from '../gateway/http/chat.js';
+import type { FinishedSink } from '../gateway/sinks/finished-sink.js';
 import type { GateResult } from '../gate/core/gate-result.js';
 import { judgeSetOf, type JudgeSet, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer } from '../judging/score.js';
@@ -25,6 +26,7 @@ import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ReleaseId } from '../release/resolved-manifest.js';
 import type { ObserveSampleRecord, Store } from '../store/store.js';
 import { BatchQueue } from '../kernel/batch-queue.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
 
 interface Answer {
   readonly id: string;
@@ -42,7 +44,7 @@ export interface ObserverOptions extends JudgeSetup {
   readonly config: SluiceConfig;
   readonly providers: ProviderRegistry;
   readonly ledger: Ledger;
-  readonly now?: () => number;
+  readonly clock?: Clock;
   readonly onError?: (e: unknown) => void;
   /** Judge calls at once (default 4); a failing judge never slows the gateway. */
   readonly concurrency?: number;
@@ -67,7 +69,7 @@ const decidedKey = (route: string, release: ReleaseId): string => `${route}/${re
  * tick evaluates the stable release's windows; `consecutive` breaching windows
  * roll the route back (one receipt, holding the window series).
  */
-export class Observer {
+export class Observer implements FinishedSink {
   readonly sampler: ObserveSampler<Answer>;
   readonly alerts: ObserverAlert[] = [];
   readonly rolledBack = new Set<string>();
@@ -88,7 +90,8 @@ export class Observer {
 
   constructor(private readonly o: ObserverOptions) {
     const { config } = o;
-    this.now = o.now ?? Date.now;
+    const clock = o.clock ?? systemClock;
+    this.now = () => clock.now();
     this.judges = judgeSetOf(o);
     this.samples = new BatchQueue<ObserveSampleRecord>(
       async (batch) => {
@@ -197,6 +200,11 @@ export class Observer {
   async drain(): Promise<void> {
     while (this.working > 0 || this.sampler.queue.size > 0) await this.draining;
     await this.samples.flush().catch((e: unknown) => this.o.onError?.(e));
+  }
+
+  /** As a gateway sink: closing is draining (the observer keeps no thread or timer of its own). */
+  close(): Promise<void> {
+    return this.drain();
   }
 
   /**

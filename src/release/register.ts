@@ -1,3 +1,4 @@
+import { type Clock, dateOf } from '../kernel/clock.js';
 import { resolve } from 'node:path';
 import type { Component } from '../config/release-schema.js';
 import { loadReleaseManifest } from '../config/load-config.js';
@@ -22,7 +23,7 @@ export interface RegisterInput {
   readonly projectDir: string;
   readonly file: string;
   readonly actor: string;
-  readonly now: () => Date;
+  readonly clock: Clock;
   /** Records the register receipt in the same transaction as the release. */
   readonly ledger?: Ledger;
 }
@@ -123,7 +124,7 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
     baseline: baseline?.id ?? null,
     changes,
     actor: input.actor,
-    createdAt: input.now().toISOString(),
+    createdAt: dateOf(input.clock).toISOString(),
   };
   const receipt = await store.transaction(
     async (tx) => {

@@ -1,3 +1,4 @@
+import { type Clock, dateOf } from '../kernel/clock.js';
 import { gateCalibration } from '../gate/gate-judges.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
 import { SluiceError } from '../kernel/errors.js';
@@ -10,10 +11,9 @@ import { ScoreCache } from '../judging/score-cache.js';
 import { mapLimit } from '../kernel/map-limit.js';
 import type { ChatMessage } from '../release/preprocess.js';
 import { lastUserText } from '../kernel/chat.js';
-import { ProviderError } from '../providers/model-provider.js';
 import { prepareMessages } from '../serving/build-messages.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
-import { serve } from '../serving/serve.js';
+import { describeServeProblem, serve } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { Store, TraceRecord } from '../store/store.js';
 
@@ -44,7 +44,7 @@ export interface ReplayInput extends JudgeSetup {
   /** At most this many traces: the newest. */
   readonly limit: number;
   readonly concurrency: number;
-  readonly now: () => Date;
+  readonly clock: Clock;
   readonly onTrace?: (done: number, total: number) => void;
 }
 
@@ -101,7 +101,7 @@ const failed = (error: string): ArmMeasure => ({
 export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const { store, release } = input;
   const { judge, detectors } = judgesFor(input);
-  const until = input.now().toISOString();
+  const until = dateOf(input.clock).toISOString();
   const traces = await store.searchTraces({
     route: input.route,
     status: 200,
@@ -144,27 +144,26 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
           tokens: trace.promptTokens + trace.completionTokens,
         },
       );
-      let replayed: ArmMeasure;
-      try {
-        const s = await serve(
-          release,
-          { messages, vars, ...(trace.slice ? { slice: trace.slice } : {}) },
-          { providers: input.providers },
-        );
-        replayed = s.ok
-          ? await score(
-              { input: s.input, output: s.text, slice },
-              { error: null, latencyMs: s.latencyMs, costUsd: s.costUsd, tokens: s.usage.total_tokens },
-            )
-          : failed(
-              s.code === 'bad_request'
-                ? `${s.message} (a trace keeps the request's messages, not its metadata variables)`
-                : s.message,
-            );
-      } catch (e) {
-        if (!(e instanceof ProviderError)) throw e;
-        replayed = failed(`${e.kind}: ${e.message}`);
-      }
+      const served = await serve(
+        release,
+        { messages, vars, ...(trace.slice ? { slice: trace.slice } : {}) },
+        { providers: input.providers },
+      );
+      const replayed: ArmMeasure = served.ok
+        ? await score(
+            { input: served.value.input, output: served.value.text, slice },
+            {
+              error: null,
+              latencyMs: served.value.latencyMs,
+              costUsd: served.value.costUsd,
+              tokens: served.value.usage.total_tokens,
+            },
+          )
+        : failed(
+            served.error.code === 'bad_request'
+              ? `${served.error.message} (a trace keeps the request's messages, not its metadata variables)`
+              : describeServeProblem(served.error),
+          );
       input.onTrace?.(++done, replayable.length);
       return { traceId: trace.id, slice, productionRelease: trace.releaseId, replay: replayed, production };
     },

@@ -1,5 +1,6 @@
 import type { Ledger } from '../audit/ledger/ledger.js';
-import { computePhase, desiredRoute, isActive, mayAct, reconcile, shouldAct, type Clock } from './core/index.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { computePhase, desiredRoute, isActive, mayAct, reconcile, shouldAct } from './core/index.js';
 import type { RouteStateRecord, Store } from '../store/store.js';
 import { applyRoute, storeCommands, storeLeases, storeObserver, storeRolloutState } from './store-ports.js';
 
@@ -10,7 +11,7 @@ export interface ControllerOptions {
   readonly ledger: Ledger;
   /** This process's name in the lease. */
   readonly id: string;
-  readonly now?: Clock;
+  readonly clock?: Clock;
   readonly leaseTtlMs?: number;
   readonly onError?: (e: unknown) => void;
 }
@@ -25,18 +26,18 @@ export type TickOutcome = 'standby' | 'acted';
  * replays from the stored status without taking a step twice.
  */
 export class Controller {
-  private readonly now: Clock;
+  private readonly clock: Clock;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: ControllerOptions) {
-    this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? systemClock;
   }
 
   async holdLease(): Promise<boolean> {
     const leases = storeLeases(this.opts.store);
     const current = await leases.read(CONTROLLER_LEASE);
-    const d = shouldAct(current, this.opts.id, this.now(), this.opts.leaseTtlMs ?? 5000);
+    const d = shouldAct(current, this.opts.id, this.clock.now(), this.opts.leaseTtlMs ?? 5000);
     if (!mayAct(d)) return false;
     return leases.compareAndSet(CONTROLLER_LEASE, current, d.lease);
   }
@@ -55,7 +56,7 @@ export class Controller {
     const serving = routeState ?? (await store.getRouteStates()).find((r) => r.route === route);
     const ours = serving?.rolloutId === spec.rolloutId;
     if (!isActive(phase) && phase !== 'idle' && !ours) return false;
-    const now = this.now();
+    const now = this.clock.now();
     const commands = await storeCommands(store).pending(spec.rolloutId, status.commandSeq);
     const seen =
       isActive(phase) || phase === 'idle'

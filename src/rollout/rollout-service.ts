@@ -1,5 +1,6 @@
 import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
 import { SluiceError } from '../kernel/errors.js';
 import type { GateResult } from '../gate/core/gate-result.js';
 import { findRelease } from '../release/find-release.js';
@@ -21,7 +22,7 @@ export interface ServiceDeps {
   readonly store: Store;
   readonly ledger: Ledger;
   readonly config: SluiceConfig;
-  readonly now?: () => number;
+  readonly clock?: Clock;
   /** Runs a reconcile pass after a change, when this process may act (CLI use without a running server). */
   readonly kick?: (route: string) => Promise<void>;
 }
@@ -49,7 +50,7 @@ export class RolloutService implements RolloutControl {
   constructor(private readonly deps: ServiceDeps) {}
 
   private get now(): number {
-    return (this.deps.now ?? Date.now)();
+    return (this.deps.clock ?? systemClock).now();
   }
 
   private defaultRoute(route: string | undefined): string {

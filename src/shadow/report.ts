@@ -1,3 +1,4 @@
+import { type Clock, dateOf, systemClock } from '../kernel/clock.js';
 import type { JudgeConfig, SluiceConfig } from '../config/sluice-schema.js';
 import { SluiceError } from '../kernel/errors.js';
 import type { Judge } from '../judging/judge.js';
@@ -71,7 +72,7 @@ export interface ShadowReportDeps extends JudgeSetup {
   readonly store: Store;
   readonly config: SluiceConfig;
   readonly providers: ProviderRegistry;
-  readonly now?: () => Date;
+  readonly clock?: Clock;
 }
 
 export interface ShadowReportOptions {
@@ -235,7 +236,7 @@ export async function shadowReport(deps: ShadowReportDeps, opts: ShadowReportOpt
     judgeErrorSamples: errors.slice(0, 5),
     firstPairAt: pairs[0]?.createdAt ?? null,
     lastPairAt: pairs[pairs.length - 1]?.createdAt ?? null,
-    generatedAt: (deps.now ?? (() => new Date()))().toISOString(),
+    generatedAt: dateOf(deps.clock ?? systemClock).toISOString(),
     overall: analysis.overall,
     slices: analysis.slices,
   };

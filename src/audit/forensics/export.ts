@@ -1,3 +1,4 @@
+import { type Clock, dateOf, systemClock } from '../../kernel/clock.js';
 import { decodeBase64 } from '../envelope/base64.js';
 import { parseStatement } from '../envelope/in-toto.js';
 import { SluiceError } from '../../kernel/errors.js';
@@ -164,7 +165,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 export async function exportForensics(
   store: Store,
   rolloutId: string,
-  now: () => Date = () => new Date(),
+  clock: Clock = systemClock,
 ): Promise<ForensicsExport> {
   const row = await store.getRollout(rolloutId);
   if (!row)
@@ -238,6 +239,6 @@ export async function exportForensics(
     shadow_pairs: pairs.map(pairJson),
     receipts,
     checkpoint: checkpoint?.note ?? null,
-    exported_at: now().toISOString(),
+    exported_at: dateOf(clock).toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { canonicalBytes } from '../../kernel/canonical-json.js';
+import { type Clock, dateOf, systemClock } from '../../kernel/clock.js';
 import { SluiceError } from '../../kernel/errors.js';
 import type { AuditNode, Store } from '../../store/store.js';
 import { formatCheckpoint } from '../tlog/checkpoint.js';
@@ -17,7 +18,7 @@ export interface LedgerOptions {
   /** The log's origin line (`audit.origin`), also the checkpoint signer's name. */
   readonly origin: string;
   readonly key: SigningKey;
-  readonly now?: () => Date;
+  readonly clock?: Clock;
 }
 
 async function restoreRange(
@@ -125,7 +126,7 @@ export class Ledger {
     const { key, origin } = this.opts;
     if (!this.keyStored) await tx.putAuditKey(key.keyid, this.publicPem);
     const range = await restoreRange(tx, await tx.auditSize(), this.frontier);
-    const createdAt = (this.opts.now?.() ?? new Date()).toISOString();
+    const createdAt = dateOf(this.opts.clock ?? systemClock).toISOString();
     const nodes: AuditNode[] = [];
     const entries = list.map((d) => {
       const leaf = canonicalBytes(signStatement(decisionToStatement(d), key));

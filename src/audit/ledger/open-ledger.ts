@@ -1,3 +1,4 @@
+import type { Clock } from '../../kernel/clock.js';
 import type { SluiceConfig } from '../../config/sluice-schema.js';
 import type { Store } from '../../store/store.js';
 import { loadAuditKey } from './audit-key.js';
@@ -14,8 +15,8 @@ export function openLedger(
   config: SluiceConfig,
   projectDir: string,
   env: NodeJS.ProcessEnv,
-  now?: () => Date,
+  clock?: Clock,
 ): Ledger {
   const key = loadAuditKey({ projectDir, keyFile: config.audit.key, keyEnv: config.audit.key_env, env })!;
-  return new Ledger(store, { origin: auditOrigin(config), key, ...(now ? { now } : {}) });
+  return new Ledger(store, { origin: auditOrigin(config), key, ...(clock ? { clock } : {}) });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clockOf } from '../../kernel/clock.js';
 import type { ArmMeasure, ItemMeasure } from '../core/measurement.js';
 import { ProgressReporter, renderProgress, type ProgressState } from './progress.js';
 
@@ -100,7 +101,7 @@ describe('ProgressReporter', () => {
   it('redraws in place at most every 100 ms and ends the line on finish', () => {
     let now = 1_000;
     const { writes, stream } = sink(101);
-    const p = new ProgressReporter(stream, true, { now: () => now });
+    const p = new ProgressReporter(stream, true, { clock: clockOf(() => now) });
     p.item(measure('legal', { score: 0.9 }), 1, 4);
     now += 50;
     p.item(measure('legal/ip-licensing', { score: 0.3 }), 2, 4);
@@ -124,7 +125,7 @@ describe('ProgressReporter', () => {
   it('pads a shorter line over the longer one before it', () => {
     let now = 0;
     const { writes, stream } = sink(200);
-    const p = new ProgressReporter(stream, true, { now: () => now });
+    const p = new ProgressReporter(stream, true, { clock: clockOf(() => now) });
     p.update(state);
     now += 100;
     p.update({ ...state, perSlice: new Map() });

@@ -1,3 +1,4 @@
+import { type Clock, monotonicClock } from '../../kernel/clock.js';
 import type { ItemMeasure } from '../core/measurement.js';
 import { stripControl } from './escape.js';
 import { usd } from './format.js';
@@ -103,7 +104,7 @@ export interface ProgressStream {
 export interface ProgressOptions {
   /** Least time between two lines drawn, 100 ms unless set. */
   readonly intervalMs?: number;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 /**
@@ -132,7 +133,8 @@ export class ProgressReporter {
     options: ProgressOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 100;
-    this.now = options.now ?? (() => performance.now());
+    const clock = options.clock ?? monotonicClock;
+    this.now = () => clock.now();
     this.started = this.now();
   }
 

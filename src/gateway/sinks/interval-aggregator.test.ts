@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clockOf } from '../../kernel/clock.js';
 import type { ArmIntervalRecord } from '../../store/store.js';
 import { IntervalAggregator, type ArmSample } from './interval-aggregator.js';
 
@@ -19,7 +20,7 @@ describe('IntervalAggregator', () => {
     const agg = new IntervalAggregator(async (r) => void rows.push(...r), {
       intervalSeconds: 10,
       gatewayId: 'g1',
-      now: () => now,
+      clock: clockOf(() => now),
     });
     for (let i = 1; i <= 100; i++) agg.record(sample('stable', i));
     agg.record(sample('canary', 50, true));

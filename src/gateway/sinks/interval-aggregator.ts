@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../kernel/clock.js';
 import { quantileSorted } from '../../stats/describe.js';
 import type { Arm, ArmIntervalRecord } from '../../store/store.js';
 
@@ -17,7 +18,7 @@ export interface IntervalAggregatorOptions {
   readonly intervalSeconds?: number;
   /** This process's id; each process writes its own rows. */
   readonly gatewayId: string;
-  readonly now?: () => number;
+  readonly clock?: Clock;
   /** Latencies kept per arm and interval for the percentiles (a uniform sample past it). Default 10,000. */
   readonly maxSamples?: number;
   readonly onError?: (e: unknown) => void;
@@ -58,7 +59,8 @@ export class IntervalAggregator {
     private readonly opts: IntervalAggregatorOptions,
   ) {
     this.intervalMs = (opts.intervalSeconds ?? 10) * 1000;
-    this.now = opts.now ?? Date.now;
+    const clock = opts.clock ?? systemClock;
+    this.now = () => clock.now();
     this.maxSamples = opts.maxSamples ?? 10_000;
     this.random = opts.random ?? Math.random;
   }

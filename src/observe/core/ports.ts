@@ -26,7 +26,7 @@ import type { ScoredSample } from './sample.js';
  *                                     observeRollbackDecision(...))
  *   alert    → await actions.alert(route, release, decision); await state.alerted(route, release, now)
  *
- * `now` always comes from the injected Clock.
+ * `now` always comes from the injected Clock (kernel/clock.ts).
  */
 
 /** An answer the gateway served, as the observer receives it. Content stays at the edge. */
@@ -71,6 +71,3 @@ export interface ObserverActions {
   rollback(route: string, release: ReleaseId, key: string, receipt: Decision): Promise<void>;
   alert(route: string, release: ReleaseId, decision: ObserverDecision): Promise<void>;
 }
-
-/** The injected clock, epoch ms. */
-export type Clock = () => number;

@@ -70,6 +70,3 @@ export interface LeaseStore {
   /** Sets the lease if it still equals `expected`; false when another controller changed it. */
   compareAndSet(name: string, expected: Lease | null, next: Lease): Promise<boolean>;
 }
-
-/** The injected clock, epoch ms. */
-export type Clock = () => number;
