@@ -4,12 +4,15 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ControlStore, TraceStore } from '../store/store.js';
-import { handleChat, type ChatContext, type Finished } from './http/chat.js';
+import { handleChat, type ChatContext } from './http/chat.js';
 import { GatewayError, notFound, toGatewayError } from './http/errors.js';
 import { IntervalAggregator } from './sinks/interval-aggregator.js';
 import { GatewayMetrics, UNROUTED } from './sinks/metrics.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/parse-request.js';
-import { toArmSample, toObservation, toRawTrace, type RawTrace } from './sinks/record.js';
+import type { RawTrace } from './sinks/record.js';
+import { intervalSink, metricsSink, traceSink } from './sinks/gateway-sinks.js';
+import type { FinishedSink } from './sinks/finished-sink.js';
+import { closeInReverse } from '../kernel/close-in-reverse.js';
 import { modelsBody, sendError, sendJson } from './http/respond.js';
 import type { RouteTable } from './routing/route-table.js';
 import { ShadowMirror, type ShadowOptions } from '../shadow/mirror.js';
@@ -51,8 +54,12 @@ export interface GatewayOptions {
   readonly random?: () => number;
   /** Mounted before the gateway's own endpoints but POST /v1/chat/completions (the control API under /api/); true when it answered. */
   readonly extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
-  /** Called after every routed request, off the response path (the observer's sampler, shadow mirroring). */
-  readonly onFinished?: (f: Finished) => void;
+  /**
+   * More sinks for every routed request, after the gateway's own (metrics,
+   * intervals, traces, shadow): the observer's sampler. Closed with the gateway,
+   * in reverse order of creation, after the requests in flight finished.
+   */
+  readonly sinks?: readonly FinishedSink[];
 }
 
 export interface Gateway {
@@ -76,6 +83,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const store = opts.store;
   let traces: BatchQueue<RawTrace> | undefined;
   const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
+  // The sinks in order of creation: closed in reverse by close().
+  const sinks: FinishedSink[] = [metricsSink(metrics)];
   const writer = opts.traceWriter
     ? opts.traceWriter({ onDrop: (n) => metrics.traceDropped(n), onError })
     : store
@@ -87,6 +96,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       onDrop: (n) => metrics.traceDropped(n),
       onError,
     });
+    sinks.push(traceSink(traces, writer));
   }
   const intervals = store
     ? new IntervalAggregator((rows) => store.putArmIntervals(rows), {
@@ -95,7 +105,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
         onError,
       })
     : undefined;
-  intervals?.start();
+  if (intervals) {
+    intervals.start();
+    sinks.push(intervalSink(intervals));
+  }
   const insertShadowPairs = store?.insertShadowPairs?.bind(store);
   const shadow = insertShadowPairs
     ? new ShadowMirror({
@@ -107,10 +120,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
         onError,
       })
     : null;
+  if (shadow) sinks.push(shadow);
+  const own = sinks.length;
+  if (opts.sinks) sinks.push(...opts.sinks);
 
   const chat: ChatContext = {
     routes: opts.routes,
     providers: opts.providers,
+    serving: { providers: opts.providers },
     sticky: opts.sticky ?? 'user',
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     random: opts.random ?? Math.random,
@@ -128,14 +145,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
       });
     },
     finished(f) {
-      metrics.observe(toObservation(f));
-      const sample = toArmSample(f);
-      if (sample) intervals?.record(sample);
-      traces?.push(toRawTrace(f, new Date().toISOString()));
-      shadow?.offer(f);
-      if (opts.onFinished) {
+      for (let i = 0; i < own; i++) sinks[i]!.offer(f);
+      for (let i = own; i < sinks.length; i++) {
         try {
-          opts.onFinished(f);
+          sinks[i]!.offer(f);
         } catch (e) {
           onError(e);
         }
@@ -198,13 +211,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     server.closeAllConnections();
     await Promise.allSettled([...inflight]);
     await closed;
-    const results = await Promise.allSettled([
-      intervals?.close(),
-      traces?.close().finally(() => writer?.close()),
-      shadow?.close(),
-    ]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await closeInReverse(sinks);
   }
 
   return {

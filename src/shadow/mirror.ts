@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { TokenBucket } from '../providers/http/token-bucket.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
-import { serve, type ServeRequest } from '../serving/serve.js';
+import { serve, type ServeDeps, type ServeRequest } from '../serving/serve.js';
 import type { ControlStore } from '../store/store.js';
 import type { Finished } from '../gateway/http/chat.js';
 import { toShadowPairRecord, type RawShadowPair } from '../gateway/sinks/record.js';
 import { BatchQueue } from '../kernel/batch-queue.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
 
 /** shadow: in sluice.yaml. */
 export interface ShadowOptions {
@@ -27,7 +28,7 @@ export interface ShadowMirrorOptions extends ShadowOptions {
   readonly concurrency?: number;
   /** How long close() lets mirrored calls in flight finish before cutting them. Default 10 s. */
   readonly closeGraceMs?: number;
-  readonly now?: () => number;
+  readonly clock?: Clock;
   readonly onError?: (e: unknown) => void;
 }
 
@@ -85,6 +86,7 @@ export class ShadowMirror {
   private readonly capacity: number;
   private readonly concurrency: number;
   private readonly now: () => number;
+  private readonly serving: ServeDeps;
   private readonly onError: (e: unknown) => void;
   private readonly sink: BatchQueue<RawShadowPair>;
   private readonly waiting: Job[] = [];
@@ -96,7 +98,9 @@ export class ShadowMirror {
   private readonly drops: Counter<'reason'> | undefined;
 
   constructor(private readonly opts: ShadowMirrorOptions) {
-    this.now = opts.now ?? Date.now;
+    const clock = opts.clock ?? systemClock;
+    this.now = () => clock.now();
+    this.serving = { providers: opts.providers };
     const perMinute = opts.maxPerMinute ?? DEFAULT_SHADOW_MAX_PER_MINUTE;
     if (!(Number.isFinite(perMinute) && perMinute > 0))
       throw new RangeError(`shadow max requests per minute must be a positive number, got ${perMinute}`);
@@ -216,24 +220,19 @@ export class ShadowMirror {
   private async mirror({ f, request }: Job): Promise<void> {
     const shadow = f.entry.shadow!;
     const route = f.entry.route;
-    let outcome: Awaited<ReturnType<typeof serve>>;
-    try {
-      outcome = await serve(
-        shadow.release,
-        shadowRequest(request, { stripTools: this.stripTools, signal: this.abort.signal }),
-        { providers: this.opts.providers },
-      );
-    } catch {
+    // A misconfigured shadow (an unknown provider) throws; it fails like a provider failure.
+    const outcome = await serve(
+      shadow.release,
+      shadowRequest(request, { stripTools: this.stripTools, signal: this.abort.signal }),
+      this.serving,
+    ).catch(() => undefined);
+    if (!outcome?.ok) {
       // A failing shadow says nothing the user saw; it is counted, not stored as a pair.
       this.counts.failed++;
       this.requests?.labels(route, 'error').inc();
       return;
     }
-    if (!outcome.ok) {
-      this.counts.failed++;
-      this.requests?.labels(route, 'error').inc();
-      return;
-    }
+    const answer = outcome.value;
     this.counts.mirrored++;
     this.requests?.labels(route, 'ok').inc();
     this.sink.push({
@@ -243,13 +242,13 @@ export class ShadowMirror {
       shadowRelease: shadow.release.id,
       slice: f.slice ?? null,
       stickyKey: f.stickyKey ?? null,
-      input: f.input ?? outcome.input,
+      input: f.input ?? answer.input,
       stableOutput: f.output,
-      shadowOutput: outcome.text,
+      shadowOutput: answer.text,
       stableLatencyMs: f.latencyMs,
-      shadowLatencyMs: outcome.latencyMs,
+      shadowLatencyMs: answer.latencyMs,
       stableCostUsd: f.costUsd,
-      shadowCostUsd: outcome.costUsd,
+      shadowCostUsd: answer.costUsd,
       createdAt: new Date().toISOString(),
     });
   }
