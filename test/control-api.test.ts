@@ -84,4 +84,77 @@ describe('control API', () => {
       (await api('/routes/support-assistant/pause', { method: 'POST', body: 'not json' }, operator.token)).status,
     ).toBe(400);
   });
+
+  it('starts and stops a shadow over HTTP, each with a signed receipt, guarded like the other changes', async () => {
+    const dir = rolloutProject();
+    const url = STORE_FACTORIES[0]!.freshUrl();
+    const cli = (...a: string[]) => runCli(a, { cwd: dir, env: { SLUICE_DB: url } });
+    const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    await cli('gate', v1);
+    await cli('roll', v1);
+    releaseFor(dir, 'helpful-v3', v1);
+    const v2 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    store = await openStore(url, dir);
+    server = await startServer({
+      store,
+      config: loadProjectConfig(dir).value,
+      projectDir: dir,
+      env: {},
+      port: 0,
+      tickMs: 100,
+      pollMs: 100,
+      simTimeScale: 0,
+    });
+    const api = (path: string, init: RequestInit = {}, token?: string) =>
+      fetch(`${server!.url}/api/v1${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
+    const viewer = newToken();
+    const operator = newToken();
+    const approver = newToken();
+    await store.putToken({ hash: viewer.hash, name: 'dashboard', role: 'viewer' });
+    await store.putToken({ hash: operator.hash, name: 'oncall-bo', role: 'operator' });
+    await store.putToken({ hash: approver.hash, name: 'lead-ana', role: 'approver' });
+    const start = (token?: string, body = '{"percent": 25}') =>
+      api(`/releases/${v2.slice(7, 19)}/shadow`, { method: 'POST', body }, token);
+
+    expect((await start()).status).toBe(401);
+    const denied = await start(operator.token);
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({ error: { code: 'forbidden' } });
+    expect((await start(approver.token, '{"percent": 150}')).status).toBe(400);
+    expect((await api(`/releases/${v1.slice(7, 19)}/shadow`, { method: 'POST' }, approver.token)).status).toBe(409);
+
+    const started = await start(approver.token);
+    expect(started.status).toBe(200);
+    expect(await started.json()).toEqual({ route: 'support-assistant', stable: v1, shadow: v2, percent: 25 });
+    const shown = await api('/routes/support-assistant/shadow', {}, viewer.token);
+    expect(shown.status).toBe(200);
+    expect(await shown.json()).toMatchObject({ shadow: v2, percent: 25 });
+    expect((await api('/routes/support-assistant/shadow/stop', { method: 'POST' }, viewer.token)).status).toBe(403);
+    const stopped = await api('/routes/support-assistant/shadow/stop', { method: 'POST', body: '{}' }, operator.token);
+    expect(stopped.status).toBe(200);
+    expect(await stopped.json()).toEqual({
+      route: 'support-assistant',
+      stable: v1,
+      shadow: null,
+      percent: null,
+      stopped: v2,
+    });
+
+    type Receipt = { kind: string; subject: string; actor: string; predicate: { route: string; what: object } };
+    const receipts = (await cli('audit', 'log', '--json')).json<Receipt[]>().filter((r) => r.kind.startsWith('shadow'));
+    expect(receipts).toMatchObject([
+      {
+        kind: 'shadow-start',
+        subject: v2,
+        actor: 'lead-ana',
+        predicate: { route: 'support-assistant', what: { percent: 25, stable: v1 } },
+      },
+      { kind: 'shadow-stop', subject: v2, actor: 'oncall-bo', predicate: { what: { percent: 25 } } },
+    ]);
+    const verified = await cli('audit', 'verify', '--json');
+    expect(verified.code).toBe(0);
+  });
 });

@@ -2,7 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runShadow, runShadowReport, type ShadowStatus } from '../src/app/cli/commands/shadow.js';
+import { runAuditLog } from '../src/app/cli/commands/audit-log.js';
+import { runShadow, runShadowReport } from '../src/app/cli/commands/shadow.js';
+import type { ShadowStatus } from '../src/shadow/service.js';
 import { CliContext } from '../src/app/cli/context.js';
 import { loadProjectConfig } from '../src/config/load-config.js';
 import { createGateway, type Gateway } from '../src/gateway/gateway.js';
@@ -239,6 +241,18 @@ describe('shadow traffic through the gateway (SQLite)', () => {
       runShadow(ctx, v2.slice(7, 19), { percent: '100' }),
     );
     expect(started).toEqual({ code: 0, json: { route: ROUTE, stable: v1, shadow: v2, percent: 100 } });
+    const startReceipts = await shadowCommand<{ subject: string; actor: string; predicate: object }[]>(
+      dir,
+      env,
+      (ctx) => runAuditLog(ctx, { kind: 'shadow-start' }),
+    );
+    expect(startReceipts.json).toMatchObject([
+      {
+        subject: v2,
+        actor: 'tester',
+        predicate: { actor: 'tester', route: ROUTE, what: { percent: 100, stable: v1 } },
+      },
+    ]);
     await until('the gateway to load the shadow', () => server!.routes.lookup(ROUTE)?.shadow?.release.id === v2);
 
     // Every suite item once, the account items again streamed, one with tools.
@@ -355,6 +369,10 @@ describe('shadow traffic through the gateway (SQLite)', () => {
       runShadow(ctx, undefined, { stop: true }),
     );
     expect(stopped.json).toMatchObject({ route: ROUTE, shadow: null, stopped: v2 });
+    const stopReceipts = await shadowCommand<{ subject: string; actor: string }[]>(dir, env, (ctx) =>
+      runAuditLog(ctx, { kind: 'shadow-stop' }),
+    );
+    expect(stopReceipts.json).toMatchObject([{ subject: v2, actor: 'tester' }]);
     await until('the gateway to drop the shadow', () => server!.routes.lookup(ROUTE)?.shadow === undefined);
     await ask(client, items[1]!);
     await server.gateway.flush();

@@ -12,6 +12,13 @@ export interface RolloutControl {
   roll(releaseId: string, actor: string): Promise<unknown>;
 }
 
+/** What the control API drives for shadows: the CLI's `shadow` command, the same service. */
+export interface ShadowControl {
+  status(route: string): Promise<unknown>;
+  start(releaseId: string, actor: string, opts: { percent?: number; route?: string }): Promise<unknown>;
+  stop(route: string, actor: string, opts: { release?: string }): Promise<unknown>;
+}
+
 export interface TokenDirectory {
   /** Whether any token exists: with none, the API is open (local use); with one, every call needs a token. */
   any(): Promise<boolean>;
@@ -51,12 +58,22 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
+/** `percent` in a body: a number (or numeric text), else left to the service's default. */
+function percentOf(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+  if (Number.isNaN(n)) throw new SluiceError('bad_input', 'percent must be a number above 0 and at most 100');
+  return n;
+}
+
 /**
- * The control plane under /api/v1: route status and commands, and starting a
- * rollout. Guarded by bearer tokens with roles once any token exists. Returns
- * false for paths it does not own, so the server can route them elsewhere.
+ * The control plane under /api/v1: route status and commands, starting a
+ * rollout, and a route's shadow (GET /routes/R/shadow, POST /releases/ID/shadow
+ * {percent}, POST /routes/R/shadow/stop {release}). Guarded by bearer tokens
+ * with roles once any token exists. Returns false for paths it does not own,
+ * so the server can route them elsewhere.
  */
-export function controlApi(control: RolloutControl, tokens: TokenDirectory) {
+export function controlApi(control: RolloutControl, shadows: ShadowControl, tokens: TokenDirectory) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (!req.url?.startsWith('/api/')) return false; // the gateway's hot path pays one string check
     const url = new URL(req.url, 'http://local');
@@ -86,6 +103,31 @@ export function controlApi(control: RolloutControl, tokens: TokenDirectory) {
     } else if (parts[0] === 'releases' && parts.length === 3 && parts[2] === 'roll' && req.method === 'POST') {
       action = 'roll';
       run = (actor) => control.roll(parts[1]!, actor);
+    } else if (parts[0] === 'routes' && parts.length === 3 && parts[2] === 'shadow' && req.method === 'GET') {
+      action = 'read';
+      run = () => shadows.status(parts[1]!);
+    } else if (parts[0] === 'releases' && parts.length === 3 && parts[2] === 'shadow' && req.method === 'POST') {
+      action = 'shadow-start';
+      run = (actor, body) => {
+        const percent = percentOf(body.percent);
+        const route = text(body.route);
+        return shadows.start(parts[1]!, actor, {
+          ...(percent !== undefined ? { percent } : {}),
+          ...(route ? { route } : {}),
+        });
+      };
+    } else if (
+      parts[0] === 'routes' &&
+      parts.length === 4 &&
+      parts[2] === 'shadow' &&
+      parts[3] === 'stop' &&
+      req.method === 'POST'
+    ) {
+      action = 'shadow-stop';
+      run = (actor, body) => {
+        const release = text(body.release);
+        return shadows.stop(parts[1]!, actor, release ? { release } : {});
+      };
     } else {
       fail(res, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
       return true;

@@ -5,11 +5,21 @@ export type Role = (typeof ROLES)[number];
 
 /**
  * What each role may do on the control API. viewer: read status; operator:
- * pause, resume, abort, rollback; approver: also promote and start rollouts.
+ * pause, resume, abort, rollback, stop a shadow; approver: also promote, start
+ * rollouts and start a shadow (which sends production requests to another release).
  */
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, approver: 2 };
 
-export type ApiAction = 'read' | 'pause' | 'resume' | 'abort' | 'rollback' | 'promote' | 'roll';
+export type ApiAction =
+  | 'read'
+  | 'pause'
+  | 'resume'
+  | 'abort'
+  | 'rollback'
+  | 'promote'
+  | 'roll'
+  | 'shadow-start'
+  | 'shadow-stop';
 
 const NEEDS: Record<ApiAction, Role> = {
   read: 'viewer',
@@ -19,6 +29,8 @@ const NEEDS: Record<ApiAction, Role> = {
   rollback: 'operator',
   promote: 'approver',
   roll: 'approver',
+  'shadow-start': 'approver',
+  'shadow-stop': 'operator',
 };
 
 export function allows(role: Role, action: ApiAction): boolean {

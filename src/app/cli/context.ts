@@ -1,6 +1,8 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { SluiceConfig } from '../../config/sluice-schema.js';
+import { type Clock, systemClock } from '../../kernel/clock.js';
+import type { Project } from '../project.js';
 import type { Store } from '../../store/store.js';
 
 export interface CliIo {
@@ -8,7 +10,11 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** Whether stdout is a terminal. */
   readonly isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines are drawn there), and how wide. */
+  readonly stderrIsTTY?: boolean;
+  readonly stderrColumns?: number;
   /** Set when this is the process's own command line (bin/sluice.js): the arguments it was started with. */
   readonly processArgv?: readonly string[];
 }
@@ -19,17 +25,18 @@ export interface GlobalOptions {
   actor?: string;
 }
 
-/** What every command gets: where the project is, how to print, who is acting, and lazy config and store. */
+/** What every command gets: where the project is, how to print, who is acting, and the project's parts, built on first use. */
 export class CliContext {
   readonly projectDir: string;
   readonly json: boolean;
   private loadedConfig: SluiceConfig | undefined;
   private openedStore: Store | undefined;
+  private builtProject: Project | undefined;
 
   constructor(
     readonly io: CliIo,
     private readonly opts: GlobalOptions,
-    readonly now: () => Date = () => new Date(),
+    readonly clock: Clock = systemClock,
   ) {
     this.projectDir = resolve(io.cwd, opts.project ?? '.');
     this.json = opts.json === true;
@@ -56,6 +63,21 @@ export class CliContext {
     return this.openedStore;
   }
 
+  /** The project's parts (providers, ledger, services), built once from the config and store. */
+  async project(): Promise<Project> {
+    if (!this.builtProject) {
+      const { Project } = await import('../project.js');
+      this.builtProject = new Project({
+        config: await this.config(),
+        store: await this.store(),
+        projectDir: this.projectDir,
+        env: this.io.env,
+        clock: this.clock,
+      });
+    }
+    return this.builtProject;
+  }
+
   /** Prints one JSON document (with --json) or the human text. */
   print(json: unknown, human: () => string): void {
     if (this.json) this.io.stdout(`${JSON.stringify(json, null, 2)}\n`);
@@ -68,6 +90,7 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
+    await this.builtProject?.close();
     await this.openedStore?.close();
   }
 }

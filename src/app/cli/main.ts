@@ -14,6 +14,10 @@ function defaultIo(argv: readonly string[]): CliIo {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    get stderrColumns() {
+      return process.stderr.columns;
+    },
   };
 }
 

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
-import { openLedger } from '../../audit/ledger/open-ledger.js';
-import { Controller } from '../../rollout/controller.js';
-import { RolloutService } from '../../rollout/rollout-service.js';
+import type { RolloutService } from '../../rollout/rollout-service.js';
+import { rolloutKick } from '../project.js';
 import { SluiceError } from '../../kernel/errors.js';
 import type { CliContext } from './context.js';
 
@@ -11,16 +10,9 @@ import type { CliContext } from './context.js';
  * otherwise the running controller picks the change up on its next tick.
  */
 export async function rolloutService(ctx: CliContext): Promise<RolloutService> {
-  const config = await ctx.config();
-  const store = await ctx.store();
-  const ledger = openLedger(store, config, ctx.projectDir, ctx.io.env);
-  const controller = new Controller({ store, ledger, id: `cli:${hostname()}:${process.pid}`, leaseTtlMs: 1000 });
-  const kick = async (route: string) => {
-    const lease = await store.readLease('sluice:controller');
-    if (lease && lease.expiresAt > Date.now() && !lease.holder.startsWith('cli:')) return;
-    if (await controller.holdLease()) await controller.reconcileRoute(route);
-  };
-  return new RolloutService({ store, ledger, config, kick });
+  const project = await ctx.project();
+  const controller = project.controller({ id: `cli:${hostname()}:${process.pid}`, leaseTtlMs: 1000 });
+  return project.rolloutService(rolloutKick(controller));
 }
 
 /** --route, else the project's only route. */

@@ -1,20 +1,24 @@
 import { hostname } from 'node:os';
 import { controlApi } from '../api/control-api.js';
 import type { Role } from '../api/tokens.js';
-import { openLedger } from '../../audit/ledger/open-ledger.js';
 import type { SluiceConfig } from '../../config/sluice-schema.js';
-import { Controller } from '../../rollout/controller.js';
-import { RolloutService } from '../../rollout/rollout-service.js';
+import type { Controller } from '../../rollout/controller.js';
+import type { RolloutService } from '../../rollout/rollout-service.js';
+import type { ShadowService } from '../../shadow/service.js';
+import type { Clock } from '../../kernel/clock.js';
+import { type Closable, closeInReverse } from '../../kernel/close-in-reverse.js';
+import { Project, rolloutKick } from '../project.js';
 import { createGateway, type Gateway } from '../../gateway/gateway.js';
 import { StoreRouteTable } from '../../gateway/routing/store-route-table.js';
 import type { TraceWriterEvents } from '../../gateway/sinks/trace-writer.js';
 import { WorkerTraceWriter } from '../../gateway/sinks/worker-trace-writer.js';
 import { Observer } from '../../observe/observer.js';
 import { ObserverMetrics } from '../../observe/observer-metrics.js';
-import { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { Store } from '../../store/store.js';
 
 export interface ServerOptions {
+  /** The project's parts, when the caller built them (the CLI); else they are built from the fields below. */
+  readonly project?: Project;
   readonly store: Store;
   /**
    * The store's URL: with it, traces are written on a worker thread with a
@@ -38,8 +42,8 @@ export interface ServerOptions {
   readonly onError?: (e: unknown) => void;
   /** How often the observer evaluates its windows (default 1 s). */
   readonly observeTickMs?: number;
-  /** Injected clock for the controller and observer (epoch ms). */
-  readonly now?: () => number;
+  /** Injected clock for the controller, the rollout service and the observer. */
+  readonly clock?: Clock;
 }
 
 export interface RunningServer {
@@ -49,109 +53,127 @@ export interface RunningServer {
   readonly routes: StoreRouteTable;
   readonly controller: Controller | null;
   readonly service: RolloutService;
+  readonly shadows: ShadowService;
   readonly observer: Observer;
   close(): Promise<void>;
 }
 
-/** `sluice serve`: the gateway, the controller (under a lease), and the control API, in one process. */
+function projectOf(o: ServerOptions): Project {
+  return (
+    o.project ??
+    new Project({
+      config: o.config,
+      store: o.store,
+      projectDir: o.projectDir,
+      env: o.env,
+      ...(o.clock ? { clock: o.clock } : {}),
+      ...(o.simTimeScale !== undefined ? { simTimeScale: o.simTimeScale } : {}),
+    })
+  );
+}
+
+/**
+ * `sluice serve`: the gateway, the controller (under a lease), the observer
+ * and the control API, in one process, on the project's parts. What it starts
+ * is closed in reverse order of creation.
+ */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
-  const { store, config } = o;
+  const project = projectOf(o);
+  const { store, config, providers } = project;
   const id = o.id ?? `${hostname()}:${process.pid}`;
   const onError = o.onError ?? (() => {});
-  const providers = new ProviderRegistry(config, {
-    projectDir: o.projectDir,
-    env: o.env,
-    ...(o.simTimeScale !== undefined ? { simTimeScale: o.simTimeScale } : {}),
-  });
-  // PostgreSQL pushes route changes (LISTEN/NOTIFY); the poll stays as a safety net. SQLite polls.
-  let unlisten: (() => Promise<void>) | undefined;
-  const listeners = new Set<() => void>();
-  if (store.subscribeRouteChanges) unlisten = await store.subscribeRouteChanges(() => listeners.forEach((l) => l()));
-  const routes = await StoreRouteTable.open(store, {
-    pollMs: o.pollMs ?? 250,
-    onError,
-    changes: {
-      subscribe(onChange) {
-        listeners.add(onChange);
-        return () => listeners.delete(onChange);
+  const started: Closable[] = [project];
+  try {
+    // PostgreSQL pushes route changes (LISTEN/NOTIFY); the poll stays as a safety net. SQLite polls.
+    const listeners = new Set<() => void>();
+    if (store.subscribeRouteChanges) {
+      const unlisten = await store.subscribeRouteChanges(() => listeners.forEach((l) => l()));
+      started.push({ close: unlisten });
+    }
+    const routes = await StoreRouteTable.open(store, {
+      pollMs: o.pollMs ?? 250,
+      onError,
+      changes: {
+        subscribe(onChange) {
+          listeners.add(onChange);
+          return () => listeners.delete(onChange);
+        },
       },
-    },
-  });
-  const ledger = openLedger(store, config, o.projectDir, o.env);
-  const controller =
-    o.controller === false ? null : new Controller({ store, ledger, id, onError, ...(o.now ? { now: o.now } : {}) });
-  const kick = async (route: string) => {
-    if (controller && (await controller.holdLease())) await controller.reconcileRoute(route);
-    await routes.refresh();
-  };
-  // A command queued by the CLI (another process) is applied at once: no wait for the next tick.
-  const unlistenCommands =
-    store.subscribeCommands && controller
-      ? await store.subscribeCommands(() => void controller.tick().catch(onError))
-      : undefined;
-  const service = new RolloutService({ store, ledger, config, kick, ...(o.now ? { now: o.now } : {}) });
-  const observer = new Observer({
-    store,
-    config,
-    projectDir: o.projectDir,
-    providers,
-    ledger,
-    onError,
-    onRollback: kick,
-    ...(o.now ? { now: o.now } : {}),
-  });
-  const api = controlApi(service, {
-    any: async () => (await store.tokenCount()) > 0,
-    lookup: async (hash) => {
-      const t = await store.tokenByHash(hash);
-      return t ? { name: t.name, role: t.role as Role } : undefined;
-    },
-  });
-  const traceWriter =
-    o.storeUrl && !o.storeUrl.endsWith(':memory:') && WorkerTraceWriter.available()
-      ? (events: TraceWriterEvents) =>
-          new WorkerTraceWriter({ storeUrl: o.storeUrl!, projectDir: o.projectDir, ...events })
-      : undefined;
-  const gateway = createGateway({
-    routes,
-    providers,
-    store,
-    // Small batches, often: a batch is copied to the writer thread and let go, so traces never live long on this heap.
-    ...(traceWriter ? { traceWriter, traceQueue: { batchSize: 64, flushMs: 20 } } : {}),
-    sticky: config.gateway.sticky as 'user' | `header:${string}`,
-    intervalSeconds: config.rollout.interval_seconds,
-    gatewayId: id,
-    shadow: { stripTools: config.shadow.strip_tools, maxPerMinute: config.shadow.max_requests_per_minute },
-    extra: api,
-    onError,
-    onFinished: (f) => observer.offer(f),
-  });
-  observer.useMetrics(new ObserverMetrics(gateway.metrics.registry));
-  const { url, port } = await gateway.listen(o.port ?? 8787, o.host ?? '127.0.0.1');
-  controller?.start(o.tickMs ?? 250);
-  // Only the process that holds the controller lease evaluates windows; every process samples and scores.
-  const observeTimer = setInterval(() => {
-    void (async () => {
-      if (controller && (await controller.holdLease())) await observer.tick();
-    })().catch(onError);
-  }, o.observeTickMs ?? 1000);
-  return {
-    url,
-    port,
-    gateway,
-    routes,
-    controller,
-    service,
-    observer,
-    async close() {
-      clearInterval(observeTimer);
-      await controller?.stop();
-      await gateway.close();
-      await observer.drain();
-      routes.close();
-      await unlisten?.();
-      await unlistenCommands?.();
-      await providers.close();
-    },
-  };
+    });
+    started.push({ close: async () => routes.close() });
+    const controller = o.controller === false ? null : project.controller({ id, onError });
+    // A command queued by the CLI (another process) is applied at once: no wait for the next tick.
+    if (store.subscribeCommands && controller) {
+      const unlistenCommands = await store.subscribeCommands(() => void controller.tick().catch(onError));
+      started.push({ close: unlistenCommands });
+    }
+    const kick = rolloutKick(controller, () => routes.refresh());
+    const service = project.rolloutService(kick);
+    const observer = new Observer({
+      store,
+      config,
+      projectDir: project.projectDir,
+      providers,
+      ledger: project.ledger,
+      clock: project.clock,
+      onError,
+      onRollback: kick,
+    });
+    const shadows = project.shadowService();
+    const api = controlApi(service, shadows, {
+      any: async () => (await store.tokenCount()) > 0,
+      lookup: async (hash) => {
+        const t = await store.tokenByHash(hash);
+        return t ? { name: t.name, role: t.role as Role } : undefined;
+      },
+    });
+    const traceWriter =
+      o.storeUrl && !o.storeUrl.endsWith(':memory:') && WorkerTraceWriter.available()
+        ? (events: TraceWriterEvents) =>
+            new WorkerTraceWriter({ storeUrl: o.storeUrl!, projectDir: project.projectDir, ...events })
+        : undefined;
+    const gateway = createGateway({
+      routes,
+      providers,
+      store,
+      // Small batches, often: a batch is copied to the writer thread and let go, so traces never live long on this heap.
+      ...(traceWriter ? { traceWriter, traceQueue: { batchSize: 64, flushMs: 20 } } : {}),
+      sticky: config.gateway.sticky as 'user' | `header:${string}`,
+      intervalSeconds: config.rollout.interval_seconds,
+      gatewayId: id,
+      shadow: { stripTools: config.shadow.strip_tools, maxPerMinute: config.shadow.max_requests_per_minute },
+      extra: api,
+      onError,
+      // The observer is the gateway's last sink: closed (drained) first when the gateway closes.
+      sinks: [observer],
+    });
+    started.push(gateway);
+    observer.useMetrics(new ObserverMetrics(gateway.metrics.registry));
+    const { url, port } = await gateway.listen(o.port ?? 8787, o.host ?? '127.0.0.1');
+    if (controller) {
+      controller.start(o.tickMs ?? 250);
+      started.push({ close: () => controller.stop() });
+    }
+    // Only the process that holds the controller lease evaluates windows; every process samples and scores.
+    const observeTimer = setInterval(() => {
+      void (async () => {
+        if (controller && (await controller.holdLease())) await observer.tick();
+      })().catch(onError);
+    }, o.observeTickMs ?? 1000);
+    started.push({ close: async () => clearInterval(observeTimer) });
+    return {
+      url,
+      port,
+      gateway,
+      routes,
+      controller,
+      service,
+      shadows,
+      observer,
+      close: () => closeInReverse(started),
+    };
+  } catch (e) {
+    await closeInReverse(started).catch(() => {});
+    throw e;
+  }
 }

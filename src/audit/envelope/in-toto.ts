@@ -26,6 +26,8 @@ export const DECISION_KINDS = [
   'halt',
   'rollback',
   'observe-rollback',
+  'shadow-start',
+  'shadow-stop',
 ] as const;
 
 export type DecisionKind = (typeof DECISION_KINDS)[number];

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openLedger } from '../../../audit/ledger/open-ledger.js';
 import { SluiceError } from '../../../kernel/errors.js';
 import { runGate } from '../../../gate/gate.js';
 import type { GateResult } from '../../../gate/core/gate-result.js';
@@ -8,10 +7,10 @@ import { recordGate } from '../../../gate/record-gate.js';
 import { renderHtml } from '../../../gate/report/html.js';
 import { renderJUnit } from '../../../gate/report/junit.js';
 import { renderMarkdown } from '../../../gate/report/markdown.js';
-import { ProgressReporter } from '../../../gate/report/progress.js';
+import { ProgressReporter, type ProgressStream } from '../../../gate/report/progress.js';
+import { dateOf } from '../../../kernel/clock.js';
 import { findRelease } from '../../../release/find-release.js';
 import { shortId } from '../../../release/release-id.js';
-import { ProviderRegistry } from '../../../providers/provider-registry.js';
 import { loadServingRelease } from '../../../serving/serving-release.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -59,6 +58,16 @@ function summary(r: GateResult): string {
   ].join('\n');
 }
 
+/** The progress line goes to the CLI's stderr, drawn only when both streams are terminals and no JSON was asked for. */
+function progressStream(ctx: CliContext): ProgressStream {
+  return {
+    write: (text) => ctx.io.stderr(text),
+    get columns() {
+      return ctx.io.stderrColumns;
+    },
+  };
+}
+
 export async function runGateCommand(ctx: CliContext, id: string, opts: GateOptions): Promise<number> {
   if (opts.forceGateOverride && !opts.overrideReason?.trim()) {
     throw new SluiceError(
@@ -70,8 +79,8 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
   const sample = positive(opts.sample, '--sample');
   const maxCost = positive(opts.maxCost, '--max-cost');
   const maxTokens = positive(opts.maxTokens, '--max-tokens');
-  const config = await ctx.config();
-  const store = await ctx.store();
+  const project = await ctx.project();
+  const { config, store, providers } = project;
   const record = await findRelease(store, id);
   const baselineRecord = opts.baseline
     ? await findRelease(store, opts.baseline)
@@ -79,44 +88,38 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
         const stable = (await store.getRoute(record.name))?.stable;
         return stable && stable !== record.id ? store.getRelease(stable) : undefined;
       })();
-  const providers = new ProviderRegistry(config, { projectDir: ctx.projectDir, env: ctx.io.env });
-  const progress = new ProgressReporter(process.stderr, Boolean(process.stderr.isTTY) && ctx.io.isTTY && !ctx.json);
-  try {
-    const release = await loadServingRelease(store, record);
-    const baseline = baselineRecord ? await loadServingRelease(store, baselineRecord) : null;
-    const run = await runGate(
-      {
-        store,
-        config,
-        projectDir: ctx.projectDir,
-        providers,
-        release,
-        baseline,
-        ...(sample ? { sample: Math.floor(sample) } : {}),
-        now: ctx.now,
-      },
-      {
-        concurrency: Math.floor(concurrency),
-        ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
-        ...(maxTokens !== undefined ? { maxTokens } : {}),
-        onItem: (m, done, total) => progress.item(m, done, total),
-      },
-    );
-    progress.finish();
-    const override = opts.forceGateOverride
-      ? { actor: ctx.actor, reason: opts.overrideReason!.trim(), at: ctx.now().toISOString() }
-      : null;
-    const ledger = openLedger(store, config, ctx.projectDir, ctx.io.env, ctx.now);
-    const result = await recordGate(store, ledger, run.result, ctx.actor, override);
-    const write = (file: string | undefined, text: () => string) =>
-      file && writeFileSync(resolve(ctx.io.cwd, file), text());
-    write(opts.junit, () => renderJUnit(result));
-    write(opts.markdown, () => renderMarkdown(result));
-    write(opts.html, () => renderHtml(result));
-    ctx.print(result, () => summary(result));
-    if (override) return EXIT.ok;
-    return result.verdict === 'pass' ? EXIT.ok : result.verdict === 'review' ? EXIT.review : EXIT.failed;
-  } finally {
-    await providers.close();
-  }
+  const progress = new ProgressReporter(progressStream(ctx), ctx.io.stderrIsTTY === true && ctx.io.isTTY && !ctx.json);
+  const release = await loadServingRelease(store, record);
+  const baseline = baselineRecord ? await loadServingRelease(store, baselineRecord) : null;
+  const run = await runGate(
+    {
+      store,
+      config,
+      projectDir: ctx.projectDir,
+      providers,
+      release,
+      baseline,
+      ...(sample ? { sample: Math.floor(sample) } : {}),
+      clock: project.clock,
+    },
+    {
+      concurrency: Math.floor(concurrency),
+      ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
+      onItem: (m, done, total) => progress.item(m, done, total),
+    },
+  );
+  progress.finish();
+  const override = opts.forceGateOverride
+    ? { actor: ctx.actor, reason: opts.overrideReason!.trim(), at: dateOf(project.clock).toISOString() }
+    : null;
+  const result = await recordGate(store, project.ledger, run.result, ctx.actor, override);
+  const write = (file: string | undefined, text: () => string) =>
+    file && writeFileSync(resolve(ctx.io.cwd, file), text());
+  write(opts.junit, () => renderJUnit(result));
+  write(opts.markdown, () => renderMarkdown(result));
+  write(opts.html, () => renderHtml(result));
+  ctx.print(result, () => summary(result));
+  if (override) return EXIT.ok;
+  return result.verdict === 'pass' ? EXIT.ok : result.verdict === 'review' ? EXIT.review : EXIT.failed;
 }

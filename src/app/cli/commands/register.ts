@@ -1,20 +1,18 @@
 import { shortId } from '../../../release/release-id.js';
-import { openLedger } from '../../../audit/ledger/open-ledger.js';
 import { registerRelease } from '../../../release/register.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
 export async function runRegister(ctx: CliContext, file: string): Promise<number> {
-  const config = await ctx.config();
-  const store = await ctx.store();
+  const project = await ctx.project();
   const { release, created, receipt } = await registerRelease({
-    store,
-    config,
-    projectDir: ctx.projectDir,
+    store: project.store,
+    config: project.config,
+    projectDir: project.projectDir,
     file,
     actor: ctx.actor,
-    now: ctx.now,
-    ledger: openLedger(store, config, ctx.projectDir, ctx.io.env, ctx.now),
+    clock: project.clock,
+    ledger: project.ledger,
   });
   ctx.print(
     { id: release.id, name: release.name, baseline: release.baseline, changes: release.changes, created, receipt },

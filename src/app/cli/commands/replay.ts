@@ -3,7 +3,6 @@ import { findRelease } from '../../../release/find-release.js';
 import { shortId } from '../../../release/release-id.js';
 import { parseDuration } from '../../../kernel/duration.js';
 import { replay, type ReplayResult, type ReplaySliceResult } from '../../../replay/replay.js';
-import { ProviderRegistry } from '../../../providers/provider-registry.js';
 import { loadServingRelease } from '../../../serving/serving-release.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -61,27 +60,22 @@ export async function runReplay(ctx: CliContext, id: string, opts: ReplayOptions
   const sinceMs = parseDuration(opts.since ?? DEFAULT_SINCE, '--since');
   const limit = positiveInt(opts.limit, '--limit', DEFAULT_LIMIT);
   const concurrency = positiveInt(opts.concurrency, '--concurrency', DEFAULT_CONCURRENCY);
-  const config = await ctx.config();
-  const store = await ctx.store();
+  const project = await ctx.project();
+  const { config, store, providers, clock } = project;
   const record = await findRelease(store, id);
-  const providers = new ProviderRegistry(config, { projectDir: ctx.projectDir, env: ctx.io.env });
-  try {
-    const release = await loadServingRelease(store, record);
-    const result = await replay({
-      store,
-      config,
-      projectDir: ctx.projectDir,
-      providers,
-      release,
-      route: record.name,
-      since: new Date(ctx.now().getTime() - sinceMs).toISOString(),
-      limit,
-      concurrency,
-      now: ctx.now,
-    });
-    ctx.print(result, () => summary(result));
-    return EXIT.ok;
-  } finally {
-    await providers.close();
-  }
+  const release = await loadServingRelease(store, record);
+  const result = await replay({
+    store,
+    config,
+    projectDir: ctx.projectDir,
+    providers,
+    release,
+    route: record.name,
+    since: new Date(clock.now() - sinceMs).toISOString(),
+    limit,
+    concurrency,
+    clock,
+  });
+  ctx.print(result, () => summary(result));
+  return EXIT.ok;
 }

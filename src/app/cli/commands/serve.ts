@@ -16,13 +16,14 @@ export async function runServe(
   // The server's modules load here, on the thread that serves: the main thread only waits for it.
   const { startServer } = await import('../../server/start-server.js');
   const { storeUrl } = await import('../../../store/open-store.js');
-  const config = await ctx.config();
+  const project = await ctx.project();
   const server = await startServer({
-    store: await ctx.store(),
-    storeUrl: storeUrl(config.store, ctx.io.env),
-    config,
-    projectDir: ctx.projectDir,
-    env: ctx.io.env,
+    project,
+    store: project.store,
+    storeUrl: storeUrl(project.config.store, ctx.io.env),
+    config: project.config,
+    projectDir: project.projectDir,
+    env: project.env,
     port,
     host: opts.host ?? '127.0.0.1',
     controller: opts.controller !== false,

@@ -1,0 +1,100 @@
+import type { Ledger } from '../audit/ledger/ledger.js';
+import { openLedger } from '../audit/ledger/open-ledger.js';
+import type { SluiceConfig } from '../config/sluice-schema.js';
+import { type Clock, systemClock } from '../kernel/clock.js';
+import { ProviderRegistry } from '../providers/provider-registry.js';
+import { Controller } from '../rollout/controller.js';
+import { RolloutService } from '../rollout/rollout-service.js';
+import { ShadowService } from '../shadow/service.js';
+import type { Store } from '../store/store.js';
+
+export interface ProjectParts {
+  readonly config: SluiceConfig;
+  readonly store: Store;
+  readonly projectDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
+  /** Multiplies the simulated providers' latencies (tests and the demo run them fast). */
+  readonly simTimeScale?: number;
+}
+
+export interface ControllerOptions {
+  /** This process's name in the lease. */
+  readonly id: string;
+  readonly leaseTtlMs?: number;
+  readonly onError?: (e: unknown) => void;
+}
+
+/**
+ * The composition root: a project's parts — config, store, providers, ledger,
+ * clock — each built once, on first use, and shared by every command and by
+ * `serve`. Only app/ builds these; the stages receive them.
+ */
+export class Project {
+  readonly config: SluiceConfig;
+  readonly store: Store;
+  readonly projectDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  private madeProviders: ProviderRegistry | undefined;
+  private madeLedger: Ledger | undefined;
+
+  constructor(private readonly parts: ProjectParts) {
+    this.config = parts.config;
+    this.store = parts.store;
+    this.projectDir = parts.projectDir;
+    this.env = parts.env;
+    this.clock = parts.clock ?? systemClock;
+  }
+
+  /** The configured model providers, created on first use (their connections are closed by close()). */
+  get providers(): ProviderRegistry {
+    this.madeProviders ??= new ProviderRegistry(this.config, {
+      projectDir: this.projectDir,
+      env: this.env,
+      ...(this.parts.simTimeScale !== undefined ? { simTimeScale: this.parts.simTimeScale } : {}),
+    });
+    return this.madeProviders;
+  }
+
+  /** The audit ledger; its signing key is created on first use, so reading commands never make one. */
+  get ledger(): Ledger {
+    this.madeLedger ??= openLedger(this.store, this.config, this.projectDir, this.env, this.clock);
+    return this.madeLedger;
+  }
+
+  controller(o: ControllerOptions): Controller {
+    return new Controller({ store: this.store, ledger: this.ledger, clock: this.clock, ...o });
+  }
+
+  /** The rollout service, for the CLI and the control API; `kick` (see rolloutKick) runs after each change. */
+  rolloutService(kick: RolloutKick): RolloutService {
+    return new RolloutService({ store: this.store, ledger: this.ledger, config: this.config, clock: this.clock, kick });
+  }
+
+  shadowService(): ShadowService {
+    return new ShadowService({ store: this.store, ledger: this.ledger, clock: this.clock });
+  }
+
+  /** Closes what the project opened (provider connections); the store stays with whoever opened it. */
+  async close(): Promise<void> {
+    const providers = this.madeProviders;
+    this.madeProviders = undefined;
+    await providers?.close();
+  }
+}
+
+export type RolloutKick = (route: string) => Promise<void>;
+
+/**
+ * The one kick, run after a rollout change (a command, a roll, an observer's
+ * rollback): a reconcile pass now when `controller` holds the lease — else
+ * the process that holds it acts on its next tick — then `afterChange` (a
+ * gateway re-reads its routes).
+ */
+export function rolloutKick(controller: Controller | null, afterChange?: () => Promise<void>): RolloutKick {
+  return async (route) => {
+    if (controller && (await controller.holdLease())) await controller.reconcileRoute(route);
+    await afterChange?.();
+  };
+}
