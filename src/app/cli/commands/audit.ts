@@ -14,6 +14,7 @@ import { readTextFile } from '../../../config/load-config.js';
 import { SluiceError } from '../../../kernel/errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { COUNT, numberFlag } from '../number-flag.js';
 
 /** --key: a verifier key string, or a file holding one (or a PEM public key). */
 function readKeyArg(ctx: CliContext, key: string): string {
@@ -72,13 +73,8 @@ export async function runAuditExport(ctx: CliContext, opts: { out: string }): Pr
   return EXIT.ok;
 }
 
-function parseCount(text: string, what: string): number {
-  if (!/^\d+$/.test(text)) throw new SluiceError('bad_usage', `${what} must be a non-negative integer, not "${text}"`);
-  return Number(text);
-}
-
 export async function runAuditProve(ctx: CliContext, index: string, opts: { format?: string }): Promise<number> {
-  const p = await proveInclusion(await ctx.store(), parseCount(index, 'INDEX'));
+  const p = await proveInclusion(await ctx.store(), numberFlag('INDEX', index, COUNT)!);
   if (opts.format === 'tlog-proof') {
     ctx.io.stdout(formatTlogProof({ index: p.index, proof: p.proofBuffers, checkpoint: p.checkpoint }));
     return EXIT.ok;
@@ -99,7 +95,7 @@ export async function runAuditProve(ctx: CliContext, index: string, opts: { form
 }
 
 export async function runAuditConsistency(ctx: CliContext, oldSize: string): Promise<number> {
-  const p = await proveConsistency(await ctx.store(), parseCount(oldSize, 'OLD_SIZE'));
+  const p = await proveConsistency(await ctx.store(), numberFlag('OLD_SIZE', oldSize, COUNT)!);
   ctx.print(p, () =>
     [
       `consistency ${p.old_size} → ${p.size}`,

@@ -14,6 +14,7 @@ import { shortId } from '../../../release/release-id.js';
 import { loadServingRelease } from '../../../serving/serving-release.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { numberFlag, POSITIVE } from '../number-flag.js';
 
 export interface GateOptions {
   baseline?: string;
@@ -26,14 +27,6 @@ export interface GateOptions {
   sample?: string;
   maxCost?: string;
   maxTokens?: string;
-}
-
-function positive(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new SluiceError('bad_usage', `${flag} must be a positive number, not "${text}"`);
-  return n;
 }
 
 function summary(r: GateResult): string {
@@ -75,10 +68,10 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
       '--force-gate-override needs --override-reason TEXT: an override is recorded with who and why',
     );
   }
-  const concurrency = positive(opts.concurrency, '--concurrency') ?? 16;
-  const sample = positive(opts.sample, '--sample');
-  const maxCost = positive(opts.maxCost, '--max-cost');
-  const maxTokens = positive(opts.maxTokens, '--max-tokens');
+  const concurrency = numberFlag('--concurrency', opts.concurrency, POSITIVE) ?? 16;
+  const sample = numberFlag('--sample', opts.sample, POSITIVE);
+  const maxCost = numberFlag('--max-cost', opts.maxCost, POSITIVE);
+  const maxTokens = numberFlag('--max-tokens', opts.maxTokens, POSITIVE);
   const project = await ctx.project();
   const { config, store, providers } = project;
   const record = await findRelease(store, id);

@@ -1,4 +1,3 @@
-import { SluiceError } from '../../../kernel/errors.js';
 import { findRelease } from '../../../release/find-release.js';
 import { shortId } from '../../../release/release-id.js';
 import { parseDuration } from '../../../kernel/duration.js';
@@ -6,6 +5,7 @@ import { replay, type ReplayResult, type ReplaySliceResult } from '../../../repl
 import { loadServingRelease } from '../../../serving/serving-release.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { numberFlag, POSITIVE_INT } from '../number-flag.js';
 
 export interface ReplayOptions {
   since?: string;
@@ -16,14 +16,6 @@ export interface ReplayOptions {
 const DEFAULT_SINCE = '24h';
 const DEFAULT_LIMIT = 200;
 const DEFAULT_CONCURRENCY = 8;
-
-function positiveInt(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new SluiceError('bad_usage', `${flag} must be a positive whole number, not "${text}"`);
-  return n;
-}
 
 const num = (v: number | null) => (v === null ? '  -  ' : v.toFixed(2));
 const signed = (v: number | null) => (v === null ? '  -  ' : `${v >= 0 ? '+' : ''}${v.toFixed(2)}`);
@@ -58,8 +50,8 @@ function summary(r: ReplayResult): string {
 /** `replay ID [--since 1h] [--limit N]`: the release on recent production inputs, scored per slice against what production served. */
 export async function runReplay(ctx: CliContext, id: string, opts: ReplayOptions = {}): Promise<number> {
   const sinceMs = parseDuration(opts.since ?? DEFAULT_SINCE, '--since');
-  const limit = positiveInt(opts.limit, '--limit', DEFAULT_LIMIT);
-  const concurrency = positiveInt(opts.concurrency, '--concurrency', DEFAULT_CONCURRENCY);
+  const limit = numberFlag('--limit', opts.limit, POSITIVE_INT) ?? DEFAULT_LIMIT;
+  const concurrency = numberFlag('--concurrency', opts.concurrency, POSITIVE_INT) ?? DEFAULT_CONCURRENCY;
   const project = await ctx.project();
   const { config, store, providers, clock } = project;
   const record = await findRelease(store, id);

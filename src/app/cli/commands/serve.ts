@@ -1,6 +1,6 @@
-import { SluiceError } from '../../../kernel/errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { numberFlag, PORT } from '../number-flag.js';
 import { serveOnThread, servesOnThread, stopRequested } from '../serve-thread.js';
 import { startHeapJanitor } from '../../server/heap-janitor.js';
 
@@ -10,9 +10,7 @@ export async function runServe(
   opts: { port?: string; host?: string; controller?: boolean },
 ): Promise<number> {
   if (servesOnThread(ctx.io.processArgv, ctx.io.env)) return serveOnThread(ctx.io.processArgv, ctx.io.stderr);
-  const port = opts.port === undefined ? 8787 : Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new SluiceError('bad_usage', `--port must be 0..65535, not "${opts.port}"`);
+  const port = numberFlag('--port', opts.port, PORT) ?? 8787;
   // The server's modules load here, on the thread that serves: the main thread only waits for it.
   const { startServer } = await import('../../server/start-server.js');
   const { storeUrl } = await import('../../../store/open-store.js');

@@ -8,6 +8,7 @@ import { shadowReport } from '../../../shadow/report.js';
 import { DEFAULT_SHADOW_PERCENT, type ShadowStatus, validShadowPercent } from '../../../shadow/service.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { numberFlag, POSITIVE_INT } from '../number-flag.js';
 import { routeOf } from '../rollout-context.js';
 
 export interface ShadowOptions {
@@ -72,12 +73,7 @@ export interface ShadowReportCliOptions {
 
 /** `sluice shadow report [--route R] [--release ID] [--markdown F] [--html F]`: the stable/shadow comparison. */
 export async function runShadowReport(ctx: CliContext, opts: ShadowReportCliOptions): Promise<number> {
-  let maxPairs: number | undefined;
-  if (opts.maxPairs !== undefined) {
-    maxPairs = Number(opts.maxPairs);
-    if (!Number.isInteger(maxPairs) || maxPairs <= 0)
-      throw new SluiceError('bad_usage', `--max-pairs must be a positive whole number, not "${opts.maxPairs}"`);
-  }
+  const maxPairs = numberFlag('--max-pairs', opts.maxPairs, POSITIVE_INT);
   const project = await ctx.project();
   const { config, store, providers, clock } = project;
   let route: string;

@@ -7,6 +7,14 @@ import { simEngineFor } from '../../../providers/sim/create-sim-engine.js';
 import { startSimServer } from '../../../providers/sim/sim-server.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { numberFlag, PORT, type NumberRule } from '../number-flag.js';
+
+const SEED: NumberRule = {
+  integer: true,
+  min: Number.MIN_SAFE_INTEGER,
+  max: Number.MAX_SAFE_INTEGER,
+  expected: 'a whole number',
+};
 
 /** The port the sim listens on unless --port says otherwise (the gateway's default is 8787). */
 export const DEFAULT_SIM_PORT = 8788;
@@ -21,13 +29,6 @@ export interface SimOptions {
   seed?: string;
   /** Multiplies simulated latencies (default 1: real time; 0: none). */
   timeScale?: string;
-}
-
-function number(flag: string, value: string | undefined, fallback: number, ok: (n: number) => boolean): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || !ok(n)) throw new SluiceError('bad_usage', `${flag}: expected a number, got "${value}"`);
-  return n;
 }
 
 async function simConfig(
@@ -53,10 +54,10 @@ async function simConfig(
 
 /** Serves the project's simulated models over an OpenAI-compatible HTTP API until SIGINT or SIGTERM. */
 export async function runSim(ctx: CliContext, opts: SimOptions): Promise<number> {
-  const port = number('--port', opts.port, DEFAULT_SIM_PORT, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
-  const timeScale = number('--time-scale', opts.timeScale, 1, (n) => n >= 0);
+  const port = numberFlag('--port', opts.port, PORT) ?? DEFAULT_SIM_PORT;
+  const timeScale = numberFlag('--time-scale', opts.timeScale, { min: 0, expected: 'a number from 0 on' }) ?? 1;
   const { name, config } = await simConfig(ctx, opts);
-  const seed = number('--seed', opts.seed, config.seed ?? 0, Number.isSafeInteger);
+  const seed = numberFlag('--seed', opts.seed, SEED) ?? config.seed ?? 0;
   const engine = simEngineFor({ ...config, seed }, ctx.projectDir);
   const server = await startSimServer({ engine, port, host: opts.host ?? '127.0.0.1', timeScale });
   const models = engine.modelNames();
