@@ -162,10 +162,19 @@ export class ShadowMirror {
       const shadow = f.entry.shadow;
       if (!shadow || f.arm !== 'stable' || f.status !== 200 || f.error || !f.request) return;
       if (shadow.release.id === f.release.id || !shadowSelected(f.id, shadow.percent)) return;
-      if (this.closed) return this.drop('closed');
-      if (this.waiting.length + this.running.size >= this.capacity) return this.drop('queue_full');
+      if (this.closed) {
+        this.drop('closed');
+        return;
+      }
+      if (this.waiting.length + this.running.size >= this.capacity) {
+        this.drop('queue_full');
+        return;
+      }
       const now = this.now();
-      if (this.bucket.available(now) < 1) return this.drop('rate_limit');
+      if (this.bucket.available(now) < 1) {
+        this.drop('rate_limit');
+        return;
+      }
       this.bucket.take(1, now);
       this.waiting.push({ f, request: f.request });
       this.pump();

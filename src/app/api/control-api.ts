@@ -137,11 +137,14 @@ export function controlApi(control: RolloutControl, shadows: ShadowControl, toke
       if (await tokens.any()) {
         const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
         const who = m ? await tokens.lookup(tokenHash(m[1]!)) : undefined;
-        if (!who) return (fail(res, 'unauthorized', 'a bearer token is required (sluice token create --role …)'), true);
-        if (!allows(who.role, action))
-          return (
-            fail(res, 'forbidden', `${action} needs the ${requiredRole(action)} role; this token is ${who.role}`), true
-          );
+        if (!who) {
+          fail(res, 'unauthorized', 'a bearer token is required (sluice token create --role …)');
+          return true;
+        }
+        if (!allows(who.role, action)) {
+          fail(res, 'forbidden', `${action} needs the ${requiredRole(action)} role; this token is ${who.role}`);
+          return true;
+        }
         actor = who.name;
       }
       const body = req.method === 'POST' ? await readJson(req) : {};

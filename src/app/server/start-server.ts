@@ -87,7 +87,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     // PostgreSQL pushes route changes (LISTEN/NOTIFY); the poll stays as a safety net. SQLite polls.
     const listeners = new Set<() => void>();
     if (store.subscribeRouteChanges) {
-      const unlisten = await store.subscribeRouteChanges(() => listeners.forEach((l) => l()));
+      const unlisten = await store.subscribeRouteChanges(() => {
+        for (const l of listeners) l();
+      });
       started.push({ close: unlisten });
     }
     const routes = await StoreRouteTable.open(store, {
