@@ -1,3 +1,4 @@
+import { clockOf } from '../src/kernel/clock.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,7 +108,7 @@ describe('gate runs', () => {
     const { dir, config, store, providers, release } = await gateOnV1();
     const go = () =>
       runGate(
-        { store, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) },
+        { store, config, projectDir: dir, providers, release, baseline: null, clock: clockOf(() => 0) },
         { concurrency: 4 },
       );
     const a = await go();
@@ -133,7 +134,7 @@ describe('gate runs', () => {
     });
     const go = () =>
       runGate(
-        { store: counted, config, projectDir: dir, providers, release, baseline: null, now: () => new Date(0) },
+        { store: counted, config, projectDir: dir, providers, release, baseline: null, clock: clockOf(() => 0) },
         { concurrency: 4 },
       );
     expect((await go()).providerCalls).toBe(20);

@@ -1,3 +1,4 @@
+import { clockOf } from '../src/kernel/clock.js';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../src/audit/ledger/open-ledger.js';
@@ -115,7 +116,7 @@ describe('the observer', () => {
       projectDir: dir,
       providers: new ProviderRegistry(config, { projectDir: dir, env: {} }), // the grader answers in about 30 ms
       ledger: openLedger(store, config, dir, {}),
-      now: () => now,
+      clock: clockOf(() => now),
     });
     for (let i = 0; i < 40; i++) {
       const answer = {

@@ -19,7 +19,7 @@ const digest = sha256Digest('release manifest');
 
 describe('in-toto statements', () => {
   it('names a predicate type per decision kind', () => {
-    expect(DECISION_KINDS).toHaveLength(11);
+    expect(DECISION_KINDS).toHaveLength(13);
     expect(decisionPredicateType('rollout-start')).toBe('https://sluice.dev/decision/rollout-start/v1');
     for (const kind of DECISION_KINDS) expect(decisionKindOf(decisionPredicateType(kind))).toBe(kind);
     expect(decisionKindOf('https://sluice.dev/decision/launch/v1')).toBeUndefined();
