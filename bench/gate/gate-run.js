@@ -1,6 +1,7 @@
 // Register and gate in-process, the way `sluice register` and `sluice gate` do.
 import { loadProjectConfig } from '../../dist/config/load-config.js';
 import { runGate } from '../../dist/gate/gate.js';
+import { systemClock } from '../../dist/kernel/clock.js';
 import { registerRelease } from '../../dist/release/register.js';
 import { ProviderRegistry } from '../../dist/providers/provider-registry.js';
 import { loadServingRelease } from '../../dist/serving/serving-release.js';
@@ -14,7 +15,7 @@ export async function openProject(dir, storeUrl) {
 
 export async function register(project, file) {
   const { store, config, dir } = project;
-  const r = await registerRelease({ store, config, projectDir: dir, file, actor: 'bench', now: () => new Date() });
+  const r = await registerRelease({ store, config, projectDir: dir, file, actor: 'bench', clock: systemClock });
   return r.release;
 }
 
@@ -26,7 +27,7 @@ export async function gate(project, record, concurrency, onItem) {
   try {
     const release = await loadServingRelease(store, record);
     const run = await runGate(
-      { store, config, projectDir: dir, providers, release, baseline: null, now: () => new Date() },
+      { store, config, projectDir: dir, providers, release, baseline: null, clock: systemClock },
       { concurrency, ...(onItem ? { onItem } : {}) },
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const routes = new MemoryRouteTable([
     { route: 'legal', rolloutId: null, stable: { id: jsonDigest(m), manifest: m }, candidate: null, weight: 0 },
   ]);
-  gateway = createGateway({ routes, providers, onFinished: (f) => finished.push(f) });
+  gateway = createGateway({ routes, providers, sinks: [{ offer: (f) => finished.push(f), close: async () => {} }] });
   base = (await gateway.listen()).url;
 });
 

@@ -1,3 +1,4 @@
+import { clockOf } from '../kernel/clock.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,7 +93,7 @@ async function observe(
     projectDir: dir,
     providers: new ProviderRegistry(config, { projectDir: dir, env: {} }),
     ledger: openLedger(s, config, dir, {}),
-    now: () => T0 + 1_000,
+    clock: clockOf(() => T0 + 1_000),
     ...(judges ? { judges } : {}),
   });
   for (const [i, output] of answers.entries()) observer.offer(finished(i, output, `question ${i}`));
