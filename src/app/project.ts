@@ -1,6 +1,7 @@
 import type { Ledger } from '../audit/ledger/ledger.js';
 import { openLedger } from '../audit/ledger/open-ledger.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
+import { createJudgeSet, type JudgeSet } from '../judging/judge-set.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { Controller } from '../rollout/controller.js';
@@ -38,6 +39,7 @@ export class Project {
   readonly clock: Clock;
   private madeProviders: ProviderRegistry | undefined;
   private madeLedger: Ledger | undefined;
+  private madeJudges: JudgeSet | undefined;
 
   constructor(private readonly parts: ProjectParts) {
     this.config = parts.config;
@@ -61,6 +63,18 @@ export class Project {
   get ledger(): Ledger {
     this.madeLedger ??= openLedger(this.store, this.config, this.projectDir, this.env, this.clock);
     return this.madeLedger;
+  }
+
+  /**
+   * The project's judges (gate.judge, gate.detectors, the refusal detector), built once: the gate,
+   * replay, the observer and the shadow report score with the same instances.
+   */
+  get judges(): JudgeSet {
+    this.madeJudges ??= createJudgeSet(this.config, {
+      projectDir: this.projectDir,
+      providers: (name) => this.providers.get(name),
+    });
+    return this.madeJudges;
   }
 
   controller(o: ControllerOptions): Controller {

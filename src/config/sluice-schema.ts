@@ -24,6 +24,11 @@ export const providerSchema = z.strictObject({
 
 const judgeBase = {
   anchors: projectPathSchema.optional().describe('JSONL of human-rated outputs used to calibrate this judge per slice'),
+  max_rate: fraction
+    .optional()
+    .describe(
+      "as a detector in gate.detectors: the share of sampled production answers it may flag before the observer's window breaches (default: gate.hard.hallucination_rate for date-validity, 0.1 for refusal, no ceiling for other kinds)",
+    ),
 };
 
 export const judgeSchema = z.discriminatedUnion('kind', [

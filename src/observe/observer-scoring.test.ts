@@ -17,7 +17,7 @@ import type { ReleaseId } from '../release/resolved-manifest.js';
 import type { Store } from '../store/store.js';
 import { STORE_FACTORIES } from '../store/test-support/store-factories.js';
 import { aggregateWindows } from './core/windows.js';
-import { evaluateWindow } from './core/band.js';
+import { detectorCeilingsFromConfig, evaluateWindow } from './core/band.js';
 import { Observer } from './observer.js';
 
 const ROUTE = 'support';
@@ -43,8 +43,8 @@ function project(): { dir: string; config: SluiceConfig } {
     judges: {
       refusal: { kind: 'refusal' },
       dates: { kind: 'date-validity' },
-      format: { kind: 'regex', pattern: '^\\{' },
-      schema: { kind: 'json-schema', schema: 'answer.schema.json' },
+      format: { kind: 'regex', pattern: '^\\{', max_rate: 0.5 },
+      schema: { kind: 'json-schema', schema: 'answer.schema.json', max_rate: 0.5 },
       mentions: { kind: 'contains', values: ['answer'] },
       exact: { kind: 'exact' },
       reference: { kind: 'reference' },
@@ -122,8 +122,9 @@ describe('the observer scores answers as the gate does', () => {
     const evaluation = evaluateWindow(window!, {
       minQuality: 0,
       qualityDrop: 1,
-      detectorCeilings: { format: 0.5, schema: 0.5 },
+      detectorCeilings: detectorCeilingsFromConfig(config),
     });
+    expect(detectorCeilingsFromConfig(config)).toMatchObject({ format: 0.5, schema: 0.5 });
     expect(evaluation.detectors.format).toMatchObject({ flagged: 30, checked: 40, breach: true });
     expect(evaluation.detectors.schema).toMatchObject({ flagged: 30, checked: 40, breach: true });
     expect(evaluation.status).toBe('breach');

@@ -116,6 +116,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       config,
       projectDir: project.projectDir,
       providers,
+      judges: project.judges,
       ledger: project.ledger,
       clock: project.clock,
       onError,

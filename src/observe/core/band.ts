@@ -199,9 +199,10 @@ export function gateScoreFor(slice: string, gateScores: Readonly<Record<string, 
 }
 
 /**
- * Ceilings for the gate's detectors from sluice.yaml: a `date-validity`
- * detector gets gate.hard.hallucination_rate, a `refusal` detector gets
- * `refusalCeiling` (default 0.1); other kinds get none.
+ * Ceilings for the gate's detectors from sluice.yaml: a detector's own
+ * `max_rate` when it sets one; else a `date-validity` detector gets
+ * gate.hard.hallucination_rate, a `refusal` detector gets `refusalCeiling`
+ * (default 0.1), and other kinds (regex, json-schema, contains, …) get none.
  */
 export function detectorCeilingsFromConfig(
   config: Pick<SluiceConfig, 'gate' | 'judges'>,
@@ -209,8 +210,10 @@ export function detectorCeilingsFromConfig(
 ): Record<string, number> {
   const out: Record<string, number> = {};
   for (const name of config.gate.detectors) {
-    const kind = config.judges[name]?.kind;
-    if (kind === 'date-validity') out[name] = config.gate.hard.hallucination_rate;
+    const judge = config.judges[name];
+    const kind = judge?.kind;
+    if (judge?.max_rate !== undefined) out[name] = judge.max_rate;
+    else if (kind === 'date-validity') out[name] = config.gate.hard.hallucination_rate;
     else if (kind === 'refusal') out[name] = opts.refusalCeiling ?? DEFAULT_REFUSAL_CEILING;
   }
   return out;

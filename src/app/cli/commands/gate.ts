@@ -92,6 +92,7 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
       providers,
       release,
       baseline,
+      judges: project.judges,
       ...(sample ? { sample: Math.floor(sample) } : {}),
       clock: project.clock,
     },

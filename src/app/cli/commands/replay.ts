@@ -61,6 +61,7 @@ export async function runReplay(ctx: CliContext, id: string, opts: ReplayOptions
     config,
     projectDir: ctx.projectDir,
     providers,
+    judges: project.judges,
     release,
     route: record.name,
     since: new Date(clock.now() - sinceMs).toISOString(),

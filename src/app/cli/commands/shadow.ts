@@ -91,7 +91,7 @@ export async function runShadowReport(ctx: CliContext, opts: ShadowReportCliOpti
     route = await routeOf(ctx, opts.route);
   }
   const report = await shadowReport(
-    { store, config, projectDir: ctx.projectDir, providers, clock },
+    { store, config, projectDir: ctx.projectDir, providers, clock, judges: (await ctx.project()).judges },
     { route, ...(shadowRelease ? { shadowRelease } : {}), ...(maxPairs !== undefined ? { maxPairs } : {}) },
   );
   const write = (file: string | undefined, text: () => string) =>
