@@ -1,6 +1,9 @@
 import { escapeMarkdown as md, escapeMarkup as h } from '../gate/report/escape.js';
+import { htmlFactsSection } from '../gate/report/html-facts.js';
 import { htmlPage } from '../gate/report/html-page.js';
+import { markdownFacts, markdownTable } from '../gate/report/markdown-blocks.js';
 import { compact, percent, signed } from '../gate/report/format.js';
+import { unitAxis, unitScale } from '../gate/report/unit-axis.js';
 import { shortId } from '../release/release-id.js';
 import type { ArmComparison, ShadowSliceReport } from './core/shadow-analysis.js';
 import type { ShadowReport } from './report.js';
@@ -133,12 +136,6 @@ export function renderShadowText(r: ShadowReport): string {
   return lines.join('\n');
 }
 
-/** A GFM table, every cell escaped. */
-function table(header: readonly string[], body: ReadonlyArray<readonly string[]>): string[] {
-  const line = (c: readonly string[]) => `| ${c.map(md).join(' | ')} |`;
-  return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...body.map(line)];
-}
-
 /**
  * The shadow analysis as Markdown (a pull-request comment): the overall win
  * rate of the shadow with its interval, then every slice with its win rate
@@ -151,7 +148,7 @@ export function renderShadowMarkdown(r: ShadowReport): string {
     `**${md(headline(r))}**`,
     '',
   ];
-  out.push(...table(HEAD, rows(r).map(cells)), '');
+  out.push(...markdownTable(HEAD, rows(r).map(cells)), '');
   out.push(
     'Win rate = (shadow wins + ties / 2) / judged pairs. A pair is a win only when both orders (stable shown first, shadow shown first) name the same release; split verdicts count as ties. Deltas read stable → shadow (shadow − stable).',
     '',
@@ -161,12 +158,7 @@ export function renderShadowMarkdown(r: ShadowReport): string {
       `> ${r.judgeErrors} pairs could not be judged and are left out of the win rates${r.judgeErrorSamples[0] ? `, e.g. ${md(r.judgeErrorSamples[0])}` : ''}.`,
       '',
     );
-  out.push(
-    reportFacts(r)
-      .map(([k, v]) => `${md(k)}: ${md(v)}`)
-      .join(' · '),
-    '',
-  );
+  out.push(markdownFacts(reportFacts(r)), '');
   return out.join('\n');
 }
 
@@ -181,17 +173,7 @@ const LEAN_COLOR: Readonly<Record<ShadowLean, string>> = {
 const WIDTH = 280;
 const PAD = 10;
 const ROW_HEIGHT = 26;
-const x = (v: number) => (PAD + Math.min(1, Math.max(0, v)) * (WIDTH - 2 * PAD)).toFixed(1);
-
-function axis(): string {
-  const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map(
-      (t) =>
-        `<line x1="${x(t)}" x2="${x(t)}" y1="12" y2="18" stroke="#57606a"/><text x="${x(t)}" y="10" text-anchor="middle">${t}</text>`,
-    )
-    .join('');
-  return `<svg class="axis" width="${WIDTH}" height="18" viewBox="0 0 ${WIDTH} 18" aria-hidden="true"><line x1="${x(0)}" x2="${x(1)}" y1="17.5" y2="17.5" stroke="#57606a"/>${ticks}</svg>`;
-}
+const x = unitScale(WIDTH, PAD);
 
 /** A slice's win rate as a dot with its interval as a whisker, against the line at one half (no difference). */
 function chart(s: ShadowSliceReport): string {
@@ -239,7 +221,7 @@ export function renderShadowHtml(r: ShadowReport): string {
       .join('');
     return `<tr class="slice" data-slice="${h(s.slice)}" data-lean="${h(shadowLean(s))}"><th scope="row">${h(s.slice)}</th><td>${chart(s)}</td>${numbers}<td style="color:${LEAN_COLOR[shadowLean(s)]}">${h(c[6]!)}</td>${deltas}</tr>`;
   });
-  const head = ['slice', axis(), ...HEAD.slice(1)];
+  const head = ['slice', unitAxis(WIDTH, PAD), ...HEAD.slice(1)];
   const errors =
     r.judgeErrors > 0
       ? `<p class="note">${r.judgeErrors} pairs could not be judged and are left out of the win rates${r.judgeErrorSamples[0] ? `, e.g. ${h(r.judgeErrorSamples[0])}` : ''}.</p>`
@@ -259,9 +241,7 @@ ${body.join('\n')}
 </tbody></table>
 <p class="legend">Dot: win rate of the shadow = (shadow wins + ties / 2) / judged pairs · whisker: 95% interval · dashed line: 0.5, no difference. A pair is a win only when both orders (stable shown first, shadow shown first) agree; split verdicts count as ties. Deltas read stable → shadow (shadow − stable).</p>
 </section>
-<section><h2>Run</h2><dl>${reportFacts(r)
-      .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`)
-      .join('')}</dl></section>
+${htmlFactsSection(reportFacts(r))}
 <footer>shadow ${h(r.shadowRelease)} · stable ${h(r.stableReleases.join(', ') || '—')}</footer>
 `,
   );

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compact, fixed, interval, percent, releaseLine, runFacts, signed, usd, worstFirst } from './format.js';
+import { compact, fixed, interval, percent, signed, usd } from './format.js';
+import { releaseLine, runFacts } from './gate-facts.js';
+import { worstFirst } from './slice-figures.js';
 import { gateFixture, sliceFixture } from './test-support/fixture.js';
 
 describe('report formatting', () => {

@@ -1,20 +1,11 @@
 import type { GateResult, SliceResult, Verdict } from '../core/gate-result.js';
 import { htmlPage } from './html-page.js';
 import { escapeMarkup as h } from './escape.js';
-import {
-  calibration,
-  checkLimit,
-  checkValue,
-  fixed,
-  partialLine,
-  percent,
-  reasons,
-  releaseLine,
-  runFacts,
-  scoreWithCi,
-  signed,
-  worstFirst,
-} from './format.js';
+import { htmlFactsSection } from './html-facts.js';
+import { unitAxis, unitScale } from './unit-axis.js';
+import { fixed, percent } from './format.js';
+import { checkLimit, checkValue, partialLine, releaseLine, runFacts } from './gate-facts.js';
+import { reasons, SLICE_FIGURES, scoreWithCi, sliceFigures, worstFirst } from './slice-figures.js';
 
 const COLOR: Readonly<Record<Verdict, string>> = { pass: '#1a7f37', fail: '#cf222e', review: '#9a6700' };
 /** Text symbols rather than emoji, which need a color font the viewer may not have. */
@@ -29,7 +20,7 @@ const BAR_TOP = 5;
 const BAR_HEIGHT = 12;
 const MARKER_Y = 24;
 
-const x = (v: number) => (PAD + Math.min(1, Math.max(0, v)) * (WIDTH - 2 * PAD)).toFixed(1);
+const x = unitScale(WIDTH, PAD);
 
 /**
  * The gate as one self-contained HTML page: inline CSS and SVG, no scripts and
@@ -55,9 +46,7 @@ ${notes}</header>
 ${slicesSection(result.slices)}
 ${checksSection(result)}
 ${detectorsSection(result)}
-<section><h2>Run</h2><dl>${runFacts(result)
-      .map(([label, value]) => `<dt>${h(label)}</dt><dd>${h(value)}</dd>`)
-      .join('')}</dl></section>
+${htmlFactsSection(runFacts(result))}
 <footer>Sluice gate result ${h(result.digest)}</footer>
 `,
   );
@@ -65,11 +54,11 @@ ${detectorsSection(result)}
 
 function slicesSection(slices: readonly SliceResult[]): string {
   if (slices.length === 0) return '<section><h2>Slices</h2><p>No slices were judged.</p></section>';
-  const head = ['slice', axis(), 'n', 'score [ci]', 'min', 'baseline', 'Δ', 'calibration ρ', 'verdict', 'reasons'];
+  const head = ['slice', unitAxis(WIDTH, PAD), ...SLICE_FIGURES, 'verdict', 'reasons'];
   const rows = worstFirst(slices).map(
     (s) =>
       `<tr class="slice" data-verdict="${s.verdict}"><th scope="row">${h(s.slice)}</th><td>${chart(s)}</td>` +
-      [String(s.n), scoreWithCi(s), fixed(s.min), fixed(s.baseline_score), signed(s.delta), calibration(s)]
+      sliceFigures(s)
         .map((c) => `<td class="num">${h(c)}</td>`)
         .join('') +
       `<td class="verdict-cell" style="color:${COLOR[s.verdict]}">${SYMBOL[s.verdict]} ${s.verdict}</td><td>${h(reasons(s))}</td></tr>`,
@@ -81,17 +70,6 @@ ${rows.join('\n')}
 </tbody></table>
 <p class="legend">Bar: score · whisker: confidence interval · dark tick: threshold (min) · hollow circle: baseline score.</p>
 </section>`;
-}
-
-/** The 0–1 axis above the chart column. */
-function axis(): string {
-  const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map(
-      (t) =>
-        `<line x1="${x(t)}" x2="${x(t)}" y1="12" y2="18" stroke="#57606a"/><text x="${x(t)}" y="10" text-anchor="middle">${t}</text>`,
-    )
-    .join('');
-  return `<svg class="axis" width="${WIDTH}" height="18" viewBox="0 0 ${WIDTH} 18" aria-hidden="true"><line x1="${x(0)}" x2="${x(1)}" y1="17.5" y2="17.5" stroke="#57606a"/>${ticks}</svg>`;
 }
 
 /** One slice's bar, whisker, threshold tick and baseline marker. */

@@ -1,6 +1,7 @@
 import type { GateCheck, GateResult, SliceResult } from '../core/gate-result.js';
 import { escapeMarkup, escapeXmlAttribute } from './escape.js';
-import { fixed, interval, partialLine, signed } from './format.js';
+import { fixed, interval, signed } from './format.js';
+import { partialLine } from './gate-facts.js';
 
 type Outcome =
   | { readonly kind: 'pass' }

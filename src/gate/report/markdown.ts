@@ -1,20 +1,9 @@
 import type { GateResult } from '../core/gate-result.js';
 import { escapeMarkdown as md } from './escape.js';
-import {
-  VERDICT_SYMBOL,
-  calibration,
-  checkLimit,
-  checkValue,
-  fixed,
-  partialLine,
-  percent,
-  reasons,
-  releaseLine,
-  runFacts,
-  scoreWithCi,
-  signed,
-  worstFirst,
-} from './format.js';
+import { markdownFacts, markdownTable } from './markdown-blocks.js';
+import { fixed, percent, VERDICT_SYMBOL } from './format.js';
+import { checkLimit, checkValue, partialLine, releaseLine, runFacts } from './gate-facts.js';
+import { reasons, SLICE_FIGURES, sliceFigures, worstFirst } from './slice-figures.js';
 
 /**
  * The gate as Markdown for a pull-request comment: verdict headline, override and
@@ -33,16 +22,11 @@ export function renderMarkdown(result: GateResult): string {
 
   if (result.slices.length > 0) {
     out.push(
-      ...table(
-        ['slice', 'n', 'score [ci]', 'min', 'baseline', 'Δ', 'calibration ρ', 'verdict', 'reasons'],
+      ...markdownTable(
+        ['slice', ...SLICE_FIGURES, 'verdict', 'reasons'],
         worstFirst(result.slices).map((s) => [
           s.slice,
-          String(s.n),
-          scoreWithCi(s),
-          fixed(s.min),
-          fixed(s.baseline_score),
-          signed(s.delta),
-          calibration(s),
+          ...sliceFigures(s),
           `${VERDICT_SYMBOL[s.verdict]} ${s.verdict}`,
           reasons(s),
         ]),
@@ -54,7 +38,7 @@ export function renderMarkdown(result: GateResult): string {
     out.push(
       '**Checks**',
       '',
-      ...table(
+      ...markdownTable(
         ['check', 'kind', 'value', 'limit', 'result', 'detail'],
         result.checks.map((c) => [
           c.name,
@@ -73,24 +57,13 @@ export function renderMarkdown(result: GateResult): string {
     out.push(
       '**Detectors**',
       '',
-      ...table(
+      ...markdownTable(
         ['detector', 'rate'],
         detectors.map(([name, rate]) => [name, percent(rate)]),
       ),
       '',
     );
   }
-  out.push(
-    runFacts(result)
-      .map(([label, value]) => `${md(label)}: ${md(value)}`)
-      .join(' · '),
-    '',
-  );
+  out.push(markdownFacts(runFacts(result)), '');
   return out.join('\n');
-}
-
-/** A GFM table, every cell escaped. */
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
-  const line = (cells: readonly string[]) => `| ${cells.map(md).join(' | ')} |`;
-  return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(line)];
 }
