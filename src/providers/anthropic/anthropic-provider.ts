@@ -5,54 +5,33 @@ import {
   describeAnthropicError,
   parseAnthropicMessage,
 } from './anthropic-wire.js';
-import type { HttpClient } from '../http/http-client.js';
-import { callExtras, httpClientFor, type HttpProviderOptions } from '../http/http-provider-options.js';
-import {
-  ProviderError,
-  type ChatChunk,
-  type ChatRequest,
-  type ChatResult,
-  type ModelProvider,
-} from '../model-provider.js';
+import { streamChunks } from '../http/chunk-stream.js';
+import { HttpModelProvider } from '../http/http-model-provider.js';
+import { callExtras, type HostedProviderOptions, httpClientFor, requireApiKey } from '../http/http-provider-options.js';
+import type { ChatChunk, ChatRequest, ChatResult } from '../model-provider.js';
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 
-export type AnthropicOptions = Omit<HttpProviderOptions, 'baseUrl'> & { readonly baseUrl?: string };
+export type AnthropicOptions = HostedProviderOptions;
 
 /** Anthropic's Messages API: POST {base}/v1/messages with x-api-key and anthropic-version. */
-export class AnthropicProvider implements ModelProvider {
-  readonly name: string;
-  readonly kind = 'anthropic';
-  private readonly http: HttpClient;
+export class AnthropicProvider extends HttpModelProvider {
+  override readonly kind = 'anthropic';
 
   constructor(opts: AnthropicOptions) {
-    if (!opts.apiKey)
-      throw new ProviderError(
-        'config',
-        `provider "${opts.name}": Anthropic needs an API key (set api_key_env and that variable)`,
-      );
-    this.name = opts.name;
-    const headers = { 'x-api-key': opts.apiKey, 'anthropic-version': ANTHROPIC_VERSION };
-    this.http = httpClientFor(opts, opts.baseUrl ?? ANTHROPIC_BASE_URL, headers, describeAnthropicError);
+    const headers = { 'x-api-key': requireApiKey(opts, 'Anthropic'), 'anthropic-version': ANTHROPIC_VERSION };
+    super(opts.name, httpClientFor(opts, opts.baseUrl ?? ANTHROPIC_BASE_URL, headers, describeAnthropicError));
   }
 
-  async chat(req: ChatRequest): Promise<ChatResult> {
+  override async chat(req: ChatRequest): Promise<ChatResult> {
     const value = await this.http.json({ path: '/v1/messages', body: anthropicBody(req, false), ...callExtras(req) });
     return parseAnthropicMessage(value, this.name, req.model);
   }
 
-  async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {
-    const stream = new AnthropicStream(this.name);
-    try {
-      const events = this.http.events({ path: '/v1/messages', body: anthropicBody(req, true), ...callExtras(req) });
-      for await (const event of events) yield* stream.accept(event.data);
-    } catch (e) {
-      if (!stream.done) throw e;
-    }
-    yield stream.finish();
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
+  override async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {
+    yield* streamChunks(
+      new AnthropicStream(this.name),
+      this.http.events({ path: '/v1/messages', body: anthropicBody(req, true), ...callExtras(req) }),
+    );
   }
 }

@@ -1,4 +1,5 @@
-import { at, bodySnippet, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
+import { errorBodyText } from '../http/error-body.js';
+import { at, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
 import { messageText, systemText } from '../../kernel/chat.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
 import { closingChunk, usageOf } from '../usage.js';
@@ -72,11 +73,7 @@ export function parseAnthropicMessage(value: unknown, label: string, requested: 
 
 /** Anthropic's error body: {"type": "error", "error": {"type", "message"}}. */
 export function describeAnthropicError(_status: number, body: string): string {
-  const err = at(tryParse(body), 'error');
-  const message = str(at(err, 'message'));
-  if (message === undefined) return bodySnippet(body);
-  const type = str(at(err, 'type'));
-  return type ? `${message} (${type})` : message;
+  return errorBodyText(body, 'type');
 }
 
 /** Follows a Messages API event stream: message_start → content_block_delta… → message_delta → message_stop. */

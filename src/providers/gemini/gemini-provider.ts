@@ -1,37 +1,25 @@
 import { describeGeminiError, GeminiStream, geminiBody, parseGeminiResponse } from './gemini-wire.js';
-import type { HttpClient } from '../http/http-client.js';
-import { callExtras, httpClientFor, type HttpProviderOptions } from '../http/http-provider-options.js';
-import {
-  ProviderError,
-  type ChatChunk,
-  type ChatRequest,
-  type ChatResult,
-  type ModelProvider,
-} from '../model-provider.js';
+import { streamChunks } from '../http/chunk-stream.js';
+import { HttpModelProvider } from '../http/http-model-provider.js';
+import { callExtras, type HostedProviderOptions, httpClientFor, requireApiKey } from '../http/http-provider-options.js';
+import type { ChatChunk, ChatRequest, ChatResult } from '../model-provider.js';
 
 export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
 
-export type GeminiOptions = Omit<HttpProviderOptions, 'baseUrl'> & { readonly baseUrl?: string };
+export type GeminiOptions = HostedProviderOptions;
 
 /** Google's Gemini API: POST {base}/v1beta/models/{model}:generateContent (and :streamGenerateContent?alt=sse). */
-export class GeminiProvider implements ModelProvider {
-  readonly name: string;
-  readonly kind = 'gemini';
-  private readonly http: HttpClient;
+export class GeminiProvider extends HttpModelProvider {
+  override readonly kind = 'gemini';
   private readonly key: string;
 
   constructor(opts: GeminiOptions) {
-    if (!opts.apiKey)
-      throw new ProviderError(
-        'config',
-        `provider "${opts.name}": Gemini needs an API key (set api_key_env and that variable)`,
-      );
-    this.name = opts.name;
-    this.key = encodeURIComponent(opts.apiKey);
-    this.http = httpClientFor(opts, opts.baseUrl ?? GEMINI_BASE_URL, {}, describeGeminiError);
+    const apiKey = requireApiKey(opts, 'Gemini');
+    super(opts.name, httpClientFor(opts, opts.baseUrl ?? GEMINI_BASE_URL, {}, describeGeminiError));
+    this.key = encodeURIComponent(apiKey);
   }
 
-  async chat(req: ChatRequest): Promise<ChatResult> {
+  override async chat(req: ChatRequest): Promise<ChatResult> {
     const value = await this.http.json({
       path: `${this.modelPath(req.model)}:generateContent?key=${this.key}`,
       body: geminiBody(req),
@@ -40,20 +28,12 @@ export class GeminiProvider implements ModelProvider {
     return parseGeminiResponse(value, this.name, req.model);
   }
 
-  async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {
-    const stream = new GeminiStream(this.name);
-    try {
-      const path = `${this.modelPath(req.model)}:streamGenerateContent?alt=sse&key=${this.key}`;
-      for await (const event of this.http.events({ path, body: geminiBody(req), ...callExtras(req) }))
-        yield* stream.accept(event.data);
-    } catch (e) {
-      if (!stream.done) throw e;
-    }
-    yield stream.finish();
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
+  override async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {
+    const path = `${this.modelPath(req.model)}:streamGenerateContent?alt=sse&key=${this.key}`;
+    yield* streamChunks(
+      new GeminiStream(this.name),
+      this.http.events({ path, body: geminiBody(req), ...callExtras(req) }),
+    );
   }
 
   private modelPath(model: string): string {

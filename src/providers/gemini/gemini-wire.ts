@@ -1,4 +1,5 @@
-import { at, bodySnippet, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
+import { errorBodyText } from '../http/error-body.js';
+import { at, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
 import { messageText, systemText } from '../../kernel/chat.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
 import { closingChunk, usageOf } from '../usage.js';
@@ -78,11 +79,7 @@ export function parseGeminiResponse(value: unknown, label: string, requested: st
 
 /** Google's error body: {"error": {"code", "message", "status"}}. */
 export function describeGeminiError(_status: number, body: string): string {
-  const err = at(tryParse(body), 'error');
-  const message = str(at(err, 'message'));
-  if (message === undefined) return bodySnippet(body);
-  const status = str(at(err, 'status'));
-  return status ? `${message} (${status})` : message;
+  return errorBodyText(body, 'status');
 }
 
 /** Follows a streamGenerateContent?alt=sse stream: each event a partial response; the last carries finishReason. */

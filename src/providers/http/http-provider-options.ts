@@ -1,6 +1,6 @@
 import type { Clock } from '../../kernel/clock.js';
 import { HttpClient } from './http-client.js';
-import type { ChatRequest } from '../model-provider.js';
+import { ProviderError, type ChatRequest } from '../model-provider.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 
 /** What every HTTP provider is configured with (from sluice.yaml's provider entry). */
@@ -14,6 +14,19 @@ export interface HttpProviderOptions {
   /** Backoff tuning and a random source; tests make waits short and predictable. */
   readonly retry?: Partial<Omit<RetryPolicy, 'retries'>>;
   readonly clock?: Clock;
+}
+
+/** A hosted API's options: the base URL is optional, the vendor's own being the default. */
+export type HostedProviderOptions = Omit<HttpProviderOptions, 'baseUrl'> & { readonly baseUrl?: string };
+
+/** The API key a hosted API cannot do without; a config error naming the provider when there is none. */
+export function requireApiKey(opts: Pick<HttpProviderOptions, 'name' | 'apiKey'>, vendor: string): string {
+  if (!opts.apiKey)
+    throw new ProviderError(
+      'config',
+      `provider "${opts.name}": ${vendor} needs an API key (set api_key_env and that variable)`,
+    );
+  return opts.apiKey;
 }
 
 export function httpClientFor(

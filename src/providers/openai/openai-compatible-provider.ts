@@ -1,7 +1,8 @@
-import type { HttpClient } from '../http/http-client.js';
+import { streamChunks } from '../http/chunk-stream.js';
+import { HttpModelProvider } from '../http/http-model-provider.js';
 import { headerValue } from '../../kernel/chat.js';
 import { callExtras, httpClientFor, type HttpProviderOptions } from '../http/http-provider-options.js';
-import type { ChatChunk, ChatRequest, ChatResult, ModelProvider } from '../model-provider.js';
+import type { ChatChunk, ChatRequest, ChatResult } from '../model-provider.js';
 import {
   describeOpenAiError,
   openAiChatBody,
@@ -23,23 +24,20 @@ export interface OpenAiCompatibleOptions extends HttpProviderOptions {
  * Ollama, LiteLLM, Sluice's own simulator…). `baseUrl` includes the version
  * path, e.g. http://127.0.0.1:8000/v1.
  */
-export class OpenAiCompatibleProvider implements ModelProvider {
-  readonly name: string;
-  readonly kind: string;
-  private readonly http: HttpClient;
+export class OpenAiCompatibleProvider extends HttpModelProvider {
+  override readonly kind: string;
   private readonly body: OpenAiBodyOptions;
   private readonly sliceHeader: boolean;
 
   constructor(opts: OpenAiCompatibleOptions) {
-    this.name = opts.name;
+    const auth: Record<string, string> = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
+    super(opts.name, httpClientFor(opts, opts.baseUrl, auth, describeOpenAiError));
     this.kind = opts.kind ?? 'openai-compatible';
     this.body = opts.body ?? { maxTokensField: 'max_tokens' };
     this.sliceHeader = opts.sliceHeader ?? true;
-    const auth: Record<string, string> = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
-    this.http = httpClientFor(opts, opts.baseUrl, auth, describeOpenAiError);
   }
 
-  async chat(req: ChatRequest): Promise<ChatResult> {
+  override async chat(req: ChatRequest): Promise<ChatResult> {
     const value = await this.http.json({
       path: '/chat/completions',
       body: openAiChatBody(req, false, this.body),
@@ -48,19 +46,11 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     return parseOpenAiChat(value, this.name, req.model);
   }
 
-  async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {
-    const stream = new OpenAiStream(this.name);
-    try {
-      const events = this.http.events({
-        path: '/chat/completions',
-        body: openAiChatBody(req, true, this.body),
-        ...this.extras(req),
-      });
-      for await (const event of events) yield* stream.accept(event.data);
-    } catch (e) {
-      if (!stream.done) throw e;
-    }
-    yield stream.finish();
+  override async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {
+    yield* streamChunks(
+      new OpenAiStream(this.name),
+      this.http.events({ path: '/chat/completions', body: openAiChatBody(req, true, this.body), ...this.extras(req) }),
+    );
   }
 
   async embed(model: string, inputs: readonly string[], signal?: AbortSignal): Promise<number[][]> {
@@ -70,10 +60,6 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       ...(signal ? { signal } : {}),
     });
     return parseOpenAiEmbeddings(value, this.name, inputs.length);
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
   }
 
   private extras(req: ChatRequest): ReturnType<typeof callExtras> {

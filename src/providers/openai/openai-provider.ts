@@ -1,10 +1,9 @@
-import type { HttpProviderOptions } from '../http/http-provider-options.js';
-import { ProviderError } from '../model-provider.js';
+import { type HostedProviderOptions, requireApiKey } from '../http/http-provider-options.js';
 import { OpenAiCompatibleProvider } from './openai-compatible-provider.js';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
-export type OpenAiOptions = Omit<HttpProviderOptions, 'baseUrl'> & { readonly baseUrl?: string };
+export type OpenAiOptions = HostedProviderOptions;
 
 /**
  * OpenAI's own API: the compatible wire format, an API key that must be
@@ -12,11 +11,7 @@ export type OpenAiOptions = Omit<HttpProviderOptions, 'baseUrl'> & { readonly ba
  * in place of max_tokens.
  */
 export function openAiProvider(opts: OpenAiOptions): OpenAiCompatibleProvider {
-  if (!opts.apiKey)
-    throw new ProviderError(
-      'config',
-      `provider "${opts.name}": OpenAI needs an API key (set api_key_env and that variable)`,
-    );
+  requireApiKey(opts, 'OpenAI');
   return new OpenAiCompatibleProvider({
     ...opts,
     baseUrl: opts.baseUrl ?? OPENAI_BASE_URL,

@@ -2,7 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { at, isRecord, num, str } from '../http/json-access.js';
 import type { ChatMessage } from '../../release/preprocess.js';
 import type { Usage } from '../model-provider.js';
+import { chatCompletionChunk } from '../openai/chat-completion-chunk.js';
 import type { SimRequest } from './sim-engine.js';
+
+/** A `created` timestamp: the Unix time in whole seconds. */
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** An OpenAI-style error body. */
 export function errorBody(message: string, type: string, code: string | null = null): unknown {
@@ -46,7 +50,7 @@ export function completionBody(id: string, model: string, text: string, finishRe
   return {
     id,
     object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
+    created: nowSeconds(),
     model,
     choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finishReason }],
     usage,
@@ -59,17 +63,11 @@ export function chunkBody(
   delta: Record<string, string>,
   finishReason: string | null,
 ): unknown {
-  return {
-    id,
-    object: 'chat.completion.chunk',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  };
+  return chatCompletionChunk(id, model, nowSeconds(), { choices: [{ index: 0, delta, finish_reason: finishReason }] });
 }
 
 export function usageChunkBody(id: string, model: string, usage: Usage): unknown {
-  return { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [], usage };
+  return chatCompletionChunk(id, model, nowSeconds(), { choices: [], usage });
 }
 
 /** Reads an /embeddings body: {model, input: string | string[], dimensions?}. */
