@@ -20,3 +20,15 @@ export const slicePathSchema = z
 export const ratio = z.number().min(0);
 export const fraction = z.number().min(0).max(1);
 export const positiveInt = z.number().int().positive();
+
+/** The source of a regular expression that compiles with `flags`, the flags it is used with. */
+export function regExpSchema(flags: string) {
+  return z.string().refine((pattern) => {
+    try {
+      new RegExp(pattern, flags);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected a valid regular expression');
+}

@@ -1,18 +1,9 @@
 import { z } from 'zod';
-import { digestSchema, nameSchema, positiveInt, projectPathSchema } from './common-schema.js';
+import { digestSchema, nameSchema, positiveInt, projectPathSchema, regExpSchema } from './common-schema.js';
 
 /** The six components the one-change rule compares. */
 export const COMPONENTS = ['model', 'prompt', 'routing', 'preprocessing', 'params', 'dataset'] as const;
 export type Component = (typeof COMPONENTS)[number];
-
-function isRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'g');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const modelRefSchema = z.strictObject({
   provider: nameSchema,
@@ -43,7 +34,7 @@ export const preprocessStepSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('max_chars'), max: positiveInt, field: z.string().optional() }),
   z.strictObject({
     op: z.literal('replace'),
-    pattern: z.string().refine(isRegExp, 'expected a valid regular expression'),
+    pattern: regExpSchema('g'),
     with: z.string(),
     field: z.string().optional(),
   }),

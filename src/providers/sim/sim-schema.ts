@@ -22,16 +22,7 @@
  * answer is truncated, not failed). Paths are relative to the project.
  */
 import { z } from 'zod';
-import { fraction, positiveInt, projectPathSchema, slicePathSchema } from '../../config/common-schema.js';
-
-function isRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { fraction, positiveInt, projectPathSchema, regExpSchema, slicePathSchema } from '../../config/common-schema.js';
 
 const sliceKey = z.union([z.literal('*'), slicePathSchema]);
 
@@ -67,11 +58,7 @@ export const simRuleSchema = z.strictObject({
         .optional()
         .describe('the system prompt does not contain this text (case-insensitive)'),
       system_contains: z.string().min(1).optional(),
-      matches: z
-        .string()
-        .refine(isRegExp, 'expected a valid regular expression')
-        .optional()
-        .describe('a regex tested on system + user text'),
+      matches: regExpSchema('u').optional().describe('a regex tested on system + user text'),
     })
     .default({}),
   slices: z.array(sliceKey).min(1).optional().describe('only for these slices and the slices under them'),
