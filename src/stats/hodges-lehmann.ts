@@ -18,7 +18,7 @@
 import type { Interval } from './interval.js';
 import { normalQuantile } from './normal.js';
 import { rankAverage, tieCorrectionTerm } from './ranks.js';
-import { assertAlpha, assertFiniteArray } from './validate.js';
+import { assertAlpha, assertTwoSamples } from './validate.js';
 
 export interface HodgesLehmannResult extends Interval {
   /** median{xᵢ − yⱼ}: the shift of x relative to y. */
@@ -42,8 +42,7 @@ function medianOfSorted(d: Float64Array): number {
 
 /** median{xᵢ − yⱼ}. */
 export function hodgesLehmannShift(x: readonly number[], y: readonly number[]): number {
-  assertFiniteArray('x', x, 1);
-  assertFiniteArray('y', y, 1);
+  assertTwoSamples(x, y);
   return medianOfSorted(sortedDifferences(x, y));
 }
 
@@ -53,8 +52,7 @@ export function hodgesLehmann(
   y: readonly number[],
   opts: { alpha?: number } = {},
 ): HodgesLehmannResult {
-  assertFiniteArray('x', x, 1);
-  assertFiniteArray('y', y, 1);
+  assertTwoSamples(x, y);
   const alpha = opts.alpha ?? 0.05;
   assertAlpha(alpha);
   const n1 = x.length;

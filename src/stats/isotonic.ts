@@ -9,7 +9,7 @@
  * knots, clamped to the end values outside them (scikit-learn's
  * IsotonicRegression with out_of_bounds="clip").
  */
-import { assertFiniteArray, assertSameLength } from './validate.js';
+import { assertFiniteArray, assertPairs } from './validate.js';
 
 function checkWeights(w: readonly number[] | undefined, n: number): readonly number[] {
   if (w === undefined) return new Array<number>(n).fill(1);
@@ -63,9 +63,7 @@ export interface IsotonicMap {
 
 /** Fits a non-decreasing map from x to y; needs at least one pair. */
 export function isotonicMap(x: readonly number[], y: readonly number[], weights?: readonly number[]): IsotonicMap {
-  assertFiniteArray('x', x, 1);
-  assertFiniteArray('y', y, 1);
-  assertSameLength('x', x, 'y', y);
+  assertPairs(x, y, 1);
   const w = checkWeights(weights, y.length);
   const order = x.map((_, i) => i).sort((i, j) => x[i]! - x[j]!);
   const knotsX: number[] = [];

@@ -9,7 +9,7 @@
 import { kendallExactPValue } from './kendall-distribution.js';
 import { normalSf } from './normal.js';
 import { tieGroupSizes } from './ranks.js';
-import { assertFiniteArray, assertSameLength } from './validate.js';
+import { assertPairs } from './validate.js';
 
 export interface KendallResult {
   tau: number;
@@ -46,9 +46,7 @@ function tieStats(values: readonly number[]): TieStats {
 
 /** Needs n ≥ 2 pairs and neither sample constant. */
 export function kendallTauB(x: readonly number[], y: readonly number[]): KendallResult {
-  assertFiniteArray('x', x, 2);
-  assertFiniteArray('y', y, 2);
-  assertSameLength('x', x, 'y', y);
+  assertPairs(x, y, 2);
   const n = x.length;
   let concordant = 0;
   let discordant = 0;

@@ -14,7 +14,7 @@
 import { mannWhitneySf } from './mann-whitney-distribution.js';
 import { normalSf } from './normal.js';
 import { rankAverage, tieCorrectionTerm } from './ranks.js';
-import { assertFiniteArray } from './validate.js';
+import { assertTwoSamples } from './validate.js';
 
 export type MannWhitneyMethod = 'auto' | 'exact' | 'asymptotic';
 
@@ -35,8 +35,7 @@ export function mannWhitneyU(
   y: readonly number[],
   opts: { method?: MannWhitneyMethod } = {},
 ): MannWhitneyResult {
-  assertFiniteArray('x', x, 1);
-  assertFiniteArray('y', y, 1);
+  assertTwoSamples(x, y);
   const n1 = x.length;
   const n2 = y.length;
   const combined = [...x, ...y];

@@ -16,29 +16,35 @@ function orderBy(p: readonly number[], ascending: boolean): number[] {
   return p.map((_, i) => i).sort((i, j) => (ascending ? p[i]! - p[j]! : p[j]! - p[i]!) || i - j);
 }
 
-/** Holm: the k-th smallest becomes max over j ≤ k of min(1, (m − j + 1)·p₍ⱼ₎). */
-export function holm(p: readonly number[]): number[] {
+/**
+ * The running adjustment both corrections share: the p-values visited in
+ * order (ascending or descending, ties by index), each becoming `step` of
+ * the previous result and its own value, starting from `start`.
+ */
+function stepwise(
+  p: readonly number[],
+  ascending: boolean,
+  start: number,
+  step: (running: number, value: number, k: number, m: number) => number,
+): number[] {
   checkP(p);
   const m = p.length;
   const out = new Array<number>(m).fill(0);
-  let running = 0;
-  orderBy(p, true).forEach((idx, k) => {
-    running = Math.max(running, Math.min(1, (m - k) * p[idx]!));
+  let running = start;
+  orderBy(p, ascending).forEach((idx, k) => {
+    running = step(running, p[idx]!, k, m);
     out[idx] = running;
   });
   return out;
 }
 
+/** Holm: the k-th smallest becomes max over j ≤ k of min(1, (m − j + 1)·p₍ⱼ₎). */
+export function holm(p: readonly number[]): number[] {
+  return stepwise(p, true, 0, (running, v, k, m) => Math.max(running, Math.min(1, (m - k) * v)));
+}
+
 /** Benjamini–Hochberg: the k-th smallest becomes min over j ≥ k of min(1, m·p₍ⱼ₎/j). */
 export function benjaminiHochberg(p: readonly number[]): number[] {
-  checkP(p);
-  const m = p.length;
-  const out = new Array<number>(m).fill(0);
-  let running = 1;
-  orderBy(p, false).forEach((idx, k) => {
-    const rank = m - k; // 1-based rank in ascending order
-    running = Math.min(running, Math.min(1, (m * p[idx]!) / rank));
-    out[idx] = running;
-  });
-  return out;
+  // Visited in descending order, so the k-th visited has 1-based rank m − k in ascending order.
+  return stepwise(p, false, 1, (running, v, k, m) => Math.min(running, Math.min(1, (m * v) / (m - k))));
 }

@@ -1,20 +1,13 @@
 /** Pearson's product-moment correlation of two paired samples. */
-import { assertFiniteArray, assertSameLength } from './validate.js';
+import { mean } from './describe.js';
+import { assertPairs } from './validate.js';
 
 /** r in [−1, 1]; throws RangeError for fewer than 2 pairs or a constant sample (r undefined). */
 export function pearson(x: readonly number[], y: readonly number[]): number {
-  assertFiniteArray('x', x, 2);
-  assertFiniteArray('y', y, 2);
-  assertSameLength('x', x, 'y', y);
+  assertPairs(x, y, 2);
   const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
+  const mx = mean(x);
+  const my = mean(y);
   let sxy = 0;
   let sxx = 0;
   let syy = 0;

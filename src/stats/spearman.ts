@@ -6,7 +6,7 @@
 import { pearson } from './pearson.js';
 import { rankAverage } from './ranks.js';
 import { studentTTwoSided } from './student-t.js';
-import { assertFiniteArray, assertSameLength } from './validate.js';
+import { assertPairs } from './validate.js';
 
 export interface SpearmanResult {
   rho: number;
@@ -20,9 +20,7 @@ export interface SpearmanResult {
 
 /** Needs n ≥ 3 pairs and neither sample constant. */
 export function spearman(x: readonly number[], y: readonly number[]): SpearmanResult {
-  assertFiniteArray('x', x, 3);
-  assertFiniteArray('y', y, 3);
-  assertSameLength('x', x, 'y', y);
+  assertPairs(x, y, 3);
   const n = x.length;
   const rho = pearson(rankAverage(x), rankAverage(y));
   const df = n - 2;

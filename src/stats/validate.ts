@@ -23,6 +23,19 @@ export function assertSameLength(nameA: string, a: readonly number[], nameB: str
   }
 }
 
+/** Paired samples: x and y finite, of one length, at least `minPairs` pairs. */
+export function assertPairs(x: readonly number[], y: readonly number[], minPairs: number): void {
+  assertFiniteArray('x', x, minPairs);
+  assertFiniteArray('y', y, minPairs);
+  assertSameLength('x', x, 'y', y);
+}
+
+/** Two independent samples x and y, finite, each with at least one value. */
+export function assertTwoSamples(x: readonly number[], y: readonly number[]): void {
+  assertFiniteArray('x', x, 1);
+  assertFiniteArray('y', y, 1);
+}
+
 /** A two-sided miscoverage level: the interval has coverage 1 − alpha. */
 export function assertAlpha(alpha: number, name = 'alpha'): void {
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha < 1)) {
