@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { GateResult } from '../../gate/core/gate-result.js';
 import { shortId } from '../../release/release-id.js';
 import { sluice } from './run-cli.js';
-import type { ScenarioResult, Stage } from './scenario.js';
+import { type ScenarioResult, timed } from './scenario.js';
 
 export interface DemoContext {
   readonly dir: string;
@@ -12,26 +12,6 @@ export interface DemoContext {
 }
 
 const f2 = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(2));
-
-function timed(
-  id: number,
-  name: string,
-  stage: Stage,
-  run: () => Promise<{ caught: boolean; evidence: string }>,
-): Promise<ScenarioResult> {
-  const started = performance.now();
-  return run().then(
-    (r) => ({ id, name, caught_at: stage, ...r, seconds: (performance.now() - started) / 1000 }),
-    (e: unknown) => ({
-      id,
-      name,
-      caught_at: stage,
-      caught: false,
-      evidence: `error: ${(e as Error)?.message ?? String(e)}`,
-      seconds: (performance.now() - started) / 1000,
-    }),
-  );
-}
 
 async function registerAndGate(ctx: DemoContext, file: string) {
   const reg = await sluice(ctx.dir, ['register', file, '--json']);

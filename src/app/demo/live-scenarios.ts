@@ -2,7 +2,7 @@ import type { RunningServer } from '../server/start-server.js';
 import { shortId } from '../../release/release-id.js';
 import type { DemoContext } from './gate-scenarios.js';
 import { sluice } from './run-cli.js';
-import type { ScenarioResult, Stage } from './scenario.js';
+import { type ScenarioResult, timed } from './scenario.js';
 import { drive, type DemoRequest } from './traffic.js';
 
 export interface LiveContext extends DemoContext {
@@ -51,27 +51,6 @@ async function registerGated(ctx: DemoContext, file: string): Promise<{ id: stri
   if (reg.code !== 0) throw new Error(`register ${file}: ${reg.stderr.trim()}`);
   const id = reg.json<{ id: string }>().id;
   return { id, gate: (await sluice(ctx.dir, ['gate', id])).code };
-}
-
-async function timed(
-  id: number,
-  name: string,
-  stage: Stage,
-  run: () => Promise<{ caught: boolean; evidence: string }>,
-): Promise<ScenarioResult> {
-  const started = performance.now();
-  try {
-    return { id, name, caught_at: stage, ...(await run()), seconds: (performance.now() - started) / 1000 };
-  } catch (e) {
-    return {
-      id,
-      name,
-      caught_at: stage,
-      caught: false,
-      evidence: `error: ${(e as Error)?.message ?? String(e)}`,
-      seconds: (performance.now() - started) / 1000,
-    };
-  }
 }
 
 /** #8: a release whose long answers time out, rolled out in steps: the error monitor halts the canary at its first step. */

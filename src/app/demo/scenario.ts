@@ -10,6 +10,28 @@ export interface ScenarioResult {
   readonly seconds: number;
 }
 
+/** Runs one scenario and times it; a scenario that throws is reported as not caught, with the error as evidence. */
+export async function timed(
+  id: number,
+  name: string,
+  stage: Stage,
+  run: () => Promise<{ caught: boolean; evidence: string }>,
+): Promise<ScenarioResult> {
+  const started = performance.now();
+  try {
+    return { id, name, caught_at: stage, ...(await run()), seconds: (performance.now() - started) / 1000 };
+  } catch (e) {
+    return {
+      id,
+      name,
+      caught_at: stage,
+      caught: false,
+      evidence: `error: ${(e as Error)?.message ?? String(e)}`,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+}
+
 export interface DemoResult {
   readonly scenarios: ScenarioResult[];
   readonly healthy: { phase: string; release: string | null };
