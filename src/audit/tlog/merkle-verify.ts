@@ -28,20 +28,12 @@ export function verifyInclusion(
   const bad = badLength({ leafHash, root }) ?? badProofLength(proof);
   if (bad) return bad;
 
-  let fn = index;
-  let sn = size - 1;
   let r: Buffer = Buffer.from(leafHash);
-  for (const p of proof) {
-    if (sn === 0) return fail('bad_proof', 'inclusion proof is longer than the path to the root');
-    if (isOdd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
-    } else {
-      r = nodeHash(r, p);
-    }
-    [fn, sn] = [half(fn), half(sn)];
-  }
-  if (sn !== 0) return fail('bad_proof', 'inclusion proof is shorter than the path to the root');
+  const walk = climb(index, size - 1, proof, (p, leftSibling) => {
+    r = leftSibling ? nodeHash(p, r) : nodeHash(r, p);
+  });
+  if (walk === 'too_long') return fail('bad_proof', 'inclusion proof is longer than the path to the root');
+  if (walk === 'too_short') return fail('bad_proof', 'inclusion proof is shorter than the path to the root');
   if (!r.equals(root)) return fail('root_mismatch', 'inclusion proof does not lead to the root');
   return OK;
 }
@@ -73,21 +65,42 @@ export function verifyConsistency(
   while (isOdd(fn)) [fn, sn] = [half(fn), half(sn)];
   let fr: Buffer = Buffer.from(path[0] as Uint8Array);
   let sr: Buffer = fr;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return fail('bad_proof', 'consistency proof is too long');
-    if (isOdd(fn) || fn === sn) {
+  const walk = climb(fn, sn, path.slice(1), (c, leftSibling) => {
+    if (leftSibling) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
     } else {
       sr = nodeHash(sr, c);
     }
-    [fn, sn] = [half(fn), half(sn)];
-  }
-  if (sn !== 0) return fail('bad_proof', 'consistency proof is too short');
+  });
+  if (walk === 'too_long') return fail('bad_proof', 'consistency proof is too long');
+  if (walk === 'too_short') return fail('bad_proof', 'consistency proof is too short');
   if (!fr.equals(root1)) return fail('root_mismatch', 'consistency proof does not lead to the first root');
   if (!sr.equals(root2)) return fail('root_mismatch', 'consistency proof does not lead to the second root');
   return OK;
+}
+
+/**
+ * RFC 9162's walk up the tree from node fn of last node sn: each proof hash
+ * is handed to `fold` with whether it is the left sibling (fn odd, or the
+ * last node of its level); after a left sibling, the levels where fn is a
+ * left child on the right edge have no sibling and are skipped. The proof
+ * fits when it ends exactly at the root.
+ */
+function climb(
+  fn: number,
+  sn: number,
+  proof: readonly Uint8Array[],
+  fold: (sibling: Uint8Array, leftSibling: boolean) => void,
+): 'reaches_root' | 'too_long' | 'too_short' {
+  for (const p of proof) {
+    if (sn === 0) return 'too_long';
+    const leftSibling = isOdd(fn) || fn === sn;
+    fold(p, leftSibling);
+    if (leftSibling) while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 ? 'reaches_root' : 'too_short';
 }
 
 function isOdd(n: number): boolean {
