@@ -1,9 +1,9 @@
 import { type Clock, dateOf, systemClock } from '../../kernel/clock.js';
-import { decodeBase64 } from '../envelope/base64.js';
-import { parseStatement } from '../envelope/in-toto.js';
+import { type DecodedReceipt, decodeReceipt } from '../envelope/receipt-leaf.js';
 import { SluiceError } from '../../kernel/errors.js';
 import { computePhase, type Phase } from '../../rollout/core/phase.js';
 import type { RolloutSpec, RolloutStatus } from '../../rollout/core/rollout-state.js';
+import { eventsJson, haltReason } from '../../rollout/core/status-view.js';
 import { erasedDigest } from '../../store/sql-traces.js';
 import type { ShadowPairRecord, Store, TraceRecord } from '../../store/store.js';
 
@@ -58,13 +58,7 @@ export interface ForensicsShadowPair {
   readonly created_at: string;
 }
 
-export interface ForensicsReceipt {
-  readonly index: number;
-  readonly kind: string;
-  readonly subject: string;
-  readonly actor: string;
-  readonly at: string;
-  readonly keyid: string | null;
+export interface ForensicsReceipt extends Omit<DecodedReceipt, 'statement'> {
   readonly predicate_type: string | null;
   readonly predicate: unknown;
   /** The leaf: base64 of the DSSE envelope's RFC 8785 bytes, as `audit export` writes it. */
@@ -197,17 +191,11 @@ export async function exportForensics(
   const size = await store.auditSize();
   const entries = await store.auditEntries(0, size, { subject: spec.candidate });
   const receipts = entries.map((e): ForensicsReceipt => {
-    const env = JSON.parse(e.leaf.toString('utf8')) as { payload?: string; signatures?: { keyid?: string }[] };
-    const st = parseStatement(decodeBase64(env.payload ?? '') ?? Buffer.alloc(0));
+    const { statement, ...receipt } = decodeReceipt(e);
     return {
-      index: e.index,
-      kind: e.kind,
-      subject: e.subject,
-      actor: e.actor,
-      at: e.createdAt,
-      keyid: env.signatures?.[0]?.keyid ?? null,
-      predicate_type: st.ok ? st.statement.predicateType : null,
-      predicate: st.ok ? st.statement.predicate : null,
+      ...receipt,
+      predicate_type: statement ? statement.predicateType : null,
+      predicate: statement ? statement.predicate : null,
       body: e.leaf.toString('base64'),
     };
   });
@@ -224,15 +212,9 @@ export async function exportForensics(
       created_at: row.createdAt,
       started_at: iso(status.startedAt),
       ended_at: iso(endedAt),
-      halt_reason: status.haltReason ?? status.aborted?.reason ?? null,
+      halt_reason: haltReason(status),
       steps: [...spec.steps],
-      events: status.events.map((ev) => ({
-        at: new Date(ev.at).toISOString(),
-        kind: ev.kind,
-        step: ev.step,
-        weight: ev.weight,
-        message: ev.message,
-      })),
+      events: eventsJson(status),
     },
     window: { since, until },
     traces: traces.map(traceJson),

@@ -37,6 +37,22 @@ export interface RolloutStatusJson {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const mark = (m: Mark | null) => (m === null ? null : { by: m.by, reason: m.reason, at: new Date(m.at).toISOString() });
 
+/** The rollout's events, times as ISO 8601. */
+export function eventsJson(status: RolloutStatus): RolloutStatusJson['events'] {
+  return status.events.map((e) => ({
+    at: new Date(e.at).toISOString(),
+    kind: e.kind,
+    step: e.step,
+    weight: e.weight,
+    message: e.message,
+  }));
+}
+
+/** Why the rollout stopped short of promotion: the reason it halted or was aborted with; null when it did not. */
+export function haltReason(status: RolloutStatus): string | null {
+  return status.haltReason ?? status.aborted?.reason ?? null;
+}
+
 export function statusJson(spec: RolloutSpec, status: RolloutStatus): RolloutStatusJson {
   const phase = computePhase(spec, status);
   return {
@@ -48,18 +64,12 @@ export function statusJson(spec: RolloutSpec, status: RolloutStatus): RolloutSta
     step: status.stepIndex,
     steps: [...spec.steps],
     monitors: status.lastMonitors?.results ?? [],
-    events: status.events.map((e) => ({
-      at: new Date(e.at).toISOString(),
-      kind: e.kind,
-      step: e.step,
-      weight: e.weight,
-      message: e.message,
-    })),
+    events: eventsJson(status),
     rollout: spec.rolloutId,
     score: status.lastMonitors?.score ?? null,
     step_started_at: iso(status.stepStartedAt),
     step_deadline: phase === 'progressing' ? iso(stepDeadline(spec, status)) : null,
     paused: mark(status.paused),
-    halt_reason: status.haltReason ?? status.aborted?.reason ?? null,
+    halt_reason: haltReason(status),
   };
 }

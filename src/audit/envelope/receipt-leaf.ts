@@ -1,0 +1,39 @@
+import { decodeBase64 } from './base64.js';
+import { parseStatement, type Statement } from './in-toto.js';
+
+/** A receipt as the log keeps it: its place, what the store indexes it by, and the leaf bytes (a DSSE envelope). */
+export interface ReceiptEntry {
+  readonly index: number;
+  readonly kind: string;
+  readonly subject: string;
+  readonly actor: string;
+  readonly createdAt: string;
+  readonly leaf: Buffer;
+}
+
+/** A receipt decoded for people; its signature is not checked here (`audit verify` does that). */
+export interface DecodedReceipt {
+  readonly index: number;
+  readonly kind: string;
+  readonly subject: string;
+  readonly actor: string;
+  readonly at: string;
+  /** The key id of the envelope's first signature, or null. */
+  readonly keyid: string | null;
+  /** The in-toto statement the envelope carries, or null when its payload is not one. */
+  readonly statement: Statement | null;
+}
+
+export function decodeReceipt(e: ReceiptEntry): DecodedReceipt {
+  const env = JSON.parse(e.leaf.toString('utf8')) as { payload?: string; signatures?: { keyid?: string }[] };
+  const st = parseStatement(decodeBase64(env.payload ?? '') ?? Buffer.alloc(0));
+  return {
+    index: e.index,
+    kind: e.kind,
+    subject: e.subject,
+    actor: e.actor,
+    at: e.createdAt,
+    keyid: env.signatures?.[0]?.keyid ?? null,
+    statement: st.ok ? st.statement : null,
+  };
+}
