@@ -128,6 +128,45 @@ function result(
   return { name, value, threshold, status, critical: CRITICAL.has(name), detail, facts };
 }
 
+/** Too little data in an arm: inconclusive, naming each arm's count and the minimum each needs. */
+function tooFew(
+  name: MonitorName,
+  threshold: number,
+  what: string,
+  canaryN: number,
+  stableN: number,
+  min: number,
+  facts: Record<string, number | null>,
+): MonitorResult {
+  return result(
+    name,
+    null,
+    threshold,
+    'inconclusive',
+    `${what}: canary ${canaryN}, stable ${stableN}; ${min} each needed`,
+    facts,
+  );
+}
+
+/** A canary / stable ratio against its ceiling, failing above it; `sides` shows the two values divided. */
+function ratioResult(
+  name: MonitorName,
+  ratio: number,
+  ceiling: number,
+  sides: string,
+  facts: Record<string, number | null>,
+): MonitorResult {
+  const breach = ratio > ceiling;
+  return result(
+    name,
+    ratio,
+    ceiling,
+    breach ? 'fail' : 'pass',
+    `${sides} = ${fmt(ratio)} ${breach ? '>' : '≤'} ${ceiling}`,
+    facts,
+  );
+}
+
 function checkArm(arm: string, w: ArmWindow): void {
   const bad = (field: string, what: string) => new RangeError(`${arm}.${field} ${what}`);
   if (!Number.isInteger(w.count) || w.count < 0) throw bad('count', 'must be an integer ≥ 0');
@@ -188,20 +227,10 @@ export function latencyMonitor(ceiling: number, canary: ArmWindow, stable: ArmWi
   const s = armP95(stable);
   const facts = { canary_p95_ms: c.p95, stable_p95_ms: s.p95, canary_n: c.n, stable_n: s.n };
   if (c.n < MIN_ARM_SAMPLES || s.n < MIN_ARM_SAMPLES || c.p95 === null || s.p95 === null) {
-    return result(
-      'latency_p95_ratio',
-      null,
-      ceiling,
-      'inconclusive',
-      `latencies: canary ${c.n}, stable ${s.n}; ${MIN_ARM_SAMPLES} each needed`,
-      facts,
-    );
+    return tooFew('latency_p95_ratio', ceiling, 'latencies', c.n, s.n, MIN_ARM_SAMPLES, facts);
   }
   if (!(s.p95 > 0)) return result('latency_p95_ratio', null, ceiling, 'inconclusive', 'stable p95 is 0 ms', facts);
-  const ratio = c.p95 / s.p95;
-  const breach = ratio > ceiling;
-  const detail = `p95 ${fmt(c.p95)} ms / ${fmt(s.p95)} ms = ${fmt(ratio)} ${breach ? '>' : '≤'} ${ceiling}`;
-  return result('latency_p95_ratio', ratio, ceiling, breach ? 'fail' : 'pass', detail, facts);
+  return ratioResult('latency_p95_ratio', c.p95 / s.p95, ceiling, `p95 ${fmt(c.p95)} ms / ${fmt(s.p95)} ms`, facts);
 }
 
 export function costMonitor(ceiling: number, canary: ArmWindow, stable: ArmWindow): MonitorResult {
@@ -217,24 +246,14 @@ export function costMonitor(ceiling: number, canary: ArmWindow, stable: ArmWindo
     stable_n: stable.count,
   };
   if (canary.count < MIN_ARM_SAMPLES || stable.count < MIN_ARM_SAMPLES || c === null || s === null) {
-    return result(
-      'cost_ratio',
-      null,
-      ceiling,
-      'inconclusive',
-      `requests: canary ${canary.count}, stable ${stable.count}; ${MIN_ARM_SAMPLES} each needed`,
-      facts,
-    );
+    return tooFew('cost_ratio', ceiling, 'requests', canary.count, stable.count, MIN_ARM_SAMPLES, facts);
   }
   if (s === 0) {
     return c === 0
       ? result('cost_ratio', 1, ceiling, 'pass', 'neither arm costs anything', facts)
       : result('cost_ratio', null, ceiling, 'fail', `stable costs nothing per request, canary $${fmt(c)}`, facts);
   }
-  const ratio = c / s;
-  const breach = ratio > ceiling;
-  const detail = `cost per request $${fmt(c)} / $${fmt(s)} = ${fmt(ratio)} ${breach ? '>' : '≤'} ${ceiling}`;
-  return result('cost_ratio', ratio, ceiling, breach ? 'fail' : 'pass', detail, facts);
+  return ratioResult('cost_ratio', c / s, ceiling, `cost per request $${fmt(c)} / $${fmt(s)}`, facts);
 }
 
 export function qualityMonitor(maxDrop: number, canary: ArmWindow, stable: ArmWindow): MonitorResult {
@@ -249,14 +268,7 @@ export function qualityMonitor(maxDrop: number, canary: ArmWindow, stable: ArmWi
   };
   if (c.length < MIN_QUALITY_SCORES || s.length < MIN_QUALITY_SCORES) {
     const facts = { ...base, lower: null, upper: null, p: null };
-    return result(
-      'quality',
-      null,
-      threshold,
-      'inconclusive',
-      `scores: canary ${c.length}, stable ${s.length}; ${MIN_QUALITY_SCORES} each needed`,
-      facts,
-    );
+    return tooFew('quality', threshold, 'scores', c.length, s.length, MIN_QUALITY_SCORES, facts);
   }
   const first = c[0]!;
   if (c.every((v) => v === first) && s.every((v) => v === first)) {
