@@ -1,6 +1,6 @@
-import { jsonDigest } from '../kernel/canonical-json.js';
-import type { Judge, JudgeInput, JudgeResult } from './judge.js';
-import { binaryResult, JUDGE_LIBRARY, judgeError } from './judge-library.js';
+import type { Judge } from './judge.js';
+import { binaryResult } from './judge-library.js';
+import { referenceCompareJudge } from './reference-compare.js';
 import { normalizeAnswer } from './squad-normalize.js';
 
 /**
@@ -8,14 +8,8 @@ import { normalizeAnswer } from './squad-normalize.js';
  * (case, punctuation, articles, whitespace), else 0. No reference: judge error.
  */
 export function exactJudge(name: string): Judge {
-  return {
-    name,
-    kind: 'exact',
-    digest: jsonDigest({ library: JUDGE_LIBRARY, kind: 'exact', normalize: 'squad' }),
-    async score(item: JudgeInput): Promise<JudgeResult> {
-      if (item.reference === undefined) return judgeError('the item has no reference');
-      const same = normalizeAnswer(item.output) === normalizeAnswer(item.reference);
-      return binaryResult(same, same ? undefined : 'output differs from the reference');
-    },
-  };
+  return referenceCompareJudge(name, 'exact', { normalize: 'squad' }, (output, reference) => {
+    const same = normalizeAnswer(output) === normalizeAnswer(reference);
+    return binaryResult(same, same ? undefined : 'output differs from the reference');
+  });
 }

@@ -1,7 +1,7 @@
-import { jsonDigest } from '../kernel/canonical-json.js';
 import type { ModelProvider } from '../providers/model-provider.js';
-import type { Judge, JudgeInput, JudgeResult } from './judge.js';
-import { errorMessage, JUDGE_LIBRARY, judgeError } from './judge-library.js';
+import type { Judge } from './judge.js';
+import { errorMessage, judgeError } from './judge-library.js';
+import { referenceCompareJudge } from './reference-compare.js';
 
 export type CosineResult = { ok: true; cosine: number } | { ok: false; message: string };
 
@@ -37,25 +37,20 @@ export interface SimilarityJudgeOptions {
  * provider failure: judge error.
  */
 export function similarityJudge(o: SimilarityJudgeOptions): Judge {
-  return {
-    name: o.name,
-    kind: 'similarity',
-    digest: jsonDigest({ library: JUDGE_LIBRARY, kind: 'similarity', provider: o.providerName, model: o.model }),
-    async score(item: JudgeInput): Promise<JudgeResult> {
-      if (item.reference === undefined) return judgeError('the item has no reference');
-      const embed = o.provider.embed?.bind(o.provider);
-      if (!embed) return judgeError(`provider "${o.providerName}" has no embeddings`);
-      let vectors: number[][];
-      try {
-        vectors = await embed(o.model, [item.output, item.reference], item.signal);
-      } catch (e) {
-        return judgeError(`embedding call failed: ${errorMessage(e)}`);
-      }
-      const [a, b] = vectors;
-      if (vectors.length !== 2 || !a || !b) return judgeError(`expected 2 embeddings, got ${vectors.length}`);
-      const c = cosine(a, b);
-      if (!c.ok) return judgeError(c.message);
-      return { ok: true, score: Math.max(0, c.cosine), raw: c.cosine };
-    },
-  };
+  const settings = { provider: o.providerName, model: o.model };
+  return referenceCompareJudge(o.name, 'similarity', settings, async (output, reference, item) => {
+    const embed = o.provider.embed?.bind(o.provider);
+    if (!embed) return judgeError(`provider "${o.providerName}" has no embeddings`);
+    let vectors: number[][];
+    try {
+      vectors = await embed(o.model, [output, reference], item.signal);
+    } catch (e) {
+      return judgeError(`embedding call failed: ${errorMessage(e)}`);
+    }
+    const [a, b] = vectors;
+    if (vectors.length !== 2 || !a || !b) return judgeError(`expected 2 embeddings, got ${vectors.length}`);
+    const c = cosine(a, b);
+    if (!c.ok) return judgeError(c.message);
+    return { ok: true, score: Math.max(0, c.cosine), raw: c.cosine };
+  });
 }
