@@ -58,8 +58,10 @@ export function createJudge(name: string, cfg: JudgeConfig, deps: JudgeDeps): Ju
     case 'regex': {
       const compiled = compileRegex(cfg.pattern, cfg.flags);
       if (!compiled.ok)
-        throw badInput(`${key('pattern')}: invalid regular expression: ${compiled.message}`, { key: key('pattern') });
-      return regexJudge(name, compiled.regex);
+        throw badInput(`${key('pattern')}: invalid regular expression: ${compiled.error.message}`, {
+          key: key('pattern'),
+        });
+      return regexJudge(name, compiled.value);
     }
     case 'contains':
       return containsJudge(name, cfg.values, cfg.all);
@@ -68,11 +70,11 @@ export function createJudge(name: string, cfg: JudgeConfig, deps: JudgeDeps): Ju
       const schema = parseJsonFile(file.path, file.bytes.toString('utf8'));
       const compiled = compileJsonSchema(schema);
       if (!compiled.ok)
-        throw badInput(`${file.path}: invalid JSON Schema: ${compiled.message}`, {
+        throw badInput(`${file.path}: invalid JSON Schema: ${compiled.error.message}`, {
           file: file.path,
           key: key('schema'),
         });
-      return jsonSchemaJudge({ name, validate: compiled.validate, schemaDigest: sha256Digest(file.bytes) });
+      return jsonSchemaJudge({ name, validate: compiled.value, schemaDigest: sha256Digest(file.bytes) });
     }
     case 'similarity': {
       const provider = deps.providers(cfg.provider);

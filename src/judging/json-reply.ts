@@ -1,10 +1,13 @@
+import { err, ok, type Problem, type Result } from '../kernel/result.js';
+
 /**
  * Parsing JSON that a model wrote: the whole text, or the whole text wrapped
  * in one Markdown code fence (```json … ``` or ``` … ```). Prose around the
  * JSON is not accepted.
  */
 
-export type JsonReply = { ok: true; value: unknown } | { ok: false; message: string };
+/** `empty`: nothing but whitespace (or an empty fence); `not_json`: the text is not JSON. */
+export type JsonReply = Result<unknown, Problem<'empty' | 'not_json'>>;
 
 const FENCE = /^```[A-Za-z0-9_+-]*[ \t]*\r?\n([\s\S]*?)\r?\n?[ \t]*```$/;
 
@@ -17,10 +20,10 @@ export function stripCodeFence(text: string): string {
 
 export function parseJsonReply(text: string): JsonReply {
   const body = stripCodeFence(text);
-  if (body === '') return { ok: false, message: 'empty reply' };
+  if (body === '') return err('empty', 'empty reply');
   try {
-    return { ok: true, value: JSON.parse(body) as unknown };
+    return ok(JSON.parse(body) as unknown);
   } catch (e) {
-    return { ok: false, message: `not JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return err('not_json', `not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

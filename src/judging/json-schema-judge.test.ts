@@ -11,8 +11,8 @@ const schema = {
 
 function judge(s: unknown = schema) {
   const c = compileJsonSchema(s);
-  if (!c.ok) throw new Error(c.message);
-  return jsonSchemaJudge({ name: 'shape', validate: c.validate, schemaDigest: sha256Digest(JSON.stringify(s)) });
+  if (!c.ok) throw new Error(c.error.message);
+  return jsonSchemaJudge({ name: 'shape', validate: c.value, schemaDigest: sha256Digest(JSON.stringify(s)) });
 }
 
 const at = (output: string) => ({ input: 'q', output, slice: 's' });

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, Options, ValidateFunction } from 'ajv';
 import { jsonDigest } from '../kernel/canonical-json.js';
 import type { Digest } from '../kernel/digest.js';
+import { err, ok, type Problem, type Result } from '../kernel/result.js';
 import type { Judge, JudgeInput, JudgeResult } from './judge.js';
 import { binaryResult, JUDGE_LIBRARY } from './judge-library.js';
 import { parseJsonReply } from './json-reply.js';
@@ -20,7 +21,7 @@ function ajvDrafts(): NonNullable<typeof drafts> {
   return drafts;
 }
 
-export type SchemaCompileResult = { ok: true; validate: ValidateFunction } | { ok: false; message: string };
+export type SchemaCompileResult = Result<ValidateFunction, Problem<'bad_schema'>>;
 
 /**
  * Compiles a JSON Schema with the draft its `$schema` names (2020-12, 2019-09,
@@ -29,7 +30,7 @@ export type SchemaCompileResult = { ok: true; validate: ValidateFunction } | { o
  */
 export function compileJsonSchema(schema: unknown): SchemaCompileResult {
   if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
-    return { ok: false, message: 'a JSON Schema must be an object or a boolean' };
+    return err('bad_schema', 'a JSON Schema must be an object or a boolean');
   }
   const dialect = typeof schema === 'object' ? String((schema as { $schema?: unknown }).$schema ?? '') : '';
   const opts = { allErrors: true, strict: false, logger: false as const };
@@ -40,9 +41,9 @@ export function compileJsonSchema(schema: unknown): SchemaCompileResult {
       ? new d.ajv2019(opts)
       : new d.ajv(opts);
   try {
-    return { ok: true, validate: ajv.compile(schema) };
+    return ok(ajv.compile(schema));
   } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    return err('bad_schema', e instanceof Error ? e.message : String(e));
   }
 }
 
@@ -67,7 +68,7 @@ export function jsonSchemaJudge(o: JsonSchemaJudgeOptions): Judge {
     async score(item: JudgeInput): Promise<JudgeResult> {
       const parsed = parseJsonReply(item.output);
       if (!parsed.ok)
-        return binaryResult(false, `output is ${parsed.message === 'empty reply' ? 'empty' : parsed.message}`);
+        return binaryResult(false, `output is ${parsed.error.code === 'empty' ? 'empty' : parsed.error.message}`);
       if (validate(parsed.value)) return binaryResult(true);
       const problems = (validate.errors ?? [])
         .slice(0, 5)

@@ -5,8 +5,8 @@ const at = (output: string) => ({ input: 'q', output, slice: 's' });
 
 function regex(pattern: string, flags?: string) {
   const c = compileRegex(pattern, flags);
-  if (!c.ok) throw new Error(c.message);
-  return regexJudge('re', c.regex);
+  if (!c.ok) throw new Error(c.error.message);
+  return regexJudge('re', c.value);
 }
 
 describe('regex judge', () => {

@@ -1,14 +1,15 @@
 import { jsonDigest } from '../kernel/canonical-json.js';
+import { err, ok, type Problem, type Result } from '../kernel/result.js';
 import type { Judge, JudgeInput, JudgeResult } from './judge.js';
 import { binaryResult, JUDGE_LIBRARY } from './judge-library.js';
 
-export type RegexCompileResult = { ok: true; regex: RegExp } | { ok: false; message: string };
+export type RegexCompileResult = Result<RegExp, Problem<'bad_regex'>>;
 
 export function compileRegex(pattern: string, flags = ''): RegexCompileResult {
   try {
-    return { ok: true, regex: new RegExp(pattern, flags) };
+    return ok(new RegExp(pattern, flags));
   } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    return err('bad_regex', e instanceof Error ? e.message : String(e));
   }
 }
 

@@ -31,13 +31,15 @@ const item = {
 
 describe('rubric reply parsing', () => {
   it('reads plain and fenced JSON', () => {
-    expect(parseRubricReply('{"score": 4, "reason": "ok"}', [1, 5])).toEqual({ ok: true, score: 4, reason: 'ok' });
+    expect(parseRubricReply('{"score": 4, "reason": "ok"}', [1, 5])).toEqual({
+      ok: true,
+      value: { score: 4, reason: 'ok' },
+    });
     expect(parseRubricReply('```json\n{"score": 2, "reason": "thin"}\n```', [1, 5])).toEqual({
       ok: true,
-      score: 2,
-      reason: 'thin',
+      value: { score: 2, reason: 'thin' },
     });
-    expect(parseRubricReply('  ```\n{"score": 3}\n```  ', [1, 5])).toEqual({ ok: true, score: 3 });
+    expect(parseRubricReply('  ```\n{"score": 3}\n```  ', [1, 5])).toEqual({ ok: true, value: { score: 3 } });
   });
 
   it('refuses garbage, prose, strings and scores off the scale', () => {
@@ -54,7 +56,7 @@ describe('rubric reply parsing', () => {
     }
     expect(parseRubricReply('{"score": 6}', [1, 5])).toEqual({
       ok: false,
-      message: 'judge score 6 is off the scale [1, 5]',
+      error: { code: 'bad_reply', message: 'judge score 6 is off the scale [1, 5]' },
     });
     expect(parseRubricReply('{"score": 0.5}', [1, 5]).ok).toBe(false);
   });

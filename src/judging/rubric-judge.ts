@@ -70,11 +70,10 @@ export function rubricJudge(o: RubricJudgeOptions): Judge {
         return judgeError(`judge model call failed: ${errorMessage(e)}`);
       }
       const parsed = parseRubricReply(text, scale);
-      if (!parsed.ok) return judgeError(parsed.message);
-      const score = linearScore(parsed.score, scale);
-      return parsed.reason === undefined
-        ? { ok: true, score, raw: parsed.score }
-        : { ok: true, score, raw: parsed.score, reason: parsed.reason };
+      if (!parsed.ok) return judgeError(parsed.error.message);
+      const { score: raw, reason } = parsed.value;
+      const score = linearScore(raw, scale);
+      return reason === undefined ? { ok: true, score, raw } : { ok: true, score, raw, reason };
     },
   };
 }

@@ -1,6 +1,7 @@
+import { err, ok, type Problem, type Result } from '../kernel/result.js';
 import { parseJsonReply } from './json-reply.js';
 
-export type RubricReply = { ok: true; score: number; reason?: string } | { ok: false; message: string };
+export type RubricReply = Result<{ score: number; reason?: string }, Problem<'bad_reply'>>;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -13,20 +14,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function parseRubricReply(text: string, scale: readonly [number, number]): RubricReply {
   const parsed = parseJsonReply(text);
-  if (!parsed.ok) return { ok: false, message: `unparseable judge reply: ${parsed.message}` };
+  if (!parsed.ok) return err('bad_reply', `unparseable judge reply: ${parsed.error.message}`);
   const v = parsed.value;
-  if (!isRecord(v)) return { ok: false, message: 'judge reply is not a JSON object' };
+  if (!isRecord(v)) return err('bad_reply', 'judge reply is not a JSON object');
   const score = v['score'];
   if (typeof score !== 'number' || !Number.isFinite(score)) {
-    return { ok: false, message: `judge reply has no numeric "score" (got ${JSON.stringify(score) ?? 'nothing'})` };
+    return err('bad_reply', `judge reply has no numeric "score" (got ${JSON.stringify(score) ?? 'nothing'})`);
   }
   const [low, high] = scale;
-  if (score < low || score > high)
-    return { ok: false, message: `judge score ${score} is off the scale [${low}, ${high}]` };
+  if (score < low || score > high) return err('bad_reply', `judge score ${score} is off the scale [${low}, ${high}]`);
   const reason = v['reason'];
   if (reason !== undefined && typeof reason !== 'string')
-    return { ok: false, message: 'judge reply has a non-string "reason"' };
-  return reason === undefined ? { ok: true, score } : { ok: true, score, reason };
+    return err('bad_reply', 'judge reply has a non-string "reason"');
+  return ok(reason === undefined ? { score } : { score, reason });
 }
 
 /** Maps a raw score linearly from the scale to [0, 1]. */

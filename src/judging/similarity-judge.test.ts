@@ -19,7 +19,7 @@ const item = (output: string, reference?: string) => ({ input: 'q', output, refe
 
 describe('cosine', () => {
   it('computes cosine similarity and refuses unusable vectors', () => {
-    expect(cosine([1, 0], [1, 0])).toEqual({ ok: true, cosine: 1 });
+    expect(cosine([1, 0], [1, 0])).toEqual({ ok: true, value: 1 });
     expect(cosine([1, 2], [2, 4])).toMatchObject({ ok: true });
     expect(cosine([1, 0], [0, 0]).ok).toBe(false);
     expect(cosine([1, 0], [1]).ok).toBe(false);

@@ -1,13 +1,15 @@
+import { err, ok, type Problem, type Result } from '../kernel/result.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { Judge } from './judge.js';
 import { errorMessage, judgeError } from './judge-library.js';
 import { referenceCompareJudge } from './reference-compare.js';
 
-export type CosineResult = { ok: true; cosine: number } | { ok: false; message: string };
+/** The cosine, or `bad_embedding` when the two vectors have none. */
+export type CosineResult = Result<number, Problem<'bad_embedding'>>;
 
 export function cosine(a: readonly number[], b: readonly number[]): CosineResult {
   if (a.length === 0 || a.length !== b.length)
-    return { ok: false, message: `embedding lengths differ or are empty (${a.length}, ${b.length})` };
+    return err('bad_embedding', `embedding lengths differ or are empty (${a.length}, ${b.length})`);
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -19,9 +21,9 @@ export function cosine(a: readonly number[], b: readonly number[]): CosineResult
     nb += y * y;
   }
   if (!Number.isFinite(dot) || !Number.isFinite(na) || !Number.isFinite(nb))
-    return { ok: false, message: 'embedding holds a non-finite number' };
-  if (na === 0 || nb === 0) return { ok: false, message: 'embedding is the zero vector' };
-  return { ok: true, cosine: Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb))) };
+    return err('bad_embedding', 'embedding holds a non-finite number');
+  if (na === 0 || nb === 0) return err('bad_embedding', 'embedding is the zero vector');
+  return ok(Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb))));
 }
 
 export interface SimilarityJudgeOptions {
@@ -50,7 +52,7 @@ export function similarityJudge(o: SimilarityJudgeOptions): Judge {
     const [a, b] = vectors;
     if (vectors.length !== 2 || !a || !b) return judgeError(`expected 2 embeddings, got ${vectors.length}`);
     const c = cosine(a, b);
-    if (!c.ok) return judgeError(c.message);
-    return { ok: true, score: Math.max(0, c.cosine), raw: c.cosine };
+    if (!c.ok) return judgeError(c.error.message);
+    return { ok: true, score: Math.max(0, c.value), raw: c.value };
   });
 }

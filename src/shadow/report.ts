@@ -3,6 +3,7 @@ import type { JudgeConfig, SluiceConfig } from '../config/sluice-schema.js';
 import { SluiceError } from '../kernel/errors.js';
 import type { Judge } from '../judging/judge.js';
 import { errorMessage } from '../judging/judge-library.js';
+import { err, ok } from '../kernel/result.js';
 import { judgeSetOf, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer, type AnswerScore } from '../judging/score.js';
 import { parseSlice } from '../kernel/request-slice.js';
@@ -21,8 +22,8 @@ import {
 import {
   analyzeShadow,
   pairJudgement,
-  type PairJudgement,
   type PairStats,
+  type PairVerdict,
   type ShadowAnalysis,
 } from './core/shadow-analysis.js';
 import type { ModelProvider } from '../providers/model-provider.js';
@@ -88,12 +89,10 @@ export interface ShadowReportOptions {
   readonly signal?: AbortSignal;
 }
 
-type Verdict = { ok: true; judgement: PairJudgement } | { ok: false; message: string };
-
 /** Compares the two answers of a pair, in both orders (pairwise: the judge model shown both). */
 interface PairJudge {
   readonly method: 'pairwise';
-  judge(pair: ShadowPairRecord, slice: string, signal?: AbortSignal): Promise<Verdict>;
+  judge(pair: ShadowPairRecord, slice: string, signal?: AbortSignal): Promise<PairVerdict>;
 }
 
 /** The gate's rubric judge model asked which answer is better, stable first and then shadow first. */
@@ -120,7 +119,7 @@ function pairwiseJudge(name: string, cfg: Extract<JudgeConfig, { kind: 'rubric' 
       });
       return parsePairwiseReply(reply.text);
     } catch (e) {
-      return { ok: false, message: `judge model call failed: ${errorMessage(e)}` };
+      return err('judge_error', `judge model call failed: ${errorMessage(e)}`);
     }
   };
   return {
@@ -136,12 +135,12 @@ function pairwiseJudge(name: string, cfg: Extract<JudgeConfig, { kind: 'rubric' 
 }
 
 /** Any other judge: each answer scored on its own; the higher score wins, equal scores tie, in both orders alike. */
-function scoresVerdict(slice: string, stable: AnswerScore, shadow: AnswerScore): Verdict {
-  if (stable.judgeError !== null) return { ok: false, message: `stable answer: ${stable.judgeError}` };
-  if (shadow.judgeError !== null) return { ok: false, message: `shadow answer: ${shadow.judgeError}` };
+function scoresVerdict(slice: string, stable: AnswerScore, shadow: AnswerScore): PairVerdict {
+  if (stable.judgeError !== null) return err('judge_error', `stable answer: ${stable.judgeError}`);
+  if (shadow.judgeError !== null) return err('judge_error', `shadow answer: ${shadow.judgeError}`);
   const [a, b] = [stable.score ?? 0, shadow.score ?? 0];
   const side: PairSide = b > a ? 'shadow' : a > b ? 'stable' : 'tie';
-  return { ok: true, judgement: { slice, firstOrder: side, secondOrder: side } };
+  return ok({ slice, firstOrder: side, secondOrder: side });
 }
 
 /** Which shadow release a report is about: the one asked for, the route's current shadow, else the latest with pairs. */
@@ -216,8 +215,8 @@ export async function shadowReport(deps: ShadowReportDeps, opts: ShadowReportOpt
     };
     return { id: pair.id, verdict, stat };
   });
-  const judgements = judged.flatMap((j) => (j.verdict?.ok ? [j.verdict.judgement] : []));
-  const errors = judged.flatMap((j) => (j.verdict && !j.verdict.ok ? [`${j.id}: ${j.verdict.message}`] : []));
+  const judgements = judged.flatMap((j) => (j.verdict?.ok ? [j.verdict.value] : []));
+  const errors = judged.flatMap((j) => (j.verdict && !j.verdict.ok ? [`${j.id}: ${j.verdict.error.message}`] : []));
   const stats = judged.map((j) => j.stat);
 
   const analysis = analyzeShadow(judgements, stats, opts.alpha !== undefined ? { alpha: opts.alpha } : {});

@@ -33,11 +33,11 @@ describe('simulated grading', () => {
 
   it('scores by overlap with the reference, on the scale, parseable by the rubric judge', () => {
     const exact = grade(gradingRequest(prompt(reference))!, 1, mulberry32(1));
-    expect(parseRubricReply(exact, [1, 5])).toMatchObject({ ok: true, score: 5 });
+    expect(parseRubricReply(exact, [1, 5])).toMatchObject({ ok: true, value: { score: 5 } });
     const wrong = grade(gradingRequest(prompt('Never, under any circumstances.'))!, 1, mulberry32(1));
-    expect(parseRubricReply(wrong, [1, 5])).toMatchObject({ ok: true, score: 1 });
+    expect(parseRubricReply(wrong, [1, 5])).toMatchObject({ ok: true, value: { score: 1 } });
     const noRef = grade(gradingRequest(prompt('Yes, with consent.', null))!, 1, mulberry32(1));
-    expect(parseRubricReply(noRef, [1, 5])).toMatchObject({ ok: true, score: 4 });
+    expect(parseRubricReply(noRef, [1, 5])).toMatchObject({ ok: true, value: { score: 4 } });
   });
 
   it('marks down hedges and impossible dates even without a reference', () => {

@@ -43,22 +43,20 @@ describe('parsePairwiseReply', () => {
   it('reads the winner and an optional reason', () => {
     expect(parsePairwiseReply('{"winner": "A", "reason": "cites the statute"}')).toEqual({
       ok: true,
-      winner: 'A',
-      reason: 'cites the statute',
+      value: { winner: 'A', reason: 'cites the statute' },
     });
-    expect(parsePairwiseReply('{"winner":"B"}')).toEqual({ ok: true, winner: 'B' });
-    expect(parsePairwiseReply(' {"winner": "tie"} ')).toEqual({ ok: true, winner: 'tie' });
-    expect(parsePairwiseReply('{"winner": "Tie"}')).toEqual({ ok: true, winner: 'tie' });
-    expect(parsePairwiseReply('{"winner": "a"}')).toEqual({ ok: true, winner: 'A' });
+    expect(parsePairwiseReply('{"winner":"B"}')).toEqual({ ok: true, value: { winner: 'B' } });
+    expect(parsePairwiseReply(' {"winner": "tie"} ')).toEqual({ ok: true, value: { winner: 'tie' } });
+    expect(parsePairwiseReply('{"winner": "Tie"}')).toEqual({ ok: true, value: { winner: 'tie' } });
+    expect(parsePairwiseReply('{"winner": "a"}')).toEqual({ ok: true, value: { winner: 'A' } });
   });
 
   it('accepts a reply wrapped in a code fence', () => {
     expect(parsePairwiseReply('```json\n{"winner": "B", "reason": "x"}\n```')).toEqual({
       ok: true,
-      winner: 'B',
-      reason: 'x',
+      value: { winner: 'B', reason: 'x' },
     });
-    expect(parsePairwiseReply('```\n{"winner": "A"}\n```')).toEqual({ ok: true, winner: 'A' });
+    expect(parsePairwiseReply('```\n{"winner": "A"}\n```')).toEqual({ ok: true, value: { winner: 'A' } });
   });
 
   it('turns garbage into an error result, never a verdict', () => {
@@ -79,7 +77,7 @@ describe('parsePairwiseReply', () => {
     }
     expect(parsePairwiseReply('{"winner": "C"}')).toEqual({
       ok: false,
-      message: 'pairwise reply has no "winner" of "A", "B" or "tie" (got "C")',
+      error: { code: 'bad_reply', message: 'pairwise reply has no "winner" of "A", "B" or "tie" (got "C")' },
     });
   });
 });

@@ -1,4 +1,5 @@
 import { parseJsonReply } from '../../judging/json-reply.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 import type { ChatMessage } from '../../release/preprocess.js';
 
 /**
@@ -51,7 +52,13 @@ export function pairwiseMessages(p: PairwisePromptInput): ChatMessage[] {
 
 export type PairwiseWinner = 'A' | 'B' | 'tie';
 
-export type PairwiseReply = { ok: true; winner: PairwiseWinner; reason?: string } | { ok: false; message: string };
+export interface PairwiseAnswer {
+  readonly winner: PairwiseWinner;
+  readonly reason?: string;
+}
+
+/** `bad_reply`: the judge model's text is not a pairwise verdict; `judge_error`: the judge model could not be asked. */
+export type PairwiseReply = Result<PairwiseAnswer, Problem<'bad_reply' | 'judge_error'>>;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,22 +71,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function parsePairwiseReply(text: string): PairwiseReply {
   const parsed = parseJsonReply(text);
-  if (!parsed.ok) return { ok: false, message: `unparseable pairwise reply: ${parsed.message}` };
+  if (!parsed.ok) return err('bad_reply', `unparseable pairwise reply: ${parsed.error.message}`);
   const v = parsed.value;
-  if (!isRecord(v)) return { ok: false, message: 'pairwise reply is not a JSON object' };
+  if (!isRecord(v)) return err('bad_reply', 'pairwise reply is not a JSON object');
   const raw = v['winner'];
   const w = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
   const winner: PairwiseWinner | undefined = w === 'a' ? 'A' : w === 'b' ? 'B' : w === 'tie' ? 'tie' : undefined;
   if (winner === undefined) {
-    return {
-      ok: false,
-      message: `pairwise reply has no "winner" of "A", "B" or "tie" (got ${JSON.stringify(raw) ?? 'nothing'})`,
-    };
+    return err(
+      'bad_reply',
+      `pairwise reply has no "winner" of "A", "B" or "tie" (got ${JSON.stringify(raw) ?? 'nothing'})`,
+    );
   }
   const reason = v['reason'];
   if (reason !== undefined && typeof reason !== 'string')
-    return { ok: false, message: 'pairwise reply has a non-string "reason"' };
-  return reason === undefined ? { ok: true, winner } : { ok: true, winner, reason };
+    return err('bad_reply', 'pairwise reply has a non-string "reason"');
+  return ok(reason === undefined ? { winner } : { winner, reason });
 }
 
 /** Which answer is shown as A. */

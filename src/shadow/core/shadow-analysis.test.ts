@@ -36,26 +36,26 @@ describe('pairOutcome: both orders must agree', () => {
     const r = pairJudgement('*', alwaysA, alwaysA);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.judgement).toEqual({ slice: '*', firstOrder: 'stable', secondOrder: 'shadow' });
-    const tally = tallyWins(times(50, () => r.judgement));
+    expect(r.value).toEqual({ slice: '*', firstOrder: 'stable', secondOrder: 'shadow' });
+    const tally = tallyWins(times(50, () => r.value));
     expect(tally).toMatchObject({ n: 50, shadowWins: 0, stableWins: 0, ties: 50, splitVerdicts: 50, winRate: 0.5 });
   });
 
   it('credits a consistent preference in both orders', () => {
     // Shadow shown second wins (B), shadow shown first wins (A).
     const r = pairJudgement('fr', parsePairwiseReply('{"winner": "B"}'), parsePairwiseReply('{"winner": "A"}'));
-    expect(r).toEqual({ ok: true, judgement: { slice: 'fr', firstOrder: 'shadow', secondOrder: 'shadow' } });
+    expect(r).toEqual({ ok: true, value: { slice: 'fr', firstOrder: 'shadow', secondOrder: 'shadow' } });
   });
 
   it('is an error when either order has no usable verdict', () => {
     const bad = parsePairwiseReply('nonsense');
     expect(pairJudgement('*', bad, parsePairwiseReply('{"winner": "A"}'))).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^stable-first order/),
+      error: { code: 'judge_error', message: expect.stringMatching(/^stable-first order/) },
     });
     expect(pairJudgement('*', parsePairwiseReply('{"winner": "A"}'), bad)).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^shadow-first order/),
+      error: { code: 'judge_error', message: expect.stringMatching(/^shadow-first order/) },
     });
   });
 });

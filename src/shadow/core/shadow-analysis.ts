@@ -1,3 +1,4 @@
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 import { ROOT_SLICE, sliceChain } from '../../kernel/slice-tree.js';
 import { mean, p95, wilsonInterval, type Interval } from '../../stats/index.js';
 import { sideOf, type PairSide, type PairwiseReply } from './pairwise-prompt.js';
@@ -94,22 +95,18 @@ export function pairOutcome(j: Pick<PairJudgement, 'firstOrder' | 'secondOrder'>
   return j.firstOrder === j.secondOrder ? j.firstOrder : 'tie';
 }
 
+/** A pair's judgement, or `judge_error` when the judge gave no usable verdict for it. */
+export type PairVerdict = Result<PairJudgement, Problem<'judge_error'>>;
+
 /** A PairJudgement from the two parsed replies (stable shown first, shadow shown first); an error when either failed. */
-export function pairJudgement(
-  slice: string,
-  stableFirst: PairwiseReply,
-  shadowFirst: PairwiseReply,
-): { ok: true; judgement: PairJudgement } | { ok: false; message: string } {
-  if (!stableFirst.ok) return { ok: false, message: `stable-first order: ${stableFirst.message}` };
-  if (!shadowFirst.ok) return { ok: false, message: `shadow-first order: ${shadowFirst.message}` };
-  return {
-    ok: true,
-    judgement: {
-      slice,
-      firstOrder: sideOf(stableFirst.winner, 'stable-first'),
-      secondOrder: sideOf(shadowFirst.winner, 'shadow-first'),
-    },
-  };
+export function pairJudgement(slice: string, stableFirst: PairwiseReply, shadowFirst: PairwiseReply): PairVerdict {
+  if (!stableFirst.ok) return err('judge_error', `stable-first order: ${stableFirst.error.message}`);
+  if (!shadowFirst.ok) return err('judge_error', `shadow-first order: ${shadowFirst.error.message}`);
+  return ok({
+    slice,
+    firstOrder: sideOf(stableFirst.value.winner, 'stable-first'),
+    secondOrder: sideOf(shadowFirst.value.winner, 'shadow-first'),
+  });
 }
 
 /** The win tally of judged pairs; alpha is the interval's two-sided miscoverage (default 0.05). */
