@@ -15,9 +15,9 @@ export interface ProjectFile {
  */
 export function readProjectFile(projectDir: string, written: string, key: string): ProjectFile {
   const resolved = resolveProjectPath(projectDir, written);
-  if (!resolved.ok) throw badInput(`${key}: ${resolved.message}`, { file: written, key });
+  if (!resolved.ok) throw badInput(`${key}: ${resolved.error.message}`, { file: written, key });
   try {
-    return { path: resolved.path, bytes: readFileSync(resolved.absolute) };
+    return { path: resolved.value.path, bytes: readFileSync(resolved.value.absolute) };
   } catch (e) {
     throw badInput(`${key}: cannot read "${written}": ${e instanceof Error ? e.message : String(e)}`, {
       file: written,

@@ -18,9 +18,9 @@ export async function checkWeights(model: ModelRef, src: YamlSource, projectDir:
   let expectedManifest: unknown;
   if (w.manifest !== undefined) {
     const r = resolveProjectPath(projectDir, w.manifest);
-    if (!r.ok) failAt(src, ['model', 'weights', 'manifest'], r.message);
+    if (!r.ok) failAt(src, ['model', 'weights', 'manifest'], r.error.message);
     try {
-      expectedManifest = JSON.parse(readFileSync(r.absolute, 'utf8'));
+      expectedManifest = JSON.parse(readFileSync(r.value.absolute, 'utf8'));
     } catch (e) {
       failAt(src, ['model', 'weights', 'manifest'], `not a JSON manifest (${(e as Error).message})`);
     }

@@ -1,9 +1,14 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { err, ok, type Problem, type Result } from '../kernel/result.js';
 
-export type ProjectPathResult =
-  | { ok: true; absolute: string; path: string }
-  | { ok: false; code: 'absolute' | 'escapes' | 'missing' | 'symlink_escapes'; message: string };
+/** A file inside the project: its real absolute path, and `path` as the manifest records it. */
+export interface ProjectPath {
+  readonly absolute: string;
+  readonly path: string;
+}
+
+export type ProjectPathResult = Result<ProjectPath, Problem<'absolute' | 'escapes' | 'missing' | 'symlink_escapes'>>;
 
 function inside(root: string, target: string): boolean {
   const rel = relative(root, target);
@@ -17,21 +22,21 @@ function inside(root: string, target: string): boolean {
  */
 export function resolveProjectPath(projectDir: string, written: string): ProjectPathResult {
   if (isAbsolute(written) || /^[A-Za-z]:[\\/]/.test(written)) {
-    return { ok: false, code: 'absolute', message: `"${written}" is absolute; paths are relative to the project` };
+    return err('absolute', `"${written}" is absolute; paths are relative to the project`);
   }
   const root = resolve(projectDir);
   const absolute = resolve(root, written);
   if (!inside(root, absolute)) {
-    return { ok: false, code: 'escapes', message: `"${written}" points outside the project` };
+    return err('escapes', `"${written}" points outside the project`);
   }
   let real: string;
   try {
     real = realpathSync(absolute);
   } catch {
-    return { ok: false, code: 'missing', message: `"${written}": no such file` };
+    return err('missing', `"${written}": no such file`);
   }
   if (!inside(realpathSync(root), real)) {
-    return { ok: false, code: 'symlink_escapes', message: `"${written}" is a link to a file outside the project` };
+    return err('symlink_escapes', `"${written}" is a link to a file outside the project`);
   }
-  return { ok: true, absolute: real, path: relative(root, absolute).split(sep).join('/') };
+  return ok({ absolute: real, path: relative(root, absolute).split(sep).join('/') });
 }

@@ -6,14 +6,14 @@ describe('prompt templates', () => {
     expect(renderTemplate('Answer for {{ jurisdiction }} law. {{input}}', { jurisdiction: 'be', input: 'Hi' })).toEqual(
       {
         ok: true,
-        text: 'Answer for be law. Hi',
+        value: 'Answer for be law. Hi',
       },
     );
   });
 
   it('reports a missing variable instead of rendering an empty string', () => {
     const r = renderTemplate('For {{jurisdiction}}', {});
-    expect(r).toMatchObject({ ok: false, code: 'missing_variable', variable: 'jurisdiction' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'missing_variable', variable: 'jurisdiction' } });
   });
 
   it('lists variables once, in order', () => {
@@ -24,10 +24,10 @@ describe('prompt templates', () => {
     const t = 'Q: {{input}} ({{lang}}) {{input}}';
     expect(renderTemplate(t, { input: '{{lang}} costs $& $1', lang: 'fr' })).toEqual({
       ok: true,
-      text: 'Q: {{lang}} costs $& $1 (fr) {{lang}} costs $& $1',
+      value: 'Q: {{lang}} costs $& $1 (fr) {{lang}} costs $& $1',
     });
-    expect(renderTemplate(t, { input: 'again', lang: 'de' })).toEqual({ ok: true, text: 'Q: again (de) again' });
-    expect(renderTemplate('no placeholders', { input: 'x' })).toEqual({ ok: true, text: 'no placeholders' });
-    expect(renderTemplate('n={{n}}', { n: 3 })).toEqual({ ok: true, text: 'n=3' });
+    expect(renderTemplate(t, { input: 'again', lang: 'de' })).toEqual({ ok: true, value: 'Q: again (de) again' });
+    expect(renderTemplate('no placeholders', { input: 'x' })).toEqual({ ok: true, value: 'no placeholders' });
+    expect(renderTemplate('n={{n}}', { n: 3 })).toEqual({ ok: true, value: 'n=3' });
   });
 });

@@ -1,9 +1,15 @@
+import { errOf, ok, type Problem, type Result } from '../kernel/result.js';
+
 /** `{{name}}` placeholders (whitespace inside the braces allowed). */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
-export type RenderResult =
-  | { ok: true; text: string }
-  | { ok: false; code: 'missing_variable'; variable: string; message: string };
+/** `missing_variable` names the variable with no value. */
+export interface MissingVariable extends Problem<'missing_variable'> {
+  readonly variable: string;
+}
+
+/** The rendered text, or the variable that has no value. */
+export type RenderResult = Result<string, MissingVariable>;
 
 /** A template split once: `text[0] var[0] text[1] var[1] … text[n]`. */
 interface Compiled {
@@ -46,7 +52,7 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, u
   for (const name of c.names) {
     const v = vars[name];
     if (v === undefined || v === null) {
-      return { ok: false, code: 'missing_variable', variable: name, message: `prompt variable "${name}" has no value` };
+      return errOf({ code: 'missing_variable', variable: name, message: `prompt variable "${name}" has no value` });
     }
   }
   let text = c.text[0]!;
@@ -54,5 +60,5 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, u
     const v = vars[c.vars[i]!];
     text += (typeof v === 'string' ? v : JSON.stringify(v)) + c.text[i + 1]!;
   }
-  return { ok: true, text };
+  return ok(text);
 }

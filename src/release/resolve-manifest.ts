@@ -26,16 +26,16 @@ export function resolveManifest(
   const blobs = new Map<Digest, Buffer>();
   const file = (written: string, key: KeyPath): FileRef => {
     const r = resolveProjectPath(projectDir, written);
-    if (!r.ok) failAt(src, key, r.message);
+    if (!r.ok) failAt(src, key, r.error.message);
     let bytes: Buffer;
     try {
-      bytes = readFileSync(r.absolute);
+      bytes = readFileSync(r.value.absolute);
     } catch (e) {
       failAt(src, key, `"${written}": cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
     const digest = sha256Digest(bytes);
     blobs.set(digest, bytes);
-    return { path: r.path, digest };
+    return { path: r.value.path, digest };
   };
 
   const prompt: { system?: FileRef; user?: FileRef } = {};

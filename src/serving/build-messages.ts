@@ -44,13 +44,13 @@ export function prepareMessages(release: ServingRelease, req: ServingInput): Pre
   if (release.userTemplate !== undefined) {
     const at = messages.map((m) => m.role).lastIndexOf('user');
     const r = renderTemplate(release.userTemplate, { ...pre.vars, input });
-    if (!r.ok) return err('bad_request', r.message);
-    if (at >= 0) messages[at] = { ...messages[at]!, content: r.text };
+    if (!r.ok) return err('bad_request', r.error.message);
+    if (at >= 0) messages[at] = { ...messages[at]!, content: r.value };
   }
   if (release.systemTemplate !== undefined) {
     const r = renderTemplate(release.systemTemplate, { ...pre.vars, input });
-    if (!r.ok) return err('bad_request', r.message);
-    messages = [{ role: 'system', content: r.text }, ...messages];
+    if (!r.ok) return err('bad_request', r.error.message);
+    messages = [{ role: 'system', content: r.value }, ...messages];
   }
   return { ok: true, messages, model: routeModel(release, req.headers), input };
 }

@@ -4,7 +4,7 @@ import type { Usage } from '../../providers/model-provider.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { serve, serveStream, type ServeDeps, type ServeRequest } from '../../serving/serve.js';
 import type { ServingRelease } from '../../serving/serving-release.js';
-import { CLIENT_CLOSED, type GatewayError, notFound, serveError, toGatewayError } from './errors.js';
+import { CLIENT_CLOSED, type GatewayError, notFound, requestError, serveError, toGatewayError } from './errors.js';
 import { parseChatRequest, readBody, type ChatCompletionRequest } from './parse-request.js';
 import { completionBody, sendError, sendJson, servedHeaders, type Served } from './respond.js';
 import type { RouteEntry, RouteTable } from '../routing/route-table.js';
@@ -116,15 +116,17 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
   const started = performance.now();
   const read = await readBody(req, ctx.maxBodyBytes);
   if (!read.ok) {
-    sendError(res, read.error, undefined, read.error.status === 413);
-    return ctx.rejected(read.error, performance.now() - started);
+    const error = requestError(read.error);
+    sendError(res, error, undefined, error.status === 413);
+    return ctx.rejected(error, performance.now() - started);
   }
-  const parsed = parseChatRequest(read.body);
+  const parsed = parseChatRequest(read.value);
   if (!parsed.ok) {
-    sendError(res, parsed.error);
-    return ctx.rejected(parsed.error, performance.now() - started);
+    const error = requestError(parsed.error);
+    sendError(res, error);
+    return ctx.rejected(error, performance.now() - started);
   }
-  const body = parsed.request;
+  const body = parsed.value;
   const entry = ctx.routes.lookup(body.route);
   if (!entry) {
     const error = notFound(`no route "${body.route}"; GET /v1/models lists the routes`, 'model_not_found');

@@ -1,6 +1,7 @@
 import { isSluiceError } from '../../kernel/errors.js';
 import { ProviderError, type ProviderErrorKind } from '../../providers/model-provider.js';
 import type { ServeProblem } from '../../serving/serve.js';
+import type { RequestProblem } from './parse-request.js';
 
 /** OpenAI's error body: {"error": {"message", "type", "code"}}. */
 export interface OpenAiErrorBody {
@@ -30,9 +31,6 @@ export const badRequest = (message: string, code = 'invalid_request'): GatewayEr
 export const notFound = (message: string, code = 'not_found'): GatewayError =>
   new GatewayError(404, 'invalid_request_error', code, message);
 
-export const tooLarge = (limit: number): GatewayError =>
-  new GatewayError(413, 'invalid_request_error', 'request_too_large', `the request body is larger than ${limit} bytes`);
-
 /** The status a request gets when its client went away first (nginx's convention); never sent. */
 export const CLIENT_CLOSED = 499;
 
@@ -40,6 +38,13 @@ function upstreamError(kind: ProviderErrorKind, message: string): GatewayError {
   if (kind === 'timeout') return new GatewayError(504, 'upstream_error', 'upstream_timeout', message);
   if (kind === 'aborted') return new GatewayError(CLIENT_CLOSED, 'invalid_request_error', 'client_closed', message);
   return new GatewayError(502, 'upstream_error', kind.startsWith('upstream') ? kind : `upstream_${kind}`, message);
+}
+
+/** A request refused before routing: 413 for a body over the limit, else 400; the problem's code is OpenAI's `code`. */
+export function requestError(p: RequestProblem): GatewayError {
+  return p.code === 'request_too_large'
+    ? new GatewayError(413, 'invalid_request_error', p.code, p.message)
+    : badRequest(p.message, p.code);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { requestError } from './errors.js';
 import { checkChatRequest, checkWithSchema, parseChatRequest } from './parse-request.js';
 
 const parse = (v: unknown) => parseChatRequest(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)));
@@ -18,14 +19,14 @@ describe('parseChatRequest', () => {
       metadata: { jurisdiction: 'FR' },
       temperature: 1.5,
     });
-    expect(r.ok && r.request).toMatchObject({
+    expect(r.ok && r.value).toMatchObject({
       route: 'legal',
       stream: true,
       includeUsage: true,
       user: 'ana',
       vars: { jurisdiction: 'FR' },
     });
-    expect(r.ok && r.request.messages[2]).toEqual({ role: 'assistant', content: null, tool_calls: [] });
+    expect(r.ok && r.value.messages[2]).toEqual({ role: 'assistant', content: null, tool_calls: [] });
   });
 
   it('refuses what is not JSON, and bodies without a route or messages, with 400s that say why', () => {
@@ -43,7 +44,7 @@ describe('parseChatRequest', () => {
       const r = parse(body);
       expect(r.ok).toBe(false);
       if (!r.ok) {
-        expect(r.error.status).toBe(400);
+        expect(requestError(r.error).status).toBe(400);
         expect(r.error.message).toMatch(message);
       }
     }
@@ -110,7 +111,7 @@ describe('parseChatRequest', () => {
       expect({ body, ok: fast.ok }).toEqual({ body, ok: reference.ok });
       if (fast.ok && reference.ok) {
         accepted++;
-        expect(fast.request).toEqual(reference.request);
+        expect(fast.value).toEqual(reference.value);
       } else if (!fast.ok && !reference.ok) {
         expect(fast.error.message).toBe(reference.error.message);
       }

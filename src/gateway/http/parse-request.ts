@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { ChatMessage } from '../../release/preprocess.js';
-import { badRequest, tooLarge, type GatewayError } from './errors.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -34,7 +34,15 @@ export interface ChatCompletionRequest {
   readonly vars: Record<string, string>;
 }
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; error: GatewayError };
+/**
+ * Why a request is refused before it is routed; gateway/http/errors.ts makes
+ * it a 413 (`request_too_large`) or a 400 with the code as OpenAI's `code`.
+ */
+export type RequestProblem = Problem<'request_too_large' | 'body_unreadable' | 'invalid_json' | 'invalid_request'>;
+
+export type BodyResult = Result<Buffer, RequestProblem>;
+
+const tooLarge = (limit: number) => err('request_too_large', `the request body is larger than ${limit} bytes`);
 
 /**
  * Reads a request body up to `limit` bytes. Past the limit it stops reading
@@ -42,7 +50,7 @@ export type BodyResult = { ok: true; body: Buffer } | { ok: false; error: Gatewa
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, error: tooLarge(limit) });
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(tooLarge(limit));
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let size = 0;
@@ -57,22 +65,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       size += chunk.length;
       if (size > limit) {
         req.pause();
-        finish({ ok: false, error: tooLarge(limit) });
+        finish(tooLarge(limit));
         return;
       }
       parts.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => finish({ ok: true, body: Buffer.concat(parts, size) }));
+    req.once('end', () => finish(ok(Buffer.concat(parts, size))));
     // 'close' follows every request, also after 'end': build the error only when it is one.
-    req.once(
-      'error',
-      () => done || finish({ ok: false, error: badRequest('the request body could not be read', 'body_unreadable') }),
-    );
-    req.once(
-      'close',
-      () => done || finish({ ok: false, error: badRequest('the request body was cut off', 'body_unreadable') }),
-    );
+    req.once('error', () => done || finish(err('body_unreadable', 'the request body could not be read')));
+    req.once('close', () => done || finish(err('body_unreadable', 'the request body was cut off')));
   });
 }
 
@@ -82,7 +84,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 type RequestShape = z.infer<typeof chatRequestSchema>;
-type Checked = { ok: true; request: ChatCompletionRequest } | { ok: false; error: GatewayError };
+type Checked = Result<ChatCompletionRequest, RequestProblem>;
 
 const ROLES: ReadonlySet<unknown> = new Set(message.shape.role.options);
 
@@ -133,14 +135,14 @@ export function checkWithSchema(value: unknown): Checked {
   const parsed = chatRequestSchema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 3).map(describeIssue).join('; ');
-    return { ok: false, error: badRequest(`invalid chat completion request: ${issues}`) };
+    return err('invalid_request', `invalid chat completion request: ${issues}`);
   }
-  return { ok: true, request: toRequest(parsed.data) };
+  return ok(toRequest(parsed.data));
 }
 
 /** Checks a parsed /v1/chat/completions body: the common shape directly, anything else by the schema. */
 export function checkChatRequest(value: unknown): Checked {
-  return isPlainRequest(value) ? { ok: true, request: toRequest(value) } : checkWithSchema(value);
+  return isPlainRequest(value) ? ok(toRequest(value)) : checkWithSchema(value);
 }
 
 /** Parses and checks a /v1/chat/completions body; malformed JSON and schema errors are 400s. */
@@ -149,7 +151,7 @@ export function parseChatRequest(body: Buffer): Checked {
   try {
     value = JSON.parse(body.toString('utf8')) as unknown;
   } catch (e) {
-    return { ok: false, error: badRequest(`the body is not valid JSON: ${(e as Error).message}`, 'invalid_json') };
+    return err('invalid_json', `the body is not valid JSON: ${(e as Error).message}`);
   }
   return checkChatRequest(value);
 }
