@@ -35,17 +35,3 @@ export function err<C extends string>(code: C, message: string): Err<Problem<C>>
 export function errOf<E extends Problem>(error: E): Err<E> {
   return { ok: false, error };
 }
-
-/**
- * Expected failures in the audit core: the older flat shape
- * (`{ok: false, code, message}`), kept for its many pure callers.
- */
-export interface Failure<C extends string = string> {
-  ok: false;
-  code: C;
-  message: string;
-}
-
-export function fail<C extends string>(code: C, message: string): Failure<C> {
-  return { ok: false, code, message };
-}

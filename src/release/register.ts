@@ -110,9 +110,9 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
   if (!rule.ok) {
     throw new SluiceError(
       'refused',
-      `${input.file}: refused against baseline ${shortId(baseline!.id)}: ${rule.message}`,
+      `${input.file}: refused against baseline ${shortId(baseline!.id)}: ${rule.error.message}`,
       {
-        detail: rule.fix,
+        detail: rule.error.fix,
       },
     );
   }

@@ -6,7 +6,7 @@ import { openStore } from '../../dist/store/open-store.js';
 
 const [url, count, tag] = process.argv.slice(2);
 const store = await openStore(url, process.cwd());
-const key = signingKeyFromPem(process.env.SLUICE_AUDIT_KEY).key;
+const key = signingKeyFromPem(process.env.SLUICE_AUDIT_KEY).value;
 const ledger = new Ledger(store, { origin: 'test.example/concurrent', key });
 for (let i = 0; i < Number(count); i++) {
   const subject = `sha256:${createHash('sha256').update(`${tag}-${i}`).digest('hex')}`;

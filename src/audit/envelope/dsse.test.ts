@@ -26,21 +26,25 @@ describe('DSSE envelopes', () => {
     expect(env.signatures).toHaveLength(1);
     expect(env.signatures[0]?.keyid).toBe(key.keyid);
     const r = verifyEnvelope(JSON.parse(JSON.stringify(env)), keys);
-    expect(r).toMatchObject({ ok: true, payloadType: 'application/vnd.in-toto+json', keyids: [key.keyid] });
-    expect(r.ok && r.payload.equals(payload)).toBe(true);
+    expect(r).toMatchObject({ ok: true, value: { payloadType: 'application/vnd.in-toto+json', keyids: [key.keyid] } });
+    expect(r.ok && r.value.payload.equals(payload)).toBe(true);
   });
 
   it('binds the payload type', () => {
     expect(verifyEnvelope({ ...env, payloadType: 'text/plain' }, keys)).toMatchObject({
       ok: false,
-      code: 'bad_signature',
+      error: {
+        code: 'bad_signature',
+      },
     });
   });
 
   it('rejects a changed payload', () => {
     expect(verifyEnvelope({ ...env, payload: Buffer.from('{"a":2}').toString('base64') }, keys)).toMatchObject({
       ok: false,
-      code: 'bad_signature',
+      error: {
+        code: 'bad_signature',
+      },
     });
   });
 
@@ -48,18 +52,22 @@ describe('DSSE envelopes', () => {
     const other = generateSigningKey();
     expect(verifyEnvelope(env, new Map([[other.keyid, other.publicKey]]))).toMatchObject({
       ok: false,
-      code: 'unknown_key',
+      error: {
+        code: 'unknown_key',
+      },
     });
     // Right keyid, wrong key: the signature is checked and fails.
     expect(verifyEnvelope(env, new Map([[key.keyid, other.publicKey]]))).toMatchObject({
       ok: false,
-      code: 'bad_signature',
+      error: {
+        code: 'bad_signature',
+      },
     });
   });
 
   it('tries every trusted key for a signature without keyid', () => {
     const anonymous = { ...env, signatures: [{ keyid: '', sig: env.signatures[0]?.sig ?? '' }] };
-    expect(verifyEnvelope(anonymous, keys)).toMatchObject({ ok: true, keyids: [key.keyid] });
+    expect(verifyEnvelope(anonymous, keys)).toMatchObject({ ok: true, value: { keyids: [key.keyid] } });
   });
 
   it('accepts URL-safe base64 as DSSE allows', () => {
@@ -80,8 +88,8 @@ describe('DSSE envelopes', () => {
       { ...env, payload: '***' },
       { ...env, signatures: [{ keyid: 1 }] },
     ]) {
-      expect(verifyEnvelope(bad, keys)).toMatchObject({ ok: false, code: 'malformed' });
+      expect(verifyEnvelope(bad, keys)).toMatchObject({ ok: false, error: { code: 'malformed' } });
     }
-    expect(parseEnvelopeJson('{')).toMatchObject({ ok: false, code: 'malformed' });
+    expect(parseEnvelopeJson('{')).toMatchObject({ ok: false, error: { code: 'malformed' } });
   });
 });

@@ -1,6 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { decodeBase64Lenient } from './base64.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 
 /**
  * DSSE v1 envelopes (github.com/secure-systems-lab/dsse), Ed25519 only.
@@ -24,8 +24,12 @@ export interface DsseSigner {
   privateKey: KeyObject;
 }
 
-export type VerifiedEnvelope = { ok: true; payloadType: string; payload: Buffer; keyids: string[] };
-export type EnvelopeResult = VerifiedEnvelope | Failure<'malformed' | 'unknown_key' | 'bad_signature'>;
+export interface VerifiedEnvelope {
+  payloadType: string;
+  payload: Buffer;
+  keyids: string[];
+}
+export type EnvelopeResult = Result<VerifiedEnvelope, Problem<'malformed' | 'unknown_key' | 'bad_signature'>>;
 
 /** PAE = "DSSEv1" SP len(type) SP type SP len(body) SP body, lengths in bytes as ASCII decimal. */
 export function pae(payloadType: string, payload: Uint8Array): Buffer {
@@ -54,12 +58,12 @@ export function signEnvelope(payloadType: string, payload: Uint8Array, key: Dsse
 export function verifyEnvelope(env: unknown, keys: ReadonlyMap<string, KeyObject>): EnvelopeResult {
   const shape = checkShape(env);
   if (!shape.ok) return shape;
-  const { envelope, payload } = shape;
+  const { envelope, payload } = shape.value;
   const message = pae(envelope.payloadType, payload);
   const verified = new Set<string>();
   for (const s of envelope.signatures) {
     const sig = decodeBase64Lenient(s.sig);
-    if (!sig) return fail('malformed', 'a signature is not base64');
+    if (!sig) return err('malformed', 'a signature is not base64');
     const candidates =
       s.keyid === ''
         ? [...keys.entries()]
@@ -69,35 +73,35 @@ export function verifyEnvelope(env: unknown, keys: ReadonlyMap<string, KeyObject
     const good = candidates.find(([, k]) => k.asymmetricKeyType === 'ed25519' && verify(null, message, k, sig));
     if (good) verified.add(good[0]);
     else if (s.keyid !== '' && candidates.length > 0)
-      return fail('bad_signature', `signature by key ${s.keyid} does not verify`);
+      return err('bad_signature', `signature by key ${s.keyid} does not verify`);
   }
-  if (verified.size === 0) return fail('unknown_key', 'no signature by a trusted key');
-  return { ok: true, payloadType: envelope.payloadType, payload, keyids: [...verified] };
+  if (verified.size === 0) return err('unknown_key', 'no signature by a trusted key');
+  return ok({ payloadType: envelope.payloadType, payload, keyids: [...verified] });
 }
 
 /** Parse envelope JSON text; shape errors surface from verifyEnvelope. */
-export function parseEnvelopeJson(text: string): { ok: true; value: unknown } | Failure<'malformed'> {
+export function parseEnvelopeJson(text: string): Result<unknown, Problem<'malformed'>> {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return ok(JSON.parse(text) as unknown);
   } catch {
-    return fail('malformed', 'envelope is not JSON');
+    return err('malformed', 'envelope is not JSON');
   }
 }
 
-function checkShape(env: unknown): { ok: true; envelope: DsseEnvelope; payload: Buffer } | Failure<'malformed'> {
-  if (typeof env !== 'object' || env === null) return fail('malformed', 'envelope is not an object');
+function checkShape(env: unknown): Result<{ envelope: DsseEnvelope; payload: Buffer }, Problem<'malformed'>> {
+  if (typeof env !== 'object' || env === null) return err('malformed', 'envelope is not an object');
   const e = env as Record<string, unknown>;
   if (typeof e.payloadType !== 'string' || typeof e.payload !== 'string')
-    return fail('malformed', 'payload and payloadType must be strings');
-  if (!Array.isArray(e.signatures) || e.signatures.length === 0) return fail('malformed', 'envelope has no signatures');
+    return err('malformed', 'payload and payloadType must be strings');
+  if (!Array.isArray(e.signatures) || e.signatures.length === 0) return err('malformed', 'envelope has no signatures');
   const signatures: DsseSignature[] = [];
   for (const s of e.signatures as unknown[]) {
     const r = (typeof s === 'object' && s !== null ? s : {}) as Record<string, unknown>;
     if (typeof r.sig !== 'string' || (r.keyid !== undefined && typeof r.keyid !== 'string'))
-      return fail('malformed', 'bad signature entry');
+      return err('malformed', 'bad signature entry');
     signatures.push({ keyid: (r.keyid as string | undefined) ?? '', sig: r.sig });
   }
   const payload = decodeBase64Lenient(e.payload);
-  if (!payload) return fail('malformed', 'payload is not base64');
-  return { ok: true, envelope: { payload: e.payload, payloadType: e.payloadType, signatures }, payload };
+  if (!payload) return err('malformed', 'payload is not base64');
+  return ok({ envelope: { payload: e.payload, payloadType: e.payloadType, signatures }, payload });
 }

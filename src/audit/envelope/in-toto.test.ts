@@ -48,8 +48,8 @@ describe('in-toto statements', () => {
     const env = signStatement(st, key);
     expect(env.payloadType).toBe(IN_TOTO_PAYLOAD_TYPE);
     const v = verifyEnvelope(env, new Map([[key.keyid, key.publicKey]]));
-    if (!v.ok) throw new Error(v.message);
-    expect(parseStatement(v.payload)).toEqual({ ok: true, statement: st });
+    if (!v.ok) throw new Error(v.error.message);
+    expect(parseStatement(v.value.payload)).toEqual({ ok: true, value: st });
   });
 
   it('rejects malformed statements', () => {
@@ -66,7 +66,7 @@ describe('in-toto statements', () => {
     ];
     for (const b of bad) {
       const bytes = Buffer.from(typeof b === 'string' ? b : JSON.stringify(b));
-      expect(parseStatement(bytes)).toMatchObject({ ok: false, code: 'malformed' });
+      expect(parseStatement(bytes)).toMatchObject({ ok: false, error: { code: 'malformed' } });
     }
   });
 });

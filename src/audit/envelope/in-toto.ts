@@ -1,7 +1,7 @@
 import { canonicalBytes, type JsonValue } from '../../kernel/canonical-json.js';
 import type { Digest } from '../../kernel/digest.js';
 import { signEnvelope, type DsseEnvelope, type DsseSigner } from './dsse.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 
 /**
  * in-toto Statement v1 for Sluice decisions. The statement names what the
@@ -84,7 +84,7 @@ export function signStatement(statement: Statement, signer: DsseSigner): DsseEnv
   return signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementBytes(statement), signer);
 }
 
-export type StatementResult = { ok: true; statement: Statement } | Failure<'malformed'>;
+export type StatementResult = Result<Statement, Problem<'malformed'>>;
 
 /** Parse and shape-check a statement payload (any predicate type). */
 export function parseStatement(payload: Uint8Array): StatementResult {
@@ -92,27 +92,26 @@ export function parseStatement(payload: Uint8Array): StatementResult {
   try {
     v = JSON.parse(Buffer.from(payload).toString('utf8'));
   } catch {
-    return fail('malformed', 'statement is not JSON');
+    return err('malformed', 'statement is not JSON');
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail('malformed', 'statement is not an object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return err('malformed', 'statement is not an object');
   const s = v as Record<string, unknown>;
-  if (s._type !== STATEMENT_TYPE) return fail('malformed', `_type is not ${STATEMENT_TYPE}`);
+  if (s._type !== STATEMENT_TYPE) return err('malformed', `_type is not ${STATEMENT_TYPE}`);
   if (typeof s.predicateType !== 'string' || s.predicateType === '')
-    return fail('malformed', 'predicateType is missing');
-  if (!Array.isArray(s.subject) || s.subject.length === 0) return fail('malformed', 'statement has no subject');
+    return err('malformed', 'predicateType is missing');
+  if (!Array.isArray(s.subject) || s.subject.length === 0) return err('malformed', 'statement has no subject');
   for (const sub of s.subject as unknown[]) {
     const r = (typeof sub === 'object' && sub !== null ? sub : {}) as Record<string, unknown>;
     const d = r.digest as Record<string, unknown> | undefined;
     if (typeof r.name !== 'string' || typeof d !== 'object' || d === null || Object.keys(d).length === 0) {
-      return fail('malformed', 'a subject needs a name and a digest');
+      return err('malformed', 'a subject needs a name and a digest');
     }
-    if (Object.values(d).some((x) => typeof x !== 'string'))
-      return fail('malformed', 'subject digests must be strings');
+    if (Object.values(d).some((x) => typeof x !== 'string')) return err('malformed', 'subject digests must be strings');
     if (d.sha256 !== undefined && !HEX64.test(d.sha256 as string))
-      return fail('malformed', 'subject sha256 is not lowercase hex');
+      return err('malformed', 'subject sha256 is not lowercase hex');
   }
   const predicate = s.predicate ?? {};
   if (typeof predicate !== 'object' || predicate === null || Array.isArray(predicate))
-    return fail('malformed', 'predicate is not an object');
-  return { ok: true, statement: { ...(s as unknown as Statement), predicate: predicate as Predicate } };
+    return err('malformed', 'predicate is not an object');
+  return ok({ ...(s as unknown as Statement), predicate: predicate as Predicate });
 }

@@ -34,6 +34,6 @@ export function decodeReceipt(e: ReceiptEntry): DecodedReceipt {
     actor: e.actor,
     at: e.createdAt,
     keyid: env.signatures?.[0]?.keyid ?? null,
-    statement: st.ok ? st.statement : null,
+    statement: st.ok ? st.value : null,
   };
 }

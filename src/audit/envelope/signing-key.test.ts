@@ -31,14 +31,14 @@ describe('signing keys', () => {
   it('round-trips through PEM and environment variables', () => {
     const key = generateSigningKey();
     const pem = privateKeyPem(key);
-    expect(signingKeyFromPem(pem)).toMatchObject({ ok: true, key: { keyid: key.keyid } });
-    expect(loadSigningKeyFromEnv('K', { K: pem })).toMatchObject({ ok: true, key: { keyid: key.keyid } });
+    expect(signingKeyFromPem(pem)).toMatchObject({ ok: true, value: { keyid: key.keyid } });
+    expect(loadSigningKeyFromEnv('K', { K: pem })).toMatchObject({ ok: true, value: { keyid: key.keyid } });
     expect(loadSigningKeyFromEnv('K', { K: pem.replace(/\n/g, '\\n') })).toMatchObject({
       ok: true,
-      key: { keyid: key.keyid },
+      value: { keyid: key.keyid },
     });
-    expect(loadSigningKeyFromEnv('K', {})).toMatchObject({ ok: false, code: 'not_found' });
-    expect(loadSigningKeyFromEnv('K', { K: 'nope' })).toMatchObject({ ok: false, code: 'bad_input' });
+    expect(loadSigningKeyFromEnv('K', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(loadSigningKeyFromEnv('K', { K: 'nope' })).toMatchObject({ ok: false, error: { code: 'bad_input' } });
   });
 
   it('writes a new key with mode 0600 and never overwrites', () => {
@@ -47,15 +47,15 @@ describe('signing keys', () => {
     expect(path).toBe(join(dir, `${key.keyid}.pem`));
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(path, 'utf8')).toContain('BEGIN PRIVATE KEY');
-    expect(loadSigningKeyFile(path)).toMatchObject({ ok: true, key: { keyid: key.keyid } });
-    expect(loadSigningKeyFile(join(dir, 'missing.pem'))).toMatchObject({ ok: false, code: 'not_found' });
+    expect(loadSigningKeyFile(path)).toMatchObject({ ok: true, value: { keyid: key.keyid } });
+    expect(loadSigningKeyFile(join(dir, 'missing.pem'))).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('refuses keys that are not Ed25519', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    expect(signingKeyFromPem(pem)).toMatchObject({ ok: false, code: 'bad_input' });
+    expect(signingKeyFromPem(pem)).toMatchObject({ ok: false, error: { code: 'bad_input' } });
   });
 });
 
@@ -69,8 +69,8 @@ describe('note verifier keys', () => {
 
   it('parses a verifier key and checks its id', () => {
     const r = parseVerifierKey(PETER_NEUMANN.verifierKey);
-    expect(r).toMatchObject({ ok: true, key: { name: 'PeterNeumann', keyId: 0xc74f20a3 } });
-    expect(r.ok && r.key.publicKey.equals(createPublicKey(peter))).toBe(true);
+    expect(r).toMatchObject({ ok: true, value: { name: 'PeterNeumann', keyId: 0xc74f20a3 } });
+    expect(r.ok && r.value.publicKey.equals(createPublicKey(peter))).toBe(true);
   });
 
   it('rejects malformed verifier keys', () => {
@@ -86,7 +86,8 @@ describe('note verifier keys', () => {
     ];
     for (const text of bad) expect(parseVerifierKey(text).ok, text).toBe(false);
     expect(parseVerifierKey('PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW')).toMatchObject({
-      code: 'unsupported',
+      ok: false,
+      error: { code: 'unsupported' },
     });
   });
 

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../../kernel/digest.js';
 import { rawPublicKey } from './ed25519-raw.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 
 export { publicKeyFromRaw, rawPublicKey } from './ed25519-raw.js';
 export { noteKeyId, noteVerifierKey, parseVerifierKey, type NoteVerifierKey } from '../tlog/note-verifier-key.js';
@@ -24,7 +24,7 @@ export interface SigningKey {
   publicKey: KeyObject;
 }
 
-export type KeyResult = { ok: true; key: SigningKey } | Failure<'not_found' | 'bad_input'>;
+export type KeyResult = Result<SigningKey, Problem<'not_found' | 'bad_input'>>;
 
 export function generateSigningKey(): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -50,12 +50,12 @@ export function signingKeyFromPem(pem: string): KeyResult {
   try {
     privateKey = createPrivateKey({ key: pem, format: 'pem' });
   } catch {
-    return fail('bad_input', 'not a PEM private key');
+    return err('bad_input', 'not a PEM private key');
   }
   if (privateKey.asymmetricKeyType !== 'ed25519')
-    return fail('bad_input', `key is ${privateKey.asymmetricKeyType ?? 'unknown'}, not Ed25519`);
+    return err('bad_input', `key is ${privateKey.asymmetricKeyType ?? 'unknown'}, not Ed25519`);
   const publicKey = createPublicKey(privateKey);
-  return { ok: true, key: { keyid: keyIdOf(publicKey), privateKey, publicKey } };
+  return ok({ keyid: keyIdOf(publicKey), privateKey, publicKey });
 }
 
 export function loadSigningKeyFile(path: string): KeyResult {
@@ -65,11 +65,11 @@ export function loadSigningKeyFile(path: string): KeyResult {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ENOENT'
-      ? fail('not_found', `no key file at ${path}`)
-      : fail('bad_input', `cannot read key file ${path}: ${code ?? 'error'}`);
+      ? err('not_found', `no key file at ${path}`)
+      : err('bad_input', `cannot read key file ${path}: ${code ?? 'error'}`);
   }
   const r = signingKeyFromPem(text);
-  return r.ok ? r : fail(r.code, `${path}: ${r.message}`);
+  return r.ok ? r : err(r.error.code, `${path}: ${r.error.message}`);
 }
 
 /**
@@ -78,10 +78,10 @@ export function loadSigningKeyFile(path: string): KeyResult {
  */
 export function loadSigningKeyFromEnv(name: string, env: NodeJS.ProcessEnv = process.env): KeyResult {
   const value = env[name];
-  if (value === undefined || value.trim() === '') return fail('not_found', `environment variable ${name} is not set`);
+  if (value === undefined || value.trim() === '') return err('not_found', `environment variable ${name} is not set`);
   const pem = value.includes('\n') ? value : value.replace(/\\n/g, '\n');
   const r = signingKeyFromPem(pem);
-  return r.ok ? r : fail(r.code, `${name}: ${r.message}`);
+  return r.ok ? r : err(r.error.code, `${name}: ${r.error.message}`);
 }
 
 /**

@@ -22,8 +22,8 @@ export const KEYS_DIR = '.sluice/keys';
 const CURRENT = 'current';
 
 function orThrow(r: KeyResult, where: string): SigningKey {
-  if (r.ok) return r.key;
-  throw new SluiceError('bad_input', `audit signing key (${where}): ${r.message}`);
+  if (r.ok) return r.value;
+  throw new SluiceError('bad_input', `audit signing key (${where}): ${r.error.message}`);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Store } from '../../store/store.js';
 import { decodeBase64 } from '../envelope/base64.js';
 import { noteVerifierKey, parseVerifierKey } from '../tlog/note-verifier-key.js';
 import { keysFor } from './log-keys.js';
-import { verifyLeaves, type LogVerdict } from './verify-leaves.js';
+import { logFailure, verifyLeaves, type LogVerdict } from './verify-leaves.js';
 
 /**
  * What `audit export` writes: enough to verify the log offline, with no store.
@@ -70,37 +70,32 @@ export function parseBundle(text: string, file: string): AuditBundle {
  */
 export async function verifyBundle(bundle: AuditBundle, pinnedKey?: string): Promise<LogVerdict> {
   const parsed = parseVerifierKey(pinnedKey ?? bundle.verifier_key);
-  if (!parsed.ok) return { ok: false, index: null, code: 'bad_key', message: `verifier key: ${parsed.message}` };
-  if (parsed.key.name !== bundle.origin) {
-    return {
-      ok: false,
-      index: null,
-      code: 'checkpoint_origin',
-      message: `the key is for "${parsed.key.name}", the bundle for "${bundle.origin}"`,
-    };
+  if (!parsed.ok) return logFailure(null, 'bad_key', `verifier key: ${parsed.error.message}`);
+  const key = parsed.value;
+  if (key.name !== bundle.origin) {
+    return logFailure(null, 'checkpoint_origin', `the key is for "${key.name}", the bundle for "${bundle.origin}"`);
   }
   const previous: KeyObject[] = [];
   for (const text of bundle.previous_verifier_keys ?? []) {
     const old = parseVerifierKey(text);
-    if (!old.ok) return { ok: false, index: null, code: 'bad_key', message: `previous verifier key: ${old.message}` };
-    if (old.key.name !== bundle.origin)
-      return {
-        ok: false,
-        index: null,
-        code: 'checkpoint_origin',
-        message: `a previous key is for "${old.key.name}", the bundle for "${bundle.origin}"`,
-      };
-    previous.push(old.key.publicKey);
+    if (!old.ok) return logFailure(null, 'bad_key', `previous verifier key: ${old.error.message}`);
+    if (old.value.name !== bundle.origin)
+      return logFailure(
+        null,
+        'checkpoint_origin',
+        `a previous key is for "${old.value.name}", the bundle for "${bundle.origin}"`,
+      );
+    previous.push(old.value.publicKey);
   }
-  const trusted = keysFor([parsed.key.publicKey], bundle.origin);
+  const trusted = keysFor([key.publicKey], bundle.origin);
   const keys = {
-    envelopeKeys: keysFor([parsed.key.publicKey, ...previous], bundle.origin).envelopeKeys,
+    envelopeKeys: keysFor([key.publicKey, ...previous], bundle.origin).envelopeKeys,
     noteKeys: trusted.noteKeys,
   };
   const leaves: { index: number; leaf: Buffer }[] = [];
   for (const e of bundle.entries) {
     const leaf = decodeBase64(e.body);
-    if (!leaf) return { ok: false, index: e.index, code: 'malformed', message: `entry ${e.index}: body is not base64` };
+    if (!leaf) return logFailure(e.index, 'malformed', `entry ${e.index}: body is not base64`);
     leaves.push({ index: e.index, leaf });
   }
   async function* once() {

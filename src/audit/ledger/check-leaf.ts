@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { verifyEnvelope } from '../envelope/dsse.js';
+import { type EnvelopeResult, verifyEnvelope } from '../envelope/dsse.js';
+import { errOf, ok, type Problem, type Result } from '../../kernel/result.js';
 import { parseStatement } from '../envelope/in-toto.js';
 import { leafHash } from '../tlog/merkle-hash.js';
 
@@ -8,10 +9,19 @@ export interface LeafInput {
   readonly leaf: Uint8Array;
 }
 
-/** Leaf hashes of the page; on failure, of the leaves before the first bad one. */
-export type PageResult =
-  | { ok: true; hashes: Buffer[] }
-  | { ok: false; hashes: Buffer[]; index: number; code: string; message: string };
+type EnvelopeCode = Extract<EnvelopeResult, { ok: false }>['error']['code'];
+
+/** Why an entry fails: not a JSON envelope, a bad envelope (by the envelope's own code), or a bad statement. */
+export type LeafCode = 'malformed' | `envelope_${EnvelopeCode}` | 'statement';
+
+/** The first bad entry of a page, and the leaf hashes of the entries before it. */
+export interface LeafProblem extends Problem<LeafCode> {
+  readonly index: number;
+  readonly hashes: Buffer[];
+}
+
+/** Leaf hashes of the page, or the first bad entry. */
+export type PageResult = Result<Buffer[], LeafProblem>;
 
 /** Checks one page of leaves (envelope signature, statement shape) and returns their leaf hashes, or the first failure. */
 export function checkPage(page: readonly LeafInput[], keys: ReadonlyMap<string, KeyObject>): PageResult {
@@ -21,13 +31,14 @@ export function checkPage(page: readonly LeafInput[], keys: ReadonlyMap<string, 
     try {
       env = JSON.parse(Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength).toString('utf8'));
     } catch {
-      return { ok: false, hashes, index, code: 'malformed', message: `entry ${index} is not a JSON envelope` };
+      return errOf({ code: 'malformed', message: `entry ${index} is not a JSON envelope`, index, hashes });
     }
     const v = verifyEnvelope(env, keys);
-    if (!v.ok) return { ok: false, hashes, index, code: `envelope_${v.code}`, message: `entry ${index}: ${v.message}` };
-    const st = parseStatement(v.payload);
-    if (!st.ok) return { ok: false, hashes, index, code: 'statement', message: `entry ${index}: ${st.message}` };
+    if (!v.ok)
+      return errOf({ code: `envelope_${v.error.code}`, message: `entry ${index}: ${v.error.message}`, index, hashes });
+    const st = parseStatement(v.value.payload);
+    if (!st.ok) return errOf({ code: 'statement', message: `entry ${index}: ${st.error.message}`, index, hashes });
     hashes.push(leafHash(leaf));
   }
-  return { ok: true, hashes };
+  return ok(hashes);
 }

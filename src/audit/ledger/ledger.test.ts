@@ -26,7 +26,7 @@ describe('Ledger', () => {
     const checkpoints = await store.checkpoints();
     expect(checkpoints.length).toBeLessThan(50);
     expect(checkpoints.at(-1)!.size).toBe(100);
-    expect(await verifyStoredLog(store, 'test.example/ledger')).toMatchObject({ ok: true, entries: 100 });
+    expect(await verifyStoredLog(store, 'test.example/ledger')).toMatchObject({ ok: true, value: { entries: 100 } });
     await store.close();
   });
 

@@ -20,9 +20,9 @@ async function latest(store: Store): Promise<{ size: number; note: string; root:
   const c = await store.latestCheckpoint();
   if (!c) throw new SluiceError('not_found', 'the audit log is empty');
   const split = splitNote(c.note);
-  const parsed = split.ok ? parseCheckpoint(split.text) : undefined;
+  const parsed = split.ok ? parseCheckpoint(split.value.text) : undefined;
   if (!parsed?.ok) throw new SluiceError('verification_failed', 'the latest stored checkpoint is malformed');
-  return { size: c.size, note: c.note, root: Buffer.from(parsed.checkpoint.root).toString('base64') };
+  return { size: c.size, note: c.note, root: Buffer.from(parsed.value.root).toString('base64') };
 }
 
 export interface InclusionProofOutput {
@@ -45,10 +45,10 @@ export async function proveInclusion(store: Store, index: number): Promise<Inclu
     );
   }
   const planned = inclusionPlan(index, cp.size);
-  if (!planned.ok) throw new SluiceError('bad_usage', planned.message);
+  if (!planned.ok) throw new SluiceError('bad_usage', planned.error.message);
   const [entry] = await store.auditEntries(index, index + 1);
   if (!entry) throw new SluiceError('verification_failed', `entry ${index} is missing from the store`);
-  const proof = await fetchPlan(store, planned.plan);
+  const proof = await fetchPlan(store, planned.value);
   return {
     index,
     size: cp.size,
@@ -67,8 +67,8 @@ export async function proveConsistency(store: Store, oldSize: number) {
     throw new SluiceError('bad_usage', `size ${oldSize} is out of range: it must be 1..${cp.size}`);
   }
   const planned = consistencyPlan(oldSize, cp.size);
-  if (!planned.ok) throw new SluiceError('bad_usage', planned.message);
-  const proof = await fetchPlan(store, planned.plan);
+  if (!planned.ok) throw new SluiceError('bad_usage', planned.error.message);
+  const proof = await fetchPlan(store, planned.value);
   return {
     old_size: oldSize,
     size: cp.size,

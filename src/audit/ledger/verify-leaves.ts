@@ -1,17 +1,40 @@
 import type { KeyObject } from 'node:crypto';
+import { type Err, errOf, ok, type Problem, type Result } from '../../kernel/result.js';
 import { parseCheckpoint } from '../tlog/checkpoint.js';
 import { CompactRange } from '../tlog/compact-range.js';
 import type { NoteVerifierKey } from '../tlog/note-verifier-key.js';
 import { splitNote, verifyNote } from '../tlog/signed-note.js';
 
-import type { LeafInput } from './check-leaf.js';
+import type { LeafCode, LeafInput } from './check-leaf.js';
 import { inProcessChecker, workerChecker } from './verify-pool.js';
 
 export type { LeafInput };
 
-export type LogVerdict =
-  | { ok: true; entries: number; root: string; checkpoints: number }
-  | { ok: false; index: number | null; code: string; message: string };
+/** A verified log: its entries, its root (base64) and how many checkpoints cover it. */
+export interface LogSummary {
+  readonly entries: number;
+  readonly root: string;
+  readonly checkpoints: number;
+}
+
+export type LogCode =
+  | LeafCode
+  | 'bad_key'
+  | 'checkpoint_signature'
+  | 'checkpoint_malformed'
+  | 'checkpoint_origin'
+  | 'checkpoint_root'
+  | 'sequence'
+  | 'truncated'
+  | 'no_checkpoint'
+  | 'unchecked';
+
+/** Why a log fails verification; `index` names the first bad entry, null when the fault is not in one entry. */
+export interface LogProblem extends Problem<LogCode> {
+  readonly index: number | null;
+}
+
+export type LogVerdict = Result<LogSummary, LogProblem>;
 
 export interface VerifyLeavesInput {
   readonly origin: string;
@@ -30,7 +53,8 @@ export interface VerifyLeavesInput {
   readonly parallel?: boolean;
 }
 
-const bad = (index: number | null, code: string, message: string): LogVerdict => ({ ok: false, index, code, message });
+export const logFailure = (index: number | null, code: LogCode, message: string): Err<LogProblem> =>
+  errOf({ code, message, index });
 
 /**
  * Recomputes the tree from the leaves and checks every envelope signature and
@@ -43,20 +67,25 @@ export async function verifyLeaves(input: VerifyLeavesInput): Promise<LogVerdict
   for (const [i, note] of input.checkpoints.entries()) {
     const last = i === input.checkpoints.length - 1;
     const v = last ? verifyNote(note, input.noteKeys) : splitNote(note);
-    if (!v.ok) return bad(null, last ? 'checkpoint_signature' : 'checkpoint_malformed', `checkpoint: ${v.message}`);
-    const c = parseCheckpoint(v.text);
-    if (!c.ok) return bad(null, 'checkpoint_malformed', `checkpoint: ${c.message}`);
-    if (c.checkpoint.origin !== input.origin) {
-      return bad(null, 'checkpoint_origin', `checkpoint is for origin "${c.checkpoint.origin}", not "${input.origin}"`);
+    if (!v.ok)
+      return logFailure(null, last ? 'checkpoint_signature' : 'checkpoint_malformed', `checkpoint: ${v.error.message}`);
+    const c = parseCheckpoint(v.value.text);
+    if (!c.ok) return logFailure(null, 'checkpoint_malformed', `checkpoint: ${c.error.message}`);
+    if (c.value.origin !== input.origin) {
+      return logFailure(
+        null,
+        'checkpoint_origin',
+        `checkpoint is for origin "${c.value.origin}", not "${input.origin}"`,
+      );
     }
-    parsed.push(c.checkpoint);
+    parsed.push(c.value);
   }
   const wanted = new Map<number, Buffer[]>();
   for (const c of parsed) wanted.set(c.size, [...(wanted.get(c.size) ?? []), Buffer.from(c.root)]);
   const checkRoot = (range: CompactRange): LogVerdict | undefined => {
     for (const root of wanted.get(range.size) ?? []) {
       if (!root.equals(range.root())) {
-        return bad(
+        return logFailure(
           range.size - 1,
           'checkpoint_root',
           `the checkpoint of size ${range.size} does not match the tree over the stored entries`,
@@ -76,11 +105,12 @@ export async function verifyLeaves(input: VerifyLeavesInput): Promise<LogVerdict
     const consume = (): Promise<LogVerdict | undefined> => consumePage(inFlight.shift()!);
     const consumePage = async ({ page, result }: (typeof inFlight)[number]): Promise<LogVerdict | undefined> => {
       const r = await result;
+      const hashes = r.ok ? r.value : r.error.hashes;
       for (const [i, { index }] of page.entries()) {
         if (index !== range.size)
-          return bad(range.size, 'sequence', `entry ${range.size} is missing (found ${index} instead)`);
-        if (!r.ok && r.index === index) return bad(r.index, r.code, r.message);
-        range.append(r.hashes[i]!);
+          return logFailure(range.size, 'sequence', `entry ${range.size} is missing (found ${index} instead)`);
+        if (!r.ok && r.error.index === index) return logFailure(index, r.error.code, r.error.message);
+        range.append(hashes[i]!);
         const c = checkRoot(range);
         if (c) return c;
       }
@@ -105,10 +135,14 @@ export async function verifyLeaves(input: VerifyLeavesInput): Promise<LogVerdict
   }
   const maxSize = Math.max(0, ...parsed.map((c) => c.size));
   if (maxSize > range.size)
-    return bad(range.size, 'truncated', `a checkpoint covers ${maxSize} entries but only ${range.size} are present`);
+    return logFailure(
+      range.size,
+      'truncated',
+      `a checkpoint covers ${maxSize} entries but only ${range.size} are present`,
+    );
   if (parsed.length === 0 && range.size > 0)
-    return bad(null, 'no_checkpoint', 'the log has entries but no signed checkpoint');
+    return logFailure(null, 'no_checkpoint', 'the log has entries but no signed checkpoint');
   if (maxSize < range.size)
-    return bad(maxSize, 'unchecked', `entries from ${maxSize} on are not covered by a signed checkpoint`);
-  return { ok: true, entries: range.size, root: range.root().toString('base64'), checkpoints: parsed.length };
+    return logFailure(maxSize, 'unchecked', `entries from ${maxSize} on are not covered by a signed checkpoint`);
+  return ok({ entries: range.size, root: range.root().toString('base64'), checkpoints: parsed.length });
 }

@@ -15,7 +15,7 @@ describe('checkpoints', () => {
     const text = formatCheckpoint({ origin: 'o', size: 123456789, root, extensions: ['ext one', 'two'] });
     expect(parseCheckpoint(text)).toEqual({
       ok: true,
-      checkpoint: { origin: 'o', size: 123456789, root, extensions: ['ext one', 'two'] },
+      value: { origin: 'o', size: 123456789, root, extensions: ['ext one', 'two'] },
     });
   });
 

@@ -1,6 +1,6 @@
 import { decodeBase64 } from '../envelope/base64.js';
 import { HASH_SIZE } from './merkle-hash.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 
 /**
  * C2SP tlog-checkpoint body (the text a signed note signs):
@@ -18,7 +18,7 @@ export interface Checkpoint {
   extensions: string[];
 }
 
-export type CheckpointResult = { ok: true; checkpoint: Checkpoint } | Failure<'malformed'>;
+export type CheckpointResult = Result<Checkpoint, Problem<'malformed'>>;
 
 const SIZE_RE = /^(?:0|[1-9][0-9]*)$/;
 
@@ -38,17 +38,17 @@ export function formatCheckpoint(c: {
 }
 
 export function parseCheckpoint(text: string): CheckpointResult {
-  if (!text.endsWith('\n')) return fail('malformed', 'checkpoint must end with a newline');
+  if (!text.endsWith('\n')) return err('malformed', 'checkpoint must end with a newline');
   const lines = text.slice(0, -1).split('\n');
   const [origin, sizeText, rootText, ...extensions] = lines;
   if (origin === undefined || sizeText === undefined || rootText === undefined)
-    return fail('malformed', 'checkpoint needs origin, size and root lines');
-  if (origin === '') return fail('malformed', 'checkpoint origin is empty');
-  if (!SIZE_RE.test(sizeText)) return fail('malformed', 'checkpoint size is not a decimal number');
+    return err('malformed', 'checkpoint needs origin, size and root lines');
+  if (origin === '') return err('malformed', 'checkpoint origin is empty');
+  if (!SIZE_RE.test(sizeText)) return err('malformed', 'checkpoint size is not a decimal number');
   const size = Number(sizeText);
-  if (!Number.isSafeInteger(size)) return fail('malformed', 'checkpoint size is too large');
+  if (!Number.isSafeInteger(size)) return err('malformed', 'checkpoint size is too large');
   const root = decodeBase64(rootText);
-  if (!root || root.length !== HASH_SIZE) return fail('malformed', 'checkpoint root is not a base64 SHA-256 hash');
-  if (extensions.some((l) => l === '')) return fail('malformed', 'checkpoint has an empty extension line');
-  return { ok: true, checkpoint: { origin, size, root, extensions } };
+  if (!root || root.length !== HASH_SIZE) return err('malformed', 'checkpoint root is not a base64 SHA-256 hash');
+  if (extensions.some((l) => l === '')) return err('malformed', 'checkpoint has an empty extension line');
+  return ok({ origin, size, root, extensions });
 }

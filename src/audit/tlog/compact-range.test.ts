@@ -62,13 +62,13 @@ describe('CompactRange', () => {
     for (let size = 1; size <= 70; size++) {
       for (let i = 0; i < size; i++) {
         const p = inclusionProof(i, size, store.getNode);
-        if (!p.ok) throw new Error(p.message);
-        expect(verifyInclusion(all[i] as Buffer, i, size, p.proof, roots[size] as Buffer).ok).toBe(true);
+        if (!p.ok) throw new Error(p.error.message);
+        expect(verifyInclusion(all[i] as Buffer, i, size, p.value, roots[size] as Buffer).ok).toBe(true);
       }
       for (let size1 = 1; size1 <= size; size1++) {
         const p = consistencyProof(size1, size, store.getNode);
-        if (!p.ok) throw new Error(p.message);
-        expect(verifyConsistency(size1, size, p.proof, roots[size1] as Buffer, roots[size] as Buffer).ok).toBe(true);
+        if (!p.ok) throw new Error(p.error.message);
+        expect(verifyConsistency(size1, size, p.value, roots[size1] as Buffer, roots[size] as Buffer).ok).toBe(true);
       }
     }
   });

@@ -72,15 +72,15 @@ describe.skipIf(skip)('Go reference verifier', () => {
   const entries = bodies.map((b, index) => ({ index, body: b.toString('base64') }));
   const proofs = bodies.map((_, index) => {
     const p = inclusionProof(index, bodies.length, log.getNode);
-    if (!p.ok) throw new Error(p.message);
-    return { index, proof: p.proof.map((h) => h.toString('base64')) };
+    if (!p.ok) throw new Error(p.error.message);
+    return { index, proof: p.value.map((h) => h.toString('base64')) };
   });
   const cons = consistencyProof(6, bodies.length, log.getNode);
-  if (!cons.ok) throw new Error(cons.message);
+  if (!cons.ok) throw new Error(cons.error.message);
   const consistency = {
     size: 6,
     root: log.roots[6]?.toString('base64'),
-    proof: cons.proof.map((h) => h.toString('base64')),
+    proof: cons.value.map((h) => h.toString('base64')),
   };
   const good = {
     verifier_key: log.verifierKey,

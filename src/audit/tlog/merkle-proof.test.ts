@@ -80,8 +80,8 @@ describe('proof generation', () => {
       const root = rootFromLeafHashes(all.slice(0, size));
       for (let i = 0; i < size; i++) {
         const p = inclusionProof(i, size, nodes);
-        if (!p.ok) throw new Error(p.message);
-        expect(verifyInclusion(all[i] as Buffer, i, size, p.proof, root)).toEqual({ ok: true });
+        if (!p.ok) throw new Error(p.error.message);
+        expect(verifyInclusion(all[i] as Buffer, i, size, p.value, root)).toEqual({ ok: true });
       }
     }
   });
@@ -91,8 +91,8 @@ describe('proof generation', () => {
       const root2 = rootFromLeafHashes(all.slice(0, size2));
       for (let size1 = 1; size1 <= size2; size1++) {
         const p = consistencyProof(size1, size2, nodes);
-        if (!p.ok) throw new Error(p.message);
-        const r = verifyConsistency(size1, size2, p.proof, rootFromLeafHashes(all.slice(0, size1)), root2);
+        if (!p.ok) throw new Error(p.error.message);
+        const r = verifyConsistency(size1, size2, p.value, rootFromLeafHashes(all.slice(0, size1)), root2);
         expect(r).toEqual({ ok: true });
       }
     }
@@ -108,14 +108,14 @@ describe('proof generation', () => {
       const size = c.treeSize as number;
       if (c.wantErr || c.desc !== 'happy path' || size < 1) continue;
       const p = inclusionProof(c.leafIdx as number, size, rfcNodes);
-      expect(p.ok && p.proof.map((h) => h.toString('base64'))).toEqual((c.proof as string[] | null) ?? []);
+      expect(p.ok && p.value.map((h) => h.toString('base64'))).toEqual((c.proof as string[] | null) ?? []);
       expect(rootFromLeafHashes(rfcLeaves.slice(0, size)).toString('base64')).toBe(c.root);
       compared++;
     }
     for (const [, c] of load('consistency')) {
       if (c.wantErr || c.desc !== 'happy path') continue;
       const p = consistencyProof(c.size1 as number, c.size2 as number, rfcNodes);
-      expect(p.ok && p.proof.map((h) => h.toString('base64'))).toEqual((c.proof as string[] | null) ?? []);
+      expect(p.ok && p.value.map((h) => h.toString('base64'))).toEqual((c.proof as string[] | null) ?? []);
       compared++;
     }
     expect(compared).toBeGreaterThanOrEqual(8);
@@ -147,18 +147,24 @@ describe('proof generation', () => {
   });
 
   it('refuses out-of-range requests', () => {
-    expect(inclusionPlan(5, 5)).toMatchObject({ ok: false, code: 'bad_input' });
-    expect(inclusionPlan(-1, 5)).toMatchObject({ ok: false, code: 'bad_input' });
-    expect(consistencyPlan(6, 5)).toMatchObject({ ok: false, code: 'bad_input' });
-    expect(consistencyPlan(0, 5)).toMatchObject({ ok: false, code: 'bad_input' });
-    expect(consistencyPlan(5, 5)).toEqual({ ok: true, plan: [] });
+    expect(inclusionPlan(5, 5)).toMatchObject({ ok: false, error: { code: 'bad_input' } });
+    expect(inclusionPlan(-1, 5)).toMatchObject({ ok: false, error: { code: 'bad_input' } });
+    expect(consistencyPlan(6, 5)).toMatchObject({ ok: false, error: { code: 'bad_input' } });
+    expect(consistencyPlan(0, 5)).toMatchObject({ ok: false, error: { code: 'bad_input' } });
+    expect(consistencyPlan(5, 5)).toEqual({ ok: true, value: [] });
   });
 
   it('reports why a proof fails', () => {
     const root = rootFromLeafHashes(all.slice(0, 8));
     const p = inclusionProof(3, 8, nodes);
-    if (!p.ok) throw new Error(p.message);
-    expect(verifyInclusion(all[3] as Buffer, 3, 8, p.proof.slice(1), root)).toMatchObject({ code: 'bad_proof' });
-    expect(verifyInclusion(all[4] as Buffer, 3, 8, p.proof, root)).toMatchObject({ code: 'root_mismatch' });
+    if (!p.ok) throw new Error(p.error.message);
+    expect(verifyInclusion(all[3] as Buffer, 3, 8, p.value.slice(1), root)).toMatchObject({
+      ok: false,
+      error: { code: 'bad_proof' },
+    });
+    expect(verifyInclusion(all[4] as Buffer, 3, 8, p.value, root)).toMatchObject({
+      ok: false,
+      error: { code: 'root_mismatch' },
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { nodeHash } from './merkle-hash.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 import { isLeafCount, rangeNodeIds, splitPoint, type NodeId } from './tree-math.js';
 
 export { verifyConsistency, verifyInclusion, type VerifyResult } from './merkle-verify.js';
@@ -27,27 +27,27 @@ export type GetNode = (level: number, index: number) => Uint8Array;
  */
 export type ProofPlan = NodeId[][];
 
-export type PlanResult = { ok: true; plan: ProofPlan } | Failure<'bad_input'>;
-export type ProofResult = { ok: true; proof: Buffer[] } | Failure<'bad_input'>;
+export type PlanResult = Result<ProofPlan, Problem<'bad_input'>>;
+export type ProofResult = Result<Buffer[], Problem<'bad_input'>>;
 
 /** Node ids for the audit path of leaf `index` in the tree of `size` leaves. */
 export function inclusionPlan(index: number, size: number): PlanResult {
   if (!isLeafCount(index) || !isLeafCount(size))
-    return fail('bad_input', 'index and size must be non-negative integers');
-  if (index >= size) return fail('bad_input', `index ${index} is outside a tree of size ${size}`);
+    return err('bad_input', 'index and size must be non-negative integers');
+  if (index >= size) return err('bad_input', `index ${index} is outside a tree of size ${size}`);
   const plan: ProofPlan = [];
   pathPlan(index, 0, size, plan);
-  return { ok: true, plan };
+  return ok(plan);
 }
 
 /** Node ids for the consistency proof from size1 to size2 (empty when they are equal). */
 export function consistencyPlan(size1: number, size2: number): PlanResult {
-  if (!isLeafCount(size1) || !isLeafCount(size2)) return fail('bad_input', 'sizes must be non-negative integers');
-  if (size1 > size2) return fail('bad_input', `size1 ${size1} is larger than size2 ${size2}`);
-  if (size1 === 0 && size2 > 0) return fail('bad_input', 'a consistency proof from the empty tree is meaningless');
+  if (!isLeafCount(size1) || !isLeafCount(size2)) return err('bad_input', 'sizes must be non-negative integers');
+  if (size1 > size2) return err('bad_input', `size1 ${size1} is larger than size2 ${size2}`);
+  if (size1 === 0 && size2 > 0) return err('bad_input', 'a consistency proof from the empty tree is meaningless');
   const plan: ProofPlan = [];
   if (size1 < size2) subproofPlan(size1, 0, size2, true, plan);
-  return { ok: true, plan };
+  return ok(plan);
 }
 
 /** Hashes for a plan: each element folds its subtrees right to left (MTH of the range). */
@@ -63,12 +63,12 @@ export function assembleProof(plan: ProofPlan, getNode: GetNode): Buffer[] {
 
 export function inclusionProof(index: number, size: number, getNode: GetNode): ProofResult {
   const planned = inclusionPlan(index, size);
-  return planned.ok ? { ok: true, proof: assembleProof(planned.plan, getNode) } : planned;
+  return planned.ok ? ok(assembleProof(planned.value, getNode)) : planned;
 }
 
 export function consistencyProof(size1: number, size2: number, getNode: GetNode): ProofResult {
   const planned = consistencyPlan(size1, size2);
-  return planned.ok ? { ok: true, proof: assembleProof(planned.plan, getNode) } : planned;
+  return planned.ok ? ok(assembleProof(planned.value, getNode)) : planned;
 }
 
 // PATH(m, D[start : start+n]), leaf to root.

@@ -1,5 +1,5 @@
 import { emptyRoot, HASH_SIZE, nodeHash } from './merkle-hash.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, type Err, ok, type Problem, type Result } from '../../kernel/result.js';
 import { isLeafCount, isPowerOfTwo } from './tree-math.js';
 
 /**
@@ -11,9 +11,9 @@ import { isLeafCount, isPowerOfTwo } from './tree-math.js';
  * `bad_proof` (the proof has the wrong shape for the sizes), `root_mismatch`
  * (the proof has the right shape but does not lead to the given root).
  */
-export type VerifyResult = { ok: true } | Failure<'bad_input' | 'bad_proof' | 'root_mismatch'>;
+export type VerifyResult = Result<void, Problem<'bad_input' | 'bad_proof' | 'root_mismatch'>>;
 
-const OK: VerifyResult = { ok: true };
+const OK: VerifyResult = ok(undefined);
 
 export function verifyInclusion(
   leafHash: Uint8Array,
@@ -23,8 +23,8 @@ export function verifyInclusion(
   root: Uint8Array,
 ): VerifyResult {
   if (!isLeafCount(index) || !isLeafCount(size))
-    return fail('bad_input', 'index and size must be non-negative integers');
-  if (index >= size) return fail('bad_input', `index ${index} is outside a tree of size ${size}`);
+    return err('bad_input', 'index and size must be non-negative integers');
+  if (index >= size) return err('bad_input', `index ${index} is outside a tree of size ${size}`);
   const bad = badLength({ leafHash, root }) ?? badProofLength(proof);
   if (bad) return bad;
 
@@ -32,9 +32,9 @@ export function verifyInclusion(
   const walk = climb(index, size - 1, proof, (p, leftSibling) => {
     r = leftSibling ? nodeHash(p, r) : nodeHash(r, p);
   });
-  if (walk === 'too_long') return fail('bad_proof', 'inclusion proof is longer than the path to the root');
-  if (walk === 'too_short') return fail('bad_proof', 'inclusion proof is shorter than the path to the root');
-  if (!r.equals(root)) return fail('root_mismatch', 'inclusion proof does not lead to the root');
+  if (walk === 'too_long') return err('bad_proof', 'inclusion proof is longer than the path to the root');
+  if (walk === 'too_short') return err('bad_proof', 'inclusion proof is shorter than the path to the root');
+  if (!r.equals(root)) return err('root_mismatch', 'inclusion proof does not lead to the root');
   return OK;
 }
 
@@ -45,17 +45,17 @@ export function verifyConsistency(
   root1: Uint8Array,
   root2: Uint8Array,
 ): VerifyResult {
-  if (!isLeafCount(size1) || !isLeafCount(size2)) return fail('bad_input', 'sizes must be non-negative integers');
-  if (size1 > size2) return fail('bad_input', `size1 ${size1} is larger than size2 ${size2}`);
+  if (!isLeafCount(size1) || !isLeafCount(size2)) return err('bad_input', 'sizes must be non-negative integers');
+  if (size1 > size2) return err('bad_input', `size1 ${size1} is larger than size2 ${size2}`);
   if (size1 === size2) {
-    if (proof.length > 0) return fail('bad_proof', 'sizes are equal, so the proof must be empty');
-    if (!Buffer.from(root1).equals(root2)) return fail('root_mismatch', 'sizes are equal but the roots differ');
+    if (proof.length > 0) return err('bad_proof', 'sizes are equal, so the proof must be empty');
+    if (!Buffer.from(root1).equals(root2)) return err('root_mismatch', 'sizes are equal but the roots differ');
     if (size1 === 0 && !emptyRoot().equals(root1))
-      return fail('root_mismatch', 'the root of the empty tree is not the empty hash');
+      return err('root_mismatch', 'the root of the empty tree is not the empty hash');
     return OK;
   }
-  if (size1 === 0) return fail('bad_input', 'a consistency proof from the empty tree is meaningless');
-  if (proof.length === 0) return fail('bad_proof', 'consistency proof is empty');
+  if (size1 === 0) return err('bad_input', 'a consistency proof from the empty tree is meaningless');
+  if (proof.length === 0) return err('bad_proof', 'consistency proof is empty');
   const bad = badLength({ root1, root2 }) ?? badProofLength(proof);
   if (bad) return bad;
 
@@ -73,10 +73,10 @@ export function verifyConsistency(
       sr = nodeHash(sr, c);
     }
   });
-  if (walk === 'too_long') return fail('bad_proof', 'consistency proof is too long');
-  if (walk === 'too_short') return fail('bad_proof', 'consistency proof is too short');
-  if (!fr.equals(root1)) return fail('root_mismatch', 'consistency proof does not lead to the first root');
-  if (!sr.equals(root2)) return fail('root_mismatch', 'consistency proof does not lead to the second root');
+  if (walk === 'too_long') return err('bad_proof', 'consistency proof is too long');
+  if (walk === 'too_short') return err('bad_proof', 'consistency proof is too short');
+  if (!fr.equals(root1)) return err('root_mismatch', 'consistency proof does not lead to the first root');
+  if (!sr.equals(root2)) return err('root_mismatch', 'consistency proof does not lead to the second root');
   return OK;
 }
 
@@ -111,14 +111,14 @@ function half(n: number): number {
   return Math.floor(n / 2);
 }
 
-function badLength(hashes: Record<string, Uint8Array>): Failure<'bad_input'> | undefined {
+function badLength(hashes: Record<string, Uint8Array>): Err<Problem<'bad_input'>> | undefined {
   for (const [name, h] of Object.entries(hashes)) {
-    if (h.length !== HASH_SIZE) return fail('bad_input', `${name} is ${h.length} bytes, not ${HASH_SIZE}`);
+    if (h.length !== HASH_SIZE) return err('bad_input', `${name} is ${h.length} bytes, not ${HASH_SIZE}`);
   }
   return undefined;
 }
 
-function badProofLength(proof: readonly Uint8Array[]): Failure<'bad_proof'> | undefined {
+function badProofLength(proof: readonly Uint8Array[]): Err<Problem<'bad_proof'>> | undefined {
   const i = proof.findIndex((p) => p.length !== HASH_SIZE);
-  return i < 0 ? undefined : fail('bad_proof', `proof element ${i} is not ${HASH_SIZE} bytes`);
+  return i < 0 ? undefined : err('bad_proof', `proof element ${i} is not ${HASH_SIZE} bytes`);
 }

@@ -1,6 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { decodeBase64 } from '../envelope/base64.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 import { publicKeyFromRaw, rawPublicKey } from '../envelope/ed25519-raw.js';
 
 /**
@@ -18,7 +18,7 @@ export interface NoteVerifierKey {
   publicKey: KeyObject;
 }
 
-export type VerifierKeyResult = { ok: true; key: NoteVerifierKey } | Failure<'malformed' | 'unsupported'>;
+export type VerifierKeyResult = Result<NoteVerifierKey, Problem<'malformed' | 'unsupported'>>;
 
 /** Key names are non-empty, with no Unicode spaces (JS \s plus U+0085) and no '+'. */
 export function isValidKeyName(name: string): boolean {
@@ -44,22 +44,22 @@ export function noteVerifierKey(name: string, publicKey: KeyObject): string {
 export function parseVerifierKey(text: string): VerifierKeyResult {
   const first = text.indexOf('+');
   const second = first < 0 ? -1 : text.indexOf('+', first + 1);
-  if (second < 0) return fail('malformed', 'verifier key is not name+id+key');
+  if (second < 0) return err('malformed', 'verifier key is not name+id+key');
   const name = text.slice(0, first);
   const idHex = text.slice(first + 1, second);
-  if (!isValidKeyName(name)) return fail('malformed', 'verifier key has an invalid name');
-  if (!/^[0-9a-f]{8}$/i.test(idHex)) return fail('malformed', 'verifier key id is not 8 hex digits');
+  if (!isValidKeyName(name)) return err('malformed', 'verifier key has an invalid name');
+  if (!/^[0-9a-f]{8}$/i.test(idHex)) return err('malformed', 'verifier key id is not 8 hex digits');
   const key = decodeBase64(text.slice(second + 1));
-  if (!key || key.length === 0) return fail('malformed', 'verifier key is not base64');
-  if (key[0] !== ALG_ED25519) return fail('unsupported', `signature algorithm ${key[0]} is not Ed25519`);
-  if (key.length !== 33) return fail('malformed', 'Ed25519 verifier key must be 32 bytes');
+  if (!key || key.length === 0) return err('malformed', 'verifier key is not base64');
+  if (key[0] !== ALG_ED25519) return err('unsupported', `signature algorithm ${key[0]} is not Ed25519`);
+  if (key.length !== 33) return err('malformed', 'Ed25519 verifier key must be 32 bytes');
   let publicKey: KeyObject;
   try {
     publicKey = publicKeyFromRaw(key.subarray(1));
   } catch {
-    return fail('malformed', 'not a valid Ed25519 public key');
+    return err('malformed', 'not a valid Ed25519 public key');
   }
   const keyId = Number.parseInt(idHex, 16);
-  if (noteKeyId(name, publicKey) !== keyId) return fail('malformed', 'verifier key id does not match name and key');
-  return { ok: true, key: { name, keyId, publicKey } };
+  if (noteKeyId(name, publicKey) !== keyId) return err('malformed', 'verifier key id does not match name and key');
+  return ok({ name, keyId, publicKey });
 }

@@ -14,8 +14,7 @@ describe('signed notes', () => {
   it('verifies the published note', () => {
     expect(verifyNote(published, PETER_NEUMANN.verifierKey)).toEqual({
       ok: true,
-      text: PETER_NEUMANN.text,
-      verifiedBy: [{ name: 'PeterNeumann', keyId: 0xc74f20a3 }],
+      value: { text: PETER_NEUMANN.text, verifiedBy: [{ name: 'PeterNeumann', keyId: 0xc74f20a3 }] },
     });
     expect(verifyNote(Buffer.from(published), [PETER_NEUMANN.verifierKey]).ok).toBe(true);
   });
@@ -25,10 +24,13 @@ describe('signed notes', () => {
     const vkey = noteVerifierKey('sluice.test/log', key.publicKey);
     const text = 'first\n\nthird\n';
     const note = signNote(text, 'sluice.test/log', key.privateKey);
-    expect(verifyNote(note, vkey)).toMatchObject({ ok: true, text });
+    expect(verifyNote(note, vkey)).toMatchObject({ ok: true, value: { text } });
     // Same signature moved onto the text without its final newline does not verify.
     const sigLine = note.slice(note.lastIndexOf('\n\n') + 2);
-    expect(verifyNote(`first\n\nthird \n\n${sigLine}`, vkey)).toMatchObject({ ok: false, code: 'bad_signature' });
+    expect(verifyNote(`first\n\nthird \n\n${sigLine}`, vkey)).toMatchObject({
+      ok: false,
+      error: { code: 'bad_signature' },
+    });
   });
 
   it('rejects text that does not end in a newline', () => {
@@ -39,20 +41,23 @@ describe('signed notes', () => {
   it('ignores unknown keys, and fails when no trusted key signed', () => {
     const other = generateSigningKey();
     const otherKey = noteVerifierKey('PeterNeumann', other.publicKey); // same name, different id
-    expect(verifyNote(published, otherKey)).toMatchObject({ ok: false, code: 'unknown_key' });
+    expect(verifyNote(published, otherKey)).toMatchObject({ ok: false, error: { code: 'unknown_key' } });
     const cosigned = `${published}${signNote(PETER_NEUMANN.text, 'witness.example', other.privateKey).split('\n\n')[1]}`;
     expect(verifyNote(cosigned, PETER_NEUMANN.verifierKey)).toMatchObject({ ok: true });
     expect(
       verifyNote(cosigned, [PETER_NEUMANN.verifierKey, noteVerifierKey('witness.example', other.publicKey)]),
     ).toMatchObject({
       ok: true,
-      verifiedBy: [{ name: 'PeterNeumann' }, { name: 'witness.example' }],
+      value: { verifiedBy: [{ name: 'PeterNeumann' }, { name: 'witness.example' }] },
     });
   });
 
   it('rejects a bad signature by a known key', () => {
     const tampered = published.replace('answer', 'ANSWER');
-    expect(verifyNote(tampered, PETER_NEUMANN.verifierKey)).toMatchObject({ ok: false, code: 'bad_signature' });
+    expect(verifyNote(tampered, PETER_NEUMANN.verifierKey)).toMatchObject({
+      ok: false,
+      error: { code: 'bad_signature' },
+    });
   });
 
   it('rejects malformed notes', () => {
@@ -67,7 +72,7 @@ describe('signed notes', () => {
       `${PETER_NEUMANN.text}\n— PeterNeumann AAAA\n`, // too short
     ];
     for (const note of bad)
-      expect(verifyNote(note, PETER_NEUMANN.verifierKey)).toMatchObject({ ok: false, code: 'malformed' });
-    expect(splitNote(Buffer.from([0xff, 0x0a, 0x0a]))).toMatchObject({ ok: false, code: 'malformed' });
+      expect(verifyNote(note, PETER_NEUMANN.verifierKey)).toMatchObject({ ok: false, error: { code: 'malformed' } });
+    expect(splitNote(Buffer.from([0xff, 0x0a, 0x0a]))).toMatchObject({ ok: false, error: { code: 'malformed' } });
   });
 });

@@ -1,7 +1,7 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { decodeBase64 } from '../envelope/base64.js';
 import { isValidKeyName, noteKeyId, parseVerifierKey, type NoteVerifierKey } from './note-verifier-key.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 
 /**
  * C2SP signed notes (c2sp.org/signed-note), Ed25519 only, compatible with
@@ -22,10 +22,11 @@ export interface NoteSignatureLine {
   signature: Buffer;
 }
 
-export type SplitNoteResult = { ok: true; text: string; signatures: NoteSignatureLine[] } | Failure<'malformed'>;
-export type NoteResult =
-  | { ok: true; text: string; verifiedBy: { name: string; keyId: number }[] }
-  | Failure<'malformed' | 'unknown_key' | 'bad_signature'>;
+export type SplitNoteResult = Result<{ text: string; signatures: NoteSignatureLine[] }, Problem<'malformed'>>;
+export type NoteResult = Result<
+  { text: string; verifiedBy: { name: string; keyId: number }[] },
+  Problem<'malformed' | 'unknown_key' | 'bad_signature'>
+>;
 
 /** Sign `text` (which must end in a newline) with one Ed25519 key. */
 export function signNote(text: string, name: string, privateKey: KeyObject): string {
@@ -43,25 +44,25 @@ export function signNote(text: string, name: string, privateKey: KeyObject): str
 export function splitNote(note: string | Uint8Array): SplitNoteResult {
   const msg = typeof note === 'string' ? note : decodeUtf8(note);
   if (msg === undefined || !isCleanText(msg))
-    return fail('malformed', 'note is not UTF-8 text without control characters');
+    return err('malformed', 'note is not UTF-8 text without control characters');
   const split = msg.lastIndexOf('\n\n');
-  if (split < 0) return fail('malformed', 'note has no signature block');
+  if (split < 0) return err('malformed', 'note has no signature block');
   const text = msg.slice(0, split + 1);
   const block = msg.slice(split + 2);
-  if (block === '' || !block.endsWith('\n')) return fail('malformed', 'note signature block must end with a newline');
+  if (block === '' || !block.endsWith('\n')) return err('malformed', 'note signature block must end with a newline');
   const lines = block.slice(0, -1).split('\n');
-  if (lines.length > MAX_SIGNATURES) return fail('malformed', `note has more than ${MAX_SIGNATURES} signatures`);
+  if (lines.length > MAX_SIGNATURES) return err('malformed', `note has more than ${MAX_SIGNATURES} signatures`);
   const signatures: NoteSignatureLine[] = [];
   for (const line of lines) {
-    if (!line.startsWith(SIG_PREFIX)) return fail('malformed', 'signature line does not start with an em dash');
+    if (!line.startsWith(SIG_PREFIX)) return err('malformed', 'signature line does not start with an em dash');
     const rest = line.slice(SIG_PREFIX.length);
     const space = rest.indexOf(' ');
     const name = space < 0 ? rest : rest.slice(0, space);
     const bytes = space < 0 ? undefined : decodeBase64(rest.slice(space + 1));
-    if (!isValidKeyName(name) || !bytes || bytes.length < 5) return fail('malformed', 'malformed signature line');
+    if (!isValidKeyName(name) || !bytes || bytes.length < 5) return err('malformed', 'malformed signature line');
     signatures.push({ name, keyId: bytes.readUInt32BE(0), signature: bytes.subarray(4) });
   }
-  return { ok: true, text, signatures };
+  return ok({ text, signatures });
 }
 
 /**
@@ -78,23 +79,23 @@ export function verifyNote(
     if (typeof k !== 'string') known.push(k as NoteVerifierKey);
     else {
       const parsed = parseVerifierKey(k);
-      if (!parsed.ok) return fail('malformed', `verifier key: ${parsed.message}`);
-      known.push(parsed.key);
+      if (!parsed.ok) return err('malformed', `verifier key: ${parsed.error.message}`);
+      known.push(parsed.value);
     }
   }
   const split = splitNote(note);
   if (!split.ok) return split;
-  const message = Buffer.from(split.text, 'utf8');
+  const message = Buffer.from(split.value.text, 'utf8');
   const verifiedBy: { name: string; keyId: number }[] = [];
-  for (const s of split.signatures) {
+  for (const s of split.value.signatures) {
     const key = known.find((k) => k.name === s.name && k.keyId === s.keyId);
     if (!key || verifiedBy.some((v) => v.name === s.name && v.keyId === s.keyId)) continue;
     if (!verify(null, message, key.publicKey, s.signature))
-      return fail('bad_signature', `signature by ${s.name} does not verify`);
+      return err('bad_signature', `signature by ${s.name} does not verify`);
     verifiedBy.push({ name: s.name, keyId: s.keyId });
   }
-  if (verifiedBy.length === 0) return fail('unknown_key', 'note has no signature by a trusted key');
-  return { ok: true, text: split.text, verifiedBy };
+  if (verifiedBy.length === 0) return err('unknown_key', 'note has no signature by a trusted key');
+  return ok({ text: split.value.text, verifiedBy });
 }
 
 function isCleanText(s: string): boolean {

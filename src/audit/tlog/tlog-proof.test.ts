@@ -20,8 +20,8 @@ const checkpoint = signNote(formatCheckpoint({ origin, size: range.size, root: r
 
 function proofFor(index: number, extra?: Buffer): string {
   const p = inclusionProof(index, range.size, memoryNodes(leaves));
-  if (!p.ok) throw new Error(p.message);
-  return formatTlogProof(extra ? { index, proof: p.proof, checkpoint, extra } : { index, proof: p.proof, checkpoint });
+  if (!p.ok) throw new Error(p.error.message);
+  return formatTlogProof(extra ? { index, proof: p.value, checkpoint, extra } : { index, proof: p.value, checkpoint });
 }
 
 describe('tlog-proof format', () => {
@@ -39,18 +39,18 @@ describe('tlog-proof format', () => {
     for (const extra of [undefined, Buffer.from('context')]) {
       const text = proofFor(3, extra);
       const r = parseTlogProof(text);
-      if (!r.ok) throw new Error(r.message);
-      expect(r.proof.index).toBe(3);
-      expect(r.proof.checkpoint).toBe(checkpoint);
-      expect(r.proof.extra).toEqual(extra);
-      expect(formatTlogProof(r.proof)).toBe(text);
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.index).toBe(3);
+      expect(r.value.checkpoint).toBe(checkpoint);
+      expect(r.value.extra).toEqual(extra);
+      expect(formatTlogProof(r.value)).toBe(text);
     }
   });
 
   it('handles an empty proof (a one-entry log)', () => {
     const text = formatTlogProof({ index: 0, proof: [], checkpoint });
     expect(text.startsWith(`${TLOG_PROOF_HEADER}\nindex 0\n\n`)).toBe(true);
-    expect(parseTlogProof(text)).toMatchObject({ ok: true, proof: { index: 0, proof: [] } });
+    expect(parseTlogProof(text)).toMatchObject({ ok: true, value: { index: 0, proof: [] } });
   });
 
   it('rejects malformed proofs', () => {
@@ -73,8 +73,7 @@ describe('tlog-proof verification', () => {
     for (let i = 0; i < entries.length; i++) {
       expect(verifyTlogProof(proofFor(i), leaves[i] as Buffer, { origin, verifierKeys: vkey })).toMatchObject({
         ok: true,
-        index: i,
-        checkpoint: { origin, size: 11 },
+        value: { index: i, checkpoint: { origin, size: 11 } },
       });
     }
   });
@@ -82,19 +81,23 @@ describe('tlog-proof verification', () => {
   it('rejects the wrong entry, origin or key', () => {
     const text = proofFor(4);
     expect(verifyTlogProof(text, leaves[5] as Buffer, { origin, verifierKeys: vkey })).toMatchObject({
-      code: 'root_mismatch',
+      ok: false,
+      error: { code: 'root_mismatch' },
     });
     expect(verifyTlogProof(text, leaves[4] as Buffer, { origin: 'other', verifierKeys: vkey })).toMatchObject({
-      code: 'wrong_origin',
+      ok: false,
+      error: { code: 'wrong_origin' },
     });
     const stranger = noteVerifierKey(origin, generateSigningKey().publicKey);
     expect(verifyTlogProof(text, leaves[4] as Buffer, { origin, verifierKeys: stranger })).toMatchObject({
-      code: 'unknown_key',
+      ok: false,
+      error: { code: 'unknown_key' },
     });
     expect(
       verifyTlogProof(text.replace('index 4', 'index 40'), leaves[4] as Buffer, { origin, verifierKeys: vkey }),
     ).toMatchObject({
-      code: 'bad_input',
+      ok: false,
+      error: { code: 'bad_input' },
     });
   });
 });

@@ -1,6 +1,6 @@
 import { decodeBase64 } from '../envelope/base64.js';
 import { HASH_SIZE } from './merkle-hash.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 
 /**
  * C2SP tlog-proof (c2sp.org/tlog-proof): an offline-verifiable proof that an
@@ -28,7 +28,7 @@ export interface TlogProof {
   extra?: Buffer;
 }
 
-export type TlogProofResult = { ok: true; proof: TlogProof } | Failure<'malformed'>;
+export type TlogProofResult = Result<TlogProof, Problem<'malformed'>>;
 
 const INDEX_RE = /^index (0|[1-9][0-9]*)$/;
 
@@ -45,23 +45,23 @@ export function formatTlogProof(p: TlogProof): string {
 export function parseTlogProof(text: string): TlogProofResult {
   const lines = text.split('\n');
   let at = 0;
-  if (lines[at++] !== TLOG_PROOF_HEADER) return fail('malformed', `first line must be ${TLOG_PROOF_HEADER}`);
+  if (lines[at++] !== TLOG_PROOF_HEADER) return err('malformed', `first line must be ${TLOG_PROOF_HEADER}`);
   let extra: Buffer | undefined;
   if (lines[at]?.startsWith('extra ')) {
     extra = decodeBase64((lines[at++] as string).slice('extra '.length));
-    if (!extra) return fail('malformed', 'extra data is not base64');
+    if (!extra) return err('malformed', 'extra data is not base64');
   }
   const indexMatch = INDEX_RE.exec(lines[at++] ?? '');
   const index = Number(indexMatch?.[1]);
-  if (!indexMatch || !Number.isSafeInteger(index)) return fail('malformed', 'expected "index <N>"');
+  if (!indexMatch || !Number.isSafeInteger(index)) return err('malformed', 'expected "index <N>"');
   const proof: Buffer[] = [];
   for (; at < lines.length && lines[at] !== ''; at++) {
     const h = decodeBase64(lines[at] as string);
-    if (!h || h.length !== HASH_SIZE) return fail('malformed', `proof line ${at + 1} is not a base64 SHA-256 hash`);
+    if (!h || h.length !== HASH_SIZE) return err('malformed', `proof line ${at + 1} is not a base64 SHA-256 hash`);
     proof.push(h);
   }
-  if (at >= lines.length) return fail('malformed', 'missing empty line before the checkpoint');
+  if (at >= lines.length) return err('malformed', 'missing empty line before the checkpoint');
   const checkpoint = lines.slice(at + 1).join('\n');
-  if (checkpoint === '' || !checkpoint.endsWith('\n')) return fail('malformed', 'missing checkpoint note');
-  return { ok: true, proof: extra === undefined ? { index, proof, checkpoint } : { index, proof, checkpoint, extra } };
+  if (checkpoint === '' || !checkpoint.endsWith('\n')) return err('malformed', 'missing checkpoint note');
+  return ok(extra === undefined ? { index, proof, checkpoint } : { index, proof, checkpoint, extra });
 }

@@ -1,15 +1,20 @@
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import { verifyInclusion } from './merkle-verify.js';
 import type { NoteVerifierKey } from './note-verifier-key.js';
-import { fail, type Failure } from '../../kernel/result.js';
+import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 import { verifyNote } from './signed-note.js';
 import { parseTlogProof } from './tlog-proof.js';
 
-export type TlogProofVerifyResult =
-  | { ok: true; index: number; checkpoint: Checkpoint; extra?: Buffer }
-  | Failure<
-      'malformed' | 'unknown_key' | 'bad_signature' | 'wrong_origin' | 'bad_input' | 'bad_proof' | 'root_mismatch'
-    >;
+export interface VerifiedTlogProof {
+  index: number;
+  checkpoint: Checkpoint;
+  extra?: Buffer;
+}
+
+export type TlogProofVerifyResult = Result<
+  VerifiedTlogProof,
+  Problem<'malformed' | 'unknown_key' | 'bad_signature' | 'wrong_origin' | 'bad_input' | 'bad_proof' | 'root_mismatch'>
+>;
 
 /**
  * Verify a c2sp.org/tlog-proof for an entry whose RFC 6962 leaf hash the
@@ -24,15 +29,15 @@ export function verifyTlogProof(
 ): TlogProofVerifyResult {
   const parsed = parseTlogProof(text);
   if (!parsed.ok) return parsed;
-  const note = verifyNote(parsed.proof.checkpoint, trust.verifierKeys);
+  const note = verifyNote(parsed.value.checkpoint, trust.verifierKeys);
   if (!note.ok) return note;
-  const cp = parseCheckpoint(note.text);
+  const cp = parseCheckpoint(note.value.text);
   if (!cp.ok) return cp;
-  const { checkpoint } = cp;
+  const checkpoint = cp.value;
   if (checkpoint.origin !== trust.origin)
-    return fail('wrong_origin', `checkpoint is for ${checkpoint.origin}, not ${trust.origin}`);
-  const { index, proof, extra } = parsed.proof;
+    return err('wrong_origin', `checkpoint is for ${checkpoint.origin}, not ${trust.origin}`);
+  const { index, proof, extra } = parsed.value;
   const inclusion = verifyInclusion(leafHash, index, checkpoint.size, proof, checkpoint.root);
   if (!inclusion.ok) return inclusion;
-  return extra === undefined ? { ok: true, index, checkpoint } : { ok: true, index, checkpoint, extra };
+  return ok(extra === undefined ? { index, checkpoint } : { index, checkpoint, extra });
 }

@@ -24,7 +24,7 @@ export async function runAuditLog(ctx: CliContext, opts: { kind?: string; releas
       actor: e.actor,
       at: e.createdAt,
       keyid: env.signatures[0]?.keyid ?? null,
-      predicate: st.ok ? st.statement.predicate : null,
+      predicate: st.ok ? st.value.predicate : null,
     };
   });
   ctx.print(rows, () =>

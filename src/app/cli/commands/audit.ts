@@ -13,7 +13,7 @@ import { loadAuditKey, rotateAuditKey } from '../../../audit/ledger/audit-key.js
 import { readTextFile } from '../../../config/load-config.js';
 import { SluiceError } from '../../../kernel/errors.js';
 import type { CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, verdictExitCode } from '../exit-codes.js';
 import { COUNT, numberFlag } from '../number-flag.js';
 
 /** --key: a verifier key string, or a file holding one (or a PEM public key). */
@@ -22,13 +22,26 @@ function readKeyArg(ctx: CliContext, key: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8').trim() : key;
 }
 
+/** The verdict as `audit verify --json` prints it: flat, `ok` first. */
+function verdictJson(verdict: LogVerdict) {
+  if (verdict.ok) {
+    const { entries, root, checkpoints } = verdict.value;
+    return { ok: true, entries, root, checkpoints };
+  }
+  const { index, code, message } = verdict.error;
+  return { ok: false, index, code, message };
+}
+
 function report(ctx: CliContext, verdict: LogVerdict, what: string): number {
-  ctx.print(verdict, () =>
-    verdict.ok
-      ? `ok: ${what}: ${verdict.entries} entries, ${verdict.checkpoints} checkpoint(s), root ${verdict.root}`
-      : `FAILED: ${what}: ${verdict.index === null ? '' : `index ${verdict.index}: `}${verdict.message}`,
-  );
-  return verdict.ok ? EXIT.ok : EXIT.failed;
+  ctx.print(verdictJson(verdict), () => {
+    if (verdict.ok) {
+      const v = verdict.value;
+      return `ok: ${what}: ${v.entries} entries, ${v.checkpoints} checkpoint(s), root ${v.root}`;
+    }
+    const e = verdict.error;
+    return `FAILED: ${what}: ${e.index === null ? '' : `index ${e.index}: `}${e.message}`;
+  });
+  return verdictExitCode(verdict);
 }
 
 export async function runAuditVerify(ctx: CliContext, opts: { bundle?: string; key?: string }): Promise<number> {
@@ -43,7 +56,7 @@ export async function runAuditVerify(ctx: CliContext, opts: { bundle?: string; k
   if (opts.key) {
     const text = readKeyArg(ctx, opts.key);
     const parsed = parseVerifierKey(text);
-    if (parsed.ok) pinned = parsed.key.publicKey;
+    if (parsed.ok) pinned = parsed.value.publicKey;
     else {
       try {
         pinned = createPublicKey(text);
