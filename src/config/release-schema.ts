@@ -54,6 +54,9 @@ export const releaseManifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: nameSchema.describe('the route: clients call it as "model"'),
   model: modelRefSchema,
+  embeddings: modelRefSchema
+    .optional()
+    .describe('the model POST /v1/embeddings calls on this route are served by (part of the model component)'),
   routing: z.array(routingRuleSchema).default([]),
   prompt: z.strictObject({ system: projectPathSchema.optional(), user: projectPathSchema.optional() }).default({}),
   preprocessing: z.array(preprocessStepSchema).default([]),

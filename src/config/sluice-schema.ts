@@ -119,8 +119,23 @@ export const observeSchema = z.strictObject({
 
 export const gatewaySchema = z.strictObject({
   sticky: z
-    .union([z.literal('user'), z.string().regex(/^header:[A-Za-z0-9-]+$/, 'expected "user" or "header:NAME"')])
-    .default('user'),
+    .union([
+      z.literal('user'),
+      z.literal('key'),
+      z.string().regex(/^header:[A-Za-z0-9-]+$/, 'expected "user", "key" or "header:NAME"'),
+    ])
+    .default('user')
+    .describe('the sticky key: the request\'s "user" field, the gateway key\'s name ("key"), or a header'),
+  auth: z
+    .enum(['required', 'optional'])
+    .optional()
+    .describe(
+      'client authentication with gateway keys (`sluice key create`); default: required when serve binds to anything but loopback, optional on loopback',
+    ),
+  forward_client_auth: z
+    .boolean()
+    .default(false)
+    .describe("pass the client's own Authorization header to the upstream (the gateway key then goes in x-sluice-key)"),
 });
 
 export const shadowSchema = z.strictObject({

@@ -19,6 +19,12 @@ import { ShadowMirror, type ShadowOptions } from '../shadow/mirror.js';
 import type { StickySpec } from './routing/sticky.js';
 import { BatchQueue, type BatchQueueOptions } from '../kernel/batch-queue.js';
 import { storeTraceWriter, type TraceWriter, type TraceWriterEvents } from './sinks/trace-writer.js';
+import { type AuthMode, authenticate, type Caller, type ClientAuth, routeAllowed } from './auth/client-auth.js';
+import { type KeyTable, memoryKeyTable } from './auth/gateway-keys.js';
+import { KeyRateLimit } from './auth/key-rate-limit.js';
+import { aboutBody, LEGACY_COMPLETIONS, RESPONSES_NOT_STORED, sendModel } from './http/about.js';
+import { handleEmbeddings } from './http/embeddings.js';
+import { handleResponses } from './http/responses.js';
 
 export interface GatewayOptions {
   readonly routes: RouteTable;
@@ -60,6 +66,22 @@ export interface GatewayOptions {
    * in reverse order of creation, after the requests in flight finished.
    */
   readonly sinks?: readonly FinishedSink[];
+  /**
+   * Client authentication (gateway keys) for every /v1 endpoint. Default:
+   * optional, with no keys (every call served anonymously).
+   */
+  readonly auth?: {
+    readonly mode: AuthMode;
+    readonly keys: KeyTable;
+    /** gateway.forward_client_auth. Default false: provider keys never come from the client. */
+    readonly forwardClientAuth?: boolean;
+    /** The clock of the per-key rate limits (ms). */
+    readonly now?: () => number;
+  };
+  /** GET /readyz: undefined when ready, else why not (the store unreachable, routes not loaded). Default: ready. */
+  readonly ready?: () => Promise<string | undefined>;
+  /** The version GET / reports. */
+  readonly version?: string;
 }
 
 export interface Gateway {
@@ -156,15 +178,77 @@ export function createGateway(opts: GatewayOptions): Gateway {
     },
   };
 
+  const auth: ClientAuth = {
+    mode: opts.auth?.mode ?? 'optional',
+    keys: opts.auth?.keys ?? memoryKeyTable([]),
+    limits: new KeyRateLimit(opts.auth?.now),
+    forwardClientAuth: opts.auth?.forwardClientAuth ?? false,
+  };
+
+  /** The caller of a /v1 endpoint, or undefined once it was refused (401, 429). The key table is in memory: no store read. */
+  function admit(req: IncomingMessage, res: ServerResponse): Caller | undefined {
+    const a = authenticate(auth, req.headers);
+    if (a.ok) return a.caller;
+    const headers: Record<string, string> = { connection: 'close' };
+    if (a.retryAfter !== undefined) headers['retry-after'] = String(a.retryAfter);
+    if (a.error.status === 401) headers['www-authenticate'] = 'Bearer realm="sluice"';
+    sendJson(res, a.error.status, a.error.body(), headers);
+    chat.rejected(a.error, 0);
+    return undefined;
+  }
+
+  const POST_ONLY: Record<string, (c: ChatContext, q: IncomingMessage, s: ServerResponse, k: Caller) => Promise<void>> =
+    {
+      '/v1/chat/completions': handleChat,
+      '/v1/responses': handleResponses,
+      '/v1/embeddings': handleEmbeddings,
+    };
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     // The hot path first: nothing else is asked about a chat completion.
-    if (method === 'POST' && url === '/v1/chat/completions') return handleChat(chat, req, res);
-    const path = url.split('?', 1)[0];
+    if (method === 'POST' && url === '/v1/chat/completions') {
+      const caller = admit(req, res);
+      return caller && handleChat(chat, req, res, caller);
+    }
+    const path = url.split('?', 1)[0]!;
     if (opts.extra && (await opts.extra(req, res))) return;
-    if (path === '/v1/chat/completions') {
-      if (method === 'POST') return handleChat(chat, req, res);
+    if (path.startsWith('/v1/')) return v1(req, res, method, path);
+    if (method === 'GET' && path === '/')
+      return sendJson(
+        res,
+        200,
+        aboutBody({ version: opts.version ?? 'unknown', routes: opts.routes.routes().length, auth: auth.mode }),
+      );
+    if (method === 'GET' && path === '/healthz')
+      return sendJson(res, 200, { ok: true, routes: opts.routes.routes().length });
+    if (method === 'GET' && path === '/readyz') {
+      const why = opts.ready
+        ? await opts.ready().catch((e: unknown) => (e instanceof Error ? e.message : String(e)))
+        : undefined;
+      return sendJson(
+        res,
+        why === undefined ? 200 : 503,
+        why === undefined ? { ready: true, routes: opts.routes.routes().length } : { ready: false, reason: why },
+      );
+    }
+    if (method === 'GET' && path === '/metrics') {
+      const text = await metrics.text();
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      res.end(text);
+      return;
+    }
+    sendError(res, notFound(`no endpoint ${method} ${path}`), undefined, method !== 'GET' && method !== 'HEAD');
+  }
+
+  /** Every /v1 endpoint: the caller first (gateway keys), then the endpoint. */
+  async function v1(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+    const caller = admit(req, res);
+    if (!caller) return;
+    const handler = POST_ONLY[path];
+    if (handler) {
+      if (method === 'POST') return handler(chat, req, res, caller);
       return sendError(
         res,
         new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `use POST for ${path}`),
@@ -172,14 +256,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
         true,
       );
     }
-    if (method === 'GET' && path === '/v1/models') return sendJson(res, 200, modelsBody(opts.routes.routes()));
-    if (method === 'GET' && path === '/healthz')
-      return sendJson(res, 200, { ok: true, routes: opts.routes.routes().length });
-    if (method === 'GET' && path === '/metrics') {
-      const text = await metrics.text();
-      res.writeHead(200, { 'content-type': metrics.contentType });
-      res.end(text);
-      return;
+    if (path === '/v1/completions') return sendError(res, LEGACY_COMPLETIONS, undefined, true);
+    if (path.startsWith('/v1/responses/')) return sendError(res, RESPONSES_NOT_STORED, undefined, method !== 'GET');
+    if (method === 'GET' && path === '/v1/models')
+      return sendJson(res, 200, modelsBody(opts.routes.routes().filter((r) => routeAllowed(caller, r))));
+    if (method === 'GET' && path.startsWith('/v1/models/')) {
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice('/v1/models/'.length));
+      } catch {
+        id = path.slice('/v1/models/'.length);
+      }
+      return sendModel(res, id, opts.routes.lookup(id) !== undefined && routeAllowed(caller, id));
     }
     sendError(res, notFound(`no endpoint ${method} ${path}`), undefined, method !== 'GET' && method !== 'HEAD');
   }

@@ -23,3 +23,10 @@ export function sha256Digest(data: string | Uint8Array): Digest {
 export function isDigest(s: unknown): s is Digest {
   return typeof s === 'string' && DIGEST_RE.test(s);
 }
+
+/** Constant-time comparison of two hex digests (secrets' hashes: keys, tokens). */
+export function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}

@@ -119,7 +119,7 @@ export class Observer implements FinishedSink {
 
   /** Called for every finished gateway request; cheap and synchronous. */
   offer(f: Finished): void {
-    if (f.status !== 200 || !f.output) return;
+    if (f.status !== 200 || !f.output || f.endpoint === 'embeddings') return;
     const at = this.now();
     const answer = (): Answer => ({
       id: f.id,

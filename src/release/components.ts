@@ -6,7 +6,7 @@ import type { ResolvedManifest } from './resolved-manifest.js';
 export function componentValue(m: ResolvedManifest, c: Component): unknown {
   switch (c) {
     case 'model':
-      return m.model;
+      return m.embeddings ? { ...m.model, embeddings: m.embeddings } : m.model;
     case 'prompt':
       return m.prompt;
     case 'routing':

@@ -52,6 +52,7 @@ export function resolveManifest(
   const manifest: ResolvedManifest = {
     name: m.name,
     model: m.model,
+    ...(m.embeddings ? { embeddings: m.embeddings } : {}),
     routing: m.routing,
     prompt,
     preprocessing: { library: PREPROCESS_LIBRARY, steps: m.preprocessing, digest: preprocessDigest(m.preprocessing) },

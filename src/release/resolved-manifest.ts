@@ -16,6 +16,8 @@ export type ReleaseId = Digest;
 export interface ResolvedManifest {
   readonly name: string;
   readonly model: ModelRef;
+  /** The embeddings model of the route, when the release names one. */
+  readonly embeddings?: ModelRef;
   readonly routing: ReleaseManifest['routing'];
   readonly prompt: { readonly system?: FileRef; readonly user?: FileRef };
   readonly preprocessing: {

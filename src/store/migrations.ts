@@ -197,6 +197,22 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'traces keep the request variables (redacted), so replay can render prompts',
     statements: () => ["ALTER TABLE traces ADD COLUMN vars TEXT NOT NULL DEFAULT '{}'"],
   },
+  {
+    version: 7,
+    name: 'gateway client keys (hashed); traces keep the client, the endpoint and the model that answered',
+    statements: (t) => [
+      `CREATE TABLE gateway_keys (
+        name TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        routes TEXT,
+        rpm ${t.int},
+        created_at TEXT NOT NULL
+      )`,
+      'ALTER TABLE traces ADD COLUMN client TEXT',
+      'ALTER TABLE traces ADD COLUMN endpoint TEXT',
+      'ALTER TABLE traces ADD COLUMN model TEXT',
+    ],
+  },
 ];
 
 const LOCK = 'sluice:migrations';

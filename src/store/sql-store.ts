@@ -9,7 +9,17 @@ import { sqlAuditStore } from './sql-audit.js';
 import { sqlGateStore } from './sql-gate.js';
 import { sqlControlStore } from './sql-rollouts.js';
 import { sqlTraceStore } from './sql-traces.js';
-import type { AuditStore, ControlStore, GateStore, ReleaseRecord, RouteRecord, Store, TraceStore } from './store.js';
+import { sqlGatewayKeyStore } from './sql-gateway-keys.js';
+import type {
+  AuditStore,
+  ControlStore,
+  GatewayKeyStore,
+  GateStore,
+  ReleaseRecord,
+  RouteRecord,
+  Store,
+  TraceStore,
+} from './store.js';
 
 interface ReleaseRow extends Row {
   id: string;
@@ -36,15 +46,25 @@ function toRelease(row: ReleaseRow): ReleaseRecord {
 }
 
 /** The part of Store that lives in this file; the rest comes from the per-domain SQL modules. */
-type OwnStore = Omit<Store, keyof AuditStore | keyof GateStore | keyof TraceStore | keyof ControlStore>;
+type OwnStore = Omit<
+  Store,
+  keyof AuditStore | keyof GateStore | keyof TraceStore | keyof ControlStore | keyof GatewayKeyStore
+>;
 
 // Declaration merging: SqlStore also has every method of the per-domain stores it is assembled from.
-export interface SqlStore extends AuditStore, GateStore, TraceStore, ControlStore {}
+export interface SqlStore extends AuditStore, GateStore, TraceStore, ControlStore, GatewayKeyStore {}
 
 /** The Store over any SqlDriver: the SQL runs unchanged on SQLite and PostgreSQL. */
 export class SqlStore implements OwnStore {
   constructor(protected readonly db: SqlDriver) {
-    Object.assign(this, sqlAuditStore(db), sqlGateStore(db), sqlTraceStore(db), sqlControlStore(db));
+    Object.assign(
+      this,
+      sqlAuditStore(db),
+      sqlGateStore(db),
+      sqlTraceStore(db),
+      sqlControlStore(db),
+      sqlGatewayKeyStore(db),
+    );
     if (db.dialect === 'postgres') {
       const put = this.putRouteState.bind(this);
       // Every route change is announced; inside a transaction NOTIFY is delivered at commit.

@@ -22,6 +22,9 @@ const TRACE_COLUMNS = [
   'output',
   'created_at',
   'vars',
+  'client',
+  'endpoint',
+  'model',
 ] as const;
 
 /**
@@ -102,6 +105,9 @@ function toTrace(r: Row): TraceRecord {
     vars: r.vars === undefined || r.vars === null ? '{}' : String(r.vars),
     output: String(r.output),
     createdAt: String(r.created_at),
+    ...(r.client === null || r.client === undefined ? {} : { client: String(r.client) }),
+    ...(r.endpoint === null || r.endpoint === undefined ? {} : { endpoint: String(r.endpoint) }),
+    ...(r.model === null || r.model === undefined ? {} : { model: String(r.model) }),
   };
 }
 
@@ -194,6 +200,7 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
       const values = rows.map((t) => [
         ...[t.id, t.route, t.releaseId, t.arm, t.stickyHash, t.status, t.latencyMs],
         ...[t.promptTokens, t.completionTokens, t.costUsd, t.slice, t.input, t.output, t.createdAt, t.vars],
+        ...[t.client ?? null, t.endpoint ?? null, t.model ?? null],
       ]);
       await insertMany(db, 'traces', TRACE_COLUMNS, values, 'ON CONFLICT (id) DO NOTHING');
     },

@@ -136,6 +136,12 @@ export interface TraceRecord {
   /** The answer text, redacted. */
   readonly output: string;
   readonly createdAt: string;
+  /** The name of the gateway key the client called with; null (or absent) without one. */
+  readonly client?: string | null;
+  /** The endpoint: 'chat' (absent in traces from before), 'responses' or 'embeddings'. */
+  readonly endpoint?: string | null;
+  /** The upstream model that answered ("provider/name"), when the request got that far. */
+  readonly model?: string | null;
 }
 
 /**
@@ -285,11 +291,34 @@ export interface ControlStore {
   observeSamples(releaseId: string, sinceMs: number, untilMs?: number): Promise<ObserveSampleRecord[]>;
 }
 
+/** A client key of the gateway: only its hash is kept. */
+export interface GatewayKeyRecord {
+  /** Hex SHA-256 of the key. */
+  readonly hash: string;
+  /** Unique; goes into traces as the request's client. */
+  readonly name: string;
+  /** The routes the key may call; null: every route. */
+  readonly routes: readonly string[] | null;
+  /** Requests per minute the key may make (per gateway process); null: no limit. */
+  readonly rpm: number | null;
+  readonly createdAt: string;
+}
+
+/** The gateway's client keys. */
+export interface GatewayKeyStore {
+  /** Adds a key; a name already taken is refused (SluiceError 'conflict'). */
+  putGatewayKey(k: Omit<GatewayKeyRecord, 'createdAt'>): Promise<void>;
+  /** Every key, by name. */
+  gatewayKeys(): Promise<GatewayKeyRecord[]>;
+  /** Removes the key of that name; false when there was none. */
+  revokeGatewayKey(name: string): Promise<boolean>;
+}
+
 /**
  * Everything Sluice keeps. The core owns this interface; `sql-store.ts` implements
  * it over any SqlDriver (SQLite, PostgreSQL), held to one contract suite.
  */
-export interface Store extends AuditStore, GateStore, TraceStore, ControlStore {
+export interface Store extends AuditStore, GateStore, TraceStore, ControlStore, GatewayKeyStore {
   readonly dialect: Dialect;
   readonly description: string;
 

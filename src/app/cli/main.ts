@@ -1,10 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version.js';
 import { formatLocation, SluiceError } from '../../kernel/errors.js';
 import { CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 import { COMMANDS } from './registry.js';
-
-const VERSION = '0.1.0';
 
 function defaultIo(argv: readonly string[]): CliIo {
   return {

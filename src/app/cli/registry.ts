@@ -225,6 +225,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/traces.js')).runTracesErase,
   },
   {
+    name: 'key create',
+    define: (c) =>
+      c
+        .description('a gateway client key (shown once; stored hashed)')
+        .requiredOption('--name <name>', 'the client: goes into traces (and can be the sticky key)')
+        .option('--routes <routes>', 'comma-separated routes the key may call (default: every route)')
+        .option('--rpm <n>', 'requests per minute the key may make (429 past it)'),
+    load: async () => (await import('./commands/key.js')).runKeyCreate,
+  },
+  {
+    name: 'key list',
+    define: (c) => c.description('the gateway keys: names, routes and limits'),
+    load: async () => (await import('./commands/key.js')).runKeyList,
+  },
+  {
+    name: 'key revoke',
+    define: (c) => c.description('remove a gateway key').argument('<name>'),
+    load: async () => (await import('./commands/key.js')).runKeyRevoke,
+  },
+  {
     name: 'token create',
     define: (c) =>
       c

@@ -15,6 +15,15 @@ import { WorkerTraceWriter } from '../../gateway/sinks/worker-trace-writer.js';
 import { Observer } from '../../observe/observer.js';
 import { ObserverMetrics } from '../../observe/observer-metrics.js';
 import type { Store } from '../../store/store.js';
+import { StoreKeyTable } from '../../gateway/auth/gateway-keys.js';
+import type { AuthMode } from '../../gateway/auth/client-auth.js';
+import { VERSION } from '../version.js';
+
+/** gateway.auth's default: required unless the server listens on loopback only. */
+export function defaultAuthMode(host: string): AuthMode {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) ? 'optional' : 'required';
+}
 
 export interface ServerOptions {
   /** The project's parts, when the caller built them (the CLI); else they are built from the fields below. */
@@ -130,6 +139,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         return t ? { name: t.name, role: t.role as Role } : undefined;
       },
     });
+    const keys = await StoreKeyTable.open(store, { onError });
+    started.push(keys);
+    const host = o.host ?? '127.0.0.1';
     const traceWriter =
       o.storeUrl && !o.storeUrl.endsWith(':memory:') && WorkerTraceWriter.available()
         ? (events: TraceWriterEvents) =>
@@ -141,7 +153,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       store,
       // Small batches, often: a batch is copied to the writer thread and let go, so traces never live long on this heap.
       ...(traceWriter ? { traceWriter, traceQueue: { batchSize: 64, flushMs: 20 } } : {}),
-      sticky: config.gateway.sticky as 'user' | `header:${string}`,
+      sticky: config.gateway.sticky as 'user' | 'key' | `header:${string}`,
+      auth: {
+        mode: config.gateway.auth ?? defaultAuthMode(host),
+        keys,
+        forwardClientAuth: config.gateway.forward_client_auth,
+      },
+      // Ready: the store answers and every route's release is loaded.
+      ready: async () => {
+        await store.routeStateVersion();
+        return routes.version >= 0 ? undefined : 'routes are not loaded yet';
+      },
+      version: VERSION,
       intervalSeconds: config.rollout.interval_seconds,
       gatewayId: id,
       shadow: { stripTools: config.shadow.strip_tools, maxPerMinute: config.shadow.max_requests_per_minute },
@@ -152,7 +175,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     });
     started.push(gateway);
     observer.useMetrics(new ObserverMetrics(gateway.metrics.registry));
-    const { url, port } = await gateway.listen(o.port ?? 8787, o.host ?? '127.0.0.1');
+    const { url, port } = await gateway.listen(o.port ?? 8787, host);
     if (controller) {
       controller.start(o.tickMs ?? 250);
       started.push({ close: () => controller.stop() });

@@ -5,7 +5,9 @@ import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { serve, serveStream, type ServeDeps, type ServeRequest } from '../../serving/serve.js';
 import type { ServingRelease } from '../../serving/serving-release.js';
 import { CLIENT_CLOSED, type GatewayError, notFound, requestError, serveError, toGatewayError } from './errors.js';
-import { parseChatRequest, readBody, type ChatCompletionRequest } from './parse-request.js';
+import { type Caller, routeAllowed, routeForbidden } from '../auth/client-auth.js';
+import { parseChatRequest, readBody, type ChatCompletionRequest, type RequestProblem } from './parse-request.js';
+import type { Result } from '../../kernel/result.js';
 import { completionBody, sendError, sendJson, servedHeaders, type Served } from './respond.js';
 import type { RouteEntry, RouteTable } from '../routing/route-table.js';
 import { chooseArm, stickyKey, type Arm, type StickySpec } from '../routing/sticky.js';
@@ -33,8 +35,15 @@ export interface Finished {
   readonly input?: string;
   /** The request as it went to the serving path (without its abort signal), so it can be served again: shadow mirroring. */
   readonly request?: Omit<ServeRequest, 'signal'>;
+  /** The gateway key's name, when the client called with one. */
+  readonly client?: string;
+  /** Which endpoint it came through; absent: /v1/chat/completions. Only chat answers are judged and mirrored. */
+  readonly endpoint?: 'responses' | 'embeddings';
+  /** The upstream model that answered, "provider/name". */
+  readonly model?: string;
 }
 
+/** What the gateway does for every routed request, whichever endpoint it came through. */
 export interface ChatContext {
   readonly routes: RouteTable;
   readonly providers: ProviderRegistry;
@@ -48,7 +57,7 @@ export interface ChatContext {
   finished(f: Finished): void;
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
+export function flatHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   const h = req.headers;
   for (const k in h) {
@@ -58,29 +67,38 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-type Outcome = Pick<Finished, 'status' | 'usage' | 'costUsd' | 'output' | 'error' | 'input'>;
+export type Outcome = Pick<Finished, 'status' | 'usage' | 'costUsd' | 'output' | 'error' | 'input' | 'model'>;
 
-function failure(e: unknown, signal: AbortSignal, output = ''): Outcome {
+export function failure(e: unknown, signal: AbortSignal, output = ''): Outcome {
   const error = toGatewayError(e);
   return { status: signal.aborted ? CLIENT_CLOSED : error.status, usage: undefined, costUsd: 0, output, error };
 }
 
 /** A failure before any answer was sent: the error response, and the outcome to record. */
-function refused(res: ServerResponse, served: Served, error: GatewayError, signal: AbortSignal): Outcome {
+export function refused(res: ServerResponse, served: Served, error: GatewayError, signal: AbortSignal): Outcome {
   const outcome = failure(error, signal);
   sendError(res, error, served);
   return outcome;
 }
 
-async function run(
-  ctx: ChatContext,
-  body: ChatCompletionRequest,
-  sreq: ServeRequest,
-  release: ServingRelease,
-  res: ServerResponse,
-  served: Served,
-  id: string,
-): Promise<Outcome> {
+/** The request on its way to a release, as an endpoint's answer writer gets it. */
+export interface Routed {
+  readonly ctx: ChatContext;
+  readonly body: ChatCompletionRequest;
+  readonly sreq: ServeRequest;
+  readonly release: ServingRelease;
+  readonly res: ServerResponse;
+  readonly served: Served;
+  readonly id: string;
+}
+
+/** Serves a routed request through the one serving path and writes the answer in the endpoint's own format. */
+export type AnswerWriter = (r: Routed) => Promise<Outcome>;
+
+const modelOf = (m: { provider: string; model: string }): string => `${m.provider}/${m.model}`;
+
+/** /v1/chat/completions: a chat.completion, or chat.completion.chunk events. */
+async function answerChat({ ctx, body, sreq, release, res, served, id }: Routed): Promise<Outcome> {
   const signal = sreq.signal!;
   const created = Math.floor(Date.now() / 1000);
   if (!body.stream) {
@@ -93,7 +111,14 @@ async function run(
       completionBody(`chatcmpl-${id}`, body.route, out.text, out.finishReason, out.usage, created),
       servedHeaders(served),
     );
-    return { status: 200, usage: out.usage, costUsd: out.costUsd, output: out.text, input: out.input };
+    return {
+      status: 200,
+      usage: out.usage,
+      costUsd: out.costUsd,
+      output: out.text,
+      input: out.input,
+      model: modelOf(out),
+    };
   }
   const stream = serveStream(release, sreq, ctx.serving);
   if (!stream.ok) return refused(res, served, serveError(stream.error), signal);
@@ -107,40 +132,44 @@ async function run(
     signal,
   });
   const costUsd = end.usage ? out.cost(end.usage) : 0;
-  if (end.error) return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input };
-  return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input };
+  const model = modelOf(out);
+  if (end.error) return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input, model };
+  return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input, model };
 }
 
-/** POST /v1/chat/completions: read, check, route, pick the arm, serve through the one serving path, respond. */
-export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = performance.now();
-  const read = await readBody(req, ctx.maxBodyBytes);
-  if (!read.ok) {
-    const error = requestError(read.error);
-    sendError(res, error, undefined, error.status === 413);
-    return ctx.rejected(error, performance.now() - started);
-  }
-  const parsed = parseChatRequest(read.value);
-  if (!parsed.ok) {
-    const error = requestError(parsed.error);
-    sendError(res, error);
-    return ctx.rejected(error, performance.now() - started);
-  }
-  const body = parsed.value;
+/**
+ * The part every serving endpoint shares once its body is a chat request:
+ * route, the key's route permission, the arm (sticky), the request's facts
+ * computed once, the one serving path (through `answer`), and the record.
+ */
+export async function serveRouted(
+  ctx: ChatContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  started: number,
+  body: ChatCompletionRequest,
+  caller: Caller,
+  answer: AnswerWriter = answerChat,
+  endpoint?: 'responses' | 'embeddings',
+): Promise<void> {
   const entry = ctx.routes.lookup(body.route);
-  if (!entry) {
-    const error = notFound(`no route "${body.route}"; GET /v1/models lists the routes`, 'model_not_found');
+  if (!entry || !routeAllowed(caller, body.route)) {
+    const error = entry
+      ? routeForbidden(caller, body.route)
+      : notFound(`no route "${body.route}"; GET /v1/models lists the routes`, 'model_not_found');
     sendError(res, error);
     return ctx.rejected(error, performance.now() - started);
   }
-  const key = stickyKey(ctx.sticky, body.user, req.headers);
+  const client = caller.client?.name;
+  const key = stickyKey(ctx.sticky, body.user, req.headers, client);
   const arm = chooseArm(
     { rolloutId: entry.rolloutId, hasCandidate: entry.candidate !== null, weight: entry.weight },
     key,
     ctx.random,
   );
   const release = arm === 'canary' && entry.candidate ? entry.candidate : entry.stable;
-  const served: Served = { releaseId: release.id, arm };
+  const id = requestId();
+  const served: Served = { releaseId: release.id, arm, requestId: id };
   const signal = connectionSignal(req.socket);
   const headers = flatHeaders(req);
   // The request's facts, computed once and handed to every sink: release, arm, slice and (once served) the judged input.
@@ -152,11 +181,16 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
     slice,
     tools: body.tools,
   };
-  const sreq: ServeRequest = { ...request, signal };
-  const id = requestId();
+  // The client's own credential goes upstream only for this call (forward_client_auth), never to a shadow.
+  const upstream = caller.upstreamAuthorization;
+  const sreq: ServeRequest = {
+    ...request,
+    signal,
+    ...(upstream ? { upstreamHeaders: { authorization: upstream } } : {}),
+  };
   let outcome: Outcome;
   try {
-    outcome = await run(ctx, body, sreq, release, res, served, id);
+    outcome = await answer({ ctx, body, sreq, release, res, served, id });
   } catch (e) {
     outcome = failure(e, signal);
     sendError(res, outcome.error!, served);
@@ -170,7 +204,42 @@ export async function handleChat(ctx: ChatContext, req: IncomingMessage, res: Se
     latencyMs: performance.now() - started,
     slice,
     messages: body.messages,
-    request,
+    // Embeddings are not chat: nothing to serve again (shadow) or to judge.
+    ...(endpoint === 'embeddings' ? {} : { request }),
+    ...(client ? { client } : {}),
+    ...(endpoint ? { endpoint } : {}),
     ...outcome,
   });
+}
+
+/**
+ * Reads and parses a request body for an endpoint; a body that cannot be
+ * read or parsed is answered here (413 or 400) and counted as rejected.
+ */
+export async function readRequest<T>(
+  ctx: ChatContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  started: number,
+  parse: (body: Buffer) => Result<T, RequestProblem>,
+): Promise<T | undefined> {
+  const read = await readBody(req, ctx.maxBodyBytes);
+  const parsed = read.ok ? parse(read.value) : read;
+  if (parsed.ok) return parsed.value;
+  const error = requestError(parsed.error);
+  sendError(res, error, undefined, error.status === 413);
+  ctx.rejected(error, performance.now() - started);
+  return undefined;
+}
+
+/** POST /v1/chat/completions: read, check, route, pick the arm, serve through the one serving path, respond. */
+export async function handleChat(
+  ctx: ChatContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Caller,
+): Promise<void> {
+  const started = performance.now();
+  const body = await readRequest(ctx, req, res, started, parseChatRequest);
+  if (body) await serveRouted(ctx, req, res, started, body, caller);
 }

@@ -145,13 +145,26 @@ export function checkChatRequest(value: unknown): Checked {
   return isPlainRequest(value) ? ok(toRequest(value)) : checkWithSchema(value);
 }
 
-/** Parses and checks a /v1/chat/completions body; malformed JSON and schema errors are 400s. */
-export function parseChatRequest(body: Buffer): Checked {
-  let value: unknown;
+function parseJson(body: Buffer): Result<unknown, RequestProblem> {
   try {
-    value = JSON.parse(body.toString('utf8')) as unknown;
+    return ok(JSON.parse(body.toString('utf8')) as unknown);
   } catch (e) {
     return err('invalid_json', `the body is not valid JSON: ${(e as Error).message}`);
   }
-  return checkChatRequest(value);
+}
+
+/** Parses and checks a /v1/chat/completions body; malformed JSON and schema errors are 400s. */
+export function parseChatRequest(body: Buffer): Checked {
+  const json = parseJson(body);
+  return json.ok ? checkChatRequest(json.value) : json;
+}
+
+/** Parses a body as JSON and checks it with `schema`; either failure is a 400 naming the first issues. */
+export function parseJsonBody<T>(body: Buffer, schema: z.ZodType<T>, what: string): Result<T, RequestProblem> {
+  const json = parseJson(body);
+  if (!json.ok) return json;
+  const parsed = schema.safeParse(json.value);
+  if (parsed.success) return ok(parsed.data);
+  const issues = parsed.error.issues.slice(0, 3).map(describeIssue).join('; ');
+  return err('invalid_request', `invalid ${what}: ${issues}`);
 }

@@ -7,13 +7,19 @@ import type { GatewayError } from './errors.js';
 export interface Served {
   readonly releaseId: string;
   readonly arm: Arm;
+  /** The request's id (traces key it): sent as x-request-id. */
+  readonly requestId?: string;
 }
 
 export const RELEASE_HEADER = 'x-sluice-release';
 export const ARM_HEADER = 'x-sluice-arm';
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 export function servedHeaders(served: Served | undefined): Record<string, string> {
-  return served ? { [RELEASE_HEADER]: served.releaseId, [ARM_HEADER]: served.arm } : {};
+  if (!served) return {};
+  const h: Record<string, string> = { [RELEASE_HEADER]: served.releaseId, [ARM_HEADER]: served.arm };
+  if (served.requestId) h[REQUEST_ID_HEADER] = served.requestId;
+  return h;
 }
 
 export function sendJson(
@@ -78,6 +84,11 @@ export function usageChunkBody(id: string, route: string, created: number, usage
   return { id, object: 'chat.completion.chunk', created, model: route, choices: [], usage };
 }
 
+/** A route as an OpenAI model object. */
+export function modelBody(id: string): { id: string; object: 'model'; created: number; owned_by: string } {
+  return { id, object: 'model', created: 0, owned_by: 'sluice' };
+}
+
 export function modelsBody(routes: readonly string[]): unknown {
-  return { object: 'list', data: routes.map((id) => ({ id, object: 'model', created: 0, owned_by: 'sluice' })) };
+  return { object: 'list', data: routes.map(modelBody) };
 }

@@ -3,8 +3,8 @@ import type { Arm } from '../../store/store.js';
 
 export type { Arm };
 
-/** Where the sticky key comes from: the request's `user` field, or a header (gateway.sticky in sluice.yaml). */
-export type StickySpec = 'user' | `header:${string}`;
+/** Where the sticky key comes from: the request's `user` field, the gateway key's name, or a header (gateway.sticky in sluice.yaml). */
+export type StickySpec = 'user' | 'key' | `header:${string}`;
 
 /** Buckets a sticky key falls into; the canary takes the first weight × 100 of them. */
 export const BUCKETS = 10_000;
@@ -14,8 +14,10 @@ export function stickyKey(
   spec: StickySpec,
   user: string | undefined,
   headers: Readonly<Record<string, string | string[] | undefined>>,
+  client?: string,
 ): string | undefined {
   if (spec === 'user') return user ? user : undefined;
+  if (spec === 'key') return client ? client : undefined;
   const value = headers[spec.slice('header:'.length).toLowerCase()];
   const first = Array.isArray(value) ? value[0] : value;
   return first ? first : undefined;

@@ -35,6 +35,9 @@ export function toRawTrace(f: Finished, createdAt: string): RawTrace {
     varsJson: f.request?.vars ? JSON.stringify(f.request.vars) : '{}',
     output: f.output,
     createdAt,
+    client: f.client ?? null,
+    endpoint: f.endpoint ?? 'chat',
+    model: f.model ?? null,
   };
 }
 
@@ -84,6 +87,9 @@ export function toTraceRecord(t: RawTrace): TraceRecord {
     vars: t.varsJson === '{}' ? '{}' : JSON.stringify(redactDeep(JSON.parse(t.varsJson))),
     output: redact(t.output),
     createdAt: t.createdAt,
+    ...(t.client ? { client: t.client } : {}),
+    ...(t.endpoint ? { endpoint: t.endpoint } : {}),
+    ...(t.model ? { model: t.model } : {}),
   };
 }
 

@@ -1,0 +1,195 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { ChatChunk, Usage } from '../../providers/model-provider.js';
+import { toGatewayError, type GatewayError } from './errors.js';
+import { servedHeaders, type Served } from './respond.js';
+import {
+  type AnswerToolCall,
+  callItem,
+  callItemId,
+  messageId,
+  messageItem,
+  outputText,
+  type ResponseIds,
+  responseBody,
+} from './responses-body.js';
+import type { ResponsesRequest } from './responses-request.js';
+
+/** A streamed piece of a tool call (OpenAI's delta.tool_calls entry), where the upstream sends them. */
+interface CallPiece {
+  readonly index: number;
+  readonly id?: string;
+  readonly function?: { readonly name?: string; readonly arguments?: string };
+}
+
+type Chunk = ChatChunk & { readonly toolCalls?: readonly CallPiece[] };
+
+export interface ResponsesStreamEnd {
+  readonly text: string;
+  readonly usage: Usage | undefined;
+  readonly error?: GatewayError;
+}
+
+interface OpenCall {
+  readonly outputIndex: number;
+  readonly itemId: string;
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * Writes a served stream as the Responses API's typed events: response.created,
+ * the message's output_text deltas, function-call argument deltas, each item's
+ * done events, and response.completed with usage. The first chunk is awaited
+ * before anything is sent, so an upstream that fails at once gets a proper
+ * error status (the rejection is left to the caller); a failure after that
+ * ends the stream with an `error` event and response.failed.
+ */
+export async function pipeResponsesStream(
+  chunks: AsyncIterable<Chunk>,
+  res: ServerResponse,
+  t: { ids: ResponseIds; req: ResponsesRequest; served: Served; signal: AbortSignal },
+): Promise<ResponsesStreamEnd> {
+  const it = chunks[Symbol.asyncIterator]();
+  let next = await it.next();
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...servedHeaders(t.served),
+  });
+  let seq = 0;
+  const send = async (type: string, fields: Record<string, unknown>): Promise<void> => {
+    if (res.destroyed) return;
+    const data = `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...fields })}\n\n`;
+    if (!res.write(data)) await once(res, 'drain', { signal: t.signal }).catch(() => {});
+  };
+  const { ids, req } = t;
+  await send('response.created', { response: responseBody(ids, req, { status: 'in_progress', output: [] }) });
+  await send('response.in_progress', { response: responseBody(ids, req, { status: 'in_progress', output: [] }) });
+  let outputs = 0;
+  let text = '';
+  let messageIndex = -1;
+  const calls: OpenCall[] = [];
+  let usage: Usage | undefined;
+  let finishReason = 'stop';
+  const itemId = messageId(ids);
+  try {
+    while (!next.done) {
+      const c = next.value;
+      if (c.delta) {
+        if (messageIndex < 0) {
+          messageIndex = outputs++;
+          await send('response.output_item.added', {
+            output_index: messageIndex,
+            item: messageItem(ids, '', 'in_progress'),
+          });
+          await send('response.content_part.added', {
+            item_id: itemId,
+            output_index: messageIndex,
+            content_index: 0,
+            part: outputText(''),
+          });
+        }
+        text += c.delta;
+        await send('response.output_text.delta', {
+          item_id: itemId,
+          output_index: messageIndex,
+          content_index: 0,
+          delta: c.delta,
+          logprobs: [],
+        });
+      }
+      for (const p of c.toolCalls ?? []) {
+        let call = calls[p.index];
+        if (!call) {
+          call = { outputIndex: outputs++, itemId: callItemId(ids, p.index), id: p.id ?? '', name: '', arguments: '' };
+          call.name = p.function?.name ?? '';
+          calls[p.index] = call;
+          await send('response.output_item.added', {
+            output_index: call.outputIndex,
+            item: callItem(ids, p.index, toCall(call), 'in_progress'),
+          });
+        } else if (p.function?.name) call.name += p.function.name;
+        if (p.id && !call.id) call.id = p.id;
+        const args = p.function?.arguments;
+        if (args) {
+          call.arguments += args;
+          await send('response.function_call_arguments.delta', {
+            item_id: call.itemId,
+            output_index: call.outputIndex,
+            delta: args,
+          });
+        }
+      }
+      if (c.finishReason) finishReason = c.finishReason;
+      if (c.usage) usage = c.usage;
+      next = await it.next();
+    }
+  } catch (e) {
+    const error = toGatewayError(e);
+    const body = error.body().error;
+    await send('error', { code: body.code, message: body.message, param: null });
+    await send('response.failed', {
+      response: {
+        ...responseBody(ids, req, { output: [], usage }),
+        status: 'failed',
+        error: { code: body.code, message: body.message },
+      },
+    });
+    if (!res.destroyed) res.end();
+    return { text, usage, error };
+  }
+  const output: unknown[] = [];
+  if (messageIndex >= 0 || calls.length === 0) {
+    if (messageIndex < 0) {
+      messageIndex = outputs++;
+      await send('response.output_item.added', {
+        output_index: messageIndex,
+        item: messageItem(ids, '', 'in_progress'),
+      });
+      await send('response.content_part.added', {
+        item_id: itemId,
+        output_index: messageIndex,
+        content_index: 0,
+        part: outputText(''),
+      });
+    }
+    await send('response.output_text.done', {
+      item_id: itemId,
+      output_index: messageIndex,
+      content_index: 0,
+      text,
+      logprobs: [],
+    });
+    await send('response.content_part.done', {
+      item_id: itemId,
+      output_index: messageIndex,
+      content_index: 0,
+      part: outputText(text),
+    });
+    const item = messageItem(ids, text, 'completed');
+    await send('response.output_item.done', { output_index: messageIndex, item });
+    output[messageIndex] = item;
+  }
+  for (const [i, call] of calls.entries()) {
+    if (!call) continue;
+    await send('response.function_call_arguments.done', {
+      item_id: call.itemId,
+      output_index: call.outputIndex,
+      name: call.name,
+      arguments: call.arguments,
+    });
+    const item = callItem(ids, i, toCall(call), 'completed');
+    await send('response.output_item.done', { output_index: call.outputIndex, item });
+    output[call.outputIndex] = item;
+  }
+  const response = responseBody(ids, req, { output, finishReason, ...(usage ? { usage } : {}) });
+  await send(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
+  if (!res.destroyed) res.end();
+  return { text, usage };
+}
+
+function toCall(c: OpenCall): AnswerToolCall {
+  return { id: c.id, function: { name: c.name, arguments: c.arguments } };
+}
