@@ -391,6 +391,52 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.observeSamples('r1', 2001, 3000)).toEqual([]);
     });
 
+    it('keeps the client, endpoint and model of a trace when it has them', async () => {
+      const base: TraceRecord = {
+        id: 'k1',
+        route: 'legal',
+        releaseId: release(1).id,
+        arm: 'stable',
+        stickyHash: null,
+        status: 200,
+        latencyMs: 3,
+        promptTokens: 4,
+        completionTokens: 0,
+        costUsd: 0,
+        slice: null,
+        input: '[]',
+        vars: '{}',
+        output: '',
+        createdAt: new Date(Date.UTC(2026, 0, 2)).toISOString(),
+      };
+      const keyed: TraceRecord = {
+        ...base,
+        id: 'k2',
+        client: 'app-frontend',
+        endpoint: 'embeddings',
+        model: 'up/emb-1',
+      };
+      await store.insertTraces([base, keyed]);
+      expect(await store.listTraces()).toEqual([base, keyed]);
+    });
+
+    it('keeps gateway keys by name: hashed, scoped, limited, revocable', async () => {
+      await store.putGatewayKey({ hash: 'a'.repeat(64), name: 'app-frontend', routes: ['legal', 'medical'], rpm: 60 });
+      await store.putGatewayKey({ hash: 'b'.repeat(64), name: 'batch', routes: null, rpm: null });
+      await expect(
+        store.putGatewayKey({ hash: 'c'.repeat(64), name: 'batch', routes: null, rpm: null }),
+      ).rejects.toThrow(/exists already/);
+      const keys = await store.gatewayKeys();
+      expect(keys.map(({ createdAt, ...k }) => k)).toEqual([
+        { hash: 'a'.repeat(64), name: 'app-frontend', routes: ['legal', 'medical'], rpm: 60 },
+        { hash: 'b'.repeat(64), name: 'batch', routes: null, rpm: null },
+      ]);
+      expect(keys.every((k) => !Number.isNaN(Date.parse(k.createdAt)))).toBe(true);
+      expect(await store.revokeGatewayKey('batch')).toBe(true);
+      expect(await store.revokeGatewayKey('batch')).toBe(false);
+      expect((await store.gatewayKeys()).map((k) => k.name)).toEqual(['app-frontend']);
+    });
+
     it('remembers decision keys once', async () => {
       await store.putDecisionKeys([{ key: 'ro-1/step/1', index: 4 }]);
       await store.putDecisionKeys([{ key: 'ro-1/step/1', index: 9 }]);

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { memoryKeyTable, newGatewayKey } from '../../src/gateway/auth/gateway-keys.js';
+import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
+import { MemoryRouteTable } from '../../src/gateway/routing/route-table.js';
+import { toTraceRecord } from '../../src/gateway/sinks/record.js';
+import { startChatUpstream } from '../../src/gateway/test-support/chat-upstream.js';
+import { manifest, registry } from '../../src/gateway/test-support/gateway-fixture.js';
+import { jsonDigest } from '../../src/kernel/canonical-json.js';
+import type { ProviderRegistry } from '../../src/providers/provider-registry.js';
+import type { WireServer } from '../../src/providers/test-support/wire-server.js';
+import { PREPROCESS_LIBRARY, preprocessDigest } from '../../src/release/preprocess.js';
+import type { ServingRelease } from '../../src/serving/serving-release.js';
+import type { TraceRecord } from '../../src/store/store.js';
+
+/**
+ * A gateway on loopback for real clients: route "assistant" served by a
+ * release with a system prompt, whitespace preprocessing and an embeddings
+ * model, in front of the scripted upstream (which records what it received).
+ * Keys: `frontend` (every route, no limit) and `limited` (route "other" only, 1 rpm).
+ */
+export interface ClientGateway {
+  readonly base: string;
+  readonly release: ServingRelease;
+  readonly system: string;
+  readonly frontend: string;
+  readonly limited: string;
+  readonly upstream: WireServer;
+  readonly gateway: Gateway;
+  readonly traces: TraceRecord[];
+  /** The chat request the upstream received last. */
+  lastChat(): UpstreamChat;
+  close(): Promise<void>;
+}
+
+const upstreamChat = z.looseObject({
+  model: z.string(),
+  messages: z.array(z.looseObject({ role: z.string(), content: z.unknown() })),
+});
+export type UpstreamChat = z.output<typeof upstreamChat>;
+
+export async function startClientGateway(): Promise<ClientGateway> {
+  const system = 'You are the Sluice test assistant.';
+  const steps = [{ op: 'collapse_whitespace' as const }];
+  const m = manifest('assistant', 'chat-model', 'up', {
+    embeddings: { provider: 'up', name: 'embed-model' },
+    preprocessing: { library: PREPROCESS_LIBRARY, steps, digest: preprocessDigest(steps) },
+  });
+  const release: ServingRelease = { id: jsonDigest(m), manifest: m, systemTemplate: system };
+  const frontend = newGatewayKey();
+  const limited = newGatewayKey();
+  const upstream = await startChatUpstream();
+  const providers: ProviderRegistry = registry(`${upstream.url}/v1`);
+  const traces: TraceRecord[] = [];
+  const gateway = createGateway({
+    routes: new MemoryRouteTable([
+      { route: 'assistant', rolloutId: null, stable: release, candidate: null, weight: 0 },
+    ]),
+    providers,
+    traceWriter: () => ({
+      write: async (batch) => {
+        traces.push(...batch.map(toTraceRecord));
+      },
+      flush: async () => {},
+      close: async () => {},
+    }),
+    sticky: 'key',
+    auth: {
+      mode: 'required',
+      keys: memoryKeyTable([
+        { hash: frontend.hash, name: 'app-frontend', routes: null, rpm: null, createdAt: '' },
+        { hash: limited.hash, name: 'tiny', routes: ['other'], rpm: 1, createdAt: '' },
+      ]),
+    },
+  });
+  const base = `${(await gateway.listen(0)).url}/v1`;
+  return {
+    base,
+    release,
+    system,
+    frontend: frontend.key,
+    limited: limited.key,
+    upstream,
+    gateway,
+    traces,
+    lastChat() {
+      const r = upstream.received.filter((x) => x.url.endsWith('/chat/completions')).at(-1);
+      return upstreamChat.parse(r?.body);
+    },
+    async close() {
+      await gateway.close();
+      await providers.close();
+      await upstream.close();
+    },
+  };
+}
