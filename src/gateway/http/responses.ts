@@ -4,7 +4,7 @@ import type { Caller } from '../auth/client-auth.js';
 import { type ChatContext, failure, type Outcome, readRequest, refused, type Routed, serveRouted } from './chat.js';
 import { serveError } from './errors.js';
 import { type ChatCompletionRequest, checkChatRequest, parseJsonBody, type RequestProblem } from './parse-request.js';
-import type { Result } from '../../kernel/result.js';
+import { ok, type Result } from '../../kernel/result.js';
 import { sendJson, servedHeaders } from './respond.js';
 import { type AnswerToolCall, outputItems, type ResponseIds, responseBody } from './responses-body.js';
 import { type ResponsesRequest, responsesRequestSchema, toChatRequest } from './responses-request.js';
@@ -54,7 +54,7 @@ function parseResponsesRequest(
   const translated = toChatRequest(parsed.value);
   if (!translated.ok) return translated;
   const checked = checkChatRequest(translated.value);
-  return checked.ok ? { ok: true, value: { request: parsed.value, chat: checked.value } } : checked;
+  return checked.ok ? ok({ request: parsed.value, chat: checked.value }) : checked;
 }
 
 /**
