@@ -24,17 +24,18 @@ describe('shadowSelected', () => {
 describe('shadowRequest', () => {
   const base = {
     messages: [{ role: 'user' as const, content: 'hi' }],
-    tools: [{ type: 'function' }],
+    extra: { tools: [{ type: 'function' }], tool_choice: 'auto', n: 2 },
     upstreamHeaders: { 'x-extra': 'a' },
   };
   it('marks the upstream call and strips tools only when asked', () => {
     expect(shadowRequest(base, { stripTools: false })).toEqual({
       messages: base.messages,
-      tools: base.tools,
+      extra: base.extra,
       upstreamHeaders: { 'x-extra': 'a', 'x-sluice-shadow': '1' },
     });
     expect(shadowRequest(base, { stripTools: true })).toEqual({
       messages: base.messages,
+      extra: { n: 2 },
       upstreamHeaders: { 'x-extra': 'a', 'x-sluice-shadow': '1' },
     });
   });

@@ -50,6 +50,10 @@ export const paramsSchema = z.strictObject({
   frequency_penalty: z.number().optional(),
 });
 
+/** The sampling parameters a release may own; a client's value for one passes only when it is in params_overridable. */
+export const PARAM_NAMES = paramsSchema.keyof().options;
+export type ParamName = (typeof PARAM_NAMES)[number];
+
 export const releaseManifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: nameSchema.describe('the route: clients call it as "model"'),
@@ -58,9 +62,22 @@ export const releaseManifestSchema = z.strictObject({
     .optional()
     .describe('the model POST /v1/embeddings calls on this route are served by (part of the model component)'),
   routing: z.array(routingRuleSchema).default([]),
-  prompt: z.strictObject({ system: projectPathSchema.optional(), user: projectPathSchema.optional() }).default({}),
+  prompt: z
+    .strictObject({
+      system: projectPathSchema.optional(),
+      user: projectPathSchema.optional(),
+      vars: z
+        .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'a prompt variable name'), z.string())
+        .optional()
+        .describe('defaults for prompt variables a request does not set (metadata or x-sluice-var-NAME)'),
+    })
+    .default({}),
   preprocessing: z.array(preprocessStepSchema).default([]),
   params: paramsSchema.default({}),
+  params_overridable: z
+    .array(z.enum(PARAM_NAMES))
+    .optional()
+    .describe("params a client's request may override (by default the release's params win)"),
   dataset: z.strictObject({ suite: projectPathSchema, anchors: projectPathSchema.optional() }).optional(),
   baseline: z
     .string()

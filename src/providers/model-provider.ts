@@ -1,6 +1,7 @@
 import { SluiceError } from '../kernel/errors.js';
 import type { ChatMessage } from '../release/preprocess.js';
 import type { ReleaseManifest } from '../config/release-schema.js';
+import type { ToolCall, ToolCallDelta } from '../kernel/tool-calls.js';
 
 export type ChatParams = ReleaseManifest['params'];
 
@@ -14,8 +15,15 @@ export interface Usage {
 export interface ChatRequest {
   readonly model: string;
   readonly messages: readonly ChatMessage[];
+  /** The sampling parameters in force: the release's, and the client's where the release lets them through. */
   readonly params: ChatParams;
-  readonly tools?: readonly unknown[];
+  /**
+   * The client's other request fields in OpenAI's vocabulary, as they came
+   * (checked by the gateway): tools, tool_choice, parallel_tool_calls,
+   * response_format, n, logprobs, reasoning_effort, vendor fields… Each adapter
+   * writes them in its own wire format (see request-extras.ts).
+   */
+  readonly extra?: Readonly<Record<string, unknown>>;
   /** Extra request headers for the upstream (e.g. x-sluice-shadow: 1). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Ask for a JSON object reply (OpenAI response_format json_object, or the provider's equivalent). */
@@ -29,6 +37,8 @@ export interface ChatResult {
   readonly text: string;
   readonly finishReason: string;
   readonly usage: Usage;
+  /** The function calls the answer makes (absent when it makes none). */
+  readonly toolCalls?: readonly ToolCall[];
   /** The model name the upstream reported. */
   readonly model: string;
 }
@@ -36,6 +46,8 @@ export interface ChatResult {
 /** A piece of a streamed answer. The last chunk carries finishReason and usage when the upstream reports them. */
 export interface ChatChunk {
   readonly delta: string;
+  /** Pieces of tool calls, in OpenAI's streamed form. */
+  readonly toolCalls?: readonly ToolCallDelta[];
   readonly finishReason?: string;
   readonly usage?: Usage;
 }

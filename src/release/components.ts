@@ -14,7 +14,7 @@ export function componentValue(m: ResolvedManifest, c: Component): unknown {
     case 'preprocessing':
       return m.preprocessing.digest;
     case 'params':
-      return m.params;
+      return m.params_overridable ? { ...m.params, overridable: m.params_overridable } : m.params;
     case 'dataset':
       return m.dataset ?? null;
   }

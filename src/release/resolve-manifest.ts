@@ -38,9 +38,10 @@ export function resolveManifest(
     return { path: r.value.path, digest };
   };
 
-  const prompt: { system?: FileRef; user?: FileRef } = {};
+  const prompt: { system?: FileRef; user?: FileRef; vars?: Record<string, string> } = {};
   if (m.prompt.system !== undefined) prompt.system = file(m.prompt.system, ['prompt', 'system']);
   if (m.prompt.user !== undefined) prompt.user = file(m.prompt.user, ['prompt', 'user']);
+  if (m.prompt.vars !== undefined) prompt.vars = m.prompt.vars;
 
   let dataset: ResolvedManifest['dataset'];
   if (m.dataset) {
@@ -57,6 +58,7 @@ export function resolveManifest(
     prompt,
     preprocessing: { library: PREPROCESS_LIBRARY, steps: m.preprocessing, digest: preprocessDigest(m.preprocessing) },
     params: m.params,
+    ...(m.params_overridable ? { params_overridable: m.params_overridable } : {}),
     ...(dataset ? { dataset } : {}),
     ...(baseline ? { baseline } : {}),
     acknowledge: m.acknowledge,

@@ -1,5 +1,5 @@
 import type { Digest } from '../kernel/digest.js';
-import type { Component, ModelRef, PreprocessStep, ReleaseManifest } from '../config/release-schema.js';
+import type { Component, ModelRef, ParamName, PreprocessStep, ReleaseManifest } from '../config/release-schema.js';
 
 /** A project file hashed into a release; its bytes live in the blob table under `digest`. */
 export interface FileRef {
@@ -19,13 +19,20 @@ export interface ResolvedManifest {
   /** The embeddings model of the route, when the release names one. */
   readonly embeddings?: ModelRef;
   readonly routing: ReleaseManifest['routing'];
-  readonly prompt: { readonly system?: FileRef; readonly user?: FileRef };
+  readonly prompt: {
+    readonly system?: FileRef;
+    readonly user?: FileRef;
+    /** Defaults for prompt variables a request leaves unset. */
+    readonly vars?: Readonly<Record<string, string>>;
+  };
   readonly preprocessing: {
     readonly library: string;
     readonly steps: readonly PreprocessStep[];
     readonly digest: Digest;
   };
   readonly params: ReleaseManifest['params'];
+  /** Params a client may override; absent (the release's params always win) unless the manifest lists some. */
+  readonly params_overridable?: readonly ParamName[];
   readonly dataset?: { readonly suite: FileRef; readonly anchors?: FileRef };
   readonly baseline?: ReleaseId;
   readonly acknowledge: readonly Component[];

@@ -26,6 +26,14 @@ export function routeModel(release: ServingRelease, headers: Readonly<Record<str
   return release.manifest.model;
 }
 
+/** A prompt variable with no value, and the two ways a client can give it one. */
+export function missingVariable(name: string): string {
+  return (
+    `prompt variable "${name}" has no value: send it in the request's "metadata" ({"${name}": "…"}) ` +
+    `or as the x-sluice-var-${name} header, or give it a default in the release's prompt.vars`
+  );
+}
+
 /**
  * Everything before the provider call, pure: preprocessing (the release's own
  * steps, by the one library), the user template, the system prompt, routing.
@@ -38,18 +46,20 @@ export function prepareMessages(release: ServingRelease, req: ServingInput): Pre
       `release was registered with ${library}; this Sluice runs ${PREPROCESS_LIBRARY}`,
     );
   }
-  const pre = preprocess({ messages: req.messages, vars: req.vars ?? {} }, steps);
+  const defaults = release.manifest.prompt.vars;
+  const vars = defaults ? { ...defaults, ...req.vars } : (req.vars ?? {});
+  const pre = preprocess({ messages: req.messages, vars }, steps);
   let messages = [...pre.messages];
   const input = lastUserText(messages);
   if (release.userTemplate !== undefined) {
     const at = messages.map((m) => m.role).lastIndexOf('user');
     const r = renderTemplate(release.userTemplate, { ...pre.vars, input });
-    if (!r.ok) return err('bad_request', r.error.message);
+    if (!r.ok) return err('bad_request', missingVariable(r.error.variable));
     if (at >= 0) messages[at] = { ...messages[at]!, content: r.value };
   }
   if (release.systemTemplate !== undefined) {
     const r = renderTemplate(release.systemTemplate, { ...pre.vars, input });
-    if (!r.ok) return err('bad_request', r.error.message);
+    if (!r.ok) return err('bad_request', missingVariable(r.error.variable));
     messages = [{ role: 'system', content: r.value }, ...messages];
   }
   return { ok: true, messages, model: routeModel(release, req.headers), input };

@@ -2,6 +2,7 @@ import type { ChatMessage } from '../release/preprocess.js';
 import {
   ProviderError,
   type ChatChunk,
+  type ChatParams,
   type ChatRequest,
   type ProviderErrorKind,
   type Usage,
@@ -12,12 +13,17 @@ import { prepareMessages, type RequestProblem, type ServingInput } from './build
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ServingRelease } from './serving-release.js';
+import { applyParamPolicy, type ClientParams } from './param-policy.js';
+import type { ToolCall } from '../kernel/tool-calls.js';
 
 export interface ServeRequest extends ServingInput {
   readonly signal?: AbortSignal;
   /** The slice, when the caller knows it (suite items, x-sluice-slice). */
   readonly slice?: string;
-  readonly tools?: readonly unknown[];
+  /** The client's values for params a release may own: the release's params win unless it lists them as overridable. */
+  readonly params?: ClientParams;
+  /** The client's other fields, passed to the provider as they came (tools, tool_choice, response_format…). */
+  readonly extra?: Readonly<Record<string, unknown>>;
   /** Extra headers for the upstream call (x-sluice-shadow). */
   readonly upstreamHeaders?: Readonly<Record<string, string>>;
 }
@@ -27,11 +33,14 @@ export interface ServeMeta {
   readonly model: string;
   /** The user input after preprocessing (what judges see). */
   readonly input: string;
+  /** The client's params the release's own values replaced (x-sluice-overridden). */
+  readonly overridden: readonly string[];
 }
 
 export interface ServeResult extends ServeMeta {
   readonly text: string;
   readonly finishReason: string;
+  readonly toolCalls?: readonly ToolCall[];
   readonly usage: Usage;
   readonly latencyMs: number;
   readonly costUsd: number;
@@ -70,13 +79,13 @@ export function describeServeProblem(p: ServeProblem): string {
   return p.code === 'provider' ? `${p.kind}: ${p.message}` : p.message;
 }
 
-/** The provider call the serving path makes, streaming or not: the release's own params. */
-function chatRequest(release: ServingRelease, messages: ChatMessage[], model: string, req: ServeRequest): ChatRequest {
+/** The provider call the serving path makes, streaming or not: the params the policy settled, the client's other fields. */
+function chatRequest(messages: ChatMessage[], model: string, params: ChatParams, req: ServeRequest): ChatRequest {
   return {
     model,
     messages,
-    params: release.manifest.params,
-    ...(req.tools ? { tools: req.tools } : {}),
+    params,
+    ...(req.extra ? { extra: req.extra } : {}),
     ...(req.upstreamHeaders ? { headers: req.upstreamHeaders } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
     ...(req.slice ? { hints: { slice: req.slice } } : {}),
@@ -93,11 +102,12 @@ export async function serve(release: ServingRelease, req: ServeRequest, deps: Se
   const prepared = prepareMessages(release, req);
   if (!prepared.ok) return prepared;
   const clock = deps.clock ?? monotonicClock;
+  const policy = applyParamPolicy(release.manifest.params, release.manifest.params_overridable, req.params);
   const started = clock.now();
   let r: Awaited<ReturnType<ModelProvider['chat']>>;
   try {
     const provider = deps.providers.get(prepared.model.provider);
-    r = await provider.chat(chatRequest(release, prepared.messages, prepared.model.name, req));
+    r = await provider.chat(chatRequest(prepared.messages, prepared.model.name, policy.params, req));
   } catch (e) {
     if (e instanceof ProviderError) return errOf(providerProblem(e));
     throw e;
@@ -108,8 +118,10 @@ export async function serve(release: ServingRelease, req: ServeRequest, deps: Se
     provider: prepared.model.provider,
     model: prepared.model.name,
     input: prepared.input,
+    overridden: policy.overridden,
     text: r.text,
     finishReason: r.finishReason,
+    ...(r.toolCalls ? { toolCalls: r.toolCalls } : {}),
     usage: r.usage,
     latencyMs,
     costUsd: cost.usd,
@@ -129,12 +141,14 @@ export function serveStream(release: ServingRelease, req: ServeRequest, deps: Se
   const prepared = prepareMessages(release, req);
   if (!prepared.ok) return prepared;
   const provider = deps.providers.get(prepared.model.provider);
-  const chunks = provider.chatStream(chatRequest(release, prepared.messages, prepared.model.name, req));
+  const policy = applyParamPolicy(release.manifest.params, release.manifest.params_overridable, req.params);
+  const chunks = provider.chatStream(chatRequest(prepared.messages, prepared.model.name, policy.params, req));
   const { provider: name, model } = { provider: prepared.model.provider, model: prepared.model.name };
   return ok({
     provider: name,
     model,
     input: prepared.input,
+    overridden: policy.overridden,
     chunks,
     cost: (u: Usage) => deps.providers.cost(name, model, u).usd,
   });

@@ -54,13 +54,19 @@ export function shadowRequest(
   request: Omit<ServeRequest, 'signal'>,
   opts: { stripTools: boolean; signal?: AbortSignal },
 ): ServeRequest {
-  const { tools, upstreamHeaders, ...rest } = request;
+  const { extra, upstreamHeaders, ...rest } = request;
   return {
     ...rest,
-    ...(tools && !opts.stripTools ? { tools } : {}),
+    ...(extra ? { extra: opts.stripTools ? withoutTools(extra) : extra } : {}),
     upstreamHeaders: { ...upstreamHeaders, [SHADOW_HEADER]: '1' },
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
+}
+
+/** The request's fields without its tools (shadow.strip_tools): the shadow call cannot call anything. */
+function withoutTools(extra: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const { tools: _t, tool_choice: _c, parallel_tool_calls: _p, ...rest } = extra;
+  return rest;
 }
 
 interface Job {

@@ -213,6 +213,14 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE traces ADD COLUMN model TEXT',
     ],
   },
+  {
+    version: 8,
+    name: "traces keep the answer's tool calls (redacted) and the client's request id",
+    statements: () => [
+      "ALTER TABLE traces ADD COLUMN tool_calls TEXT NOT NULL DEFAULT '[]'",
+      'ALTER TABLE traces ADD COLUMN request_id TEXT',
+    ],
+  },
 ];
 
 const LOCK = 'sluice:migrations';

@@ -25,7 +25,12 @@ const TRACE_COLUMNS = [
   'client',
   'endpoint',
   'model',
+  'tool_calls',
+  'request_id',
 ] as const;
+
+/** tool_calls of a trace whose answer made none. */
+const NO_TOOL_CALLS = '[]';
 
 /**
  * Erased content: `{"erased":"sha256:<hex>"}`, the digest of the (redacted)
@@ -51,6 +56,9 @@ export function erasedDigest(text: string): Digest | undefined {
     return undefined;
   }
 }
+
+/** What erasing a trace that made no tool calls leaves in tool_calls: still no tool calls. */
+const ERASED_NO_TOOL_CALLS = erasedContent(NO_TOOL_CALLS);
 
 /** Rows erased per transaction: bounded memory, and writers are not held up for long. */
 const ERASE_BATCH = 500;
@@ -104,6 +112,10 @@ function toTrace(r: Row): TraceRecord {
     input: String(r.input),
     vars: r.vars === undefined || r.vars === null ? '{}' : String(r.vars),
     output: String(r.output),
+    ...(typeof r.tool_calls === 'string' && r.tool_calls !== NO_TOOL_CALLS && r.tool_calls !== ERASED_NO_TOOL_CALLS
+      ? { toolCalls: r.tool_calls }
+      : {}),
+    ...(typeof r.request_id === 'string' ? { requestId: r.request_id } : {}),
     createdAt: String(r.created_at),
     ...(r.client === null || r.client === undefined ? {} : { client: String(r.client) }),
     ...(r.endpoint === null || r.endpoint === undefined ? {} : { endpoint: String(r.endpoint) }),
@@ -201,6 +213,7 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
         ...[t.id, t.route, t.releaseId, t.arm, t.stickyHash, t.status, t.latencyMs],
         ...[t.promptTokens, t.completionTokens, t.costUsd, t.slice, t.input, t.output, t.createdAt, t.vars],
         ...[t.client ?? null, t.endpoint ?? null, t.model ?? null],
+        ...[t.toolCalls ?? NO_TOOL_CALLS, t.requestId ?? null],
       ]);
       await insertMany(db, 'traces', TRACE_COLUMNS, values, 'ON CONFLICT (id) DO NOTHING');
     },
@@ -239,7 +252,7 @@ export function sqlTraceStore(db: SqlDriver): TraceStore {
       return filter.newest && limit ? traces.reverse() : traces;
     },
     eraseTraceContent(filter) {
-      return eraseContent(db, 'traces', ['input', 'output', 'vars'], filter);
+      return eraseContent(db, 'traces', ['input', 'output', 'vars', 'tool_calls'], filter);
     },
     eraseShadowPairContent(filter) {
       return eraseContent(db, 'shadow_pairs', ['input', 'stable_output', 'shadow_output'], filter);

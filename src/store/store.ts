@@ -135,6 +135,10 @@ export interface TraceRecord {
   readonly vars: string;
   /** The answer text, redacted. */
   readonly output: string;
+  /** The function calls the answer made, redacted, as a JSON array; absent when it made none. */
+  readonly toolCalls?: string;
+  /** The client's x-request-id, when it sent one (the trace's own id is `id`). */
+  readonly requestId?: string;
   readonly createdAt: string;
   /** The name of the gateway key the client called with; null (or absent) without one. */
   readonly client?: string | null;

@@ -8,16 +8,27 @@ import { CLIENT_CLOSED, type GatewayError, notFound, requestError, serveError, t
 import { type Caller, routeAllowed, routeForbidden } from '../auth/client-auth.js';
 import { parseChatRequest, readBody, type ChatCompletionRequest, type RequestProblem } from './parse-request.js';
 import type { Result } from '../../kernel/result.js';
-import { completionBody, sendError, sendJson, servedHeaders, type Served } from './respond.js';
+import {
+  completionBody,
+  OVERRIDDEN_HEADER,
+  REQUEST_ID_HEADER,
+  sendError,
+  sendJson,
+  servedHeaders,
+  type Served,
+} from './respond.js';
 import type { RouteEntry, RouteTable } from '../routing/route-table.js';
 import { chooseArm, stickyKey, type Arm, type StickySpec } from '../routing/sticky.js';
-import { connectionSignal, requestId } from './request-id.js';
+import { clientRequestId, connectionSignal, requestId } from './request-id.js';
+import type { ToolCall } from '../../kernel/tool-calls.js';
 import { pipeStream } from './stream.js';
 import { namedSlice, SLICE_HEADER } from '../../kernel/request-slice.js';
 
 /** Everything known about a routed request once it is over; the gateway records it. */
 export interface Finished {
   readonly id: string;
+  /** The client's x-request-id, when it sent a usable one (the response echoes it). */
+  readonly requestId?: string;
   readonly entry: RouteEntry;
   readonly release: ServingRelease;
   readonly arm: Arm;
@@ -30,6 +41,8 @@ export interface Finished {
   readonly slice: string | undefined;
   readonly messages: readonly ChatMessage[];
   readonly output: string;
+  /** The function calls the answer made. */
+  readonly toolCalls?: readonly ToolCall[];
   readonly error?: GatewayError;
   /** The user input after the release's preprocessing (what judges see); set once the serving path prepared it. */
   readonly input?: string;
@@ -57,17 +70,46 @@ export interface ChatContext {
   finished(f: Finished): void;
 }
 
-export function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
+const VAR_HEADER = 'x-sluice-var-';
+
+/**
+ * The request's headers flattened, and the prompt variables set by
+ * x-sluice-var-NAME headers (for clients that cannot send `metadata`).
+ */
+export function flatHeaders(req: IncomingMessage): {
+  headers: Record<string, string>;
+  vars: Record<string, string> | undefined;
+} {
+  const headers: Record<string, string> = {};
+  let vars: Record<string, string> | undefined;
   const h = req.headers;
   for (const k in h) {
     const v = h[k];
-    if (v !== undefined) out[k] = typeof v === 'string' ? v : v.join(', ');
+    if (v === undefined) continue;
+    const value = typeof v === 'string' ? v : v.join(', ');
+    headers[k] = value;
+    if (k.startsWith(VAR_HEADER) && k.length > VAR_HEADER.length) {
+      vars ??= {};
+      vars[k.slice(VAR_HEADER.length)] = value;
+    }
   }
+  return { headers, vars };
+}
+
+/** The headers that carry a request's identity to the provider: W3C trace context and the request id. */
+function identityHeaders(headers: Readonly<Record<string, string>>, id: string): Record<string, string> {
+  const out: Record<string, string> = { [REQUEST_ID_HEADER]: id };
+  const parent = headers.traceparent;
+  if (parent !== undefined) out.traceparent = parent;
+  const state = headers.tracestate;
+  if (state !== undefined) out.tracestate = state;
   return out;
 }
 
-export type Outcome = Pick<Finished, 'status' | 'usage' | 'costUsd' | 'output' | 'error' | 'input' | 'model'>;
+export type Outcome = Pick<
+  Finished,
+  'status' | 'usage' | 'costUsd' | 'output' | 'error' | 'input' | 'model' | 'toolCalls'
+>;
 
 export function failure(e: unknown, signal: AbortSignal, output = ''): Outcome {
   const error = toGatewayError(e);
@@ -97,6 +139,11 @@ export type AnswerWriter = (r: Routed) => Promise<Outcome>;
 
 const modelOf = (m: { provider: string; model: string }): string => `${m.provider}/${m.model}`;
 
+/** x-sluice-overridden: the client's params the release's own values replaced. */
+function overriddenHeader(names: readonly string[]): Record<string, string> {
+  return names.length ? { [OVERRIDDEN_HEADER]: names.join(', ') } : {};
+}
+
 /** /v1/chat/completions: a chat.completion, or chat.completion.chunk events. */
 async function answerChat({ ctx, body, sreq, release, res, served, id }: Routed): Promise<Outcome> {
   const signal = sreq.signal!;
@@ -105,12 +152,10 @@ async function answerChat({ ctx, body, sreq, release, res, served, id }: Routed)
     const result = await serve(release, sreq, ctx.serving);
     if (!result.ok) return refused(res, served, serveError(result.error), signal);
     const out = result.value;
-    sendJson(
-      res,
-      200,
-      completionBody(`chatcmpl-${id}`, body.route, out.text, out.finishReason, out.usage, created),
-      servedHeaders(served),
-    );
+    sendJson(res, 200, completionBody(`chatcmpl-${id}`, body.route, out, created), {
+      ...servedHeaders(served),
+      ...overriddenHeader(out.overridden),
+    });
     return {
       status: 200,
       usage: out.usage,
@@ -118,11 +163,13 @@ async function answerChat({ ctx, body, sreq, release, res, served, id }: Routed)
       output: out.text,
       input: out.input,
       model: modelOf(out),
+      ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
     };
   }
   const stream = serveStream(release, sreq, ctx.serving);
   if (!stream.ok) return refused(res, served, serveError(stream.error), signal);
   const out = stream.value;
+  if (out.overridden.length) res.setHeader(OVERRIDDEN_HEADER, out.overridden.join(', '));
   const end = await pipeStream(out.chunks, res, {
     id: `chatcmpl-${id}`,
     route: body.route,
@@ -133,8 +180,10 @@ async function answerChat({ ctx, body, sreq, release, res, served, id }: Routed)
   });
   const costUsd = end.usage ? out.cost(end.usage) : 0;
   const model = modelOf(out);
-  if (end.error) return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input, model };
-  return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input, model };
+  const calls = end.toolCalls ? { toolCalls: end.toolCalls } : {};
+  if (end.error)
+    return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input, model, ...calls };
+  return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input, model, ...calls };
 }
 
 /**
@@ -169,24 +218,30 @@ export async function serveRouted(
   );
   const release = arm === 'canary' && entry.candidate ? entry.candidate : entry.stable;
   const id = requestId();
-  const served: Served = { releaseId: release.id, arm, requestId: id };
+  // The client's x-request-id when it sent a usable one, else the trace's own id: answered, and sent upstream.
+  const clientId = clientRequestId(req.headers[REQUEST_ID_HEADER]);
+  const served: Served = { releaseId: release.id, arm, requestId: clientId ?? id };
   const signal = connectionSignal(req.socket);
-  const headers = flatHeaders(req);
+  const { headers, vars: headerVars } = flatHeaders(req);
+  // metadata wins over x-sluice-var-NAME headers; the release's prompt.vars fill in the rest.
+  const vars = headerVars ? { ...headerVars, ...body.vars } : body.vars;
   // The request's facts, computed once and handed to every sink: release, arm, slice and (once served) the judged input.
-  const slice = namedSlice(headers[SLICE_HEADER], body.vars);
+  const slice = namedSlice(headers[SLICE_HEADER], vars);
   const request: Omit<ServeRequest, 'signal'> = {
     messages: body.messages,
-    vars: body.vars,
+    vars,
     headers,
     slice,
-    tools: body.tools,
+    ...(body.params ? { params: body.params } : {}),
+    ...(body.extra ? { extra: body.extra } : {}),
   };
   // The client's own credential goes upstream only for this call (forward_client_auth), never to a shadow.
   const upstream = caller.upstreamAuthorization;
+  const identity = identityHeaders(headers, clientId ?? id);
   const sreq: ServeRequest = {
     ...request,
     signal,
-    ...(upstream ? { upstreamHeaders: { authorization: upstream } } : {}),
+    upstreamHeaders: upstream ? { ...identity, authorization: upstream } : identity,
   };
   let outcome: Outcome;
   try {
@@ -197,6 +252,7 @@ export async function serveRouted(
   }
   ctx.finished({
     id,
+    ...(clientId !== undefined ? { requestId: clientId } : {}),
     entry,
     release,
     arm,
@@ -226,6 +282,8 @@ export async function readRequest<T>(
   const read = await readBody(req, ctx.maxBodyBytes);
   const parsed = read.ok ? parse(read.value) : read;
   if (parsed.ok) return parsed.value;
+  // A refused request carries an id too: the client's, or a new one.
+  res.setHeader(REQUEST_ID_HEADER, clientRequestId(req.headers[REQUEST_ID_HEADER]) ?? requestId());
   const error = requestError(parsed.error);
   sendError(res, error, undefined, error.status === 413);
   ctx.rejected(error, performance.now() - started);

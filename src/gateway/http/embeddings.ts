@@ -47,7 +47,8 @@ export async function handleEmbeddings(
     stream: false,
     includeUsage: false,
     user: b.user,
-    tools: undefined,
+    params: undefined,
+    extra: undefined,
     vars: {},
   };
   const base64 = b.encoding_format === 'base64';

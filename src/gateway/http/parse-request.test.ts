@@ -5,6 +5,31 @@ import { checkChatRequest, checkWithSchema, parseChatRequest } from './parse-req
 const parse = (v: unknown) => parseChatRequest(Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)));
 
 describe('parseChatRequest', () => {
+  it('splits the fields: params a release may own, and the rest to pass through as they came', () => {
+    const r = parse({
+      model: 'legal',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: 0.7,
+      max_tokens: 10,
+      max_completion_tokens: 20,
+      stop: 'END',
+      seed: null,
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      tool_choice: 'auto',
+      n: 2,
+      vendor_field: { a: 1 },
+    });
+    expect(r.ok && r.value.params).toEqual({ temperature: 0.7, max_tokens: 20, stop: ['END'] });
+    expect(r.ok && r.value.extra).toEqual({
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      tool_choice: 'auto',
+      n: 2,
+      vendor_field: { a: 1 },
+    });
+    const plain = parse({ model: 'legal', messages: [{ role: 'user', content: 'hi' }], stream: false });
+    expect(plain.ok && plain.value).toMatchObject({ params: undefined, extra: undefined });
+  });
+
   it('reads the route, messages, stream flags, user and metadata', () => {
     const r = parse({
       model: 'legal',
@@ -72,6 +97,14 @@ describe('parseChatRequest', () => {
       { include_usage: true },
       { include_usage: 'yes' },
       { a: 'b' },
+      -1,
+      3,
+      21,
+      ['a', 'b'],
+      'auto',
+      { type: 'json_object' },
+      { type: 'function', function: { name: 'f' } },
+      [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
     ];
     const messages: unknown[] = [
       { role: 'user', content: 'hi' },
@@ -90,7 +123,10 @@ describe('parseChatRequest', () => {
       [],
     ];
     const bodies: unknown[] = [null, 'x', 3, [base], base];
-    for (const key of ['model', 'messages', 'stream', 'stream_options', 'user', 'tools', 'metadata', 'temperature']) {
+    const keys = ['model', 'messages', 'stream', 'stream_options', 'user', 'tools', 'metadata', 'temperature'];
+    keys.push('top_p', 'max_tokens', 'max_completion_tokens', 'seed', 'stop', 'presence_penalty', 'n', 'logprobs');
+    keys.push('top_logprobs', 'reasoning_effort', 'parallel_tool_calls', 'tool_choice', 'response_format');
+    for (const key of keys) {
       for (const v of values) bodies.push({ ...base, [key]: v });
     }
     for (const m of messages) {

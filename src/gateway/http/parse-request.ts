@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { ChatMessage } from '../../release/preprocess.js';
 import { err, ok, type Problem, type Result } from '../../kernel/result.js';
+import type { ClientParams } from '../../serving/param-policy.js';
+import { fastFieldsOk, fieldShape, splitFields } from './request-fields.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -12,14 +14,18 @@ const message = z.looseObject({
   content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
 });
 
-/** What the gateway reads of an OpenAI chat request; other fields pass unchecked (the release decides the parameters). */
+/**
+ * What the gateway reads of an OpenAI chat request: the conversation, the
+ * stream flags, the types of the fields it knows (a wrong one is a 400 naming
+ * the field); any other field passes through to the provider unchecked.
+ */
 export const chatRequestSchema = z.looseObject({
+  ...fieldShape,
   model: z.string().min(1, '"model" (the route) is required'),
   messages: z.array(message).min(1, '"messages" must hold at least one message'),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
   user: z.string().optional(),
-  tools: z.array(z.unknown()).optional(),
   /** Template variables for the release's prompt (string values only, as OpenAI's metadata). */
   metadata: z.record(z.string(), z.string()).nullable().optional(),
 });
@@ -30,8 +36,11 @@ export interface ChatCompletionRequest {
   readonly stream: boolean;
   readonly includeUsage: boolean;
   readonly user: string | undefined;
-  readonly tools: unknown[] | undefined;
   readonly vars: Record<string, string>;
+  /** The client's values for params a release may own (serving/param-policy.ts decides which hold). */
+  readonly params: ClientParams | undefined;
+  /** The fields that pass through to the provider as they came (tools, response_format, n, user…). */
+  readonly extra: Record<string, unknown> | undefined;
 }
 
 /**
@@ -112,21 +121,23 @@ function isPlainRequest(b: unknown): b is RequestShape {
   if (!absent(so) && !(isObject(so) && (so.include_usage === undefined || typeof so.include_usage === 'boolean')))
     return false;
   if (b.user !== undefined && typeof b.user !== 'string') return false;
-  if (b.tools !== undefined && !Array.isArray(b.tools)) return false;
+  if (!fastFieldsOk(b)) return false;
   const md = b.metadata;
   if (!absent(md) && !(isObject(md) && Object.values(md).every((v) => typeof v === 'string'))) return false;
   return true;
 }
 
 function toRequest(b: RequestShape): ChatCompletionRequest {
+  const { params, extra } = splitFields(b);
   return {
     route: b.model,
     messages: b.messages.map((m) => ({ ...m, content: m.content ?? null }) as ChatMessage),
     stream: b.stream === true,
     includeUsage: b.stream_options?.include_usage === true,
     user: b.user,
-    tools: b.tools,
     vars: b.metadata ?? {},
+    params,
+    extra,
   };
 }
 

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 
+const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The client's x-request-id when it is one line of 1 to 128 visible ASCII characters; otherwise a new one is made. */
+export function clientRequestId(v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' && USABLE_ID.test(v) ? v : undefined;
+}
+
 /**
  * A request's id: 32 hex digits, the first 12 the time in ms, the rest random.
  * Ids of one gateway sort by time, so stored traces append to the end of their

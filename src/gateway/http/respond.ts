@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Usage } from '../../providers/model-provider.js';
+import type { ToolCall } from '../../kernel/tool-calls.js';
 import type { Arm } from '../routing/sticky.js';
 import type { GatewayError } from './errors.js';
 
@@ -14,6 +15,8 @@ export interface Served {
 export const RELEASE_HEADER = 'x-sluice-release';
 export const ARM_HEADER = 'x-sluice-arm';
 export const REQUEST_ID_HEADER = 'x-request-id';
+/** The client's params the release's own values replaced, comma-separated. */
+export const OVERRIDDEN_HEADER = 'x-sluice-overridden';
 
 export function servedHeaders(served: Served | undefined): Record<string, string> {
   if (!served) return {};
@@ -39,14 +42,16 @@ export function sendError(res: ServerResponse, err: GatewayError, served?: Serve
   sendJson(res, err.status, err.body(), { ...servedHeaders(served), ...(close ? { connection: 'close' } : {}) });
 }
 
-export function completionBody(
-  id: string,
-  route: string,
-  text: string,
-  finishReason: string,
-  usage: Usage,
-  created: number,
-): unknown {
+/** What a completion says: the text, the tool calls it makes, why it stopped, what it used. */
+export interface Answer {
+  readonly text: string;
+  readonly finishReason: string;
+  readonly toolCalls?: readonly ToolCall[];
+  readonly usage: Usage;
+}
+
+export function completionBody(id: string, route: string, answer: Answer, created: number): unknown {
+  const calls = answer.toolCalls;
   return {
     id,
     object: 'chat.completion',
@@ -55,12 +60,14 @@ export function completionBody(
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: text, refusal: null },
+        message: calls
+          ? { role: 'assistant', content: answer.text || null, refusal: null, tool_calls: calls }
+          : { role: 'assistant', content: answer.text, refusal: null },
         logprobs: null,
-        finish_reason: finishReason,
+        finish_reason: answer.finishReason,
       },
     ],
-    usage,
+    usage: answer.usage,
   };
 }
 
@@ -68,7 +75,7 @@ export function chunkBody(
   id: string,
   route: string,
   created: number,
-  delta: Record<string, string>,
+  delta: Readonly<Record<string, unknown>>,
   finishReason: string | null,
 ): unknown {
   return {

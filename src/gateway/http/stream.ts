@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { ChatChunk, Usage } from '../../providers/model-provider.js';
 import { toGatewayError, type GatewayError } from './errors.js';
+import { type ToolCall, ToolCallAssembler } from '../../kernel/tool-calls.js';
 import { chunkBody, servedHeaders, usageChunkBody, type Served } from './respond.js';
 
 export interface StreamTarget {
@@ -15,6 +16,8 @@ export interface StreamTarget {
 
 export interface StreamEnd {
   readonly text: string;
+  /** The tool calls the streamed pieces put together. */
+  readonly toolCalls?: readonly ToolCall[];
   readonly usage: Usage | undefined;
   /** Set when the upstream failed after the stream had started (the client got an error event). */
   readonly error?: GatewayError;
@@ -51,10 +54,18 @@ export async function pipeStream(
   let text = '';
   let usage: Usage | undefined;
   let finishReason = 'stop';
+  let calls: ToolCallAssembler | undefined;
+  const called = () => (calls ? { toolCalls: calls.toolCalls() } : {});
   try {
     while (!next.done) {
       const c = next.value;
-      if (c.delta) {
+      if (c.toolCalls) {
+        calls ??= new ToolCallAssembler();
+        calls.add(c.toolCalls);
+        text += c.delta;
+        const delta = c.delta ? { content: c.delta, tool_calls: c.toolCalls } : { tool_calls: c.toolCalls };
+        await write(res, event(chunkBody(t.id, t.route, t.created, delta, null)), t.signal);
+      } else if (c.delta) {
         text += c.delta;
         await write(res, event(chunkBody(t.id, t.route, t.created, { content: c.delta }, null)), t.signal);
       }
@@ -65,10 +76,10 @@ export async function pipeStream(
   } catch (e) {
     const error = toGatewayError(e);
     if (!res.destroyed) res.end(event(error.body()));
-    return { text, usage, error };
+    return { text, usage, error, ...called() };
   }
   await write(res, event(chunkBody(t.id, t.route, t.created, {}, finishReason)), t.signal);
   if (t.includeUsage && usage) await write(res, event(usageChunkBody(t.id, t.route, t.created, usage)), t.signal);
   if (!res.destroyed) res.end('data: [DONE]\n\n');
-  return { text, usage };
+  return { text, usage, ...called() };
 }

@@ -11,11 +11,13 @@ import { stickyHash } from '../routing/sticky.js';
  * be handed to a worker thread), the sticky key not yet hashed and the content
  * not yet redacted, so that work happens off the request path.
  */
-export interface RawTrace extends Omit<TraceRecord, 'stickyHash' | 'input' | 'vars'> {
+export interface RawTrace extends Omit<TraceRecord, 'stickyHash' | 'input' | 'vars' | 'toolCalls'> {
   readonly stickyKey: string | null;
   /** The client's messages and the template variables as JSON: one compact string each while queued. */
   readonly messagesJson: string;
   readonly varsJson: string;
+  /** The answer's tool calls as JSON, when it made some. */
+  readonly toolCallsJson?: string;
 }
 
 export function toRawTrace(f: Finished, createdAt: string): RawTrace {
@@ -34,6 +36,8 @@ export function toRawTrace(f: Finished, createdAt: string): RawTrace {
     messagesJson: JSON.stringify(f.messages),
     varsJson: f.request?.vars ? JSON.stringify(f.request.vars) : '{}',
     output: f.output,
+    ...(f.toolCalls ? { toolCallsJson: JSON.stringify(f.toolCalls) } : {}),
+    ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
     createdAt,
     client: f.client ?? null,
     endpoint: f.endpoint ?? 'chat',
@@ -86,6 +90,8 @@ export function toTraceRecord(t: RawTrace): TraceRecord {
     input: JSON.stringify(redactDeep(JSON.parse(t.messagesJson))),
     vars: t.varsJson === '{}' ? '{}' : JSON.stringify(redactDeep(JSON.parse(t.varsJson))),
     output: redact(t.output),
+    ...(t.toolCallsJson ? { toolCalls: JSON.stringify(redactDeep(JSON.parse(t.toolCallsJson))) } : {}),
+    ...(t.requestId !== undefined ? { requestId: t.requestId } : {}),
     createdAt: t.createdAt,
     ...(t.client ? { client: t.client } : {}),
     ...(t.endpoint ? { endpoint: t.endpoint } : {}),

@@ -1,8 +1,10 @@
 import { errorBodyText } from '../http/error-body.js';
 import { at, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
-import { messageText, systemText } from '../../kernel/chat.js';
+import { systemText } from '../../kernel/chat.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
 import { closingChunk, usageOf } from '../usage.js';
+import { outputFormat } from '../request-extras.js';
+import { AnthropicToolStream, anthropicExtras, anthropicMessages, anthropicToolCalls } from './anthropic-tools.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
@@ -20,32 +22,24 @@ export function anthropicFinish(reason: string | undefined): string {
   return reason === undefined ? 'stop' : (STOP_REASONS[reason] ?? reason);
 }
 
-/** OpenAI function tools → Anthropic's {name, description, input_schema}. */
-function anthropicTools(tools: readonly unknown[] | undefined): unknown[] | undefined {
-  return tools?.map((t) => {
-    const fn = at(t, 'function');
-    return isRecord(fn)
-      ? defined({ name: fn.name, description: fn.description, input_schema: fn.parameters ?? { type: 'object' } })
-      : t;
-  });
-}
-
-/** The Messages API body: system prompt on top, user/assistant turns, max_tokens always set. */
+/**
+ * The Messages API body: system prompt on top, user/assistant turns (tool
+ * calls and results as blocks), max_tokens always set, the request's tools and
+ * output format in Anthropic's terms. A json_object request is asked for in the system prompt.
+ */
 export function anthropicBody(req: ChatRequest, stream: boolean): Record<string, unknown> {
   const p = req.params;
-  const system = [systemText(req.messages), req.json ? JSON_INSTRUCTION : ''].filter(Boolean).join('\n\n');
-  const messages = req.messages
-    .filter((m) => m.role !== 'system' && m.role !== 'developer')
-    .map((m) => ({ role: m.role === 'assistant' ? 'assistant' : 'user', content: messageText(m) }));
+  const jsonObject = outputFormat(req.extra, req.json)?.type === 'json_object';
+  const system = [systemText(req.messages), jsonObject ? JSON_INSTRUCTION : ''].filter(Boolean).join('\n\n');
   return defined({
     model: req.model,
     system: system || undefined,
-    messages,
+    messages: anthropicMessages(req.messages),
+    ...anthropicExtras(req),
     max_tokens: p.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
     temperature: p.temperature,
     top_p: p.top_p,
     stop_sequences: p.stop,
-    tools: anthropicTools(req.tools),
     stream: stream || undefined,
   });
 }
@@ -63,9 +57,11 @@ export function parseAnthropicMessage(value: unknown, label: string, requested: 
   const content = at(value, 'content');
   if (!Array.isArray(content)) throw new ProviderError('malformed', `${label}: the answer has no content blocks`);
   const text = content.map((b: unknown) => (at(b, 'type') === 'text' ? (str(at(b, 'text')) ?? '') : '')).join('');
+  const toolCalls = anthropicToolCalls(content);
   return {
     text,
     finishReason: anthropicFinish(str(at(value, 'stop_reason'))),
+    ...(toolCalls ? { toolCalls } : {}),
     usage: anthropicUsage(at(value, 'usage')),
     model: str(at(value, 'model')) ?? requested,
   };
@@ -82,6 +78,7 @@ export class AnthropicStream {
   private inputTokens: number | undefined;
   private usage: Usage | undefined;
   private stopReason: string | undefined;
+  private readonly tools = new AnthropicToolStream();
 
   constructor(private readonly label: string) {}
 
@@ -93,7 +90,13 @@ export class AnthropicStream {
       case 'message_start':
         this.inputTokens = anthropicUsage(at(value, 'message', 'usage')).prompt_tokens;
         return [];
+      case 'content_block_start': {
+        const toolCalls = this.tools.start(value);
+        return toolCalls ? [{ delta: '', toolCalls }] : [];
+      }
       case 'content_block_delta': {
+        const toolCalls = this.tools.delta(value);
+        if (toolCalls) return [{ delta: '', toolCalls }];
         const text = str(at(value, 'delta', 'text'));
         return text ? [{ delta: text }] : [];
       }

@@ -1,8 +1,10 @@
 import { errorBodyText } from '../http/error-body.js';
 import { at, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
-import { messageText, systemText } from '../../kernel/chat.js';
+import { systemText } from '../../kernel/chat.js';
+import { wholeCallDelta } from '../../kernel/tool-calls.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
 import { closingChunk, usageOf } from '../usage.js';
+import { geminiContents, geminiExtras, geminiOutputConfig, geminiToolCalls } from './gemini-tools.js';
 
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
 
@@ -12,28 +14,11 @@ export function geminiFinish(reason: string | undefined): string {
   return FILTERED.has(reason) ? 'content_filter' : reason.toLowerCase();
 }
 
-/** OpenAI function tools → one Gemini tool with functionDeclarations. */
-function geminiTools(tools: readonly unknown[] | undefined): unknown[] | undefined {
-  if (!tools || tools.length === 0) return undefined;
-  const declarations = tools.map((t) => at(t, 'function')).filter(isRecord);
-  return declarations.length
-    ? [
-        {
-          functionDeclarations: declarations.map((f) =>
-            defined({ name: f.name, description: f.description, parameters: f.parameters }),
-          ),
-        },
-      ]
-    : undefined;
-}
-
-/** The generateContent body: user/model turns, systemInstruction, generationConfig. */
+/** The generateContent body: user/model turns (function calls and responses as parts), systemInstruction, generationConfig. */
 export function geminiBody(req: ChatRequest): Record<string, unknown> {
   const p = req.params;
   const system = systemText(req.messages);
-  const contents = req.messages
-    .filter((m) => m.role !== 'system' && m.role !== 'developer')
-    .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: messageText(m) }] }));
+  const contents = geminiContents(req.messages);
   const generationConfig = defined({
     temperature: p.temperature,
     topP: p.top_p,
@@ -42,13 +27,13 @@ export function geminiBody(req: ChatRequest): Record<string, unknown> {
     seed: p.seed,
     presencePenalty: p.presence_penalty,
     frequencyPenalty: p.frequency_penalty,
-    responseMimeType: req.json ? 'application/json' : undefined,
+    ...geminiOutputConfig(req),
   });
   return defined({
     contents,
     systemInstruction: system ? { parts: [{ text: system }] } : undefined,
+    ...geminiExtras(req),
     generationConfig: Object.keys(generationConfig).length ? generationConfig : undefined,
-    tools: geminiTools(req.tools),
   });
 }
 
@@ -74,7 +59,17 @@ export function parseGeminiResponse(value: unknown, label: string, requested: st
       return { text: '', finishReason: 'content_filter', usage, model };
     throw new ProviderError('malformed', `${label}: the answer has no candidates`);
   }
-  return { text: candidateText(candidate), finishReason: geminiFinish(str(candidate.finishReason)), usage, model };
+  const toolCalls = geminiToolCalls(candidate);
+  const finishReason = geminiFinish(str(candidate.finishReason));
+  return toolCalls
+    ? {
+        text: candidateText(candidate),
+        finishReason: finishReason === 'stop' ? 'tool_calls' : finishReason,
+        toolCalls,
+        usage,
+        model,
+      }
+    : { text: candidateText(candidate), finishReason, usage, model };
 }
 
 /** Google's error body: {"error": {"code", "message", "status"}}. */
@@ -86,6 +81,7 @@ export function describeGeminiError(_status: number, body: string): string {
 export class GeminiStream {
   private finishReason: string | undefined;
   private usage: Usage | undefined;
+  private calls = 0;
 
   constructor(private readonly label: string) {}
 
@@ -104,12 +100,18 @@ export class GeminiStream {
     if (!isRecord(candidate) && str(at(value, 'promptFeedback', 'blockReason'))) this.finishReason = 'SAFETY';
     const text = candidateText(candidate);
     this.finishReason = str(at(candidate, 'finishReason')) ?? this.finishReason;
-    return text ? [{ delta: text }] : [];
+    // Gemini sends a function call whole, in one event: one delta carries it.
+    const calls = geminiToolCalls(candidate, this.calls);
+    if (!calls) return text ? [{ delta: text }] : [];
+    const toolCalls = calls.map((c, i) => wholeCallDelta(this.calls + i, c));
+    this.calls += calls.length;
+    return [{ delta: text, toolCalls }];
   }
 
   finish(): ChatChunk {
     if (this.finishReason === undefined)
       throw new ProviderError('stream_cut', `${this.label}: the stream ended before a finishReason`);
-    return closingChunk(geminiFinish(this.finishReason), this.usage);
+    const reason = geminiFinish(this.finishReason);
+    return closingChunk(this.calls > 0 && reason === 'stop' ? 'tool_calls' : reason, this.usage);
   }
 }

@@ -1,18 +1,23 @@
 import { at, bodySnippet, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
 import { closingChunk, NO_USAGE, usageOf } from '../usage.js';
+import { openAiToolCallDeltas, openAiToolCalls } from './openai-tool-calls.js';
 
 export interface OpenAiBodyOptions {
   /** OpenAI's own API wants max_completion_tokens; compatible servers know max_tokens. */
   readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
 }
 
-/** The /chat/completions request body for a ChatRequest. */
+/**
+ * The /chat/completions request body for a ChatRequest: the client's other
+ * fields as they came, then the params in force, then the stream flags.
+ */
 export function openAiChatBody(req: ChatRequest, stream: boolean, opts: OpenAiBodyOptions): Record<string, unknown> {
   const p = req.params;
   return defined({
     model: req.model,
     messages: req.messages,
+    ...req.extra,
     temperature: p.temperature,
     top_p: p.top_p,
     [opts.maxTokensField]: p.max_tokens,
@@ -20,8 +25,7 @@ export function openAiChatBody(req: ChatRequest, stream: boolean, opts: OpenAiBo
     stop: p.stop,
     presence_penalty: p.presence_penalty,
     frequency_penalty: p.frequency_penalty,
-    tools: req.tools,
-    response_format: req.json ? { type: 'json_object' } : undefined,
+    ...(req.json && req.extra?.response_format === undefined ? { response_format: { type: 'json_object' } } : {}),
     stream: stream || undefined,
     stream_options: stream ? { include_usage: true } : undefined,
   });
@@ -37,9 +41,11 @@ export function parseOpenAiChat(value: unknown, label: string, requested: string
   const choice = at(value, 'choices', 0);
   const message = at(choice, 'message');
   if (!isRecord(message)) throw new ProviderError('malformed', `${label}: the answer has no choices[0].message`);
+  const toolCalls = openAiToolCalls(message.tool_calls, label);
   return {
     text: str(message.content) ?? '',
     finishReason: str(at(choice, 'finish_reason')) ?? 'stop',
+    ...(toolCalls ? { toolCalls } : {}),
     usage: openAiUsage(at(value, 'usage')) ?? NO_USAGE,
     model: str(at(value, 'model')) ?? requested,
   };
@@ -79,7 +85,9 @@ export class OpenAiStream {
     const out: ChatChunk[] = [];
     const choice: unknown = choices[0];
     const delta = str(at(choice, 'delta', 'content'));
-    if (delta) out.push({ delta });
+    const toolCalls = openAiToolCallDeltas(at(choice, 'delta', 'tool_calls'));
+    if (toolCalls) out.push({ delta: delta ?? '', toolCalls });
+    else if (delta) out.push({ delta });
     this.finishReason = str(at(choice, 'finish_reason')) ?? this.finishReason;
     return out;
   }
