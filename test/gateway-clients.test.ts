@@ -214,3 +214,27 @@ describe('bad input on the new endpoints', () => {
     }
   });
 });
+
+describe('gateway.forward_client_auth', () => {
+  it("passes the client's own Authorization to the upstream only when it is on; the gateway key never goes", async () => {
+    const on = await startClientGateway({ forwardClientAuth: true });
+    const off = await startClientGateway({ mode: 'optional' });
+    try {
+      const ask = (gw: ClientGateway, headers: Record<string, string>) =>
+        fetch(`${gw.base}/responses`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ model: 'assistant', input: 'hi' }),
+        });
+      expect((await ask(on, { authorization: 'Bearer sk-provider-1', 'x-sluice-key': on.frontend })).status).toBe(200);
+      expect(on.upstream.received.at(-1)?.headers.authorization).toBe('Bearer sk-provider-1');
+      expect((await ask(on, { authorization: `Bearer ${on.frontend}` })).status).toBe(200);
+      expect(on.upstream.received.at(-1)?.headers.authorization).toBeUndefined();
+      expect((await ask(off, { authorization: 'Bearer sk-provider-1' })).status).toBe(200);
+      expect(off.upstream.received.at(-1)?.headers.authorization).toBeUndefined();
+    } finally {
+      await on.close();
+      await off.close();
+    }
+  });
+});

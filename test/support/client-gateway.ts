@@ -38,7 +38,9 @@ const upstreamChat = z.looseObject({
 });
 export type UpstreamChat = z.output<typeof upstreamChat>;
 
-export async function startClientGateway(): Promise<ClientGateway> {
+export async function startClientGateway(
+  o: { mode?: 'required' | 'optional'; forwardClientAuth?: boolean } = {},
+): Promise<ClientGateway> {
   const system = 'You are the Sluice test assistant.';
   const steps = [{ op: 'collapse_whitespace' as const }];
   const m = manifest('assistant', 'chat-model', 'up', {
@@ -65,7 +67,8 @@ export async function startClientGateway(): Promise<ClientGateway> {
     }),
     sticky: 'key',
     auth: {
-      mode: 'required',
+      mode: o.mode ?? 'required',
+      forwardClientAuth: o.forwardClientAuth ?? false,
       keys: memoryKeyTable([
         { hash: frontend.hash, name: 'app-frontend', routes: null, rpm: null, createdAt: '' },
         { hash: limited.hash, name: 'tiny', routes: ['other'], rpm: 1, createdAt: '' },
