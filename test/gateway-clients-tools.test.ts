@@ -66,6 +66,27 @@ describe('openai client × Responses API: tools and structured output', () => {
     ]);
   });
 
+  it('responses.create streaming a function call: argument deltas, the done item, the call in the completed response', async () => {
+    const stream = await client().responses.create({
+      model: 'assistant',
+      input: 'weather?',
+      tools: [{ type: 'function', name: 'weather', parameters: { type: 'object' }, strict: false }],
+      tool_choice: 'required',
+      stream: true,
+    });
+    let args = '';
+    let done: OpenAI.Responses.ResponseOutputItem | undefined;
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const e of stream) {
+      if (e.type === 'response.function_call_arguments.delta') args += e.delta;
+      if (e.type === 'response.output_item.done') done = e.item;
+      if (e.type === 'response.completed') completed = e.response;
+    }
+    expect(args).toBe('{"city":"Paris"}');
+    expect(done).toMatchObject({ type: 'function_call', name: 'weather', call_id: 'call_sluice_1', arguments: args });
+    expect(completed?.output).toEqual([done]);
+  });
+
   it('responses.create with text.format json_schema: the schema goes upstream as response_format', async () => {
     const r = await client().responses.create({
       model: 'assistant',

@@ -117,6 +117,7 @@ describe('openai client × Responses API', () => {
     const over = await fetch(`${g.base}/models`, { headers: { authorization: `Bearer ${g.limited}` } });
     expect(over.status).toBe(429);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(over.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
     expect(((await over.json()) as { error: { code: string } }).error.code).toBe('rate_limit_exceeded');
   });
 

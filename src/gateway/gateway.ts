@@ -13,7 +13,8 @@ import type { RawTrace } from './sinks/record.js';
 import { intervalSink, metricsSink, traceSink } from './sinks/gateway-sinks.js';
 import type { FinishedSink } from './sinks/finished-sink.js';
 import { closeInReverse } from '../kernel/close-in-reverse.js';
-import { modelsBody, sendError, sendJson } from './http/respond.js';
+import { modelsBody, REQUEST_ID_HEADER, sendError, sendJson } from './http/respond.js';
+import { refusalId } from './http/request-id.js';
 import type { RouteTable } from './routing/route-table.js';
 import { ShadowMirror, type ShadowOptions } from '../shadow/mirror.js';
 import type { StickySpec } from './routing/sticky.js';
@@ -189,7 +190,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   function admit(req: IncomingMessage, res: ServerResponse): Caller | undefined {
     const a = authenticate(auth, req.headers);
     if (a.ok) return a.caller;
-    const headers: Record<string, string> = { connection: 'close' };
+    const headers: Record<string, string> = { connection: 'close', [REQUEST_ID_HEADER]: refusalId(req.headers) };
     if (a.retryAfter !== undefined) headers['retry-after'] = String(a.retryAfter);
     if (a.error.status === 401) headers['www-authenticate'] = 'Bearer realm="sluice"';
     sendJson(res, a.error.status, a.error.body(), headers);

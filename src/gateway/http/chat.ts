@@ -19,7 +19,7 @@ import {
 } from './respond.js';
 import type { RouteEntry, RouteTable } from '../routing/route-table.js';
 import { chooseArm, stickyKey, type Arm, type StickySpec } from '../routing/sticky.js';
-import { clientRequestId, connectionSignal, requestId } from './request-id.js';
+import { clientRequestId, connectionSignal, refusalId, requestId } from './request-id.js';
 import type { ToolCall } from '../../kernel/tool-calls.js';
 import { pipeStream } from './stream.js';
 import { namedSlice, SLICE_HEADER } from '../../kernel/request-slice.js';
@@ -140,7 +140,7 @@ export type AnswerWriter = (r: Routed) => Promise<Outcome>;
 const modelOf = (m: { provider: string; model: string }): string => `${m.provider}/${m.model}`;
 
 /** x-sluice-overridden: the client's params the release's own values replaced. */
-function overriddenHeader(names: readonly string[]): Record<string, string> {
+export function overriddenHeader(names: readonly string[]): Record<string, string> {
   return names.length ? { [OVERRIDDEN_HEADER]: names.join(', ') } : {};
 }
 
@@ -206,6 +206,7 @@ export async function serveRouted(
     const error = entry
       ? routeForbidden(caller, body.route)
       : notFound(`no route "${body.route}"; GET /v1/models lists the routes`, 'model_not_found');
+    res.setHeader(REQUEST_ID_HEADER, refusalId(req.headers));
     sendError(res, error);
     return ctx.rejected(error, performance.now() - started);
   }
@@ -283,7 +284,7 @@ export async function readRequest<T>(
   const parsed = read.ok ? parse(read.value) : read;
   if (parsed.ok) return parsed.value;
   // A refused request carries an id too: the client's, or a new one.
-  res.setHeader(REQUEST_ID_HEADER, clientRequestId(req.headers[REQUEST_ID_HEADER]) ?? requestId());
+  res.setHeader(REQUEST_ID_HEADER, refusalId(req.headers));
   const error = requestError(parsed.error);
   sendError(res, error, undefined, error.status === 413);
   ctx.rejected(error, performance.now() - started);

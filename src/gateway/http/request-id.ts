@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 
@@ -6,6 +7,11 @@ const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
 /** The client's x-request-id when it is one line of 1 to 128 visible ASCII characters; otherwise a new one is made. */
 export function clientRequestId(v: string | string[] | undefined): string | undefined {
   return typeof v === 'string' && USABLE_ID.test(v) ? v : undefined;
+}
+
+/** The id a refused request is answered with: the client's x-request-id when usable, else a new one. */
+export function refusalId(headers: IncomingHttpHeaders): string {
+  return clientRequestId(headers['x-request-id']) ?? requestId();
 }
 
 /**

@@ -1,11 +1,6 @@
+import type { ToolCall } from '../../kernel/tool-calls.js';
 import type { Usage } from '../../providers/model-provider.js';
 import type { ResponsesRequest } from './responses-request.js';
-
-/** A function call the answer makes, as the serving path reports it (OpenAI's chat tool_calls entry). */
-export interface AnswerToolCall {
-  readonly id: string;
-  readonly function: { readonly name: string; readonly arguments: string };
-}
 
 export interface ResponseIds {
   /** resp_<request id>: the response; msg_… and fc_… items derive from it. */
@@ -38,7 +33,7 @@ export function messageItem(
 export function callItem(
   ids: ResponseIds,
   i: number,
-  call: AnswerToolCall,
+  call: ToolCall,
   status: 'in_progress' | 'completed',
 ): Record<string, unknown> {
   return {
@@ -107,7 +102,7 @@ export function responseBody(ids: ResponseIds, req: ResponsesRequest, s: Respons
 }
 
 /** The output items of a whole answer: its text as one message (when there is text), then its function calls. */
-export function outputItems(ids: ResponseIds, text: string, calls: readonly AnswerToolCall[]): unknown[] {
+export function outputItems(ids: ResponseIds, text: string, calls: readonly ToolCall[]): unknown[] {
   const out: unknown[] = [];
   if (text || calls.length === 0) out.push(messageItem(ids, text, 'completed'));
   for (const [i, c] of calls.entries()) out.push(callItem(ids, i, c, 'completed'));

@@ -3,8 +3,8 @@ import type { ServerResponse } from 'node:http';
 import type { ChatChunk, Usage } from '../../providers/model-provider.js';
 import { toGatewayError, type GatewayError } from './errors.js';
 import { servedHeaders, type Served } from './respond.js';
+import type { ToolCall } from '../../kernel/tool-calls.js';
 import {
-  type AnswerToolCall,
   callItem,
   callItemId,
   messageId,
@@ -15,18 +15,11 @@ import {
 } from './responses-body.js';
 import type { ResponsesRequest } from './responses-request.js';
 
-/** A streamed piece of a tool call (OpenAI's delta.tool_calls entry), where the upstream sends them. */
-interface CallPiece {
-  readonly index: number;
-  readonly id?: string;
-  readonly function?: { readonly name?: string; readonly arguments?: string };
-}
-
-type Chunk = ChatChunk & { readonly toolCalls?: readonly CallPiece[] };
-
 export interface ResponsesStreamEnd {
   readonly text: string;
   readonly usage: Usage | undefined;
+  /** The function calls the answer made, put together (absent when it made none). */
+  readonly toolCalls?: readonly ToolCall[];
   readonly error?: GatewayError;
 }
 
@@ -47,7 +40,7 @@ interface OpenCall {
  * ends the stream with an `error` event and response.failed.
  */
 export async function pipeResponsesStream(
-  chunks: AsyncIterable<Chunk>,
+  chunks: AsyncIterable<ChatChunk>,
   res: ServerResponse,
   t: { ids: ResponseIds; req: ResponsesRequest; served: Served; signal: AbortSignal },
 ): Promise<ResponsesStreamEnd> {
@@ -138,7 +131,7 @@ export async function pipeResponsesStream(
       },
     });
     if (!res.destroyed) res.end();
-    return { text, usage, error };
+    return { text, usage, error, ...made(calls) };
   }
   const output: unknown[] = [];
   if (messageIndex >= 0 || calls.length === 0) {
@@ -187,9 +180,14 @@ export async function pipeResponsesStream(
   const response = responseBody(ids, req, { output, finishReason, ...(usage ? { usage } : {}) });
   await send(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
   if (!res.destroyed) res.end();
-  return { text, usage };
+  return { text, usage, ...made(calls) };
 }
 
-function toCall(c: OpenCall): AnswerToolCall {
-  return { id: c.id, function: { name: c.name, arguments: c.arguments } };
+function made(calls: readonly (OpenCall | undefined)[]): { toolCalls?: ToolCall[] } {
+  const whole = calls.filter((c): c is OpenCall => c !== undefined).map(toCall);
+  return whole.length ? { toolCalls: whole } : {};
+}
+
+function toCall(c: OpenCall): ToolCall {
+  return { id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } };
 }

@@ -1,16 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { serve, serveStream, type ServeResult } from '../../serving/serve.js';
+import { serve, serveStream } from '../../serving/serve.js';
 import type { Caller } from '../auth/client-auth.js';
-import { type ChatContext, failure, type Outcome, readRequest, refused, type Routed, serveRouted } from './chat.js';
+import {
+  type ChatContext,
+  failure,
+  type Outcome,
+  overriddenHeader,
+  readRequest,
+  refused,
+  type Routed,
+  serveRouted,
+} from './chat.js';
 import { serveError } from './errors.js';
 import { type ChatCompletionRequest, checkChatRequest, parseJsonBody, type RequestProblem } from './parse-request.js';
 import { ok, type Result } from '../../kernel/result.js';
 import { sendJson, servedHeaders } from './respond.js';
-import { type AnswerToolCall, outputItems, type ResponseIds, responseBody } from './responses-body.js';
+import { outputItems, type ResponseIds, responseBody } from './responses-body.js';
 import { type ResponsesRequest, responsesRequestSchema, toChatRequest } from './responses-request.js';
 import { pipeResponsesStream } from './responses-stream.js';
-
-type Answered = ServeResult & { readonly toolCalls?: readonly AnswerToolCall[] };
 
 /** The Responses answer writer: a `response` object, or its typed stream events. */
 function answerResponses(r: ResponsesRequest): (routed: Routed) => Promise<Outcome> {
@@ -20,10 +27,15 @@ function answerResponses(r: ResponsesRequest): (routed: Routed) => Promise<Outco
     if (!body.stream) {
       const result = await serve(release, sreq, ctx.serving);
       if (!result.ok) return refused(res, served, serveError(result.error), signal);
-      const out: Answered = result.value;
+      const out = result.value;
       const output = outputItems(ids, out.text, out.toolCalls ?? []);
       const response = responseBody(ids, r, { output, finishReason: out.finishReason, usage: out.usage });
-      sendJson(res, 200, { ...response, output_text: out.text }, servedHeaders(served));
+      sendJson(
+        res,
+        200,
+        { ...response, output_text: out.text },
+        { ...servedHeaders(served), ...overriddenHeader(out.overridden) },
+      );
       return {
         status: 200,
         usage: out.usage,
@@ -31,11 +43,13 @@ function answerResponses(r: ResponsesRequest): (routed: Routed) => Promise<Outco
         output: out.text,
         input: out.input,
         model: `${out.provider}/${out.model}`,
+        ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
       };
     }
     const stream = serveStream(release, sreq, ctx.serving);
     if (!stream.ok) return refused(res, served, serveError(stream.error), signal);
     const out = stream.value;
+    for (const [k, v] of Object.entries(overriddenHeader(out.overridden))) res.setHeader(k, v);
     const end = await pipeResponsesStream(out.chunks, res, { ids, req: r, served, signal });
     const costUsd = end.usage ? out.cost(end.usage) : 0;
     const model = `${out.provider}/${out.model}`;
