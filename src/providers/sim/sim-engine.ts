@@ -10,6 +10,8 @@ import { DEFAULT_EMBEDDING_DIMS, hashEmbedding } from './hash-embedding.js';
 import { Knowledge } from './knowledge.js';
 import { keyedRandom, lognormal } from './sim-random.js';
 import { DEFAULT_SIM_MODEL, type SimFile, type SimModel } from './sim-schema.js';
+import { type SimTools, simSchemaAnswer, simToolCall } from './sim-tools.js';
+import type { ToolCall } from '../../kernel/tool-calls.js';
 
 export interface SimRequest {
   readonly model: string;
@@ -20,13 +22,17 @@ export interface SimRequest {
   readonly slice?: string;
   /** x-sluice-sim-nonce: varies every draw for otherwise identical requests. */
   readonly nonce?: string;
+  /** The tools offered, tool_choice and a json_schema response format (see sim-tools.ts). */
+  readonly tools?: SimTools;
 }
 
 export type SimOutcome =
   | {
       readonly kind: 'answer';
       readonly text: string;
-      readonly finishReason: 'stop' | 'length';
+      readonly finishReason: 'stop' | 'length' | 'tool_calls';
+      /** The call the model makes instead of answering in text. */
+      readonly toolCalls?: readonly ToolCall[];
       readonly usage: Usage;
       readonly latencyMs: number;
       readonly slice: string;
@@ -100,6 +106,9 @@ export class SimEngine {
       return this.answer(req, comparePair(pair, reference, b.quality, draw('pair')), latencyMs, slice, b.quality);
     }
 
+    const call = req.tools ? simToolCall(req.messages, req.tools) : undefined;
+    if (call) return this.toolAnswer(req, call, latencyMs, slice, b.quality);
+
     const drawnLength = Math.max(1, Math.round(lognormal(draw('length'), b.answer_tokens)));
     const hedged = draw('hedge')() < b.hedging_rate;
     let text = hedged
@@ -109,7 +118,8 @@ export class SimEngine {
         : genericAnswer(user, drawnLength, draw('generic'));
     const inventedDate = draw('date')() < b.invented_date_rate;
     if (inventedDate) text = withInventedDate(text, draw('date-text'));
-    if (req.json) text = JSON.stringify({ answer: text });
+    if (req.tools?.schema) text = simSchemaAnswer(req.messages, req.tools.schema);
+    else if (req.json) text = JSON.stringify({ answer: text });
 
     const tokens = countTokens(text);
     const written = Math.min(Math.max(drawnLength, tokens), req.maxTokens ?? Infinity);
@@ -142,6 +152,22 @@ export class SimEngine {
       quality,
       hedged,
       inventedDate,
+    };
+  }
+
+  private toolAnswer(req: SimRequest, call: ToolCall, latencyMs: number, slice: string, quality: number): SimOutcome {
+    const prompt = req.messages.reduce((n, m) => n + estimateTokens(messageText(m)), 0);
+    return {
+      kind: 'answer',
+      text: '',
+      finishReason: 'tool_calls',
+      toolCalls: [call],
+      usage: usageOf(prompt, estimateTokens(call.function.name + call.function.arguments)),
+      latencyMs,
+      slice,
+      quality,
+      hedged: false,
+      inventedDate: false,
     };
   }
 

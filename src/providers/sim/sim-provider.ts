@@ -9,6 +9,8 @@ import {
 } from '../model-provider.js';
 import { closingChunk } from '../usage.js';
 import type { SimEngine, SimOutcome, SimRequest } from './sim-engine.js';
+import { simTools, withTools } from './sim-tools.js';
+import type { ToolCall, ToolCallDelta } from '../../kernel/tool-calls.js';
 
 export interface SimProviderOptions {
   readonly name: string;
@@ -47,7 +49,13 @@ export class SimProvider implements ModelProvider {
     }
     await this.wait(out.latencyMs, req.signal);
     if (out.kind === 'error') throw this.failure(out);
-    return { text: out.text, finishReason: out.finishReason, usage: out.usage, model: req.model };
+    return {
+      text: out.text,
+      finishReason: out.finishReason,
+      ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
+      usage: out.usage,
+      model: req.model,
+    };
   }
 
   async *chatStream(req: ChatRequest): AsyncIterable<ChatChunk> {
@@ -55,6 +63,11 @@ export class SimProvider implements ModelProvider {
     if (out.kind === 'unknown_model') throw this.failure(out);
     await this.wait(out.latencyMs * FIRST_PIECE, req.signal);
     if (out.kind === 'error') throw this.failure(out);
+    if (out.kind === 'answer' && out.toolCalls) {
+      for (const delta of toolCallPieces(out.toolCalls)) yield { delta: '', toolCalls: [delta] };
+      yield closingChunk(out.finishReason, out.usage);
+      return;
+    }
     const text = out.kind === 'answer' ? out.text : out.partial;
     const pieces = splitPieces(text);
     const gap = (out.latencyMs * (1 - FIRST_PIECE)) / Math.max(1, pieces.length);
@@ -109,7 +122,21 @@ export function simRequest(req: ChatRequest): SimRequest {
     ...(req.json ? { json: true } : {}),
     ...(slice !== undefined ? { slice } : {}),
     ...(nonce !== undefined ? { nonce } : {}),
+    ...withTools(simTools(req.extra)),
   };
+}
+
+/** Tool calls as a stream sends them: the name first, then the arguments in two pieces. */
+export function toolCallPieces(calls: readonly ToolCall[]): ToolCallDelta[] {
+  return calls.flatMap((c, index) => {
+    const args = c.function.arguments;
+    const half = Math.ceil(args.length / 2);
+    return [
+      { index, id: c.id, type: 'function' as const, function: { name: c.function.name, arguments: '' } },
+      { index, function: { arguments: args.slice(0, half) } },
+      { index, function: { arguments: args.slice(half) } },
+    ];
+  });
 }
 
 /** A text in pieces of a few words, spacing kept, so joining them gives the text back. */

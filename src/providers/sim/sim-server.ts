@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { sleep } from '../../kernel/clock.js';
 import type { SimEngine } from './sim-engine.js';
-import { splitPieces } from './sim-provider.js';
+import { splitPieces, toolCallPieces } from './sim-provider.js';
 import {
   chunkBody,
   completionBody,
@@ -81,11 +81,19 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     if (out.kind === 'error') return send(res, out.status, errorBody(out.message, 'server_error', 'sim_error'));
     if (!parsed.stream)
       return out.kind === 'answer'
-        ? send(res, 200, completionBody(id, req.model, out.text, out.finishReason, out.usage))
+        ? send(res, 200, completionBody(id, req.model, out.text, out.finishReason, out.usage, out.toolCalls))
         : undefined;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const event = (v: unknown) => res.write(`data: ${typeof v === 'string' ? v : JSON.stringify(v)}\n\n`);
     event(chunkBody(id, req.model, { role: 'assistant', content: '' }, null));
+    if (out.kind === 'answer' && out.toolCalls) {
+      for (const delta of toolCallPieces(out.toolCalls)) event(chunkBody(id, req.model, { tool_calls: [delta] }, null));
+      event(chunkBody(id, req.model, {}, out.finishReason));
+      if (parsed.includeUsage) event(usageChunkBody(id, req.model, out.usage));
+      event('[DONE]');
+      res.end();
+      return;
+    }
     const pieces = splitPieces(out.kind === 'answer' ? out.text : out.partial);
     for (const [i, piece] of pieces.entries()) {
       if (i > 0) await wait((out.latencyMs * 0.6) / pieces.length);

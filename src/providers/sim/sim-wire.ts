@@ -4,6 +4,8 @@ import type { ChatMessage } from '../../release/preprocess.js';
 import type { Usage } from '../model-provider.js';
 import { chatCompletionChunk } from '../openai/chat-completion-chunk.js';
 import type { SimRequest } from './sim-engine.js';
+import { simTools, withTools } from './sim-tools.js';
+import type { ToolCall } from '../../kernel/tool-calls.js';
 
 /** A `created` timestamp: the Unix time in whole seconds. */
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -42,17 +44,28 @@ export function parseChatBody(body: unknown, headers: IncomingHttpHeaders): Pars
     ...(at(body, 'response_format', 'type') === 'json_object' ? { json: true } : {}),
     ...(slice ? { slice } : {}),
     ...(nonce ? { nonce } : {}),
+    ...withTools(simTools(body)),
   };
   return { request, stream: body.stream === true, includeUsage: at(body, 'stream_options', 'include_usage') === true };
 }
 
-export function completionBody(id: string, model: string, text: string, finishReason: string, usage: Usage): unknown {
+export function completionBody(
+  id: string,
+  model: string,
+  text: string,
+  finishReason: string,
+  usage: Usage,
+  toolCalls?: readonly ToolCall[],
+): unknown {
+  const message = toolCalls
+    ? { role: 'assistant', content: text || null, tool_calls: toolCalls }
+    : { role: 'assistant', content: text };
   return {
     id,
     object: 'chat.completion',
     created: nowSeconds(),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: finishReason }],
+    choices: [{ index: 0, message, finish_reason: finishReason }],
     usage,
   };
 }
@@ -60,7 +73,7 @@ export function completionBody(id: string, model: string, text: string, finishRe
 export function chunkBody(
   id: string,
   model: string,
-  delta: Record<string, string>,
+  delta: Readonly<Record<string, unknown>>,
   finishReason: string | null,
 ): unknown {
   return chatCompletionChunk(id, model, nowSeconds(), { choices: [{ index: 0, delta, finish_reason: finishReason }] });
