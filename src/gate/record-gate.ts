@@ -55,7 +55,7 @@ export async function recordGate(
         verdict: result.verdict,
         overridden: override !== null,
         preprocessingDigest: result.preprocessing_digest,
-        result: JSON.stringify(final),
+        result: final,
         createdAt: result.at,
       });
       return final;

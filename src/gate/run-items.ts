@@ -3,19 +3,12 @@ import { scoreAnswer } from '../judging/score.js';
 import { ScoreCache } from '../judging/score-cache.js';
 import { describeServeProblem, serve, type ServeDeps } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
-import type { Store } from '../store/store.js';
 import { MeasureTable } from './core/measure-table.js';
 import type { ArmMeasure, ItemMeasure } from './core/measurement.js';
+import type { Transactional } from '../kernel/transactional.js';
+import type { JudgeScoreStore } from '../judging/judge-score-store.js';
+import type { CachedOutput, GateOutputRecord, GateStore } from './gate-store.js';
 import type { SuiteItem } from './suite.js';
-
-/** A served answer as cached: enough to judge it again without calling the provider. */
-interface CachedOutput {
-  input: string;
-  text: string;
-  latencyMs: number;
-  costUsd: number;
-  tokens: number;
-}
 
 export interface RunOptions {
   readonly concurrency: number;
@@ -24,8 +17,11 @@ export interface RunOptions {
   readonly onItem?: (m: ItemMeasure, done: number, total: number) => void;
 }
 
+/** The gate's output cache and the judges' score cache, written in transactions. */
+export type RunItemsStore = GateStore & JudgeScoreStore & Transactional<GateStore & JudgeScoreStore>;
+
 export interface RunItemsInput {
-  readonly store: Store;
+  readonly store: RunItemsStore;
   readonly deps: ServeDeps;
   readonly release: ServingRelease;
   readonly baseline: ServingRelease | null;
@@ -69,14 +65,12 @@ const FLUSH_EVERY = 1000;
 /** Runs the items on the serving path (candidate and baseline), judging each answer; caches outputs and scores. */
 export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<RunItemsResult> {
   const { store, release, baseline, items, total, judges } = input;
-  const outputs = new Map<string, Map<string, string>>();
+  const outputs = new Map<string, Map<string, CachedOutput>>();
   for (const r of [release, baseline]) if (r) outputs.set(r.id, await store.gateOutputs(r.id, SAMPLE));
-  const known = new Map<string, Map<string, string>>();
-  for (const j of [...(judges.judge ? [judges.judge] : []), ...judges.detectors])
-    known.set(j.digest, await store.judgeScores(j.digest));
-  // Fresh scores are written to the store in the next batch; not kept in memory (a long run would hold every score).
-  const scores = new ScoreCache(known);
-  const newOutputs: { releaseId: string; itemId: string; sample: number; output: string }[] = [];
+  // Stored scores are read for the answers the run judges; fresh ones are written to the store in the
+  // next batch, not kept in memory (a long run would hold every score).
+  const scores = new ScoreCache(store);
+  const newOutputs: GateOutputRecord[] = [];
   let spent = 0;
   let tokens = 0;
   let calls = 0;
@@ -99,7 +93,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
   const measure = async (r: ServingRelease, item: SuiteItem): Promise<ArmMeasure> => {
     let out: CachedOutput;
     const cached = outputs.get(r.id)!.get(item.id);
-    if (cached) out = JSON.parse(cached) as CachedOutput;
+    if (cached) out = cached;
     else {
       calls++;
       const served = await serve(r, { messages: item.messages, vars: item.vars, slice: item.slice }, input.deps);
@@ -121,7 +115,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
         costUsd: s.costUsd,
         tokens: s.usage.total_tokens,
       };
-      newOutputs.push({ releaseId: r.id, itemId: item.id, sample: SAMPLE, output: JSON.stringify(out) });
+      newOutputs.push({ releaseId: r.id, itemId: item.id, sample: SAMPLE, output: out });
       spent += out.costUsd;
       tokens += out.tokens;
     }

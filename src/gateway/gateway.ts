@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
-import type { ControlStore, TraceStore } from '../store/store.js';
+import type { ShadowStore } from '../shadow/shadow-store.js';
+import type { TraceStore } from './trace-store.js';
 import { handleChat, type ChatContext } from './http/chat.js';
 import { GatewayError, notFound, toGatewayError } from './http/errors.js';
 import { IntervalAggregator } from './sinks/interval-aggregator.js';
@@ -35,7 +36,7 @@ export interface GatewayOptions {
    * With `insertShadowPairs` too, routes with a shadow are mirrored and the pairs stored.
    */
   readonly store?: Pick<TraceStore, 'insertTraces' | 'putArmIntervals'> &
-    Partial<Pick<ControlStore, 'insertShadowPairs'>>;
+    Partial<Pick<ShadowStore, 'insertShadowPairs'>>;
   /**
    * Makes where trace batches go instead of `store.insertTraces` on this
    * thread (`sluice serve` writes them on a worker thread). Closed with the gateway.

@@ -1,11 +1,7 @@
 import { jsonDigest } from '../kernel/canonical-json.js';
+import { BatchedLookup } from './batched-lookup.js';
 import type { Judge, JudgeInput, JudgeResult } from './judge.js';
-
-/** A stored score row: the content's digest and the judge's result as JSON. */
-export interface ScoreRow {
-  readonly subject: string;
-  readonly result: string;
-}
+import type { JudgeScoreStore, ScoreRow, StoredJudgeResult } from './judge-score-store.js';
 
 /** What a score is cached under: the digest of the input, the output and the reference. */
 export function scoreSubject(input: Pick<JudgeInput, 'input' | 'output' | 'reference'>): string {
@@ -16,7 +12,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const optional = (v: unknown, type: 'number' | 'boolean' | 'string'): boolean => v === undefined || typeof v === type;
 
 /** A stored result read back: a successful JudgeResult, or undefined when the text is not one (it is judged again). */
-export function parseStoredResult(text: string): Extract<JudgeResult, { ok: true }> | undefined {
+export function parseStoredResult(text: string): StoredJudgeResult | undefined {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -35,35 +31,43 @@ export function parseStoredResult(text: string): Extract<JudgeResult, { ok: true
 }
 
 /**
- * Judge results by judge digest and content (see scoreSubject): the rows
- * read from the store, and the fresh ones waiting to be written. Only
- * successful results are cached. With `remember`, a fresh result is reused
- * within the run too; without it only the stored rows are (a long gate run
- * would otherwise hold every score in memory).
+ * Judge results by judge digest and content (see scoreSubject): read from the
+ * store for the subjects the run scores (lookups made together go as one
+ * query), and the fresh ones waiting to be written. Only successful results
+ * are cached. With `remember`, a fresh result is reused within the run too;
+ * without it only the stored rows are (a long gate run would otherwise hold
+ * every score in memory).
  */
 export class ScoreCache {
   private readonly pending = new Map<string, ScoreRow[]>();
+  private readonly fresh = new Map<string, Map<string, StoredJudgeResult>>();
+  private readonly lookups = new Map<string, BatchedLookup<StoredJudgeResult>>();
 
   constructor(
-    private readonly known: Map<string, Map<string, string>>,
+    private readonly store: Pick<JudgeScoreStore, 'judgeScores'>,
     private readonly opts: { readonly remember?: boolean } = {},
   ) {}
 
-  get(judge: Judge, subject: string): JudgeResult | undefined {
-    const text = this.known.get(judge.digest)?.get(subject);
-    return text === undefined ? undefined : parseStoredResult(text);
+  async get(judge: Judge, subject: string): Promise<JudgeResult | undefined> {
+    const remembered = this.fresh.get(judge.digest)?.get(subject);
+    if (remembered) return remembered;
+    let lookup = this.lookups.get(judge.digest);
+    if (!lookup) {
+      lookup = new BatchedLookup((subjects) => this.store.judgeScores(judge.digest, subjects));
+      this.lookups.set(judge.digest, lookup);
+    }
+    return lookup.get(subject);
   }
 
   put(judge: Judge, subject: string, result: JudgeResult): void {
     if (!result.ok) return;
-    const text = JSON.stringify(result);
     if (this.opts.remember) {
-      const known = this.known.get(judge.digest) ?? new Map<string, string>();
-      known.set(subject, text);
-      this.known.set(judge.digest, known);
+      const fresh = this.fresh.get(judge.digest) ?? new Map<string, StoredJudgeResult>();
+      fresh.set(subject, result);
+      this.fresh.set(judge.digest, fresh);
     }
     const rows = this.pending.get(judge.digest) ?? [];
-    rows.push({ subject, result: text });
+    rows.push({ subject, result });
     this.pending.set(judge.digest, rows);
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Judge, JudgeResult } from './judge.js';
 import { binaryResult, detectorResult, judgeError } from './judge-library.js';
 import { answerScore, detectorFlag, scoreAnswer } from './score.js';
+import type { StoredJudgeResult } from './judge-score-store.js';
 import { parseStoredResult, ScoreCache, scoreSubject } from './score-cache.js';
 
 const judge = (name: string, result: JudgeResult | Error, calls: string[] = []): Judge => ({
@@ -61,10 +62,20 @@ describe('scoreAnswer', () => {
     const calls: string[] = [];
     const quality = judge('quality', { ok: true, score: 0.7 }, calls);
     const flaky = judge('flaky', judgeError('no'), calls);
-    const stored = new Map([
-      [quality.digest, new Map([[scoreSubject(input), JSON.stringify({ ok: true, score: 0.9 })]])],
+    const stored = new Map<string, Map<string, StoredJudgeResult>>([
+      [quality.digest, new Map([[scoreSubject(input), { ok: true, score: 0.9 }]])],
     ]);
-    const cache = new ScoreCache(stored, { remember: true });
+    const asked: string[][] = [];
+    const cache = new ScoreCache(
+      {
+        async judgeScores(digest, subjects) {
+          asked.push([...subjects]);
+          const known = stored.get(digest) ?? new Map();
+          return new Map(subjects.flatMap((s) => (known.has(s) ? [[s, known.get(s)!] as const] : [])));
+        },
+      },
+      { remember: true },
+    );
     expect(await scoreAnswer({ judge: quality, detectors: [flaky] }, input, cache)).toEqual({
       score: 0.9,
       judgeError: null,
@@ -77,9 +88,11 @@ describe('scoreAnswer', () => {
     await scoreAnswer({ judge: quality, detectors: [] }, other, cache);
     expect(calls).toEqual(['flaky:a', 'quality:b']);
     expect(cache.takePending()).toEqual([
-      [quality.digest, [{ subject: scoreSubject(other), result: JSON.stringify({ ok: true, score: 0.7 }) }]],
+      [quality.digest, [{ subject: scoreSubject(other), result: { ok: true, score: 0.7 } }]],
     ]);
     expect(cache.hasPending).toBe(false);
+    // Only the subjects scored were read; the remembered one was not read again.
+    expect(asked).toEqual([[scoreSubject(input)], [scoreSubject(input)], [scoreSubject(other)]]);
   });
 
   it('judges again when a stored result is not one', () => {

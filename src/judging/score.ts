@@ -58,7 +58,7 @@ export async function scoreAnswer(
 ): Promise<AnswerScore> {
   const subject = cache ? scoreSubject(input) : '';
   const run = async (j: Judge): Promise<JudgeResult> => {
-    const hit = cache?.get(j, subject);
+    const hit = await cache?.get(j, subject);
     if (hit) return hit;
     const r = await judgeSafely(j, input);
     if (r.ok) cache?.put(j, subject, r);

@@ -143,7 +143,7 @@ describe('the observer scores answers as the gate does', () => {
         releaseId: RELEASE.id,
         itemId: `item-${i}`,
         sample: 0,
-        output: JSON.stringify({ input: `question ${i}`, text, latencyMs: 10, costUsd: 0, tokens: 1 }),
+        output: { input: `question ${i}`, text, latencyMs: 10, costUsd: 0, tokens: 1 },
       })),
     );
     const items: SuiteItem[] = ANSWERS.map((_, i) => ({

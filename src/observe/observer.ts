@@ -4,7 +4,6 @@ import type { SluiceConfig } from '../config/sluice-schema.js';
 import { recordDrafts } from '../rollout/store-ports.js';
 import type { Finished } from '../gateway/http/chat.js';
 import type { FinishedSink } from '../gateway/sinks/finished-sink.js';
-import type { GateResult } from '../gate/core/gate-result.js';
 import { judgeSetOf, type JudgeSet, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer } from '../judging/score.js';
 import { lastUserText } from '../kernel/chat.js';
@@ -260,7 +259,7 @@ export class Observer implements FinishedSink {
     const gate = await store.latestGateResult(release);
     const gateScores: Record<string, number> = {};
     if (gate) {
-      const r = JSON.parse(gate.result) as GateResult;
+      const r = gate.result;
       if (r.aggregate.score !== null) gateScores['*'] = r.aggregate.score;
       for (const s of r.slices) if (s.score !== null) gateScores[s.slice] = s.score;
     }
@@ -282,7 +281,7 @@ export class Observer implements FinishedSink {
     }
     if (decision.action !== 'rollback') return decision;
     const rollout = await store.latestRollout(route);
-    const spec = rollout ? (JSON.parse(rollout.spec) as { candidate: ReleaseId; stable: ReleaseId }) : null;
+    const spec = rollout?.spec;
     if (!rollout || !spec || spec.candidate !== release) {
       this.alerts.push({ route, release, reason: `${decision.reason}; no earlier release to roll back to`, at });
       return decision;

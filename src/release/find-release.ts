@@ -1,9 +1,9 @@
 import { SluiceError } from '../kernel/errors.js';
-import type { ReleaseRecord, Store } from '../store/store.js';
+import type { ReleaseLookup, ReleaseRecord } from './release-store.js';
 import { parseIdText, shortId } from './release-id.js';
 
 /** Looks a release up by full id or unique hex prefix; not found and ambiguous are coded errors. */
-export async function findRelease(store: Store, text: string): Promise<ReleaseRecord> {
+export async function findRelease(store: ReleaseLookup, text: string): Promise<ReleaseRecord> {
   const hex = parseIdText(text);
   const ids = await store.findReleaseIds(hex, 5);
   if (ids.length === 0) throw new SluiceError('not_found', `no release ${text} in the store`);

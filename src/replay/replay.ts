@@ -117,9 +117,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const calibration = replayable.length > 0 ? await gateCalibration(input, judge) : null;
 
   // Scores are cached by judge and content, as the gate caches them: re-running a replay re-judges nothing already judged.
-  const known = new Map<string, Map<string, string>>();
-  for (const j of [judge, ...detectors]) known.set(j.digest, await store.judgeScores(j.digest));
-  const cache = new ScoreCache(known, { remember: true });
+  const cache = new ScoreCache(store, { remember: true });
   const score = async (
     text: { input: string; output: string; slice: string },
     arm: Omit<ArmMeasure, 'score' | 'judgeError' | 'flags'>,

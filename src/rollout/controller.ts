@@ -1,13 +1,31 @@
 import type { Ledger } from '../audit/ledger/ledger.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { computePhase, desiredRoute, isActive, mayAct, reconcile, shouldAct } from './core/index.js';
-import type { RouteStateRecord, Store } from '../store/store.js';
-import { applyRoute, storeCommands, storeLeases, storeObserver, storeRolloutState } from './store-ports.js';
+import type { RouteStateRecord, RouteStateStore } from '../gateway/route-state-store.js';
+import type { TraceStore } from '../gateway/trace-store.js';
+import type { ObserveSampleStore } from '../observe/observe-store.js';
+import type { LeaseRows, RolloutStore } from './rollout-store.js';
+import {
+  storeCommands,
+  storeLeases,
+  storeObserver,
+  storeRolloutState,
+  storeRouteApplier,
+  type RolloutCommitStore,
+} from './store-ports.js';
 
 export const CONTROLLER_LEASE = 'sluice:controller';
 
+/** What the controller reads and writes: leases, rollouts and commands, the route state, and what it observes. */
+export type ControllerStore = LeaseRows &
+  RolloutCommitStore &
+  Pick<RolloutStore, 'commandsAfter'> &
+  Pick<RouteStateStore, 'getRouteStates' | 'putRouteState'> &
+  Pick<TraceStore, 'armIntervals'> &
+  Pick<ObserveSampleStore, 'observeSamples'>;
+
 export interface ControllerOptions {
-  readonly store: Store;
+  readonly store: ControllerStore;
   readonly ledger: Ledger;
   /** This process's name in the lease. */
   readonly id: string;
@@ -64,7 +82,7 @@ export class Controller {
         : { canaryRequestsTotal: 0 };
     const result = reconcile(spec, status, { now, ...seen, commands });
     if (result.changed && !(await state.commit(route, version, result.status, result.decisions))) return false;
-    await applyRoute(store, serving, desiredRoute(spec, result.status), spec.rolloutId);
+    await storeRouteApplier(store, serving, spec.rolloutId).apply(desiredRoute(spec, result.status), result.actions);
     return result.changed;
   }
 

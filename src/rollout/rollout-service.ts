@@ -5,21 +5,27 @@ import { SluiceError } from '../kernel/errors.js';
 import type { GateResult } from '../gate/core/gate-result.js';
 import { findRelease } from '../release/find-release.js';
 import { shortId } from '../release/release-id.js';
-import type { ReleaseRecord, Store } from '../store/store.js';
-import {
-  computePhase,
-  initialStatus,
-  isActive,
-  specFromConfig,
-  statusJson,
-  type RolloutSpec,
-  type RolloutStatus,
-} from './core/index.js';
-import type { RolloutControl, RouteCommand } from '../app/api/control-api.js';
-import { recordDrafts } from './store-ports.js';
+import type { GateStore } from '../gate/gate-store.js';
+import type { RouteStateStore } from '../gateway/route-state-store.js';
+import type { Transactional } from '../kernel/transactional.js';
+import type { ReleaseLookup, ReleaseRecord } from '../release/release-store.js';
+import { computePhase, initialStatus, isActive, specFromConfig, statusJson } from './core/index.js';
+import type { RolloutControl, RouteCommand } from './rollout-control.js';
+import type { RolloutStore } from './rollout-store.js';
+import type { RouteStatus } from './route-status.js';
+import { recordDrafts, type ReceiptTx } from './store-ports.js';
+
+type ServiceParts = ReleaseLookup &
+  Pick<RouteStateStore, 'getRoute' | 'putRouteState'> &
+  Pick<RolloutStore, 'latestRollout' | 'insertRollout' | 'queueCommand'> &
+  Pick<GateStore, 'latestGateResult'> &
+  ReceiptTx;
+
+/** What the service reads and writes, in locked transactions. */
+export type RolloutServiceStore = ServiceParts & Transactional<ServiceParts>;
 
 export interface ServiceDeps {
-  readonly store: Store;
+  readonly store: RolloutServiceStore;
   readonly ledger: Ledger;
   readonly config: SluiceConfig;
   readonly clock?: Clock;
@@ -58,7 +64,7 @@ export class RolloutService implements RolloutControl {
     throw new SluiceError('bad_usage', 'which route? pass --route ROUTE');
   }
 
-  async status(route: string): Promise<unknown> {
+  async status(route: string): Promise<RouteStatus> {
     const { store } = this.deps;
     const row = await store.latestRollout(route);
     const state = await store.getRoute(route);
@@ -76,11 +82,11 @@ export class RolloutService implements RolloutControl {
         events: [],
       };
     }
-    const view = statusJson(JSON.parse(row.spec) as RolloutSpec, JSON.parse(row.status) as RolloutStatus);
+    const view = statusJson(row.spec, row.status);
     return { ...view, stable: state?.stable ?? view.stable };
   }
 
-  async roll(idText: string, actor: string): Promise<unknown> {
+  async roll(idText: string, actor: string): Promise<RouteStatus> {
     const { store, ledger, config } = this.deps;
     const release = await findRelease(store, idText);
     const route = release.name;
@@ -104,10 +110,7 @@ export class RolloutService implements RolloutControl {
         if (state.stable === release.id)
           throw new SluiceError('refused', `release ${shortId(release.id)} is already the stable release of ${route}`);
         const latest = await tx.latestRollout(route);
-        if (
-          latest &&
-          isActive(computePhase(JSON.parse(latest.spec) as RolloutSpec, JSON.parse(latest.status) as RolloutStatus))
-        ) {
+        if (latest && isActive(computePhase(latest.spec, latest.status))) {
           throw new SluiceError(
             'refused',
             `a rollout is in progress on ${route} (${latest.rolloutId}): promote, abort or roll it back first`,
@@ -118,7 +121,7 @@ export class RolloutService implements RolloutControl {
           release,
           state.stable,
           gate && {
-            result: JSON.parse(gate.result) as GateResult,
+            result: gate.result,
             overridden: gate.overridden,
             preprocessingDigest: gate.preprocessingDigest,
           },
@@ -136,8 +139,8 @@ export class RolloutService implements RolloutControl {
         await tx.insertRollout({
           rolloutId,
           route,
-          spec: JSON.stringify(spec),
-          status: JSON.stringify(initialStatus(spec)),
+          spec,
+          status: initialStatus(spec),
         });
         await tx.putRouteState({ route, stable: state.stable, candidate: release.id, weight: 0, rolloutId });
         await recordDrafts(tx, ledger, [
@@ -162,7 +165,7 @@ export class RolloutService implements RolloutControl {
     kind: RouteCommand,
     actor: string,
     opts: { reason?: string; to?: string },
-  ): Promise<unknown> {
+  ): Promise<RouteStatus> {
     const { store } = this.deps;
     const route = this.defaultRoute(routeText);
     if (kind === 'rollback' && opts.to) return this.rollbackTo(route, opts.to, actor, opts.reason);
@@ -178,16 +181,13 @@ export class RolloutService implements RolloutControl {
   }
 
   /** rollback --to ID: point the route's stable at an earlier release directly (one pointer swap), with a receipt. */
-  private async rollbackTo(route: string, idText: string, actor: string, reason?: string): Promise<unknown> {
+  private async rollbackTo(route: string, idText: string, actor: string, reason?: string): Promise<RouteStatus> {
     const { store, ledger } = this.deps;
     const target = await findRelease(store, idText);
     if (target.name !== route)
       throw new SluiceError('bad_usage', `release ${shortId(target.id)} belongs to route ${target.name}, not ${route}`);
     const latest = await store.latestRollout(route);
-    if (
-      latest &&
-      isActive(computePhase(JSON.parse(latest.spec) as RolloutSpec, JSON.parse(latest.status) as RolloutStatus))
-    ) {
+    if (latest && isActive(computePhase(latest.spec, latest.status))) {
       throw new SluiceError('refused', `a rollout is in progress on ${route}: roll it back first (without --to)`);
     }
     await store.transaction(

@@ -1,41 +1,43 @@
+import type { AuditStore, DecisionKeyStore } from '../audit/audit-store.js';
 import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
+import type { RouteStateRecord, RouteStateStore } from '../gateway/route-state-store.js';
+import type { ArmIntervalRecord, TraceStore } from '../gateway/trace-store.js';
+import type { Transactional } from '../kernel/transactional.js';
+import type { ObserveSampleStore } from '../observe/observe-store.js';
 import type { ReleaseId } from '../release/resolved-manifest.js';
 import {
   toDecision,
   type ArmWindow,
-  type Command,
   type CommandInbox,
   type DecisionDraft,
   type DesiredRoute,
-  type Lease,
   type LeaseStore,
   type Observation,
   type RolloutObserver,
-  type RolloutRecord,
-  type RolloutSpec,
   type RolloutStateStore,
-  type RolloutStatus,
+  type RouteApplier,
 } from './core/index.js';
-import type { ArmIntervalRecord, RouteStateRecord, Store } from '../store/store.js';
+import type { LeaseRows, RolloutStore } from './rollout-store.js';
 
-/** Rollout records as JSON rows; a commit writes the status and the new receipts in one locked transaction. */
-export function storeRolloutState(store: Store, ledger: Ledger): RolloutStateStore {
+/** Where receipts are recorded with their decision keys: inside a transaction holding the audit lock. */
+export type ReceiptTx = AuditStore & DecisionKeyStore;
+
+/** What committing a tick needs: the rollout rows, and receipts in the same transaction. */
+export type RolloutCommitStore = Pick<RolloutStore, 'latestRollout'> &
+  Transactional<Pick<RolloutStore, 'latestRollout' | 'commitRollout'> & ReceiptTx>;
+
+/** Rollout records from the store; a commit writes the status and the new receipts in one locked transaction. */
+export function storeRolloutState(store: RolloutCommitStore, ledger: Ledger): RolloutStateStore {
   return {
     async load(route) {
       const row = await store.latestRollout(route);
-      return row
-        ? {
-            spec: JSON.parse(row.spec) as RolloutSpec,
-            status: JSON.parse(row.status) as RolloutStatus,
-            version: row.version,
-          }
-        : null;
+      return row ? { spec: row.spec, status: row.status, version: row.version } : null;
     },
     commit(route, expectedVersion, status, decisions) {
       return store.transaction(
         async (tx) => {
           const row = await tx.latestRollout(route);
-          if (!row || !(await tx.commitRollout(row.rolloutId, expectedVersion, JSON.stringify(status)))) return false;
+          if (!row || !(await tx.commitRollout(row.rolloutId, expectedVersion, status))) return false;
           await recordDrafts(tx, ledger, decisions);
           return true;
         },
@@ -46,7 +48,7 @@ export function storeRolloutState(store: Store, ledger: Ledger): RolloutStateSto
 }
 
 /** Appends each draft to the ledger once, by its key (a replayed tick finds its keys already there). */
-export async function recordDrafts(tx: Store, ledger: Ledger, drafts: readonly DecisionDraft[]): Promise<number[]> {
+export async function recordDrafts(tx: ReceiptTx, ledger: Ledger, drafts: readonly DecisionDraft[]): Promise<number[]> {
   if (drafts.length === 0) return [];
   const seen = await tx.decisionKeys(drafts.map((d) => d.key));
   const fresh = drafts.filter((d) => !seen.has(d.key));
@@ -55,24 +57,37 @@ export async function recordDrafts(tx: Store, ledger: Ledger, drafts: readonly D
   return indices;
 }
 
-export function storeCommands(store: Store): CommandInbox {
+export function storeCommands(store: Pick<RolloutStore, 'commandsAfter'>): CommandInbox {
+  return { pending: (rolloutId, afterSeq) => store.commandsAfter(rolloutId, afterSeq) };
+}
+
+export function storeLeases(store: LeaseRows): LeaseStore {
   return {
-    async pending(rolloutId, afterSeq) {
-      return (await store.commandsAfter(rolloutId, afterSeq)) as Command[];
-    },
+    read: (name) => store.readLease(name),
+    compareAndSet: (name, expected, next) => store.compareAndSetLease(name, expected, next),
   };
 }
 
-export function storeLeases(store: Store): LeaseStore {
+/**
+ * Applies a rollout's desired route by writing the route state the gateways
+ * serve, only when it differs from `current` (what they serve now). Level-
+ * triggered: the desired route alone says what to write, whatever the actions.
+ */
+export function storeRouteApplier(
+  store: Pick<RouteStateStore, 'putRouteState'>,
+  current: RouteStateRecord | undefined,
+  rolloutId: string,
+): RouteApplier {
   return {
-    read: (name) => store.readLease(name),
-    compareAndSet: (name, expected: Lease | null, next: Lease) => store.compareAndSetLease(name, expected, next),
+    async apply(desired) {
+      await applyRoute(store, current, desired, rolloutId);
+    },
   };
 }
 
 /** Writes the route state the gateways serve, only when it differs from `current` (what they serve now). */
 export async function applyRoute(
-  store: Store,
+  store: Pick<RouteStateStore, 'putRouteState'>,
   current: RouteStateRecord | undefined,
   desired: DesiredRoute,
   rolloutId: string,
@@ -116,7 +131,9 @@ function armWindow(rows: readonly ArmIntervalRecord[], quality: readonly number[
  * and canary against stable since the current step began (every gateway's
  * interval rows summed; judged quality from the observer's samples of both arms).
  */
-export function storeObserver(store: Store): RolloutObserver {
+export function storeObserver(
+  store: Pick<TraceStore, 'armIntervals'> & Pick<ObserveSampleStore, 'observeSamples'>,
+): RolloutObserver {
   return {
     async observe(spec, status, now): Promise<Pick<Observation, 'canaryRequestsTotal' | 'windows'>> {
       const rows = await store.armIntervals({ route: spec.route, rolloutId: spec.rolloutId });

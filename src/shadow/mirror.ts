@@ -3,7 +3,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { TokenBucket } from '../providers/http/token-bucket.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { serve, type ServeDeps, type ServeRequest } from '../serving/serve.js';
-import type { ControlStore } from '../store/store.js';
+import type { ShadowStore } from './shadow-store.js';
 import type { Finished } from '../gateway/http/chat.js';
 import { toShadowPairRecord, type RawShadowPair } from '../gateway/sinks/record.js';
 import { BatchQueue } from '../kernel/batch-queue.js';
@@ -19,7 +19,7 @@ export interface ShadowOptions {
 
 export interface ShadowMirrorOptions extends ShadowOptions {
   readonly providers: ProviderRegistry;
-  readonly store: Pick<ControlStore, 'insertShadowPairs'>;
+  readonly store: Pick<ShadowStore, 'insertShadowPairs'>;
   /** Where the shadow series are registered (the gateway's own registry). */
   readonly registry?: Registry;
   /** Mirrored requests waiting or in flight at once; past it new ones are dropped. Default 256. */

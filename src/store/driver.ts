@@ -20,6 +20,11 @@ export interface SqlDriver {
    * lock that excludes other processes writing under the same name until it ends.
    */
   transaction<T>(fn: (tx: SqlDriver) => Promise<T>, opts?: { lock?: string }): Promise<T>;
+  /**
+   * Databases that push notifications (PostgreSQL's NOTIFY): announces `payload` on `channel`.
+   * Inside a transaction the message is delivered at commit. Absent where there is no push (SQLite: readers poll).
+   */
+  notify?(channel: string, payload: string): Promise<void>;
   /** Databases that push notifications (PostgreSQL's LISTEN): calls `onNotify` per message on `channel`; resolves with the unsubscribe. */
   listen?(channel: string, onNotify: (payload: string | undefined) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { SluiceError } from '../kernel/errors.js';
 import type { SqlDriver } from './driver.js';
 import { migrate } from './migrations.js';
-import { SqlStore } from './sql-store.js';
+import { sqlStore } from './sql-store.js';
 import { SqliteDriver } from './sqlite/sqlite-driver.js';
 import type { Store } from './store.js';
 
@@ -46,5 +46,5 @@ export async function openStore(url: string, projectDir = process.cwd()): Promis
       },
     );
   }
-  return new SqlStore(driver);
+  return sqlStore(driver);
 }

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../kernel/digest.js';
 import type { ReleaseId, ResolvedManifest } from '../release/resolved-manifest.js';
+import { gateFixture } from '../gate/report/test-support/fixture.js';
+import { initialStatus, type RolloutStatus } from '../rollout/core/index.js';
+import { makeSpec } from '../rollout/core/test-support/fixtures.js';
 import { migrate } from './migrations.js';
 import type { ArmIntervalRecord, ReleaseRecord, Store, TraceRecord } from './store.js';
 import { STORE_FACTORIES } from './test-support/store-factories.js';
@@ -340,12 +343,49 @@ for (const factory of STORE_FACTORIES) {
     });
 
     it('commits a rollout status only at the expected version', async () => {
-      await store.insertRollout({ rolloutId: 'ro-1', route: 'legal', spec: '{"s":1}', status: '{"v":0}' });
-      expect(await store.commitRollout('ro-1', 1, '{"v":1}')).toBe(true);
-      expect(await store.commitRollout('ro-1', 1, '{"v":"stale"}')).toBe(false);
-      const row = await store.getRollout('ro-1');
-      expect(row).toMatchObject({ status: '{"v":1}', version: 2 });
-      expect((await store.latestRollout('legal'))?.rolloutId).toBe('ro-1');
+      const spec = makeSpec();
+      const v0 = initialStatus(spec);
+      const v1: RolloutStatus = {
+        ...v0,
+        startedAt: 1000,
+        stepStartedAt: 1000,
+        paused: { by: 'ana', reason: 'look', at: 1500 },
+        lastMonitors: {
+          at: 2000,
+          from: 1000,
+          to: 2000,
+          score: 100,
+          results: [
+            {
+              name: 'error_rate',
+              value: 0,
+              threshold: 0.02,
+              status: 'pass',
+              critical: true,
+              detail: '0 of 60',
+              facts: { n: 60, p: null },
+            },
+          ],
+        },
+        events: [{ at: 1000, kind: 'step', step: 0, weight: 5, message: 'canary at 5%' }],
+      };
+      await store.insertRollout({ rolloutId: spec.rolloutId, route: spec.route, spec, status: v0 });
+      expect(await store.commitRollout(spec.rolloutId, 1, v1)).toBe(true);
+      expect(await store.commitRollout(spec.rolloutId, 1, { ...v1, commandSeq: 9 })).toBe(false);
+      const row = await store.getRollout(spec.rolloutId);
+      expect(row).toMatchObject({ status: v1, version: 2 });
+      expect(row?.spec).toEqual(spec);
+      expect((await store.latestRollout(spec.route))?.rolloutId).toBe(spec.rolloutId);
+    });
+
+    it('refuses a stored rollout whose status does not have its shape', async () => {
+      const spec = makeSpec();
+      await store.insertRollout({ rolloutId: spec.rolloutId, route: spec.route, spec, status: initialStatus(spec) });
+      await store.transaction(async (tx) => {
+        // A row written by something else than the store: it is parsed, not trusted.
+        await tx.commitRollout(spec.rolloutId, 1, { ...initialStatus(spec), stepIndex: 'one' } as never);
+      });
+      await expect(store.getRollout(spec.rolloutId)).rejects.toThrow(/rollout status/);
     });
 
     it('numbers queued commands and reads those after a sequence number', async () => {
@@ -435,6 +475,76 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.revokeGatewayKey('batch')).toBe(true);
       expect(await store.revokeGatewayKey('batch')).toBe(false);
       expect((await store.gatewayKeys()).map((k) => k.name)).toEqual(['app-frontend']);
+    });
+
+    it('caches gate outputs and records gate results, read back typed', async () => {
+      const out = { input: 'q', text: 'a', latencyMs: 12.5, costUsd: 0.001, tokens: 30 };
+      await store.putGateOutputs([{ releaseId: 'r1', itemId: 'i1', sample: 0, output: out }]);
+      await store.putGateOutputs([{ releaseId: 'r1', itemId: 'i1', sample: 0, output: { ...out, text: 'b' } }]);
+      expect(await store.gateOutputs('r1', 0)).toEqual(new Map([['i1', out]]));
+      expect(await store.gateOutputs('r1', 1)).toEqual(new Map());
+      const result = gateFixture();
+      const record = {
+        digest: result.digest,
+        releaseId: result.release,
+        baselineId: result.baseline,
+        verdict: result.verdict,
+        overridden: false,
+        preprocessingDigest: result.preprocessing_digest,
+        result,
+        createdAt: result.at,
+      };
+      await store.insertGateResult({ ...record, verdict: 'fail', result: { ...result, verdict: 'fail' } });
+      await store.insertGateResult(record);
+      expect(await store.latestGateResult(result.release)).toEqual(record);
+      expect(await store.latestGateResult('sha256:none')).toBeUndefined();
+    });
+
+    it("reads a judge's cached scores for the subjects asked, not its whole history", async () => {
+      const scored = (score: number) => ({ ok: true as const, score, reason: 'fine' });
+      const rows = Array.from({ length: 1200 }, (_, i) => ({ subject: `s${i}`, result: scored(i / 1200) }));
+      await store.putJudgeScores('judge-a', rows);
+      await store.putJudgeScores('judge-b', [{ subject: 's1', result: scored(0.99) }]);
+      await store.putJudgeScores('judge-a', [{ subject: 's1', result: scored(0) }]); // kept once, unchanged
+      const asked = ['s1', 's1', 'missing', 's1100', 's600'];
+      expect(await store.judgeScores('judge-a', asked)).toEqual(
+        new Map([
+          ['s1', scored(1 / 1200)],
+          ['s1100', scored(1100 / 1200)],
+          ['s600', scored(600 / 1200)],
+        ]),
+      );
+      expect(await store.judgeScores('judge-a', [])).toEqual(new Map());
+      expect(await store.judgeScores('judge-b', ['s1', 's2'])).toEqual(new Map([['s1', scored(0.99)]]));
+      const many = rows.map((r) => r.subject);
+      expect((await store.judgeScores('judge-a', many)).size).toBe(1200);
+    });
+
+    it('announces route changes and queued commands to subscribers where the database pushes them', async () => {
+      if (!store.subscribeRouteChanges || !store.subscribeCommands) {
+        // No push (SQLite): readers poll the route-state version and the command queue.
+        expect(factory.name).toBe('sqlite');
+        expect(store.subscribeRouteChanges).toBeUndefined();
+        expect(store.subscribeCommands).toBeUndefined();
+        return;
+      }
+      let routes = 0;
+      let commands = 0;
+      const stopRoutes = await store.subscribeRouteChanges(() => routes++);
+      const stopCommands = await store.subscribeCommands(() => commands++);
+      try {
+        const r = release(1);
+        await store.insertRelease(r);
+        await store.putRouteState({ route: 'legal', stable: r.id, candidate: null, weight: 0, rolloutId: null });
+        await store.transaction((tx) => tx.queueCommand('ro-1', { kind: 'pause', actor: 'ana', at: 1 }));
+        const until = Date.now() + 5000;
+        while ((routes === 0 || commands === 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        expect(routes).toBeGreaterThan(0);
+        expect(commands).toBeGreaterThan(0);
+      } finally {
+        await stopRoutes();
+        await stopCommands();
+      }
     });
 
     it('remembers decision keys once', async () => {

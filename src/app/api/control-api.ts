@@ -1,16 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SluiceError } from '../../kernel/errors.js';
+import type { RolloutControl, RouteCommand } from '../../rollout/rollout-control.js';
 import { httpStatusFor } from './http-status.js';
 import { allows, requiredRole, tokenHash, type ApiAction, type Role } from './tokens.js';
-
-export type RouteCommand = 'promote' | 'pause' | 'resume' | 'abort' | 'rollback';
-
-/** What the control API drives: the same operations as the CLI. */
-export interface RolloutControl {
-  status(route: string): Promise<unknown>;
-  command(route: string, kind: RouteCommand, actor: string, opts: { reason?: string; to?: string }): Promise<unknown>;
-  roll(releaseId: string, actor: string): Promise<unknown>;
-}
 
 /** What the control API drives for shadows: the CLI's `shadow` command, the same service. */
 export interface ShadowControl {

@@ -1,5 +1,6 @@
 import type { RunningServer } from '../server/start-server.js';
 import { shortId } from '../../release/release-id.js';
+import type { RouteStatus } from '../../rollout/route-status.js';
 import type { DemoContext } from './gate-scenarios.js';
 import { sluice } from './run-cli.js';
 import { type ScenarioResult, timed } from './scenario.js';
@@ -7,14 +8,6 @@ import { drive, type DemoRequest } from './traffic.js';
 
 export interface LiveContext extends DemoContext {
   readonly server: RunningServer;
-}
-
-interface Status {
-  phase: string;
-  weight: number;
-  stable: string;
-  halt_reason: string | null;
-  monitors: { name: string; status: string; value: number | null; threshold: number }[];
 }
 
 async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean> {
@@ -26,7 +19,7 @@ async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean>
   return cond();
 }
 
-const status = async (ctx: LiveContext) => (await ctx.server.service.status(ctx.route)) as Status;
+const status = (ctx: LiveContext): Promise<RouteStatus> => ctx.server.service.status(ctx.route);
 
 /** Production questions: none of them is in the suite. */
 const QUESTIONS = [
@@ -69,7 +62,10 @@ export function longAnswers(ctx: LiveContext, file: string, prefix: string): Pro
     const s = await status(ctx);
     const err = s.monitors.find((m) => m.name === 'error_rate');
     return {
-      caught: s.phase === 'rolled_back' && s.stable === ctx.v1 && /error_rate/.test(s.halt_reason ?? ''),
+      caught:
+        s.phase === 'rolled_back' &&
+        s.stable === ctx.v1 &&
+        /error_rate/.test(('halt_reason' in s && s.halt_reason) || ''),
       evidence: `canary error rate ${err?.value?.toFixed(2) ?? '-'} > ${err?.threshold ?? '-'} at ${s.phase === 'rolled_back' ? 'the 5% step' : `${s.weight}%`}: ${s.phase} after ${traffic.canary} canary requests; users on stable never saw it`,
     };
   });

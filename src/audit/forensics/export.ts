@@ -2,9 +2,8 @@ import { type Clock, dateOf, systemClock } from '../../kernel/clock.js';
 import { type DecodedReceipt, decodeReceipt } from '../envelope/receipt-leaf.js';
 import { SluiceError } from '../../kernel/errors.js';
 import { computePhase, type Phase } from '../../rollout/core/phase.js';
-import type { RolloutSpec, RolloutStatus } from '../../rollout/core/rollout-state.js';
 import { eventsJson, haltReason } from '../../rollout/core/status-view.js';
-import { erasedDigest } from '../../store/sql-traces.js';
+import { erasedDigest } from '../../store/erased-content.js';
 import type { ShadowPairRecord, Store, TraceRecord } from '../../store/store.js';
 
 /**
@@ -167,8 +166,7 @@ export async function exportForensics(
       'not_found',
       `no rollout ${rolloutId} in the store (\`sluice status --json\` names the route's latest as "rollout")`,
     );
-  const spec = JSON.parse(row.spec) as RolloutSpec;
-  const status = JSON.parse(row.status) as RolloutStatus;
+  const { spec, status } = row;
   const ends = [status.rolledBackAt, status.aborted?.at ?? null, status.promotedAt].filter(
     (v): v is number => v !== null,
   );

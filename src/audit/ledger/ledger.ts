@@ -1,7 +1,7 @@
 import { canonicalBytes } from '../../kernel/canonical-json.js';
 import { type Clock, dateOf, systemClock } from '../../kernel/clock.js';
 import { SluiceError } from '../../kernel/errors.js';
-import type { AuditNode, Store } from '../../store/store.js';
+import type { AuditNode, AuditStore, LedgerStore } from '../audit-store.js';
 import { formatCheckpoint } from '../tlog/checkpoint.js';
 import { CompactRange } from '../tlog/compact-range.js';
 import { signStatement } from '../envelope/in-toto.js';
@@ -22,7 +22,7 @@ export interface LedgerOptions {
 }
 
 async function restoreRange(
-  tx: Store,
+  tx: AuditStore,
   size: number,
   known?: { size: number; nodes: readonly AuditNode[] },
 ): Promise<CompactRange> {
@@ -61,7 +61,7 @@ export class Ledger {
   private keyStored = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: LedgerStore,
     private readonly opts: LedgerOptions,
   ) {
     this.publicPem = publicKeyPem(opts.key.publicKey);
@@ -117,7 +117,7 @@ export class Ledger {
 
   /** Records inside the caller's transaction, which must hold AUDIT_LOCK. */
   async recordIn(
-    tx: Store,
+    tx: AuditStore,
     decisions: Decision | readonly Decision[],
     onFrontier?: (f: { size: number; nodes: AuditNode[] }) => void,
   ): Promise<number[]> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sameHex, sha256Hex } from '../../kernel/digest.js';
 import { SerialTask } from '../../kernel/serial-task.js';
-import type { GatewayKeyRecord, GatewayKeyStore } from '../../store/store.js';
+import type { GatewayKeyRecord, GatewayKeyStore } from '../gateway-key-store.js';
 
 /** Every gateway key starts so: a presented key with this prefix that is not known is refused, never passed on. */
 export const GATEWAY_KEY_PREFIX = 'sk-sluice-';

@@ -37,6 +37,10 @@ class PgConnection implements SqlDriver {
     return { changes: res.rowCount ?? 0 };
   }
 
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.db.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
   transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T> {
     return fn(this);
   }

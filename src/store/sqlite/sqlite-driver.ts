@@ -57,7 +57,10 @@ export class SqliteDriver extends SqliteConnection {
   private constructor(db: Db, description: string, key: string) {
     super(db, description);
     let mutex = SqliteDriver.mutexes.get(key);
-    if (!mutex) SqliteDriver.mutexes.set(key, (mutex = new AsyncMutex()));
+    if (!mutex) {
+      mutex = new AsyncMutex();
+      SqliteDriver.mutexes.set(key, mutex);
+    }
     this.mutex = mutex;
   }
 

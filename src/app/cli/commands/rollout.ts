@@ -1,29 +1,17 @@
-import type { RouteCommand } from '../../api/control-api.js';
 import { SluiceError } from '../../../kernel/errors.js';
 import { shortId } from '../../../release/release-id.js';
+import type { RouteCommand } from '../../../rollout/rollout-control.js';
+import type { RouteStatus } from '../../../rollout/route-status.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { rolloutService, routeOf } from '../rollout-context.js';
 
-interface StatusLike {
-  route: string;
-  stable: string;
-  candidate: string | null;
-  phase: string;
-  weight: number;
-  step: number;
-  steps: number[];
-  monitors: { name: string; value: number | null; threshold: number; status: string }[];
-  events: { at: string; kind: string; message: string }[];
-  halt_reason?: string | null;
-}
-
-function human(s: StatusLike): string {
+function human(s: RouteStatus): string {
   return [
     `${s.route}: ${s.phase}, canary ${s.weight}% (step ${s.step + 1}/${s.steps.length}: ${s.steps.join(' → ')})`,
     `  stable    ${s.stable}`,
     `  candidate ${s.candidate ?? '-'}`,
-    ...(s.halt_reason ? [`  halted: ${s.halt_reason}`] : []),
+    ...('halt_reason' in s && s.halt_reason ? [`  halted: ${s.halt_reason}`] : []),
     ...s.monitors.map(
       (m) =>
         `  monitor ${m.name.padEnd(18)} ${m.status.padEnd(12)} ${m.value === null ? '-' : m.value.toFixed(3)} (limit ${m.threshold})`,
@@ -33,7 +21,7 @@ function human(s: StatusLike): string {
 }
 
 export async function runRoll(ctx: CliContext, id: string): Promise<number> {
-  const status = (await (await rolloutService(ctx)).roll(id, ctx.actor)) as StatusLike;
+  const status = await (await rolloutService(ctx)).roll(id, ctx.actor);
   ctx.print(status, () =>
     status.candidate
       ? human(status)
@@ -43,7 +31,7 @@ export async function runRoll(ctx: CliContext, id: string): Promise<number> {
 }
 
 export async function runStatus(ctx: CliContext, opts: { route?: string }): Promise<number> {
-  const status = (await (await rolloutService(ctx)).status(await routeOf(ctx, opts.route))) as StatusLike;
+  const status = await (await rolloutService(ctx)).status(await routeOf(ctx, opts.route));
   ctx.print(status, () => human(status));
   return EXIT.ok;
 }
@@ -54,10 +42,10 @@ function command(kind: RouteCommand) {
       throw new SluiceError('bad_usage', 'rollback needs --reason TEXT: it is recorded in a signed receipt');
     }
     const service = await rolloutService(ctx);
-    const status = (await service.command(await routeOf(ctx, opts.route), kind, ctx.actor, {
+    const status = await service.command(await routeOf(ctx, opts.route), kind, ctx.actor, {
       ...(opts.reason ? { reason: opts.reason } : {}),
       ...(opts.to ? { to: opts.to } : {}),
-    })) as StatusLike;
+    });
     ctx.print(status, () => human(status));
     return EXIT.ok;
   };

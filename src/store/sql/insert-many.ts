@@ -1,4 +1,4 @@
-import type { SqlDriver, SqlParam } from './driver.js';
+import type { SqlDriver, SqlParam } from '../driver.js';
 
 /** Rows per multi-row INSERT: well under both dialects' parameter limits. */
 export const BATCH = 100;

@@ -1,6 +1,6 @@
-import type { Row, SqlDriver } from './driver.js';
+import type { AuditCheckpoint, AuditEntryRecord, AuditNode, AuditStore } from '../../audit/audit-store.js';
+import type { Row, SqlDriver } from '../driver.js';
 import { BATCH, insertMany } from './insert-many.js';
-import type { AuditCheckpoint, AuditEntryRecord, AuditNode, AuditStore } from './store.js';
 
 interface EntryRow extends Row {
   idx: number;
@@ -27,7 +27,7 @@ const toCheckpoint = (r: Row): AuditCheckpoint => ({
 });
 
 /** The audit tables over any SqlDriver. */
-export function sqlAuditStore(db: SqlDriver): AuditStore {
+export function auditSql(db: SqlDriver): AuditStore {
   return {
     async auditSize() {
       const rows = await db.query<{ n: number | null }>('SELECT MAX(idx) AS n FROM audit_entries');
@@ -58,8 +58,14 @@ export function sqlAuditStore(db: SqlDriver): AuditStore {
     async auditEntries(from: number, to: number, filter: { kind?: string; subject?: string } = {}) {
       const where = ['idx >= ?', 'idx < ?'];
       const params: (string | number)[] = [from, to];
-      if (filter.kind !== undefined) where.push('kind = ?'), params.push(filter.kind);
-      if (filter.subject !== undefined) where.push('subject = ?'), params.push(filter.subject);
+      if (filter.kind !== undefined) {
+        where.push('kind = ?');
+        params.push(filter.kind);
+      }
+      if (filter.subject !== undefined) {
+        where.push('subject = ?');
+        params.push(filter.subject);
+      }
       const rows = await db.query<EntryRow>(
         `SELECT idx, kind, subject, actor, leaf, created_at FROM audit_entries WHERE ${where.join(' AND ')} ORDER BY idx`,
         params,

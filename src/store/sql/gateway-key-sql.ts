@@ -1,12 +1,16 @@
 import { z } from 'zod';
-import { SluiceError } from '../kernel/errors.js';
-import type { Row, SqlDriver } from './driver.js';
-import type { GatewayKeyRecord, GatewayKeyStore } from './store.js';
+import type { GatewayKeyRecord, GatewayKeyStore } from '../../gateway/gateway-key-store.js';
+import { SluiceError } from '../../kernel/errors.js';
+import type { Row, SqlDriver } from '../driver.js';
+import { parseStored } from './parse-stored.js';
 
 const routesColumn = z.array(z.string()).nullable();
 
 function toKey(r: Row): GatewayKeyRecord {
-  const routes = routesColumn.parse(r.routes === null || r.routes === undefined ? null : JSON.parse(String(r.routes)));
+  const routes =
+    r.routes === null || r.routes === undefined
+      ? null
+      : parseStored(routesColumn, String(r.routes), 'gateway key routes');
   return {
     hash: String(r.hash),
     name: String(r.name),
@@ -17,7 +21,7 @@ function toKey(r: Row): GatewayKeyRecord {
 }
 
 /** The gateway's client keys over any SqlDriver. */
-export function sqlGatewayKeyStore(db: SqlDriver): GatewayKeyStore {
+export function gatewayKeySql(db: SqlDriver): GatewayKeyStore {
   return {
     async putGatewayKey(k) {
       const { changes } = await db.run(
