@@ -5,21 +5,25 @@ import { calibrate, type Calibration } from '../judging/calibration.js';
 import type { Judge } from '../judging/judge.js';
 import type { JudgeSetup } from '../judging/judge-set.js';
 import type { ServingRelease } from '../serving/serving-release.js';
-import type { Store } from '../store/store.js';
+import type { BlobStore } from '../release/release-store.js';
 import { PackedLines } from './core/packed-lines.js';
 
-export async function blobBytes(store: Store, digest: Digest, path: string): Promise<Buffer> {
+export async function blobBytes(store: Pick<BlobStore, 'getBlob'>, digest: Digest, path: string): Promise<Buffer> {
   const b = await store.getBlob(digest);
   if (!b) throw new SluiceError('not_found', `${path} (${digest}) is missing from the store`);
   return b;
 }
 
 /** A blob held deflated in blocks of lines; its bytes are let go here (a caller holding them would keep them for its lifetime). */
-export async function blobPacked(store: Store, digest: Digest, path: string): Promise<PackedLines> {
+export async function blobPacked(
+  store: Pick<BlobStore, 'getBlob'>,
+  digest: Digest,
+  path: string,
+): Promise<PackedLines> {
   return PackedLines.pack(await blobBytes(store, digest, path));
 }
 
-export async function blobText(store: Store, digest: Digest, path: string): Promise<string> {
+export async function blobText(store: Pick<BlobStore, 'getBlob'>, digest: Digest, path: string): Promise<string> {
   return (await blobBytes(store, digest, path)).toString('utf8');
 }
 
@@ -29,7 +33,7 @@ export async function blobText(store: Store, digest: Digest, path: string): Prom
  * correlation; with fewer it uses its nearest ancestor's.
  */
 export async function gateCalibration(
-  s: JudgeSetup & { store: Store; release: ServingRelease },
+  s: JudgeSetup & { store: Pick<BlobStore, 'getBlob'>; release: ServingRelease },
   judge: Judge | null,
 ): Promise<Calibration | null> {
   if (!judge) return null;

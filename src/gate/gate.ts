@@ -4,7 +4,8 @@ import { jsonDigest } from '../kernel/canonical-json.js';
 import { SluiceError } from '../kernel/errors.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ServingRelease } from '../serving/serving-release.js';
-import type { Store } from '../store/store.js';
+import type { BlobStore } from '../release/release-store.js';
+import type { RunItemsStore } from './run-items.js';
 import type { GateResult } from './core/gate-result.js';
 import { preprocessDigest } from '../release/preprocess.js';
 import { blobBytes, blobPacked, gateCalibration } from './gate-judges.js';
@@ -15,7 +16,7 @@ import { decideGate } from './core/verdict.js';
 
 /** With the judge setup: sluice.yaml, the project folder, its providers and (optionally) its built judge set. */
 export interface GateInput extends JudgeSetup {
-  readonly store: Store;
+  readonly store: RunItemsStore & Pick<BlobStore, 'getBlob'>;
   readonly config: SluiceConfig;
   readonly providers: ProviderRegistry;
   readonly release: ServingRelease;

@@ -1,6 +1,8 @@
 import type { Decision } from '../audit/ledger/decision.js';
 import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
-import type { Store } from '../store/store.js';
+import type { AuditStore } from '../audit/audit-store.js';
+import type { Transactional } from '../kernel/transactional.js';
+import type { GateStore } from './gate-store.js';
 import type { GateOverride, GateResult } from './core/gate-result.js';
 
 /**
@@ -8,7 +10,7 @@ import type { GateOverride, GateResult } from './core/gate-result.js';
  * receipt naming who overrode what and why — in one transaction.
  */
 export async function recordGate(
-  store: Store,
+  store: Transactional<Pick<GateStore, 'insertGateResult'> & AuditStore>,
   ledger: Ledger,
   result: GateResult,
   actor: string,

@@ -11,14 +11,20 @@ import { checkOneChange } from './one-change-rule.js';
 import { releaseId, shortId } from './release-id.js';
 import { resolveManifest } from './resolve-manifest.js';
 import type { ReleaseId } from './resolved-manifest.js';
-import type { ReleaseRecord, Store } from '../store/store.js';
+import type { AuditStore } from '../audit/audit-store.js';
+import type { RouteStateStore } from '../gateway/route-state-store.js';
+import type { Transactional } from '../kernel/transactional.js';
+import type { ReleaseRecord, ReleaseStore } from './release-store.js';
 import { weightsClaim, type Decision } from '../audit/ledger/decision.js';
 import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
 import type { Digest } from '../kernel/digest.js';
 import { checkWeights } from './check-weights.js';
 
+/** What registering reads (releases, the route's stable) and writes (blobs, the release, its receipt). */
+export type RegisterStore = ReleaseStore & Pick<RouteStateStore, 'getRoute'> & Transactional<ReleaseStore & AuditStore>;
+
 export interface RegisterInput {
-  readonly store: Store;
+  readonly store: RegisterStore;
   readonly config: SluiceConfig;
   readonly projectDir: string;
   readonly file: string;

@@ -1,5 +1,6 @@
 import { decodeBase64 } from './base64.js';
 import { parseStatement, type Statement } from './in-toto.js';
+import { leafEnvelope } from './leaf-envelope.js';
 
 /** A receipt as the log keeps it: its place, what the store indexes it by, and the leaf bytes (a DSSE envelope). */
 export interface ReceiptEntry {
@@ -25,15 +26,15 @@ export interface DecodedReceipt {
 }
 
 export function decodeReceipt(e: ReceiptEntry): DecodedReceipt {
-  const env = JSON.parse(e.leaf.toString('utf8')) as { payload?: string; signatures?: { keyid?: string }[] };
-  const st = parseStatement(decodeBase64(env.payload ?? '') ?? Buffer.alloc(0));
+  const env = leafEnvelope(e.leaf);
+  const st = parseStatement(decodeBase64(env?.payload ?? '') ?? Buffer.alloc(0));
   return {
     index: e.index,
     kind: e.kind,
     subject: e.subject,
     actor: e.actor,
     at: e.createdAt,
-    keyid: env.signatures?.[0]?.keyid ?? null,
+    keyid: env?.signatures[0]?.keyid ?? null,
     statement: st.ok ? st.value : null,
   };
 }

@@ -1,6 +1,7 @@
 import { SluiceError } from '../../kernel/errors.js';
 import { stickyHash } from '../../gateway/routing/sticky.js';
-import type { Store } from '../../store/store.js';
+import type { TraceStore } from '../../gateway/trace-store.js';
+import type { ShadowStore } from '../../shadow/shadow-store.js';
 
 /**
  * Erasure: the stored content (inputs and outputs) of a person's traces and
@@ -37,7 +38,10 @@ export function parseBefore(text: string): string {
   return new Date(ms).toISOString();
 }
 
-export async function eraseContent(store: Store, req: EraseRequest): Promise<EraseResult> {
+export async function eraseContent(
+  store: Pick<TraceStore, 'eraseTraceContent'> & Pick<ShadowStore, 'eraseShadowPairContent'>,
+  req: EraseRequest,
+): Promise<EraseResult> {
   if (req.user === undefined && req.before === undefined)
     throw new SluiceError('bad_usage', 'traces erase needs --user KEY, --before DATE, or both');
   if (req.user !== undefined && req.user === '') throw new SluiceError('bad_usage', '--user needs a non-empty key');

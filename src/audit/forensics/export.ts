@@ -4,7 +4,10 @@ import { SluiceError } from '../../kernel/errors.js';
 import { computePhase, type Phase } from '../../rollout/core/phase.js';
 import { eventsJson, haltReason } from '../../rollout/core/status-view.js';
 import { erasedDigest } from '../../store/erased-content.js';
-import type { ShadowPairRecord, Store, TraceRecord } from '../../store/store.js';
+import type { TraceRecord, TraceStore } from '../../gateway/trace-store.js';
+import type { RolloutStore } from '../../rollout/rollout-store.js';
+import type { ShadowPairRecord, ShadowStore } from '../../shadow/shadow-store.js';
+import type { AuditStore } from '../audit-store.js';
 
 /**
  * A rollout's evidence in one file: what the candidate answered while it was
@@ -156,7 +159,10 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 /** Everything kept about a rollout's candidate, as one JSON document. */
 export async function exportForensics(
-  store: Store,
+  store: Pick<RolloutStore, 'getRollout'> &
+    Pick<TraceStore, 'searchTraces'> &
+    Pick<ShadowStore, 'shadowPairs'> &
+    Pick<AuditStore, 'auditSize' | 'auditEntries' | 'latestCheckpoint'>,
   rolloutId: string,
   clock: Clock = systemClock,
 ): Promise<ForensicsExport> {

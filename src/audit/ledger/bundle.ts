@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { SluiceError } from '../../kernel/errors.js';
-import type { Store } from '../../store/store.js';
+import type { AuditStore } from '../audit-store.js';
 import { decodeBase64 } from '../envelope/base64.js';
 import { noteVerifierKey, parseVerifierKey } from '../tlog/note-verifier-key.js';
 import { keysFor } from './log-keys.js';
@@ -28,7 +28,11 @@ const bundleSchema = z.strictObject({
   entries: z.array(z.strictObject({ index: z.number().int().min(0), body: z.string() })),
 });
 
-export async function exportBundle(store: Store, origin: string, publicKey: KeyObject): Promise<AuditBundle> {
+export async function exportBundle(
+  store: Pick<AuditStore, 'latestCheckpoint' | 'auditEntries' | 'auditKeys'>,
+  origin: string,
+  publicKey: KeyObject,
+): Promise<AuditBundle> {
   const latest = await store.latestCheckpoint();
   if (!latest) throw new SluiceError('not_found', 'the audit log is empty: nothing to export');
   const entries = await store.auditEntries(0, latest.size);

@@ -1,6 +1,6 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { SluiceConfig } from '../../config/sluice-schema.js';
-import type { Store } from '../../store/store.js';
+import type { LedgerStore } from '../audit-store.js';
 import { loadAuditKey } from './audit-key.js';
 import { Ledger } from './ledger.js';
 
@@ -11,7 +11,7 @@ export function auditOrigin(config: SluiceConfig): string {
 
 /** The project's ledger: its origin and signing key (created on first use). */
 export function openLedger(
-  store: Store,
+  store: LedgerStore,
   config: SluiceConfig,
   projectDir: string,
   env: NodeJS.ProcessEnv,

@@ -1,11 +1,14 @@
 import { SluiceError } from '../../kernel/errors.js';
-import type { Store } from '../../store/store.js';
+import type { AuditStore } from '../audit-store.js';
+
+/** What proofs read: the log's entries, tree nodes and checkpoints. */
+type ProofStore = Pick<AuditStore, 'auditEntries' | 'auditNodes' | 'latestCheckpoint'>;
 import { parseCheckpoint } from '../tlog/checkpoint.js';
 import { leafHash } from '../tlog/merkle-hash.js';
 import { assembleProof, consistencyPlan, inclusionPlan, type ProofPlan } from '../tlog/merkle-proof.js';
 import { splitNote } from '../tlog/signed-note.js';
 
-async function fetchPlan(store: Store, plan: ProofPlan): Promise<Buffer[]> {
+async function fetchPlan(store: ProofStore, plan: ProofPlan): Promise<Buffer[]> {
   const ids = plan.flat();
   const hashes = await store.auditNodes(ids);
   const byId = new Map(ids.map((id, i) => [`${id.level}/${id.index}`, hashes[i]]));
@@ -16,7 +19,7 @@ async function fetchPlan(store: Store, plan: ProofPlan): Promise<Buffer[]> {
   });
 }
 
-async function latest(store: Store): Promise<{ size: number; note: string; root: string }> {
+async function latest(store: ProofStore): Promise<{ size: number; note: string; root: string }> {
   const c = await store.latestCheckpoint();
   if (!c) throw new SluiceError('not_found', 'the audit log is empty');
   const split = splitNote(c.note);
@@ -36,7 +39,7 @@ export interface InclusionProofOutput {
 }
 
 /** An inclusion proof for entry `index` against the latest checkpoint (O(log n) node reads). */
-export async function proveInclusion(store: Store, index: number): Promise<InclusionProofOutput> {
+export async function proveInclusion(store: ProofStore, index: number): Promise<InclusionProofOutput> {
   const cp = await latest(store);
   if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) {
     throw new SluiceError(
@@ -61,7 +64,7 @@ export async function proveInclusion(store: Store, index: number): Promise<Inclu
 }
 
 /** A consistency proof from an older size to the latest checkpoint. */
-export async function proveConsistency(store: Store, oldSize: number) {
+export async function proveConsistency(store: ProofStore, oldSize: number) {
   const cp = await latest(store);
   if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > cp.size) {
     throw new SluiceError('bad_usage', `size ${oldSize} is out of range: it must be 1..${cp.size}`);

@@ -1,6 +1,8 @@
 import type { ReleaseId } from '../../release/resolved-manifest.js';
 import { loadServingRelease, type ServingRelease } from '../../serving/serving-release.js';
-import type { RouteStateRecord, Store } from '../../store/store.js';
+import type { BlobStore, ReleaseStore } from '../../release/release-store.js';
+import type { ShadowSetting, ShadowStore } from '../../shadow/shadow-store.js';
+import type { RouteStateRecord, RouteStateStore } from '../route-state-store.js';
 import { SluiceError } from '../../kernel/errors.js';
 import type { RouteEntry, RouteTable } from './route-table.js';
 import { SerialTask } from '../../kernel/serial-task.js';
@@ -36,7 +38,13 @@ export class RouteLoadError extends SluiceError {
   }
 }
 
-type ShadowRow = Awaited<ReturnType<Store['shadows']>>[number];
+type ShadowRow = ShadowSetting;
+
+/** What the route table reads: the route state, the shadows, and the releases it serves. */
+export type RouteTableStore = Pick<RouteStateStore, 'getRouteStates' | 'routeStateVersion'> &
+  Pick<ShadowStore, 'shadows'> &
+  Pick<ReleaseStore, 'getRelease'> &
+  Pick<BlobStore, 'getBlob'>;
 
 function clampWeight(w: number): number {
   return Number.isFinite(w) ? Math.min(100, Math.max(0, w)) : 0;
@@ -62,7 +70,7 @@ export class StoreRouteTable implements RouteTable {
   private closed = false;
 
   private constructor(
-    private readonly store: Store,
+    private readonly store: RouteTableStore,
     private readonly opts: StoreRouteTableOptions,
   ) {}
 
@@ -70,7 +78,7 @@ export class StoreRouteTable implements RouteTable {
    * Loads the table and starts following changes. Fails when the store cannot
    * be read; a route whose release cannot be loaded is left out (and reported).
    */
-  static async open(store: Store, opts: StoreRouteTableOptions = {}): Promise<StoreRouteTable> {
+  static async open(store: RouteTableStore, opts: StoreRouteTableOptions = {}): Promise<StoreRouteTable> {
     const table = new StoreRouteTable(store, opts);
     await table.refresh().catch((e: unknown) => {
       if (!(e instanceof RouteLoadError)) throw e;

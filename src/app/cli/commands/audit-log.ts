@@ -1,4 +1,5 @@
 import { decodeBase64 } from '../../../audit/envelope/base64.js';
+import { leafEnvelope } from '../../../audit/envelope/leaf-envelope.js';
 import { parseStatement } from '../../../audit/envelope/in-toto.js';
 import { findRelease } from '../../../release/find-release.js';
 import { shortId } from '../../../release/release-id.js';
@@ -15,15 +16,15 @@ export async function runAuditLog(ctx: CliContext, opts: { kind?: string; releas
     ...(subject ? { subject } : {}),
   });
   const rows = entries.map((e) => {
-    const env = JSON.parse(e.leaf.toString('utf8')) as { payload: string; signatures: { keyid: string }[] };
-    const st = parseStatement(decodeBase64(env.payload) ?? Buffer.alloc(0));
+    const env = leafEnvelope(e.leaf);
+    const st = parseStatement(decodeBase64(env?.payload ?? '') ?? Buffer.alloc(0));
     return {
       index: e.index,
       kind: e.kind,
       subject: e.subject,
       actor: e.actor,
       at: e.createdAt,
-      keyid: env.signatures[0]?.keyid ?? null,
+      keyid: env?.signatures[0]?.keyid ?? null,
       predicate: st.ok ? st.value.predicate : null,
     };
   });
