@@ -3,7 +3,7 @@ import { gateSchema } from '../src/config/sluice-schema.js';
 import type { ArmMeasure } from '../src/gate/core/measurement.js';
 import { parseDuration } from '../src/kernel/duration.js';
 import { summarizeReplay, traceMessages, type TraceMeasure } from '../src/replay/replay.js';
-import { erasedContent } from '../src/store/sql-traces.js';
+import { erasedContent } from '../src/store/erased-content.js';
 import type { TraceRecord } from '../src/store/store.js';
 
 const arm = (score: number | null, over: Partial<ArmMeasure> = {}): ArmMeasure => ({

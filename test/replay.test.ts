@@ -5,7 +5,7 @@ import { CliContext } from '../src/app/cli/context.js';
 import { runReplay } from '../src/app/cli/commands/replay.js';
 import type { ReplayResult } from '../src/replay/replay.js';
 import { openStore } from '../src/store/open-store.js';
-import { erasedContent } from '../src/store/sql-traces.js';
+import { erasedContent } from '../src/store/erased-content.js';
 import type { Store, TraceRecord } from '../src/store/store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli, starterProject } from './support/cli.js';
