@@ -15,7 +15,10 @@ import { prepareMessages } from '../serving/build-messages.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { describeServeProblem, serve } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
-import type { Store, TraceRecord } from '../store/store.js';
+import type { TraceRecord, TraceStore } from '../gateway/trace-store.js';
+import type { JudgeScoreStore } from '../judging/judge-score-store.js';
+import type { Transactional } from '../kernel/transactional.js';
+import type { BlobStore } from '../release/release-store.js';
 
 /**
  * Replay: recorded production inputs (redacted as stored) re-run through a
@@ -32,8 +35,14 @@ import { summarizeReplay, type ReplayResult, type TraceMeasure } from './core/re
 export * from './core/replay-summary.js';
 
 /** With the judge setup: sluice.yaml, the project folder, its providers and (optionally) its built judge set. */
+/** What replay reads and writes: recorded traces, the judge cache, the anchors' blobs. */
+export type ReplayStore = Pick<TraceStore, 'searchTraces'> &
+  JudgeScoreStore &
+  Transactional<JudgeScoreStore> &
+  Pick<BlobStore, 'getBlob'>;
+
 export interface ReplayInput extends JudgeSetup {
-  readonly store: Store;
+  readonly store: ReplayStore;
   readonly config: SluiceConfig;
   readonly providers: ProviderRegistry;
   readonly release: ServingRelease;

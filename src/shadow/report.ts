@@ -28,7 +28,7 @@ import {
 } from './core/shadow-analysis.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
-import type { ShadowPairRecord, Store } from '../store/store.js';
+import type { ShadowPairRecord, ShadowStore } from './shadow-store.js';
 
 /**
  * How the pairs were judged: `pairwise` by the gate's rubric judge model
@@ -70,7 +70,7 @@ export interface ShadowReport {
 
 /** With the judge setup: sluice.yaml, the project folder, its providers and (optionally) its built judge set. */
 export interface ShadowReportDeps extends JudgeSetup {
-  readonly store: Store;
+  readonly store: Pick<ShadowStore, 'shadows' | 'shadowPairs'>;
   readonly config: SluiceConfig;
   readonly providers: ProviderRegistry;
   readonly clock?: Clock;
@@ -144,7 +144,11 @@ function scoresVerdict(slice: string, stable: AnswerScore, shadow: AnswerScore):
 }
 
 /** Which shadow release a report is about: the one asked for, the route's current shadow, else the latest with pairs. */
-async function chooseShadow(store: Store, route: string, asked: string | undefined): Promise<string> {
+async function chooseShadow(
+  store: Pick<ShadowStore, 'shadows' | 'shadowPairs'>,
+  route: string,
+  asked: string | undefined,
+): Promise<string> {
   if (asked) return asked;
   const current = (await store.shadows()).find((s) => s.route === route);
   if (current) return current.releaseId;
