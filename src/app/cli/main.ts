@@ -1,7 +1,7 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { VERSION } from '../version.js';
 import { formatLocation, SluiceError } from '../../kernel/errors.js';
-import { CliContext, type CliIo, type GlobalOptions } from './context.js';
+import { CliContext, type CliIo } from './context.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 import { COMMANDS } from './registry.js';
 
@@ -21,7 +21,7 @@ function defaultIo(argv: readonly string[]): CliIo {
 }
 
 /** "audit verify" → the `verify` subcommand of `audit`, creating the group on first use. */
-function subcommand(program: Command, name: string): Command {
+function subcommand(program: CommandUnknownOpts, name: string): Command {
   const [group, leaf] = name.split(' ');
   if (leaf === undefined) return program.command(name);
   let parent = program.commands.find((c) => c.name() === group);
@@ -76,13 +76,10 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo(argv))
     })
     .showHelpAfterError(false);
 
-  for (const spec of COMMANDS) {
-    const cmd = spec.define(subcommand(program, spec.name));
-    cmd.action(async (...args: unknown[]) => {
-      const command = args[args.length - 1] as Command;
-      ctx = new CliContext(io, command.optsWithGlobals<GlobalOptions>());
-      const run = (await spec.load()) as (ctx: CliContext, ...rest: unknown[]) => Promise<number>;
-      exitCode = await run(ctx, ...args.slice(0, -1));
+  for (const command of COMMANDS) {
+    command.attach(subcommand(program, command.name), async (run) => {
+      ctx = new CliContext(io, program.opts());
+      exitCode = await run(ctx);
     });
   }
 

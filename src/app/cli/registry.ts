@@ -1,57 +1,80 @@
-import type { Command } from 'commander';
+import type { Command, OptionValues } from '@commander-js/extra-typings';
 import type { CliContext } from './context.js';
 
-// Each command's implementation is imported only when it runs, so `sluice --help` stays fast.
-export type CommandRun = (ctx: CliContext, ...args: never[]) => Promise<number>;
+/** What a command does once parsed: its arguments in order, then its options; resolves to the exit code. */
+export type CommandRun<Args extends unknown[], Opts extends OptionValues> = (
+  ctx: CliContext,
+  ...params: [...Args, Opts]
+) => Promise<number>;
 
-export interface CommandSpec {
+/** A declared command as the CLI sees it, its argument and option types kept inside. */
+export interface CliCommand {
+  /** "audit verify" names the `verify` subcommand of `audit`. */
   readonly name: string;
-  define(cmd: Command): Command;
-  load(): Promise<CommandRun>;
+  /**
+   * Declares the command on `cmd`. When it runs, `start` gets the call of its run with the parsed
+   * arguments and options, and gives it the context.
+   */
+  attach(cmd: Command, start: (run: (ctx: CliContext) => Promise<number>) => Promise<void>): void;
 }
 
-export const COMMANDS: readonly CommandSpec[] = [
-  {
+/**
+ * One command, declared once: `define` adds its arguments and options to the commander `Command`,
+ * and the types of the command it returns are the ones the run given to `load` must accept (a
+ * mismatch does not compile). `load` imports the implementation only when the command runs, so
+ * `sluice --help` stays fast.
+ */
+export function defineCommand<Args extends unknown[], Opts extends OptionValues>(command: {
+  readonly name: string;
+  define(cmd: Command): Command<Args, Opts>;
+}): { load(load: () => Promise<CommandRun<Args, Opts>>): CliCommand } {
+  return {
+    load: (load) => ({
+      name: command.name,
+      attach(cmd, start) {
+        const declared = command.define(cmd);
+        declared.action(() => start(async (ctx) => (await load())(ctx, ...declared.processedArgs, declared.opts())));
+      },
+    }),
+  };
+}
+
+export const COMMANDS: readonly CliCommand[] = [
+  defineCommand({
     name: 'demo',
     define: (c) =>
       c
         .description('replay the ten failures Sluice catches, each through its stage, on the embedded store')
         .option('--keep <dir>', 'keep the demo project in DIR'),
-    load: async () => (await import('./commands/demo.js')).runDemoCommand,
-  },
-  {
+  }).load(async () => (await import('./commands/demo.js')).runDemoCommand),
+  defineCommand({
     name: 'init',
     define: (c) =>
       c
         .description('scaffold a working example project in the project folder')
         .option('--force', 'overwrite existing files'),
-    load: async () => (await import('./commands/init.js')).runInit,
-  },
-  {
+  }).load(async () => (await import('./commands/init.js')).runInit),
+  defineCommand({
     name: 'register',
     define: (c) =>
       c
         .description('register a release manifest (same content, same id)')
         .argument('<file>', 'release manifest (YAML)'),
-    load: async () => (await import('./commands/register.js')).runRegister,
-  },
-  {
+  }).load(async () => (await import('./commands/register.js')).runRegister),
+  defineCommand({
     name: 'show',
     define: (c) =>
       c.description("print a release's resolved manifest").argument('<id>', 'release id or unique hex prefix'),
-    load: async () => (await import('./commands/show.js')).runShow,
-  },
-  {
+  }).load(async () => (await import('./commands/show.js')).runShow),
+  defineCommand({
     name: 'diff',
     define: (c) => c.description('the components that differ between two releases').argument('<a>').argument('<b>'),
-    load: async () => (await import('./commands/diff.js')).runDiff,
-  },
-  {
+  }).load(async () => (await import('./commands/diff.js')).runDiff),
+  defineCommand({
     name: 'releases',
     define: (c) => c.description('list registered releases').option('--route <route>', 'only this route'),
-    load: async () => (await import('./commands/releases.js')).runReleases,
-  },
-  {
+  }).load(async () => (await import('./commands/releases.js')).runReleases),
+  defineCommand({
     name: 'attest-weights',
     define: (c) =>
       c
@@ -67,9 +90,8 @@ export const COMMANDS: readonly CommandSpec[] = [
           'check the folder against this root digest (sha256:<hex>) instead of printing a manifest',
         )
         .option('--manifest <file>', 'with --verify: the expected manifest, to name the first differing file'),
-    load: async () => (await import('./commands/attest-weights.js')).runAttestWeights,
-  },
-  {
+  }).load(async () => (await import('./commands/attest-weights.js')).runAttestWeights),
+  defineCommand({
     name: 'gate',
     define: (c) =>
       c
@@ -85,9 +107,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option('--html <file>', 'write a self-contained HTML report')
         .option('--force-gate-override', 'accept the release whatever the verdict (recorded with --override-reason)')
         .option('--override-reason <text>', 'why the gate is overridden (required with --force-gate-override)'),
-    load: async () => (await import('./commands/gate.js')).runGateCommand,
-  },
-  {
+  }).load(async () => (await import('./commands/gate.js')).runGateCommand),
+  defineCommand({
     name: 'sim',
     define: (c) =>
       c
@@ -98,9 +119,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option('--provider <name>', 'which sim provider of sluice.yaml (default: the first)')
         .option('--seed <n>', "seed (default: the provider's, else 0)")
         .option('--time-scale <x>', 'multiply simulated latencies (1 real time, 0 none)'),
-    load: async () => (await import('./commands/sim.js')).runSim,
-  },
-  {
+  }).load(async () => (await import('./commands/sim.js')).runSim),
+  defineCommand({
     name: 'serve',
     define: (c) =>
       c
@@ -108,47 +128,40 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option('--port <port>', 'port (default 8787)')
         .option('--host <host>', 'address (default 127.0.0.1)')
         .option('--no-controller', 'gateway only: leave the rollouts to another process'),
-    load: async () => (await import('./commands/serve.js')).runServe,
-  },
-  {
+  }).load(async () => (await import('./commands/serve.js')).runServe),
+  defineCommand({
     name: 'roll',
     define: (c) =>
       c
         .description("start a canary rollout of a gated release (a route's first release becomes stable at once)")
         .argument('<id>'),
-    load: async () => (await import('./commands/rollout.js')).runRoll,
-  },
-  {
+  }).load(async () => (await import('./commands/rollout.js')).runRoll),
+  defineCommand({
     name: 'status',
     define: (c) =>
       c.description("the route's rollout: phase, weight, step, monitors, events").option('--route <route>'),
-    load: async () => (await import('./commands/rollout.js')).runStatus,
-  },
-  {
+  }).load(async () => (await import('./commands/rollout.js')).runStatus),
+  defineCommand({
     name: 'promote',
     define: (c) => c.description('send 100% to the candidate now').option('--route <route>').option('--reason <text>'),
-    load: async () => (await import('./commands/rollout.js')).runPromote,
-  },
-  {
+  }).load(async () => (await import('./commands/rollout.js')).runPromote),
+  defineCommand({
     name: 'pause',
     define: (c) => c.description('hold the canary at its weight').option('--route <route>').option('--reason <text>'),
-    load: async () => (await import('./commands/rollout.js')).runPause,
-  },
-  {
+  }).load(async () => (await import('./commands/rollout.js')).runPause),
+  defineCommand({
     name: 'resume',
     define: (c) => c.description('continue a paused rollout').option('--route <route>').option('--reason <text>'),
-    load: async () => (await import('./commands/rollout.js')).runResume,
-  },
-  {
+  }).load(async () => (await import('./commands/rollout.js')).runResume),
+  defineCommand({
     name: 'abort',
     define: (c) =>
       c
         .description('stop the rollout: canary 0%, stable unchanged')
         .option('--route <route>')
         .option('--reason <text>'),
-    load: async () => (await import('./commands/rollout.js')).runAbort,
-  },
-  {
+  }).load(async () => (await import('./commands/rollout.js')).runAbort),
+  defineCommand({
     name: 'rollback',
     define: (c) =>
       c
@@ -156,9 +169,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option('--route <route>')
         .option('--to <id>', 'an earlier release of the route')
         .option('--reason <text>', 'why (recorded in the receipt)'),
-    load: async () => (await import('./commands/rollout.js')).runRollback,
-  },
-  {
+  }).load(async () => (await import('./commands/rollout.js')).runRollback),
+  defineCommand({
     name: 'shadow',
     define: (c) =>
       c
@@ -169,9 +181,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option('--percent <p>', 'share of the stable requests mirrored, above 0 up to 100 (default 100)')
         .option('--stop', 'stop mirroring')
         .option('--route <route>'),
-    load: async () => (await import('./commands/shadow.js')).runShadow,
-  },
-  {
+  }).load(async () => (await import('./commands/shadow.js')).runShadow),
+  defineCommand({
     name: 'shadow report',
     define: (c) =>
       c
@@ -188,12 +199,12 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option('--html <file>', 'write a self-contained HTML report')
         // `shadow` has a --route too, and takes it wherever it stands: hand it down.
         .hook('preAction', (cmd) => {
-          const route = cmd.parent?.getOptionValue('route') as string | undefined;
-          if (route !== undefined && cmd.getOptionValue('route') === undefined) cmd.setOptionValue('route', route);
+          const route = cmd.parent?.getOptionValue('route');
+          if (typeof route === 'string' && cmd.getOptionValue('route') === undefined)
+            cmd.setOptionValue('route', route);
         }),
-    load: async () => (await import('./commands/shadow.js')).runShadowReport,
-  },
-  {
+  }).load(async () => (await import('./commands/shadow.js')).runShadowReport),
+  defineCommand({
     name: 'replay',
     define: (c) =>
       c
@@ -204,27 +215,24 @@ export const COMMANDS: readonly CommandSpec[] = [
         .option('--since <duration>', 'traces from this long ago on: 30m, 1h, 2d (default 24h)')
         .option('--limit <n>', 'at most this many traces, the newest (default 200)')
         .option('--concurrency <n>', 'traces in flight at once (default 8)'),
-    load: async () => (await import('./commands/replay.js')).runReplay,
-  },
-  {
+  }).load(async () => (await import('./commands/replay.js')).runReplay),
+  defineCommand({
     name: 'forensics',
     define: (c) =>
       c
         .description("export a rollout's candidate traces, shadow pairs and receipts (kept after a rollback)")
         .argument('<rollout>', 'rollout id (`status --json` → "rollout")')
         .requiredOption('--out <file>', 'where to write the JSON'),
-    load: async () => (await import('./commands/forensics.js')).runForensics,
-  },
-  {
+  }).load(async () => (await import('./commands/forensics.js')).runForensics),
+  defineCommand({
     name: 'traces erase',
     define: (c) =>
       c
         .description('erase stored trace and shadow-pair content (digests and metrics kept; the ledger still verifies)')
         .option('--user <key>', "the sticky key: the request's user field or sticky header value")
         .option('--before <date>', 'content created before this date or date-time (ISO 8601)'),
-    load: async () => (await import('./commands/traces.js')).runTracesErase,
-  },
-  {
+  }).load(async () => (await import('./commands/traces.js')).runTracesErase),
+  defineCommand({
     name: 'key create',
     define: (c) =>
       c
@@ -232,28 +240,24 @@ export const COMMANDS: readonly CommandSpec[] = [
         .requiredOption('--name <name>', 'the client: goes into traces (and can be the sticky key)')
         .option('--routes <routes>', 'comma-separated routes the key may call (default: every route)')
         .option('--rpm <n>', 'requests per minute the key may make (429 past it)'),
-    load: async () => (await import('./commands/key.js')).runKeyCreate,
-  },
-  {
+  }).load(async () => (await import('./commands/key.js')).runKeyCreate),
+  defineCommand({
     name: 'key list',
     define: (c) => c.description('the gateway keys: names, routes and limits'),
-    load: async () => (await import('./commands/key.js')).runKeyList,
-  },
-  {
+  }).load(async () => (await import('./commands/key.js')).runKeyList),
+  defineCommand({
     name: 'key revoke',
     define: (c) => c.description('remove a gateway key').argument('<name>'),
-    load: async () => (await import('./commands/key.js')).runKeyRevoke,
-  },
-  {
+  }).load(async () => (await import('./commands/key.js')).runKeyRevoke),
+  defineCommand({
     name: 'token create',
     define: (c) =>
       c
         .description('a bearer token for the control API')
         .requiredOption('--role <role>', 'viewer, operator or approver')
         .option('--name <name>'),
-    load: async () => (await import('./commands/token.js')).runTokenCreate,
-  },
-  {
+  }).load(async () => (await import('./commands/token.js')).runTokenCreate),
+  defineCommand({
     name: 'audit verify',
     define: (c) =>
       c
@@ -263,46 +267,39 @@ export const COMMANDS: readonly CommandSpec[] = [
           '--key <key>',
           'trust only this key: a verifier key (name+hex+base64), a PEM public key, or a file holding one',
         ),
-    load: async () => (await import('./commands/audit.js')).runAuditVerify,
-  },
-  {
+  }).load(async () => (await import('./commands/audit.js')).runAuditVerify),
+  defineCommand({
     name: 'audit export',
     define: (c) =>
       c.description('write the log as a self-contained bundle').requiredOption('--out <file>', 'where to write'),
-    load: async () => (await import('./commands/audit.js')).runAuditExport,
-  },
-  {
+  }).load(async () => (await import('./commands/audit.js')).runAuditExport),
+  defineCommand({
     name: 'audit prove',
     define: (c) =>
       c
         .description('inclusion proof for an entry against the latest checkpoint')
         .argument('<index>')
         .option('--format <format>', 'json (default) or tlog-proof'),
-    load: async () => (await import('./commands/audit.js')).runAuditProve,
-  },
-  {
+  }).load(async () => (await import('./commands/audit.js')).runAuditProve),
+  defineCommand({
     name: 'audit consistency',
     define: (c) =>
       c.description('consistency proof from an older size to the latest checkpoint').argument('<old-size>'),
-    load: async () => (await import('./commands/audit.js')).runAuditConsistency,
-  },
-  {
+  }).load(async () => (await import('./commands/audit.js')).runAuditConsistency),
+  defineCommand({
     name: 'audit checkpoint',
     define: (c) => c.description('print the latest signed checkpoint (a C2SP signed note)'),
-    load: async () => (await import('./commands/audit.js')).runAuditCheckpoint,
-  },
-  {
+  }).load(async () => (await import('./commands/audit.js')).runAuditCheckpoint),
+  defineCommand({
     name: 'audit rotate-key',
     define: (c) => c.description('start signing with a new key under .sluice/keys/ (old entries stay verifiable)'),
-    load: async () => (await import('./commands/audit.js')).runAuditRotateKey,
-  },
-  {
+  }).load(async () => (await import('./commands/audit.js')).runAuditRotateKey),
+  defineCommand({
     name: 'audit log',
     define: (c) =>
       c
         .description('list receipts, decoded')
         .option('--kind <kind>', 'only this decision kind')
         .option('--release <id>', 'only about this release'),
-    load: async () => (await import('./commands/audit-log.js')).runAuditLog,
-  },
+  }).load(async () => (await import('./commands/audit-log.js')).runAuditLog),
 ];

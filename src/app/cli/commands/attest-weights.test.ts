@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Command } from 'commander';
+import { Command } from '@commander-js/extra-typings';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliContext, type CliIo } from '../context.js';
 import { SluiceError } from '../../../kernel/errors.js';
-import type { runAttestWeights, AttestWeightsCliOptions } from './attest-weights.js';
 import { COMMANDS } from '../registry.js';
 
 const ATTEST_WEIGHTS_COMMAND = COMMANDS.find((c) => c.name === 'attest-weights')!;
@@ -29,12 +28,9 @@ async function run(cwd: string, argv: string[], json = false) {
   const c = context(cwd, json);
   let code: number | undefined;
   const program = new Command('sluice').exitOverride();
-  ATTEST_WEIGHTS_COMMAND.define(program.command(ATTEST_WEIGHTS_COMMAND.name)).action(
-    async (dir: string, opts: AttestWeightsCliOptions) => {
-      const runner = (await ATTEST_WEIGHTS_COMMAND.load()) as typeof runAttestWeights;
-      code = await runner(c.ctx, dir, opts);
-    },
-  );
+  ATTEST_WEIGHTS_COMMAND.attach(program.command(ATTEST_WEIGHTS_COMMAND.name), async (run) => {
+    code = await run(c.ctx);
+  });
   await program.parseAsync(['attest-weights', ...argv], { from: 'user' });
   return { ...c, code };
 }
