@@ -6,7 +6,7 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
 /** `forensics ROLLOUT --out F`: the candidate's traces, shadow pairs and receipts in one JSON file. */
-export async function runForensics(ctx: CliContext, rolloutId: string, opts: { out?: string }): Promise<number> {
+export async function runForensics(ctx: CliContext, rolloutId: string, opts: { out: string }): Promise<number> {
   if (!opts.out) throw new SluiceError('bad_usage', 'forensics needs --out FILE');
   const doc = await exportForensics(await ctx.store(), rolloutId, ctx.clock);
   const file = resolve(ctx.io.cwd, opts.out);
