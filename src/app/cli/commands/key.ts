@@ -9,7 +9,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** `key create --name N [--routes R,…] [--rpm N]`: a gateway client key, printed once; the store keeps its hash. */
 export async function runKeyCreate(
   ctx: CliContext,
-  opts: { name?: string; routes?: string; rpm?: string },
+  opts: { name: string; routes?: string; rpm?: string },
 ): Promise<number> {
   if (!opts.name || !NAME.test(opts.name))
     throw new SluiceError(
