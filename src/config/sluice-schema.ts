@@ -51,7 +51,19 @@ export const judgeSchema = z.discriminatedUnion('kind', [
     all: z.boolean().default(false),
     ...judgeBase,
   }),
-  z.strictObject({ kind: z.literal('json-schema'), schema: projectPathSchema, ...judgeBase }),
+  z.strictObject({
+    kind: z.literal('json-schema'),
+    schema: projectPathSchema
+      .optional()
+      .describe('the JSON Schema file; without it, the schema the request asked for (response_format json_schema)'),
+    ...judgeBase,
+  }),
+  z.strictObject({
+    kind: z.literal('tool-call'),
+    name: z.string().min(1).optional().describe('the function the answer must call (else the reference names it)'),
+    schema: projectPathSchema.optional().describe("a JSON Schema file the call's arguments must follow"),
+    ...judgeBase,
+  }),
   z.strictObject({
     kind: z.literal('similarity'),
     provider: nameSchema,

@@ -70,6 +70,15 @@ export const verdictSchema = verdict;
 export const cachedOutputSchema: z.ZodType<CachedOutput> = z.object({
   input: z.string(),
   text: z.string(),
+  toolCalls: z
+    .array(
+      z.object({
+        id: z.string(),
+        type: z.literal('function'),
+        function: z.object({ name: z.string(), arguments: z.string() }),
+      }),
+    )
+    .optional(),
   latencyMs: z.number(),
   costUsd: z.number(),
   tokens: z.number(),

@@ -1,9 +1,12 @@
+import type { ToolCall } from '../kernel/tool-calls.js';
 import type { GateResult, Verdict } from './core/gate-result.js';
 
 /** A served answer as cached: enough to judge it again without calling the provider. */
 export interface CachedOutput {
   readonly input: string;
   readonly text: string;
+  /** The function calls the answer made (absent when none). */
+  readonly toolCalls?: readonly ToolCall[];
   readonly latencyMs: number;
   readonly costUsd: number;
   readonly tokens: number;

@@ -1,4 +1,5 @@
 import type { JudgeSet } from '../judging/judge-set.js';
+import type { ToolCall } from '../kernel/tool-calls.js';
 import { scoreAnswer } from '../judging/score.js';
 import { ScoreCache } from '../judging/score-cache.js';
 import { describeServeProblem, serve, type ServeDeps } from '../serving/serve.js';
@@ -111,6 +112,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       out = {
         input: s.input,
         text: s.text,
+        ...(s.toolCalls ? { toolCalls: s.toolCalls } : {}),
         latencyMs: s.latencyMs,
         costUsd: s.costUsd,
         tokens: s.usage.total_tokens,
@@ -124,6 +126,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
       {
         input: out.input,
         output: out.text,
+        ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
         slice: item.slice,
         ...(item.reference !== undefined ? { reference: item.reference } : {}),
       },

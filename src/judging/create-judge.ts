@@ -13,6 +13,7 @@ import { refusalJudge } from './refusal-judge.js';
 import { compileRegex, regexJudge } from './regex-judge.js';
 import { rubricJudge } from './rubric-judge.js';
 import { similarityJudge } from './similarity-judge.js';
+import { toolCallJudge } from './tool-call-judge.js';
 
 export interface JudgeDeps {
   /** The folder holding sluice.yaml; rubric and schema paths are relative to it. */
@@ -66,6 +67,7 @@ export function createJudge(name: string, cfg: JudgeConfig, deps: JudgeDeps): Ju
     case 'contains':
       return containsJudge(name, cfg.values, cfg.all);
     case 'json-schema': {
+      if (cfg.schema === undefined) return jsonSchemaJudge({ name });
       const file = readProjectFile(deps.projectDir, cfg.schema, key('schema'));
       const schema = parseJsonFile(file.path, file.bytes.toString('utf8'));
       const compiled = compileJsonSchema(schema);
@@ -75,6 +77,22 @@ export function createJudge(name: string, cfg: JudgeConfig, deps: JudgeDeps): Ju
           key: key('schema'),
         });
       return jsonSchemaJudge({ name, validate: compiled.value, schemaDigest: sha256Digest(file.bytes) });
+    }
+    case 'tool-call': {
+      if (cfg.schema === undefined) return toolCallJudge({ name, ...(cfg.name ? { function: cfg.name } : {}) });
+      const file = readProjectFile(deps.projectDir, cfg.schema, key('schema'));
+      const compiled = compileJsonSchema(parseJsonFile(file.path, file.bytes.toString('utf8')));
+      if (!compiled.ok)
+        throw badInput(`${file.path}: invalid JSON Schema: ${compiled.error.message}`, {
+          file: file.path,
+          key: key('schema'),
+        });
+      return toolCallJudge({
+        name,
+        ...(cfg.name ? { function: cfg.name } : {}),
+        validate: compiled.value,
+        schemaDigest: sha256Digest(file.bytes),
+      });
     }
     case 'similarity': {
       const provider = deps.providers(cfg.provider);

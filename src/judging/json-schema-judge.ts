@@ -4,7 +4,7 @@ import { jsonDigest } from '../kernel/canonical-json.js';
 import type { Digest } from '../kernel/digest.js';
 import { err, ok, type Problem, type Result } from '../kernel/result.js';
 import type { Judge, JudgeInput, JudgeResult } from './judge.js';
-import { binaryResult, JUDGE_LIBRARY } from './judge-library.js';
+import { binaryResult, JUDGE_LIBRARY, judgeError } from './judge-library.js';
 import { parseJsonReply } from './json-reply.js';
 
 type AjvConstructor = new (opts: Options) => AjvClass;
@@ -49,31 +49,56 @@ export function compileJsonSchema(schema: unknown): SchemaCompileResult {
 
 export interface JsonSchemaJudgeOptions {
   readonly name: string;
-  /** compileJsonSchema's validator for the schema file. */
-  readonly validate: ValidateFunction;
+  /** compileJsonSchema's validator for the schema file; without one, the request's own schema is used. */
+  readonly validate?: ValidateFunction;
   /** Digest of the schema file's bytes. */
-  readonly schemaDigest: Digest;
+  readonly schemaDigest?: Digest;
+}
+
+/** Validators of the schemas requests name (response_format json_schema), compiled once each. */
+const requestValidators = new Map<string, ValidateFunction | string>();
+
+function requestValidator(schema: Readonly<Record<string, unknown>>): ValidateFunction | string {
+  const key = JSON.stringify(schema);
+  let v = requestValidators.get(key);
+  if (v === undefined) {
+    const compiled = compileJsonSchema(schema);
+    v = compiled.ok ? compiled.value : `the request's schema is not a JSON Schema: ${compiled.error.message}`;
+    if (requestValidators.size >= 256) requestValidators.clear();
+    requestValidators.set(key, v);
+  }
+  return v;
+}
+
+/** The first problems a validator found, for a reason. */
+export function schemaProblems(validate: ValidateFunction): string {
+  return (validate.errors ?? [])
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+    .join('; ');
 }
 
 /**
  * 1 when the output is JSON (a code fence around it is accepted) that
  * validates against the schema, else 0 with the first problems as the reason.
+ * The schema is the judge's file or, without one, the schema the request
+ * asked for (response_format json_schema); with neither it is a judge error.
  */
 export function jsonSchemaJudge(o: JsonSchemaJudgeOptions): Judge {
-  const validate = o.validate;
   return {
     name: o.name,
     kind: 'json-schema',
-    digest: jsonDigest({ library: JUDGE_LIBRARY, kind: 'json-schema', schema: o.schemaDigest }),
+    digest: jsonDigest({ library: JUDGE_LIBRARY, kind: 'json-schema', schema: o.schemaDigest ?? 'request' }),
     async score(item: JudgeInput): Promise<JudgeResult> {
+      const validate = o.validate ?? (item.responseSchema ? requestValidator(item.responseSchema) : undefined);
+      if (validate === undefined)
+        return judgeError('no schema: the judge names no file and the request asked for none');
+      if (typeof validate === 'string') return judgeError(validate);
       const parsed = parseJsonReply(item.output);
       if (!parsed.ok)
         return binaryResult(false, `output is ${parsed.error.code === 'empty' ? 'empty' : parsed.error.message}`);
       if (validate(parsed.value)) return binaryResult(true);
-      const problems = (validate.errors ?? [])
-        .slice(0, 5)
-        .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
-      return binaryResult(false, `schema violations: ${problems.join('; ')}`);
+      return binaryResult(false, `schema violations: ${schemaProblems(validate)}`);
     },
   };
 }

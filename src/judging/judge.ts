@@ -1,4 +1,5 @@
 import type { Digest } from '../kernel/digest.js';
+import type { ToolCall } from '../kernel/tool-calls.js';
 
 /** What a judge looks at: the question, the answer, and whatever the suite item adds. */
 export interface JudgeInput {
@@ -6,6 +7,10 @@ export interface JudgeInput {
   readonly input: string;
   readonly output: string;
   readonly reference?: string;
+  /** The function calls the answer made, when it made some. */
+  readonly toolCalls?: readonly ToolCall[];
+  /** The JSON Schema the request asked the answer to follow (response_format json_schema), when it named one. */
+  readonly responseSchema?: Readonly<Record<string, unknown>>;
   readonly slice: string;
   readonly signal?: AbortSignal;
 }

@@ -54,6 +54,7 @@ export function rubricJudge(o: RubricJudgeOptions): Judge {
         input: item.input,
         output: item.output,
         reference: item.reference,
+        ...(item.toolCalls ? { toolCalls: item.toolCalls } : {}),
       });
       let text: string;
       try {

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../release/preprocess.js';
+import type { ToolCall } from '../kernel/tool-calls.js';
 
 export interface RubricPromptInput {
   readonly rubric: string;
@@ -6,6 +7,8 @@ export interface RubricPromptInput {
   readonly input: string;
   readonly output: string;
   readonly reference?: string;
+  /** The candidate's tool calls: shown to the judge after its text. */
+  readonly toolCalls?: readonly ToolCall[];
 }
 
 /**
@@ -29,6 +32,10 @@ export function rubricMessages(p: RubricPromptInput): ChatMessage[] {
   const parts = ['<input>', p.input, '</input>'];
   if (p.reference !== undefined) parts.push('', '<reference>', p.reference, '</reference>');
   parts.push('', '<candidate_output>', p.output, '</candidate_output>');
+  if (p.toolCalls?.length) {
+    const calls = p.toolCalls.map((c) => ({ name: c.function.name, arguments: c.function.arguments }));
+    parts.push('', '<candidate_tool_calls>', JSON.stringify(calls, null, 2), '</candidate_tool_calls>');
+  }
   return [
     { role: 'system', content: system },
     { role: 'user', content: parts.join('\n') },

@@ -6,6 +6,8 @@ import type { Finished } from '../gateway/http/chat.js';
 import type { FinishedSink } from '../gateway/sinks/finished-sink.js';
 import { judgeSetOf, type JudgeSet, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer } from '../judging/score.js';
+import type { ToolCall } from '../kernel/tool-calls.js';
+import { outputFormat } from '../providers/request-extras.js';
 import { lastUserText } from '../kernel/chat.js';
 import { ROOT_SLICE } from '../kernel/slice-tree.js';
 import { aggregateWindows, fillSeries, groupSeries, windowMs, windowStart } from './core/windows.js';
@@ -27,6 +29,14 @@ import type { ObserveSampleRecord, Store } from '../store/store.js';
 import { BatchQueue } from '../kernel/batch-queue.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 
+/** The schema a request's response_format json_schema names, for the json-schema judge. */
+function responseSchemaOf(extra: Readonly<Record<string, unknown>> | undefined): {
+  responseSchema?: Readonly<Record<string, unknown>>;
+} {
+  const format = extra?.response_format === undefined ? undefined : outputFormat(extra);
+  return format?.type === 'json_schema' ? { responseSchema: format.schema } : {};
+}
+
 interface Answer {
   readonly id: string;
   readonly at: number;
@@ -35,6 +45,8 @@ interface Answer {
   readonly slice: string;
   readonly input: string;
   readonly output: string;
+  readonly toolCalls?: readonly ToolCall[];
+  readonly responseSchema?: Readonly<Record<string, unknown>>;
 }
 
 /** With the judge setup: sluice.yaml, the project folder, its providers and (optionally) its built judge set. */
@@ -118,7 +130,7 @@ export class Observer implements FinishedSink {
 
   /** Called for every finished gateway request; cheap and synchronous. */
   offer(f: Finished): void {
-    if (f.status !== 200 || !f.output || f.endpoint === 'embeddings') return;
+    if (f.status !== 200 || (!f.output && !f.toolCalls) || f.endpoint === 'embeddings') return;
     const at = this.now();
     const answer = (): Answer => ({
       id: f.id,
@@ -129,6 +141,8 @@ export class Observer implements FinishedSink {
       // What the gateway served the model: the user's text after the release's preprocessing.
       input: f.input ?? lastUserText(f.messages),
       output: f.output,
+      ...(f.toolCalls ? { toolCalls: f.toolCalls } : {}),
+      ...responseSchemaOf(f.request?.extra),
     });
     const outcome = this.sampler.offerLazy(f.id, answer, at);
     this.metrics?.sampled(outcome);
@@ -180,7 +194,13 @@ export class Observer implements FinishedSink {
   }
 
   private async score(a: Answer): Promise<void> {
-    const scored = await scoreAnswer(this.judges, { input: a.input, output: a.output, slice: a.slice });
+    const scored = await scoreAnswer(this.judges, {
+      input: a.input,
+      output: a.output,
+      slice: a.slice,
+      ...(a.toolCalls ? { toolCalls: a.toolCalls } : {}),
+      ...(a.responseSchema ? { responseSchema: a.responseSchema } : {}),
+    });
     const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, scored);
     const queued = this.samples.push({
       id: a.id || randomUUID(),
