@@ -1,6 +1,4 @@
-import { decodeBase64 } from '../../../audit/envelope/base64.js';
-import { leafEnvelope } from '../../../audit/envelope/leaf-envelope.js';
-import { parseStatement } from '../../../audit/envelope/in-toto.js';
+import { decodeReceipt } from '../../../audit/envelope/receipt-leaf.js';
 import { findRelease } from '../../../release/find-release.js';
 import { shortId } from '../../../release/release-id.js';
 import type { CliContext } from '../context.js';
@@ -16,17 +14,8 @@ export async function runAuditLog(ctx: CliContext, opts: { kind?: string; releas
     ...(subject ? { subject } : {}),
   });
   const rows = entries.map((e) => {
-    const env = leafEnvelope(e.leaf);
-    const st = parseStatement(decodeBase64(env?.payload ?? '') ?? Buffer.alloc(0));
-    return {
-      index: e.index,
-      kind: e.kind,
-      subject: e.subject,
-      actor: e.actor,
-      at: e.createdAt,
-      keyid: env?.signatures[0]?.keyid ?? null,
-      predicate: st.ok ? st.value.predicate : null,
-    };
+    const { statement, ...receipt } = decodeReceipt(e);
+    return { ...receipt, predicate: statement ? statement.predicate : null };
   });
   ctx.print(rows, () =>
     rows.length === 0
