@@ -5,7 +5,7 @@ import { ScoreCache } from '../judging/score-cache.js';
 import { describeServeProblem, serve, type ServeDeps } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import { MeasureTable } from './core/measure-table.js';
-import type { ArmMeasure, ItemMeasure } from './core/measurement.js';
+import { type ArmMeasure, failedMeasure, type ItemMeasure } from './core/measurement.js';
 import type { Transactional } from '../kernel/transactional.js';
 import type { JudgeScoreStore } from '../judging/judge-score-store.js';
 import type { CachedOutput, GateOutputRecord, GateStore } from './gate-store.js';
@@ -98,16 +98,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     else {
       calls++;
       const served = await serve(r, { messages: item.messages, vars: item.vars, slice: item.slice }, input.deps);
-      if (!served.ok)
-        return {
-          error: describeServeProblem(served.error),
-          score: null,
-          judgeError: null,
-          flags: {},
-          latencyMs: null,
-          costUsd: 0,
-          tokens: 0,
-        };
+      if (!served.ok) return failedMeasure(describeServeProblem(served.error));
       const s = served.value;
       out = {
         input: s.input,

@@ -3,7 +3,7 @@ import { gateCalibration } from '../gate/gate-judges.js';
 import type { SluiceConfig } from '../config/sluice-schema.js';
 import { SluiceError } from '../kernel/errors.js';
 import { ROOT_SLICE } from '../kernel/slice-tree.js';
-import type { ArmMeasure } from '../gate/core/measurement.js';
+import { type ArmMeasure, failedMeasure as failed } from '../gate/core/measurement.js';
 import type { Judge } from '../judging/judge.js';
 import { judgeSetOf, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer } from '../judging/score.js';
@@ -95,16 +95,6 @@ export function traceVars(t: TraceRecord): Record<string, unknown> {
     return {};
   }
 }
-
-const failed = (error: string): ArmMeasure => ({
-  error,
-  score: null,
-  judgeError: null,
-  flags: {},
-  latencyMs: null,
-  costUsd: 0,
-  tokens: 0,
-});
 
 /** Replays the route's recent successful traces through the release and scores both sides. */
 export async function replay(input: ReplayInput): Promise<ReplayResult> {

@@ -14,6 +14,11 @@ export interface ArmMeasure {
   readonly tokens: number;
 }
 
+/** What an arm measured when serving failed: the error, and nothing else. */
+export function failedMeasure(error: string): ArmMeasure {
+  return { error, score: null, judgeError: null, flags: {}, latencyMs: null, costUsd: 0, tokens: 0 };
+}
+
 export interface ItemMeasure {
   readonly item: SuiteItem;
   readonly candidate: ArmMeasure;
