@@ -34,6 +34,23 @@ const sent = (): Record<string, unknown> => g.lastChat();
 describe('openai client × chat completions', () => {
   const client = () => new OpenAI({ apiKey: g.frontend, baseURL: g.base, maxRetries: 0 });
 
+  it('text and streaming', async () => {
+    const c = client();
+    const out = await c.chat.completions.create({
+      model: 'assistant',
+      messages: [{ role: 'user', content: 'hi   you' }],
+    });
+    expect(out.choices[0]!.message.content).toBe('Echo: hi you');
+    const stream = await c.chat.completions.create({
+      model: 'assistant',
+      messages: [{ role: 'user', content: 'stream   me' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Echo: stream me');
+  });
+
   it('tools: the call comes back, tools and tool_choice reach the upstream unchanged', async () => {
     const out = await client().chat.completions.create({
       model: 'assistant',

@@ -276,6 +276,9 @@ describe('gateway: tool calls', () => {
     const out = await client.chat.completions.create({ model: 'bad-args', messages: hi });
     expect(out.choices[0]!.message.tool_calls?.[0]).toMatchObject({ function: { arguments: '{"city": Par' } });
     expect(await gateway.metrics.text()).toMatch(
+      /sluice_gateway_tool_call_invalid_arguments_total\{route="bad-args"\} 1/,
+    );
+    expect(await gateway.metrics.text()).toMatch(
       /sluice_gateway_requests_total\{[^}]*route="cut-tools"[^}]*status="502"/,
     );
   });

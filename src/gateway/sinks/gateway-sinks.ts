@@ -8,7 +8,10 @@ import type { TraceWriter } from './trace-writer.js';
 /** The Prometheus series: counted at once, nothing held. */
 export function metricsSink(metrics: GatewayMetrics): FinishedSink {
   return {
-    offer: (f) => metrics.observe(toObservation(f)),
+    offer: (f) => {
+      metrics.observe(toObservation(f));
+      if (f.toolCalls) metrics.toolCalls(f.entry.route, f.toolCalls);
+    },
     close: async () => {},
   };
 }

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { RequestSeries, type Observation } from './request-series.js';
 import type { RouteTable } from '../routing/route-table.js';
+import type { ToolCall } from '../../kernel/tool-calls.js';
+import { isRecord, tryParse } from '../../providers/http/json-access.js';
 
 export type { Observation };
 
@@ -16,6 +18,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests = new RequestSeries();
   private readonly traceDrops: Counter;
+  private readonly invalidArguments: Counter;
 
   constructor(routes: RouteTable, traceQueueDepth: () => number = () => 0) {
     const registers = [this.registry];
@@ -23,6 +26,12 @@ export class GatewayMetrics {
     this.traceDrops = new Counter({
       name: 'sluice_gateway_trace_queue_dropped_total',
       help: 'Traces dropped because the trace queue was full',
+      registers,
+    });
+    this.invalidArguments = new Counter({
+      name: 'sluice_gateway_tool_call_invalid_arguments_total',
+      help: 'Tool calls an upstream answered with arguments that are not a JSON object (passed to the client unchanged)',
+      labelNames: ['route'],
       registers,
     });
     new Gauge({
@@ -51,6 +60,13 @@ export class GatewayMetrics {
   /** Records one finished request. */
   observe(o: Observation): void {
     this.requests.record(o);
+  }
+
+  /** Counts the answer's tool calls whose arguments are not a JSON object. */
+  toolCalls(route: string, calls: readonly ToolCall[]): void {
+    let bad = 0;
+    for (const c of calls) if (!isRecord(tryParse(c.function.arguments))) bad++;
+    if (bad) this.invalidArguments.inc({ route }, bad);
   }
 
   traceDropped(n = 1): void {
