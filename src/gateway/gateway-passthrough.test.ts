@@ -45,6 +45,19 @@ beforeAll(async () => {
         ],
         usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
       });
+    if (body.model === 'many') {
+      const logprobs = { content: [{ token: 'a', logprob: -0.1, bytes: [97], top_logprobs: [] }], refusal: null };
+      return sendJson(res, 200, {
+        id: 'c1',
+        object: 'chat.completion',
+        model: 'many',
+        choices: [
+          { index: 0, message: { role: 'assistant', content: 'a' }, logprobs, finish_reason: 'stop' },
+          { index: 1, message: { role: 'assistant', content: 'b' }, logprobs, finish_reason: 'stop' },
+        ],
+        usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+      });
+    }
     if (body.model === 'bad-args')
       return sendJson(res, 200, {
         id: 'c1',
@@ -97,6 +110,7 @@ beforeAll(async () => {
     route('tools'),
     route('cut-tools'),
     route('bad-args'),
+    route('many'),
     route('product', { prompt: { vars: { product: 'our product' } } }, 'You support {{product}} in {{region}}.'),
   ]);
   const store = {
@@ -180,6 +194,15 @@ describe('gateway: the parameter policy and pass-through', () => {
       user: 'ana',
       top_k: 20,
     });
+  });
+
+  it('answers every choice of n > 1, with logprobs, as the upstream wrote them', async () => {
+    const out = await client.chat.completions.create({ model: 'many', messages: hi, n: 2, logprobs: true });
+    expect(sent()).toMatchObject({ n: 2, logprobs: true });
+    expect(out.choices.map((c) => [c.index, c.message.content, c.logprobs?.content?.[0]?.token])).toEqual([
+      [0, 'a', 'a'],
+      [1, 'b', 'a'],
+    ]);
   });
 
   it("keeps the release's params and names the client's overridden ones; params_overridable lets them through", async () => {

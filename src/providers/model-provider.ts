@@ -39,6 +39,10 @@ export interface ChatResult {
   readonly usage: Usage;
   /** The function calls the answer makes (absent when it makes none). */
   readonly toolCalls?: readonly ToolCall[];
+  /** The answer's logprobs as the upstream wrote them (OpenAI wire format; absent when not asked for). */
+  readonly logprobs?: unknown;
+  /** The upstream's further choices when the request asked for n > 1, as it wrote them (OpenAI wire format). */
+  readonly moreChoices?: readonly unknown[];
   /** The model name the upstream reported. */
   readonly model: string;
 }

@@ -41,6 +41,9 @@ export interface ServeResult extends ServeMeta {
   readonly text: string;
   readonly finishReason: string;
   readonly toolCalls?: readonly ToolCall[];
+  /** Logprobs and further choices (n > 1) as the upstream wrote them. */
+  readonly logprobs?: unknown;
+  readonly moreChoices?: readonly unknown[];
   readonly usage: Usage;
   readonly latencyMs: number;
   readonly costUsd: number;
@@ -122,6 +125,8 @@ export async function serve(release: ServingRelease, req: ServeRequest, deps: Se
     text: r.text,
     finishReason: r.finishReason,
     ...(r.toolCalls ? { toolCalls: r.toolCalls } : {}),
+    ...(r.logprobs !== undefined ? { logprobs: r.logprobs } : {}),
+    ...(r.moreChoices ? { moreChoices: r.moreChoices } : {}),
     usage: r.usage,
     latencyMs,
     costUsd: cost.usd,

@@ -47,6 +47,9 @@ export interface Answer {
   readonly text: string;
   readonly finishReason: string;
   readonly toolCalls?: readonly ToolCall[];
+  readonly logprobs?: unknown;
+  /** Further choices (n > 1), as the upstream wrote them. */
+  readonly moreChoices?: readonly unknown[];
   readonly usage: Usage;
 }
 
@@ -63,9 +66,10 @@ export function completionBody(id: string, route: string, answer: Answer, create
         message: calls
           ? { role: 'assistant', content: answer.text || null, refusal: null, tool_calls: calls }
           : { role: 'assistant', content: answer.text, refusal: null },
-        logprobs: null,
+        logprobs: answer.logprobs ?? null,
         finish_reason: answer.finishReason,
       },
+      ...(answer.moreChoices ?? []),
     ],
     usage: answer.usage,
   };

@@ -42,7 +42,12 @@ export function parseOpenAiChat(value: unknown, label: string, requested: string
   const message = at(choice, 'message');
   if (!isRecord(message)) throw new ProviderError('malformed', `${label}: the answer has no choices[0].message`);
   const toolCalls = openAiToolCalls(message.tool_calls, label);
+  const logprobs = at(choice, 'logprobs');
+  const choices = at(value, 'choices');
+  const more = Array.isArray(choices) && choices.length > 1 ? choices.slice(1) : undefined;
   return {
+    ...(logprobs !== undefined && logprobs !== null ? { logprobs } : {}),
+    ...(more ? { moreChoices: more } : {}),
     text: str(message.content) ?? '',
     finishReason: str(at(choice, 'finish_reason')) ?? 'stop',
     ...(toolCalls ? { toolCalls } : {}),
