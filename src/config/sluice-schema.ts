@@ -29,6 +29,11 @@ const judgeBase = {
     .describe(
       "as a detector in gate.detectors: the share of sampled production answers it may flag before the observer's window breaches (default: gate.hard.hallucination_rate for date-validity, 0.1 for refusal, no ceiling for other kinds)",
     ),
+  human_scale: z
+    .tuple([z.number(), z.number()])
+    .refine(([lo, hi]) => lo < hi, 'human_scale must be [low, high] with low < high')
+    .optional()
+    .describe("the scale the anchors' human_score is on; default the judge's scale ([0, 1] for judges without one)"),
 };
 
 export const judgeSchema = z.discriminatedUnion('kind', [
@@ -82,6 +87,12 @@ export const gateSchema = z.strictObject({
   judge: nameSchema.optional(),
   detectors: z.array(nameSchema).default([]),
   min_calibration: z.number().min(-1).max(1).default(0.5),
+  multiplicity: z
+    .enum(['holm', 'bh', 'none'])
+    .default('holm')
+    .describe(
+      'control across the slices judged before a slice may fail: holm (family-wise error), bh (false discovery rate) or none',
+    ),
   slices: z
     .record(z.union([z.literal('*'), slicePathSchema]), sliceThresholdSchema)
     .default({ '*': { min: 0.65, max_drop: 0.05, min_items: 10 } }),

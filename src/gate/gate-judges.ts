@@ -1,3 +1,4 @@
+import type { JudgeConfig } from '../config/sluice-schema.js';
 import type { Digest } from '../kernel/digest.js';
 import { SluiceError } from '../kernel/errors.js';
 import { loadAnchors, parseAnchors } from '../judging/anchors.js';
@@ -28,6 +29,15 @@ export async function blobText(store: Pick<BlobStore, 'getBlob'>, digest: Digest
 }
 
 /**
+ * The scale human scores are read on: the judge's `human_scale`, else its own
+ * rating scale (a rubric's `scale`; [0, 1] for judges that score in [0, 1]),
+ * so a judge that agrees with the humans maps to itself.
+ */
+export function humanScale(cfg: JudgeConfig): readonly [number, number] {
+  return cfg.human_scale ?? (cfg.kind === 'rubric' ? cfg.scale : [0, 1]);
+}
+
+/**
  * The judge's calibration: the release's own anchors (hashed into it), else the
  * judge's anchors file. A slice needs 4 scored anchors of its own for a
  * correlation; with fewer it uses its nearest ancestor's.
@@ -38,12 +48,12 @@ export async function gateCalibration(
 ): Promise<Calibration | null> {
   if (!judge) return null;
   const cfg = s.config.judges[judge.name]!;
-  const scale = cfg.kind === 'rubric' ? cfg.scale : undefined;
+  const scale = humanScale(cfg);
   const ref = s.release.manifest.dataset?.anchors;
   const anchors = ref
-    ? parseAnchors(ref.path, await blobText(s.store, ref.digest, ref.path), scale ? { scale } : {})
+    ? parseAnchors(ref.path, await blobText(s.store, ref.digest, ref.path), { scale })
     : cfg.anchors
-      ? loadAnchors(s.projectDir, cfg.anchors, { key: `judges.${judge.name}.anchors`, ...(scale ? { scale } : {}) })
+      ? loadAnchors(s.projectDir, cfg.anchors, { key: `judges.${judge.name}.anchors`, scale })
       : null;
-  return anchors && anchors.length > 0 ? calibrate(judge, anchors, { minAnchors: 4 }) : null;
+  return anchors && anchors.length > 0 ? calibrate(judge, anchors, { minAnchors: 4, humanScale: scale }) : null;
 }

@@ -32,7 +32,11 @@ export interface Calibration {
 }
 
 export interface FitOptions {
-  /** The human rating scale; default the lowest and highest human_score among the anchors. */
+  /**
+   * The scale the human scores are on (the gate passes the judge's declared `human_scale`, default its
+   * `scale`). Without it, the lowest and highest human_score among the anchors stand in, which distorts a
+   * judge whose anchors do not reach both ends of the scale.
+   */
   readonly humanScale?: readonly [number, number];
   /** Scored anchors a slice needs to use its own calibration rather than an ancestor's (default 1). */
   readonly minAnchors?: number;

@@ -134,6 +134,22 @@ describe('calibration', () => {
     expect(map(1)).toBeCloseTo(0.4);
   });
 
+  it('maps a judge that agrees exactly with the humans to itself on the declared scale', () => {
+    // Anchors 0.1 … 0.95 on a 0–1 scale, judge = human: read on the anchors' own min and max
+    // (the old default), a true 0.41 became (0.41 − 0.1)/0.85 = 0.365.
+    const xs = [0.1, 0.25, 0.41, 0.5, 0.6, 0.72, 0.8, 0.95];
+    const scored = xs.map((x) => ok('a', x, x));
+    expect(fitCalibration(scored).forSlice('a').map(0.41)).toBeCloseTo(0.3647, 4);
+    const declared = fitCalibration(scored, { humanScale: [0, 1] }).forSlice('a');
+    for (const x of xs) expect(declared.map(x)).toBeCloseTo(x, 12);
+    // The same on a 1–5 rubric: human 1 + 4x for a judge score x.
+    const rubric = fitCalibration(
+      xs.map((x) => ok('a', x, 1 + 4 * x)),
+      { humanScale: [1, 5] },
+    ).forSlice('a');
+    expect(rubric.map(0.41)).toBeCloseTo(0.41, 12);
+  });
+
   it('needs minAnchors scored anchors before a slice uses its own', () => {
     const scored = [ok('fr/be', 0.1, 1), ...[1, 2, 3, 4, 5].map((h) => ok('fr/fr', h / 5, h))];
     expect(fitCalibration(scored).forSlice('fr/be').source).toBe('fr/be');

@@ -40,6 +40,7 @@ describe('stats public API', () => {
       'pearsonInterval',
       'bonettWrightInterval',
       'holm',
+      'adjustP',
       'benjaminiHochberg',
       'mannWhitneyU',
       'mannWhitneyCdf',
@@ -56,6 +57,10 @@ describe('stats public API', () => {
       'pairedBootstrapMeanDiff',
       'nonInferiority',
       'meanInterval',
+      'tTest',
+      'tTestFromSummary',
+      'tBounds',
+      'minimumDetectableShift',
       'wilsonInterval',
     ];
     for (const name of names) expect(typeof (stats as Record<string, unknown>)[name], name).toBe('function');

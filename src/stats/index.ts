@@ -39,7 +39,8 @@ export { kendallExactPValue, inversionsCdf } from './kendall-distribution.js';
 export { fisherZInterval, pearsonInterval, bonettWrightInterval } from './fisher-z-interval.js';
 export type { CorrelationInterval } from './fisher-z-interval.js';
 
-export { holm, benjaminiHochberg } from './p-adjust.js';
+export { holm, benjaminiHochberg, adjustP } from './p-adjust.js';
+export type { Multiplicity } from './p-adjust.js';
 
 export { mannWhitneyU } from './mann-whitney.js';
 export type { MannWhitneyMethod, MannWhitneyResult } from './mann-whitney.js';
@@ -59,6 +60,9 @@ export { mulberry32, randomIndex } from './prng.js';
 export type { Random } from './prng.js';
 export { pairedBootstrapMeanDiff, nonInferiority } from './bootstrap.js';
 export type { BootstrapOptions, BootstrapResult, NonInferiorityResult } from './bootstrap.js';
+
+export { tTest, tTestFromSummary, tBounds, minimumDetectableShift } from './t-test.js';
+export type { TTestResult } from './t-test.js';
 
 export { meanInterval, wilsonInterval } from './mean-interval.js';
 export type { MeanInterval, ProportionInterval } from './mean-interval.js';

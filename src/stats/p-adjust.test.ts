@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benjaminiHochberg, holm } from './p-adjust.js';
+import { adjustP, benjaminiHochberg, holm } from './p-adjust.js';
 import { mulberry32 } from './prng.js';
 import { expectAllClose, vectors } from './test-support/vectors.js';
 
@@ -10,6 +10,13 @@ describe('p-value adjustment', () => {
 
   it('matches the published Benjamini–Hochberg adjustment', () => {
     expectAllClose(benjaminiHochberg(vectors.bh.p), vectors.bh.adjusted);
+  });
+
+  it('dispatches on the method name, "none" leaving the p-values as they are', () => {
+    expectAllClose(adjustP(vectors.holm.p, 'holm'), vectors.holm.adjusted);
+    expectAllClose(adjustP(vectors.bh.p, 'bh'), vectors.bh.adjusted);
+    expect(adjustP(vectors.bh.p, 'none')).toEqual(vectors.bh.p);
+    expect(() => adjustP([2], 'none')).toThrow(RangeError);
   });
 
   it('never lowers a p-value, stays in [0, 1] and keeps the order of the raw values', () => {

@@ -48,3 +48,13 @@ export function benjaminiHochberg(p: readonly number[]): number[] {
   // Visited in descending order, so the k-th visited has 1-based rank m − k in ascending order.
   return stepwise(p, false, 1, (running, v, k, m) => Math.min(running, Math.min(1, (m * v) / (m - k))));
 }
+
+export type Multiplicity = 'holm' | 'bh' | 'none';
+
+/** p-values adjusted by the named method ("none" returns them as they are). */
+export function adjustP(p: readonly number[], method: Multiplicity): number[] {
+  if (method === 'holm') return holm(p);
+  if (method === 'bh') return benjaminiHochberg(p);
+  checkP(p);
+  return [...p];
+}

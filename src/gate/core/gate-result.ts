@@ -1,6 +1,10 @@
 import type { ReleaseId } from '../../release/resolved-manifest.js';
+import type { DecisionRule } from './decision-rule.js';
 
 export type Verdict = 'pass' | 'fail' | 'review';
+
+/** A check's outcome: proven within its threshold, proven beyond it, or neither. */
+export type CheckOutcome = 'pass' | 'fail' | 'inconclusive';
 
 export interface PpiEstimate {
   readonly n_human: number;
@@ -21,14 +25,26 @@ export interface SliceResult {
   readonly judge_errors: number;
   readonly verdict: Verdict;
   readonly reasons: readonly string[];
-  /** Paired-bootstrap interval of candidate − baseline on the same items. */
+  /** 95% paired t interval of candidate − baseline on the same items, inside [−1, 1]. */
   readonly delta_ci: readonly [number, number] | null;
   readonly max_drop: number | null;
   readonly min_items: number;
   /** Non-inferiority at max_drop: the one-sided 97.5% lower bound of delta is above −max_drop. */
   readonly non_inferior: boolean | null;
-  /** Holm-adjusted p-value (across slices) of a paired test for a drop. */
+  /** The smallest Holm-adjusted p-value (across every check of every slice judged) of this slice's checks. */
   readonly p_holm: number | null;
+  /**
+   * The same under the configured `gate.multiplicity`: the slice fails when it is ≤ the decision rule's
+   * alpha_fail. Absent from results recorded before it existed (as are mdd and outcomes).
+   */
+  readonly p_fail?: number | null;
+  /**
+   * The minimum detectable drop: the true drop from the baseline that this slice's paired items
+   * tell from no change with 80% power (one-sided 2.5%), at their observed spread.
+   */
+  readonly mdd?: number | null;
+  /** The absolute check (against min) and the non-inferiority check (against max_drop); null: not made. */
+  readonly outcomes?: { readonly min: CheckOutcome | null; readonly drop: CheckOutcome | null };
   readonly calibration_ci: readonly [number, number] | null;
   /** The slice whose anchors calibrated this one (itself or an ancestor), or null. */
   readonly calibration_source: string | null;
@@ -74,6 +90,8 @@ export interface GateResult {
   readonly baseline_cost_usd: number | null;
   /** Set when a budget stopped the run: the result covers only the items measured. */
   readonly partial: { readonly reason: string; readonly items_done: number; readonly items_total: number } | null;
+  /** The error rates the verdict is held to (absent from results recorded before it existed). */
+  readonly decision?: DecisionRule;
   readonly digest: string;
   readonly at: string;
 }

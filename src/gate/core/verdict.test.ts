@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gateSchema } from '../../config/sluice-schema.js';
 import { fitCalibration } from '../../judging/calibration.js';
+import { mulberry32 } from '../../stats/index.js';
 import type { ArmMeasure, ItemMeasure } from './measurement.js';
 import { MeasureTable } from './measure-table.js';
 import { decideGate, type VerdictInput } from './verdict.js';
@@ -45,7 +46,7 @@ describe('the gate verdict', () => {
     expect(r.verdict).toBe('fail');
     const ip = r.slices.find((s) => s.slice === 'legal/ip-licensing')!;
     expect(ip.verdict).toBe('fail');
-    expect(ip.reasons[0]).toBe('score 0.41 < min 0.60');
+    expect(ip.reasons[0]).toBe('score 0.41 < min 0.60 (adjusted p < 0.0001)');
     expect(r.slices.filter((s) => s.verdict === 'fail').map((s) => s.slice)).toEqual(['legal/ip-licensing']);
   });
 
@@ -118,6 +119,90 @@ describe('the gate verdict', () => {
       gate: gate({}),
     });
     expect(r.verdict).toBe('pass');
+  });
+});
+
+/** n items of a slice: quality ~ N(q, 0.15) shared by both arms, judge noise N(0, sd) per arm, clipped to [0, 1]. */
+function noisy(seed: number, slice: string, n: number, q: number, shift: number, sd = 0.15): ItemMeasure[] {
+  const random = mulberry32(seed);
+  const z = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const clip = (v: number) => Math.min(1, Math.max(0, v));
+  return Array.from({ length: n }, (_, i) => {
+    const quality = q + 0.15 * z();
+    return {
+      item: { id: `${slice}-${i}`, slice, messages: [], vars: {}, line: i + 1 },
+      candidate: arm(clip(quality + shift + sd * z())),
+      baseline: arm(clip(quality + sd * z())),
+    };
+  });
+}
+
+describe('three outcomes, each with its error rate', () => {
+  it('sends a drop whose point estimate is over max_drop but whose interval is wide to review, never to fail', () => {
+    // The old rule failed any slice whose estimated drop exceeded max_drop, however few the items.
+    let seed = 1;
+    let m = noisy(seed, 'a', 12, 0.75, 0);
+    while (-(decide({ ...base, measures: m, gate: gate({}) }).slices[0]!.delta ?? 0) <= 0.05)
+      m = noisy(++seed, 'a', 12, 0.75, 0);
+    const s = decide({ ...base, measures: m, gate: gate({}) }).slices[0]!;
+    expect(s.verdict).toBe('review');
+    expect(s.outcomes).toEqual({ min: expect.any(String), drop: 'inconclusive' });
+    expect(s.reasons.join()).toMatch(
+      /cannot rule out a drop over max_drop 0\.05; 12 items can only see drops ≥ 0\.\d\d: add items/,
+    );
+    expect(s.mdd!).toBeGreaterThan(0.05);
+  });
+
+  it('fails a slice proven to have dropped beyond its margin, and passes one proven within it', () => {
+    const measures = [...noisy(3, 'drop', 200, 0.75, -0.25), ...noisy(4, 'same', 200, 0.75, 0)];
+    const r = decide({ ...base, measures, gate: gate({ drop: { min: 0.3 } }) });
+    const [drop, same] = r.slices;
+    expect(drop!.verdict).toBe('fail');
+    expect(drop!.outcomes!.drop).toBe('fail');
+    expect(drop!.reasons[0]).toMatch(/^drop 0\.2\d from baseline > max_drop 0\.05 \(adjusted p/);
+    expect(same!.verdict).toBe('pass');
+    expect(same!.outcomes).toEqual({ min: 'pass', drop: 'pass' });
+    expect(same!.delta_ci![0]).toBeGreaterThan(-0.05);
+    expect(r.decision).toEqual({ multiplicity: 'holm', alpha_fail: 0.05, alpha_pass: 0.025, power: 0.8 });
+  });
+
+  it('needs more evidence to fail one slice among many under holm or bh than under none', () => {
+    // One slice with a modest proven drop beyond the margin, 29 unchanged slices beside it.
+    const pick = (seed: number) => noisy(seed, 'x/hit', 60, 0.75, -0.14);
+    const others = Array.from({ length: 29 }, (_, k) => k).flatMap((k) =>
+      noisy(100 + k, `x/s${String(k).padStart(2, '0')}`, 60, 0.75, 0),
+    );
+    let seed = 10;
+    const raw = (m: ItemMeasure[]) =>
+      decide({ ...base, measures: [...m, ...others], gate: gateSchema.parse({ ...gate({}), multiplicity: 'none' }) });
+    // A data set whose drop check has a raw p-value between 0.05/61 and 0.05: it fails alone, not after Holm.
+    let hit = pick(seed);
+    for (;;) {
+      const p = raw(hit).slices.find((s) => s.slice === 'x/hit')!.p_fail!;
+      if (p < 0.05 && p > 0.002) break;
+      hit = pick(++seed);
+    }
+    const verdictWith = (multiplicity: 'holm' | 'bh' | 'none') =>
+      decide({
+        ...base,
+        measures: [...hit, ...others],
+        gate: gateSchema.parse({ ...gate({}), multiplicity }),
+      }).slices.find((s) => s.slice === 'x/hit')!;
+    expect(verdictWith('none').verdict).toBe('fail');
+    expect(verdictWith('holm').verdict).toBe('review');
+    expect(verdictWith('holm').p_holm!).toBeGreaterThan(0.05);
+  });
+
+  it('keeps every interval inside the score range', () => {
+    const top = items('top', 20, 0.97, 0.98).map((m, i) => ({
+      ...m,
+      candidate: arm(i % 2 ? 1 : 0.9),
+      baseline: arm(i % 2 ? 0.2 : 1),
+    }));
+    const s = decide({ ...base, measures: top, gate: gate({}) }).slices[0]!;
+    expect(s.ci![1]).toBeLessThanOrEqual(1);
+    expect(s.delta_ci![0]).toBeGreaterThanOrEqual(-1);
+    expect(s.delta_ci![1]).toBeLessThanOrEqual(1);
   });
 });
 

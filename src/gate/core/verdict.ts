@@ -1,10 +1,11 @@
 import type { GateConfig } from '../../config/sluice-schema.js';
 import type { ReleaseManifest } from '../../config/release-schema.js';
 import type { Calibration } from '../../judging/calibration.js';
-import { holm, quantile } from '../../stats/index.js';
+import { adjustP, holm, quantile } from '../../stats/index.js';
+import { decisionRule } from './decision-rule.js';
 import type { GateCheck, GateResult, SliceResult, Verdict } from './gate-result.js';
 import type { ArmColumns, MeasureTable } from './measure-table.js';
-import { sliceResult } from './slice-stats.js';
+import { finishSlice, sliceEvidence } from './slice-stats.js';
 import { sliceTree, thresholdFor } from './thresholds.js';
 
 export interface VerdictInput {
@@ -31,6 +32,7 @@ export type GateBody = Pick<
   | 'tokens'
   | 'baseline_latency_p95_ms'
   | 'baseline_cost_usd'
+  | 'decision'
 >;
 
 const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
@@ -95,14 +97,21 @@ export function decideGate(input: VerdictInput): GateBody {
     minCalibration: gate.min_calibration,
     humanScale: calibration?.humanScale ?? null,
   });
-  const raw = sliceTree(measures.slices).map((s) => sliceResult(measures, ctx(s)));
-  const tested = raw.filter((s) => s.p_raw !== null);
-  const adjusted = holm(tested.map((s) => s.p_raw!));
-  const slices: SliceResult[] = raw.map(({ p_raw, ...s }) => ({
-    ...s,
-    p_holm: p_raw === null ? null : round(adjusted[tested.findIndex((t) => t.slice === s.slice)]!),
-  }));
-  const aggregate = sliceResult(measures, ctx('*'));
+  // Every check of every slice judged (and of the aggregate) is one hypothesis of the family whose
+  // error rate the multiplicity control holds: a slice fails only on evidence that survives it.
+  const evidence = [...sliceTree(measures.slices), '*'].map((s) => sliceEvidence(measures, ctx(s)));
+  const ps = evidence.flatMap((e) => e.checks.map((c) => c.p));
+  const adjusted = adjustP(ps, gate.multiplicity);
+  const holmAdjusted = holm(ps);
+  let at = 0;
+  const judged = evidence.map((e) => {
+    const k = e.checks.length;
+    const r = finishSlice(e, adjusted.slice(at, at + k), holmAdjusted.slice(at, at + k));
+    at += k;
+    return r;
+  });
+  const aggregate = judged.pop()!;
+  const slices: SliceResult[] = judged;
 
   const detectors: Record<string, number | null> = {};
   for (const name of Object.keys(input.detectors))
@@ -223,5 +232,6 @@ export function decideGate(input: VerdictInput): GateBody {
     tokens: cand.tokens,
     baseline_latency_p95_ms: base?.p95 ?? null,
     baseline_cost_usd: base ? round(base.cost, 6) : null,
+    decision: decisionRule(gate.multiplicity),
   };
 }
