@@ -113,7 +113,7 @@ describe('gate runs', () => {
       );
     const a = await go();
     const b = await go();
-    expect(a.providerCalls).toBe(20);
+    expect(a.providerCalls).toBe(60);
     expect(b.providerCalls).toBe(0);
     expect(b.result.digest).toBe(a.result.digest);
     await providers.close();
@@ -137,7 +137,7 @@ describe('gate runs', () => {
         { store: counted, config, projectDir: dir, providers, release, baseline: null, clock: clockOf(() => 0) },
         { concurrency: 4 },
       );
-    expect((await go()).providerCalls).toBe(20);
+    expect((await go()).providerCalls).toBe(60);
     expect(transactions).toBe(1);
     expect((await go()).providerCalls).toBe(0);
     expect(transactions).toBe(1);
@@ -152,7 +152,7 @@ describe('gate runs', () => {
     expect(r.code).toBe(3);
     const g = r.json<GateResult>();
     expect(g.partial?.reason).toMatch(/max tokens 200/);
-    expect(g.aggregate.n).toBeLessThan(20);
+    expect(g.aggregate.n).toBeLessThan(60);
     expect(g.aggregate.n).toBe(g.partial!.items_done);
   });
 
@@ -164,7 +164,7 @@ describe('gate runs', () => {
     const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
     const r = await runCli(['gate', id], { cwd: dir, env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/suites\/support\.jsonl:21: slice/);
+    expect(r.stderr).toMatch(/suites\/support\.jsonl:61: slice/);
   });
 });
 
