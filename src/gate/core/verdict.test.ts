@@ -163,7 +163,7 @@ describe('three outcomes, each with its error rate', () => {
     expect(same!.verdict).toBe('pass');
     expect(same!.outcomes).toEqual({ min: 'pass', drop: 'pass' });
     expect(same!.delta_ci![0]).toBeGreaterThan(-0.05);
-    expect(r.decision).toEqual({ multiplicity: 'holm', alpha_fail: 0.05, alpha_pass: 0.025, power: 0.8 });
+    expect(r.decision).toEqual({ multiplicity: 'holm', alpha_fail: 0.01, alpha_pass: 0.025, power: 0.8 });
   });
 
   it('needs more evidence to fail one slice among many under holm or bh than under none', () => {
@@ -175,11 +175,11 @@ describe('three outcomes, each with its error rate', () => {
     let seed = 10;
     const raw = (m: ItemMeasure[]) =>
       decide({ ...base, measures: [...m, ...others], gate: gateSchema.parse({ ...gate({}), multiplicity: 'none' }) });
-    // A data set whose drop check has a raw p-value between 0.05/61 and 0.05: it fails alone, not after Holm.
+    // A data set whose drop check has a raw p-value between 0.01/61 and 0.01: it fails alone, not after Holm.
     let hit = pick(seed);
     for (;;) {
       const p = raw(hit).slices.find((s) => s.slice === 'x/hit')!.p_fail!;
-      if (p < 0.05 && p > 0.002) break;
+      if (p < 0.01 && p > 0.0004) break;
       hit = pick(++seed);
     }
     const verdictWith = (multiplicity: 'holm' | 'bh' | 'none') =>
@@ -190,7 +190,7 @@ describe('three outcomes, each with its error rate', () => {
       }).slices.find((s) => s.slice === 'x/hit')!;
     expect(verdictWith('none').verdict).toBe('fail');
     expect(verdictWith('holm').verdict).toBe('review');
-    expect(verdictWith('holm').p_holm!).toBeGreaterThan(0.05);
+    expect(verdictWith('holm').p_holm!).toBeGreaterThan(0.01);
   });
 
   it('keeps every interval inside the score range', () => {
