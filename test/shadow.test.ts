@@ -357,7 +357,7 @@ describe('shadow traffic through the gateway (SQLite)', () => {
     expect(refunds.judged.ci!.upper).toBeLessThan(0.5);
     expect(report.slices.find((s) => s.slice === 'account')!.judged.stableWins).toBe(0);
     expect(readFileSync(md, 'utf8')).toMatch(
-      /\n\| billing\/refunds \| 5 \| 5 \| 0 \/ 5 \/ 0 \| 0 \| 0\.00 \\\[0\.00, 0\.4\d\\\] \| worse \|/,
+      /\n\| billing\/refunds \| 15 \| 15 \| 0 \/ 15 \/ 0 \| 0 \| 0\.00 \\\[0\.00, 0\.20\\\] \| worse \|/,
     );
     const page = readFileSync(html, 'utf8');
     expect(page).toMatch(/^<!doctype html>/);
