@@ -133,6 +133,14 @@ describe('openai client × Responses API', () => {
     const mine = g.traces.filter((t) => t.client === 'app-frontend');
     expect(mine.some((t) => t.endpoint === 'responses' && t.model === 'up/chat-model')).toBe(true);
     expect(mine.some((t) => t.endpoint === 'embeddings' && t.model === 'up/embed-model' && t.output === '')).toBe(true);
+    // The observer and the shadow mirror see a Responses answer as they see a chat one (its input after
+    // preprocessing, its request to serve again); an embeddings call is neither judged nor mirrored.
+    const responses = g.finished.find((f) => f.endpoint === 'responses' && f.status === 200);
+    expect(responses).toMatchObject({ client: 'app-frontend', input: 'hello there', output: 'Echo: hello there' });
+    expect(responses?.request?.messages.at(-1)).toEqual({ role: 'user', content: 'hello    there' });
+    const embeddings = g.finished.find((f) => f.endpoint === 'embeddings' && f.status === 200);
+    expect(embeddings?.request).toBeUndefined();
+    expect(embeddings?.output).toBe('');
   });
 });
 

@@ -11,6 +11,7 @@ import type { WireServer } from '../../src/providers/test-support/wire-server.js
 import { PREPROCESS_LIBRARY, preprocessDigest } from '../../src/release/preprocess.js';
 import type { ServingRelease } from '../../src/serving/serving-release.js';
 import type { TraceRecord } from '../../src/store/store.js';
+import type { Finished } from '../../src/gateway/http/chat.js';
 
 /**
  * A gateway on loopback for real clients: route "assistant" served by a
@@ -27,6 +28,8 @@ export interface ClientGateway {
   readonly upstream: WireServer;
   readonly gateway: Gateway;
   readonly traces: TraceRecord[];
+  /** Every finished request as the gateway's last sink (where the observer sits in serve) got it. */
+  readonly finished: Finished[];
   /** The chat request the upstream received last. */
   lastChat(): UpstreamChat;
   close(): Promise<void>;
@@ -53,6 +56,7 @@ export async function startClientGateway(
   const upstream = await startChatUpstream();
   const providers: ProviderRegistry = registry(`${upstream.url}/v1`);
   const traces: TraceRecord[] = [];
+  const finished: Finished[] = [];
   const gateway = createGateway({
     routes: new MemoryRouteTable([
       { route: 'assistant', rolloutId: null, stable: release, candidate: null, weight: 0 },
@@ -66,6 +70,7 @@ export async function startClientGateway(
       close: async () => {},
     }),
     sticky: 'key',
+    sinks: [{ offer: (f) => finished.push(f), close: async () => {} }],
     auth: {
       mode: o.mode ?? 'required',
       forwardClientAuth: o.forwardClientAuth ?? false,
@@ -85,6 +90,7 @@ export async function startClientGateway(
     upstream,
     gateway,
     traces,
+    finished,
     lastChat() {
       const r = upstream.received.filter((x) => x.url.endsWith('/chat/completions')).at(-1);
       return upstreamChat.parse(r?.body);
