@@ -1,10 +1,13 @@
 import type { JudgeConfig } from '../config/sluice-schema.js';
-import type { Digest } from '../kernel/digest.js';
+import { jsonDigest } from '../kernel/canonical-json.js';
+import { type Digest, sha256Digest } from '../kernel/digest.js';
 import { SluiceError } from '../kernel/errors.js';
 import { loadAnchors, parseAnchors } from '../judging/anchors.js';
 import { calibrate, type Calibration } from '../judging/calibration.js';
 import type { Judge } from '../judging/judge.js';
-import type { JudgeSetup } from '../judging/judge-set.js';
+import type { JudgeSet, JudgeSetup } from '../judging/judge-set.js';
+import { readProjectFile } from '../judging/project-file.js';
+import type { JudgedWith } from './core/gate-result.js';
 import type { ServingRelease } from '../serving/serving-release.js';
 import type { BlobStore } from '../release/release-store.js';
 import { PackedLines } from './core/packed-lines.js';
@@ -56,4 +59,25 @@ export async function gateCalibration(
       ? loadAnchors(s.projectDir, cfg.anchors, { key: `judges.${judge.name}.anchors`, scale })
       : null;
   return anchors && anchors.length > 0 ? calibrate(judge, anchors, { minAnchors: 4, humanScale: scale }) : null;
+}
+
+/**
+ * What a verdict was judged with, by content: each judge's digest (kind, rubric
+ * bytes, model, scale), the digest of its sluice.yaml entry, and the anchors'
+ * digest (the release's own anchors, else the quality judge's file).
+ */
+export function judgedWith(
+  s: JudgeSetup & { release: ServingRelease },
+  judges: Pick<JudgeSet, 'judge' | 'detectors'>,
+): JudgedWith {
+  const entry = (j: Judge) => ({ name: j.name, digest: j.digest, config: jsonDigest(s.config.judges[j.name] ?? null) });
+  const judge = judges.judge;
+  const ref = s.release.manifest.dataset?.anchors;
+  const file = judge ? s.config.judges[judge.name]?.anchors : undefined;
+  const anchors = ref
+    ? ref.digest
+    : file && judge
+      ? sha256Digest(readProjectFile(s.projectDir, file, `judges.${judge.name}.anchors`).bytes)
+      : null;
+  return { judge: judge ? entry(judge) : null, detectors: judges.detectors.map(entry), anchors };
 }

@@ -9,6 +9,7 @@ const releaseId = z.custom<Digest>((v) => isDigest(v), 'not a release id (sha256
 const verdict = z.enum(['pass', 'fail', 'review']);
 const interval = z.tuple([z.number(), z.number()]);
 const n = z.number().nullable();
+const checkOutcome = z.enum(['pass', 'fail', 'inconclusive']);
 
 const sliceResult: z.ZodType<SliceResult> = z.object({
   slice: z.string(),
@@ -31,7 +32,12 @@ const sliceResult: z.ZodType<SliceResult> = z.object({
   calibration_source: z.string().nullable(),
   item_errors: z.number(),
   ppi: z.object({ n_human: z.number(), estimate: z.number(), ci: interval }).nullable(),
+  p_fail: n.optional(),
+  mdd: n.optional(),
+  outcomes: z.object({ min: checkOutcome.nullable(), drop: checkOutcome.nullable() }).optional(),
 });
+
+const judgeDigests = z.object({ name: z.string(), digest: z.string(), config: z.string() });
 
 export const gateResultSchema: z.ZodType<GateResult> = z.object({
   release: releaseId,
@@ -46,6 +52,9 @@ export const gateResultSchema: z.ZodType<GateResult> = z.object({
   receipt: n,
   preprocessing_digest: z.string(),
   judge: z.string().nullable(),
+  judged_with: z
+    .object({ judge: judgeDigests.nullable(), detectors: z.array(judgeDigests), anchors: z.string().nullable() })
+    .optional(),
   checks: z.array(
     z.object({
       name: z.string(),
@@ -61,6 +70,14 @@ export const gateResultSchema: z.ZodType<GateResult> = z.object({
   baseline_latency_p95_ms: n,
   baseline_cost_usd: n,
   partial: z.object({ reason: z.string(), items_done: z.number(), items_total: z.number() }).nullable(),
+  decision: z
+    .object({
+      multiplicity: z.enum(['holm', 'bh', 'none']),
+      alpha_fail: z.number(),
+      alpha_pass: z.number(),
+      power: z.number(),
+    })
+    .optional(),
   digest: z.string(),
   at: z.string(),
 });

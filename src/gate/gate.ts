@@ -8,7 +8,7 @@ import type { BlobStore } from '../release/release-store.js';
 import type { RunItemsStore } from './run-items.js';
 import type { GateResult } from './core/gate-result.js';
 import { preprocessDigest } from '../release/preprocess.js';
-import { blobBytes, blobPacked, gateCalibration } from './gate-judges.js';
+import { blobBytes, blobPacked, gateCalibration, judgedWith } from './gate-judges.js';
 import { judgeSetOf, type JudgeSetup } from '../judging/judge-set.js';
 import { runItems, type RunOptions } from './run-items.js';
 import { checkSuite, parseSuite, sampleSuite, suiteItems, type SuiteItem } from './suite.js';
@@ -73,6 +73,7 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
     // What actually ran: the steps under this Sluice's preprocessing library (roll compares it with the release's own).
     preprocessing_digest: preprocessDigest(release.manifest.preprocessing.steps),
     judge: judge?.name ?? null,
+    judged_with: judgedWith(input, judges),
     partial: run.stopped ? { reason: run.stopped, items_done: run.measures.length, items_total: total } : null,
   };
   const result: GateResult = {

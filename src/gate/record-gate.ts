@@ -31,6 +31,9 @@ export async function recordGate(
         slices: failing,
         checks: result.checks.filter((c) => !c.ok).map((c) => c.name),
         preprocessing: result.preprocessing_digest,
+        ...(result.judged_with
+          ? { judged_with: { ...result.judged_with, detectors: [...result.judged_with.detectors] } }
+          : {}),
       },
       why: failing.flatMap((f) => f.reasons.map((r) => `${f.slice}: ${r}`)),
       evidence: { gate_result: result.digest as `sha256:${string}` },

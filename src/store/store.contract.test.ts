@@ -483,7 +483,23 @@ for (const factory of STORE_FACTORIES) {
       await store.putGateOutputs([{ releaseId: 'r1', itemId: 'i1', sample: 0, output: { ...out, text: 'b' } }]);
       expect(await store.gateOutputs('r1', 0)).toEqual(new Map([['i1', out]]));
       expect(await store.gateOutputs('r1', 1)).toEqual(new Map());
-      const result = gateFixture();
+      // Every field a gate result carries reads back, the optional ones too (a schema that drops one loses it).
+      const base = gateFixture();
+      const result = {
+        ...base,
+        slices: base.slices.map((sl) => ({
+          ...sl,
+          p_fail: 0.5,
+          mdd: 0.12,
+          outcomes: { min: 'pass' as const, drop: 'inconclusive' as const },
+        })),
+        judged_with: {
+          judge: { name: 'quality', digest: `sha256:${'c'.repeat(64)}`, config: `sha256:${'d'.repeat(64)}` },
+          detectors: [],
+          anchors: null,
+        },
+        decision: { multiplicity: 'holm' as const, alpha_fail: 0.01, alpha_pass: 0.025, power: 0.8 },
+      };
       const record = {
         digest: result.digest,
         releaseId: result.release,

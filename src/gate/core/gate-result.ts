@@ -83,6 +83,8 @@ export interface GateResult {
   /** The preprocessing the items ran with: roll refuses a release whose own digest differs. */
   readonly preprocessing_digest: string;
   readonly judge: string | null;
+  /** The judges and anchors the verdict was judged with, by digest (absent from results recorded before it existed). */
+  readonly judged_with?: JudgedWith;
   readonly checks: readonly GateCheck[];
   readonly cost_usd: number;
   readonly tokens: number;
@@ -95,3 +97,18 @@ export interface GateResult {
   readonly digest: string;
   readonly at: string;
 }
+
+export type JudgeDigests = {
+  readonly name: string;
+  /** The judge's content digest: kind, rubric bytes, model, scale. */
+  readonly digest: string;
+  /** The digest of the judge's entry in sluice.yaml. */
+  readonly config: string;
+};
+
+export type JudgedWith = {
+  readonly judge: JudgeDigests | null;
+  readonly detectors: readonly JudgeDigests[];
+  /** The calibration anchors' digest, or null when there are none. */
+  readonly anchors: string | null;
+};
