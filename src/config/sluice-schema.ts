@@ -115,6 +115,9 @@ const monitorsSchema = z.strictObject({
   latency_p95_ratio: ratio.default(1.2),
   quality_drop: fraction.default(0.05),
   cost_ratio: ratio.default(1.5),
+  error_rate_increase: fraction
+    .default(0.01)
+    .describe('largest tolerated canary − stable error rate (the two-sample error monitor)'),
 });
 
 export const rolloutSchema = z.strictObject({
@@ -127,7 +130,27 @@ export const rolloutSchema = z.strictObject({
   dwell_seconds: z.number().min(0).default(240),
   min_requests: z.number().int().min(0).default(1000),
   interval_seconds: z.number().positive().default(10),
-  monitors: monitorsSchema.default({ error_rate: 0.02, latency_p95_ratio: 1.2, quality_drop: 0.05, cost_ratio: 1.5 }),
+  monitors: monitorsSchema.default({
+    error_rate: 0.02,
+    latency_p95_ratio: 1.2,
+    quality_drop: 0.05,
+    cost_ratio: 1.5,
+    error_rate_increase: 0.01,
+  }),
+  alpha: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.05)
+    .describe("each canary monitor's error rate per step, however often it is read (anytime-valid)"),
+  quality_samples: positiveInt
+    .optional()
+    .describe(
+      'judged canary answers per step (the canary is judged at quality_samples / min_requests); default sized from monitors.quality_drop',
+    ),
+  max_judge_calls_per_step: positiveInt
+    .optional()
+    .describe('spend cap: canary judge calls per rollout step; sampled canary answers over it are skipped'),
 });
 
 export const observeSchema = z.strictObject({

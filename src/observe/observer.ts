@@ -27,6 +27,8 @@ import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ReleaseId } from '../release/resolved-manifest.js';
 import type { ObserveSampleRecord, Store } from '../store/store.js';
 import { BatchQueue } from '../kernel/batch-queue.js';
+import { canaryJudgeRate, canaryStepKey } from '../rollout/core/canary-judging.js';
+import { defaultQualitySamples } from '../rollout/core/monitors.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 
 /** The schema a request's response_format json_schema names, for the json-schema judge. */
@@ -98,6 +100,10 @@ export class Observer implements FinishedSink {
   lateSamples = 0;
   /** Scored samples on their way to the store, written in batches (a write per sample would hold up the gateway). */
   private readonly samples: BatchQueue<ObserveSampleRecord>;
+  /** The rate canary answers are judged at during a rollout (rollout.quality_samples over min_requests). */
+  readonly canaryRate: number;
+  /** Canary answers queued for judging per rollout step, against rollout.max_judge_calls_per_step. */
+  private readonly canaryCalls = new Map<string, number>();
 
   constructor(private readonly o: ObserverOptions) {
     const { config } = o;
@@ -110,6 +116,11 @@ export class Observer implements FinishedSink {
         for (const r of batch) this.stored(r.at);
       },
       { batchSize: 200, flushMs: 200, onError: (e) => o.onError?.(e) },
+    );
+    const r = config.rollout;
+    this.canaryRate = canaryJudgeRate(
+      r.quality_samples ?? defaultQualitySamples(r.monitors.quality_drop, r.alpha),
+      r.min_requests,
     );
     this.sampler = new ObserveSampler<Answer>({
       sampleRate: config.observe.sample_rate,
@@ -144,9 +155,18 @@ export class Observer implements FinishedSink {
       ...(f.toolCalls ? { toolCalls: f.toolCalls } : {}),
       ...responseSchemaOf(f.request?.extra),
     });
-    const outcome = this.sampler.offerLazy(f.id, answer, at);
+    const canary = f.arm === 'canary' && f.entry.rolloutId !== null;
+    const step = canary ? canaryStepKey(f.entry.rolloutId!, f.entry.weight) : '';
+    const cap = this.o.config.rollout.max_judge_calls_per_step;
+    if (canary && cap !== undefined && (this.canaryCalls.get(step) ?? 0) >= cap) {
+      this.metrics?.sampled('skipped');
+      return;
+    }
+    const rate = canary ? Math.max(this.canaryRate, this.o.config.observe.sample_rate) : undefined;
+    const outcome = this.sampler.offerLazy(f.id, answer, at, rate);
     this.metrics?.sampled(outcome);
     if (outcome !== 'queued') return;
+    if (canary) this.canaryCalls.set(step, (this.canaryCalls.get(step) ?? 0) + 1);
     const w = windowStart(at, this.o.config.observe.window_seconds);
     this.pending.set(w, (this.pending.get(w) ?? 0) + 1);
     this.pump();

@@ -21,7 +21,7 @@ export type ControllerStore = LeaseRows &
   RolloutCommitStore &
   Pick<RolloutStore, 'commandsAfter'> &
   Pick<RouteStateStore, 'getRouteStates' | 'putRouteState'> &
-  Pick<TraceStore, 'armIntervals'> &
+  Pick<TraceStore, 'armIntervals' | 'listTraces'> &
   Pick<ObserveSampleStore, 'observeSamples'>;
 
 export interface ControllerOptions {

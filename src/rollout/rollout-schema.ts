@@ -4,6 +4,7 @@ import { isDigest, type Digest } from '../kernel/digest.js';
 import {
   COMMAND_KINDS,
   MONITOR_NAMES,
+  defaultQualitySamples,
   type Command,
   type MonitorSnapshot,
   type RolloutSpec,
@@ -24,12 +25,21 @@ export const rolloutSpecSchema: z.ZodType<RolloutSpec> = z.object({
   dwellSeconds: z.number(),
   minRequests: z.number(),
   intervalSeconds: z.number(),
-  monitors: z.object({
-    errorRate: z.number(),
-    latencyP95Ratio: z.number(),
-    costRatio: z.number(),
-    qualityDrop: z.number().nullable(),
-  }),
+  // A spec stored before the anytime-valid monitors has no margin for the error increase, alpha or quality_samples: the defaults.
+  monitors: z
+    .object({
+      errorRate: z.number(),
+      latencyP95Ratio: z.number(),
+      costRatio: z.number(),
+      qualityDrop: z.number().nullable(),
+      errorRateIncrease: z.number().default(0.01),
+      alpha: z.number().default(0.05),
+      qualitySamples: z.number().optional(),
+    })
+    .transform((m) => ({
+      ...m,
+      qualitySamples: m.qualitySamples ?? defaultQualitySamples(m.qualityDrop ?? 0.05, m.alpha),
+    })),
   rollbackWindowSeconds: z.number(),
 });
 

@@ -1,11 +1,12 @@
 import type { AuditStore, DecisionKeyStore } from '../audit/audit-store.js';
 import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
 import type { RouteStateRecord, RouteStateStore } from '../gateway/route-state-store.js';
-import type { ArmIntervalRecord, TraceStore } from '../gateway/trace-store.js';
+import type { ArmIntervalRecord, TraceRecord, TraceStore } from '../gateway/trace-store.js';
 import type { Transactional } from '../kernel/transactional.js';
 import type { ObserveSampleStore } from '../observe/observe-store.js';
 import type { ReleaseId } from '../release/resolved-manifest.js';
 import {
+  canaryWeight,
   toDecision,
   type ArmWindow,
   type CommandInbox,
@@ -18,6 +19,7 @@ import {
   type RouteApplier,
 } from './core/index.js';
 import type { LeaseRows, RolloutStore } from './rollout-store.js';
+import { addMoment, EMPTY_MOMENTS, type Moments } from '../stats/confidence-sequence.js';
 
 /** Where receipts are recorded with their decision keys: inside a transaction holding the audit lock. */
 export type ReceiptTx = AuditStore & DecisionKeyStore;
@@ -111,7 +113,25 @@ export async function applyRoute(
   return true;
 }
 
-function armWindow(rows: readonly ArmIntervalRecord[], quality: readonly number[]): ArmWindow {
+/** Traces read per arm and step for the per-request monitors (the first ones of the step past it). */
+export const MAX_STEP_TRACES = 2000;
+
+/** Per-request latency (ln ms, successful requests) and cost moments of an arm's traces. */
+function traceMoments(traces: readonly TraceRecord[]): { logLatency: Moments; costs: Moments } {
+  let logLatency = EMPTY_MOMENTS;
+  let costs = EMPTY_MOMENTS;
+  for (const t of traces) {
+    costs = addMoment(costs, t.costUsd);
+    if (t.status < 400) logLatency = addMoment(logLatency, Math.log(Math.max(t.latencyMs, 0.1)));
+  }
+  return { logLatency, costs };
+}
+
+function armWindow(
+  rows: readonly ArmIntervalRecord[],
+  quality: readonly number[],
+  traces: readonly TraceRecord[],
+): ArmWindow {
   const count = rows.reduce((s, r) => s + r.count, 0);
   const ok = rows.reduce((s, r) => s + (r.count - r.errors), 0);
   // p95 across gateways and intervals: the success-weighted mean of their p95s (an approximation, documented).
@@ -123,16 +143,18 @@ function armWindow(rows: readonly ArmIntervalRecord[], quality: readonly number[
     costUsd: rows.reduce((s, r) => s + r.costUsd, 0),
     tokens: rows.reduce((s, r) => s + r.tokens, 0),
     quality,
+    ...(traces.length > 0 ? traceMoments(traces) : {}),
   };
 }
 
 /**
  * What the controller sees: the canary's request counter over the whole rollout,
  * and canary against stable since the current step began (every gateway's
- * interval rows summed; judged quality from the observer's samples of both arms).
+ * interval rows summed; per-request latency and cost moments from the arms'
+ * traces; judged quality from the observer's samples of both arms).
  */
 export function storeObserver(
-  store: Pick<TraceStore, 'armIntervals'> & Pick<ObserveSampleStore, 'observeSamples'>,
+  store: Pick<TraceStore, 'armIntervals' | 'listTraces'> & Pick<ObserveSampleStore, 'observeSamples'>,
 ): RolloutObserver {
   return {
     async observe(spec, status, now): Promise<Pick<Observation, 'canaryRequestsTotal' | 'windows'>> {
@@ -144,18 +166,24 @@ export function storeObserver(
       if (inStep.length === 0) return { canaryRequestsTotal };
       const scores = async (release: ReleaseId) =>
         (await store.observeSamples(release, from)).map((s) => s.quality).filter((q): q is number => q !== null);
+      const since = new Date(from).toISOString();
+      const traces = (release: ReleaseId) =>
+        store.listTraces({ route: spec.route, releaseId: release, since, limit: MAX_STEP_TRACES });
       return {
         canaryRequestsTotal,
         windows: {
           from,
           to: now,
+          weight: canaryWeight(spec, status),
           canary: armWindow(
             inStep.filter((r) => r.arm === 'canary'),
             await scores(spec.candidate),
+            await traces(spec.candidate),
           ),
           stable: armWindow(
             inStep.filter((r) => r.arm === 'stable'),
             await scores(spec.stable),
+            await traces(spec.stable),
           ),
         },
       };

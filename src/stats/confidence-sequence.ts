@@ -87,6 +87,15 @@ export function normalMixtureBoundary(v: number, rho: number, alpha: number): nu
 export function normalMixtureRho(vPlanned: number, alpha: number): number {
   checkAlpha(alpha);
   if (!(vPlanned > 0)) throw new RangeError('normal mixture: vPlanned must be > 0');
+  return optimalRhoFraction(alpha) * vPlanned;
+}
+
+const rhoFractions = new Map<number, number>();
+
+/** x(α): the root of ln((1 + x)/x) + 2 ln(1/α) = 1/x, by bisection on a log scale (memoized per α). */
+function optimalRhoFraction(alpha: number): number {
+  const known = rhoFractions.get(alpha);
+  if (known !== undefined) return known;
   const g = (x: number) => Math.log((1 + x) / x) + 2 * Math.log(1 / alpha) - 1 / x;
   let lo = 1e-9;
   let hi = 1e9;
@@ -95,7 +104,9 @@ export function normalMixtureRho(vPlanned: number, alpha: number): number {
     if (g(mid) < 0) lo = mid;
     else hi = mid;
   }
-  return Math.sqrt(lo * hi) * vPlanned;
+  const x = Math.sqrt(lo * hi);
+  if (rhoFractions.size < 64) rhoFractions.set(alpha, x);
+  return x;
 }
 
 /** The half-width, in the estimate's units, of the normal-mixture sequence at information I = 1 / se². */

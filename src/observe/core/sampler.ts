@@ -241,10 +241,14 @@ export class ObserveSampler<T> {
     return this.offerLazy(requestKey, () => item, now);
   }
 
-  /** As `offer`, but the item is built only when it is sampled (most answers are not). */
-  offerLazy(requestKey: string, make: () => T, now: number): SampleOutcome {
+  /**
+   * As `offer`, but the item is built only when it is sampled (most answers
+   * are not). `rate` replaces the sample rate for this answer (a canary's
+   * answers are judged at the rollout's own rate).
+   */
+  offerLazy(requestKey: string, make: () => T, now: number, rate: number = this.sampleRate): SampleOutcome {
     this.#offered++;
-    if (!shouldSample(requestKey, this.sampleRate)) {
+    if (!shouldSample(requestKey, rate)) {
       this.#notSampled++;
       return 'not_sampled';
     }

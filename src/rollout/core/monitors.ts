@@ -1,47 +1,77 @@
-import { hodgesLehmann, mannWhitneyU, quantile } from '../../stats/index.js';
+import {
+  differenceLogEvidence,
+  differenceSequence,
+  moments,
+  momentsVariance,
+  normalMixtureRho,
+  rateLogEvidence,
+  rateSequence,
+  sequenceRadius,
+  type DifferenceSequence,
+  type Moments,
+} from '../../stats/confidence-sequence.js';
+import { normalQuantile } from '../../stats/normal.js';
 import type { MonitorThresholds } from './rollout-state.js';
 
 /**
- * Canary analysis for one interval: the canary and the stable arm over the
- * same span of time, one result per monitor, and a Kayenta-like overall score.
+ * Canary analysis, canary against stable, on everything the step has seen so
+ * far, one result per monitor and a Kayenta-like overall score.
  *
- * Rules (each monitor is pass, fail or inconclusive; too little data is
- * inconclusive, never a failure):
+ * Every monitor is anytime-valid: its interval is a confidence sequence,
+ * which covers the true value at every look at once with probability
+ * ≥ 1 − alpha (`stats/confidence-sequence.ts`), so reading the monitors at
+ * every tick does not raise its error rate. Each has three outcomes:
  *
- * - error_rate: an absolute ceiling on the canary's errors / requests. The
- *   rate is judged once the canary served m = ⌈1 / ceiling⌉ requests (50 at
- *   0.02), the fewest in which a single error can stay at or under the
- *   ceiling. Below m it fails early only when the errors already seen exceed
- *   ceiling × m — no number of successes up to m could bring the rate back
- *   under the ceiling — and is inconclusive otherwise. A zero ceiling needs one request.
- * - latency_p95_ratio: canary p95 / stable p95 (type-7 quantile of the raw
- *   latencies, or a p95 the edge computed), fail above the ceiling;
- *   inconclusive with fewer than 20 latencies in either arm (1 / (1 − 0.95):
- *   the fewest that put one expected latency above the p95) or a stable p95 of 0.
- * - cost_ratio: canary cost per request / stable cost per request, fail
- *   above the ceiling; inconclusive with fewer than 20 requests in either
- *   arm. Both arms free: ratio 1, pass. Stable free and canary not: the ratio
- *   is unbounded, so it fails (value null).
- * - quality (Kayenta's Mann–Whitney judge): the Mann–Whitney U test and the
- *   Hodges–Lehmann interval, α = 0.02, of canary − stable judged scores.
- *   Fails when the whole interval lies below −quality_drop (its upper bound
- *   < −quality_drop); passes otherwise; inconclusive with fewer than 10
- *   scores in either arm. value is the HL estimate, threshold −quality_drop.
- *   Identical scores in both arms are a shift of exactly 0 and pass. Not
- *   evaluated when the spec's qualityDrop is null (no judge on the route).
- *   The interval looks at every pair of scores, so an arm with more than 500
- *   scores is thinned to 500 evenly spaced ones (deterministic), bounding a
- *   tick's work at 250,000 pairs.
+ * - fail: the interval lies wholly beyond the monitor's margin (proven worse);
+ * - pass: it lies wholly within the margin (proven good enough);
+ * - inconclusive: it straddles the margin, or there is too little data;
+ *   keep collecting. The controller never ends a step on it (at the step's
+ *   deadline it pauses).
+ *
+ * Guarantee, per monitor and step: a canary exactly at its margin fails, or
+ * a canary beyond its margin passes, with probability ≤ alpha, however often
+ * the monitor is read.
+ *
+ * - error_rate: the canary's error rate against the absolute ceiling, with
+ *   Robbins' beta-binomial mixture sequence (exact for any n) under a
+ *   Beta(1, 2/ceiling − 1) prior (mean ceiling / 2).
+ * - error_rate_increase: canary − stable error rate against
+ *   `errorRateIncrease`; the canary's and the stable's sequences at alpha / 2
+ *   each, combined (a union bound).
+ * - latency_p95_ratio: the ratio of typical latencies, canary / stable, as a
+ *   difference of mean log latencies of the successful requests (their
+ *   geometric means), against ln(ceiling). Under a change of scale (every
+ *   latency × r) it is the p95 ratio; it is never a point ratio of two
+ *   p95s, which on a few dozen requests swings by ±50%. Needs per-request
+ *   latencies (or their log moments) and 20 in each arm.
+ * - cost_ratio: canary / stable cost per request against the ceiling, as
+ *   mean(canary) − ceiling × mean(stable) against 0 (a linear test of the
+ *   ratio). Needs per-request costs (moments) and 20 in each arm.
+ * - quality: the difference of mean judged scores, canary − stable, against
+ *   −quality_drop. A difference of means moves with every answer, so it
+ *   works on 1–5 rubric scores, where a rank shift does not. Needs 10 scores
+ *   in each arm; not evaluated without a judge (qualityDrop null).
+ * - sample_ratio: the canary's share of the requests against the weight
+ *   (a sample-ratio mismatch: broken routing or sticky keys). Fails only
+ *   when the share is proven outside [weight / 2, weight × 1.5] (sticky
+ *   users make the share lumpier than independent requests); the
+ *   controller pauses on it with its reason, never rolls back.
+ *
+ * Differences of means use the normal mixture with the sample variances
+ * plugged in (asymptotically anytime-valid, Waudby-Smith et al. 2024), its
+ * mixing fitted to the planned sample size before the data.
+ *
+ * Each result's facts hold, besides the sample sizes, `lower` and `upper`
+ * (the interval of `value`), `e_value` (the mixture's evidence against the
+ * margin, to reach 1/alpha) and `needed` (about how many more canary
+ * requests — judged answers for quality — the interval needs to reach a
+ * decision at the current estimate; null when it never would).
  *
  * The overall score is 100 × (weight of the passing monitors) / (weight of
- * the conclusive ones), weights error_rate 40, quality 30, latency 20,
- * cost 10; inconclusive monitors count in neither sum (null when none is
- * conclusive); a failing critical monitor (error_rate, quality) makes it 0.
- * It is reported with each reading; the controller acts on the individual
- * results (any fail halts).
+ * the conclusive ones); a failing critical monitor makes it 0.
  */
 
-/** One arm's traffic in the interval. */
+/** One arm's traffic since the step began. */
 export interface ArmWindow {
   /** Requests served. */
   readonly count: number;
@@ -49,23 +79,36 @@ export interface ArmWindow {
   readonly errors: number;
   /** Latencies of the successful requests, when the edge keeps them. */
   readonly latenciesMs?: readonly number[];
-  /** A p95 the edge computed instead, over count − errors successful requests. */
+  /** Or the moments of their natural logs (ln ms), when the edge aggregates. */
+  readonly logLatency?: Moments;
+  /** A p95 the edge computed, shown beside the monitor's interval. */
   readonly p95Ms?: number;
   readonly costUsd: number;
   readonly tokens: number;
+  /** Moments of the per-request cost in USD, when the edge keeps them. */
+  readonly costs?: Moments;
   /** Judged quality scores of sampled answers (judge errors excluded). */
   readonly quality: readonly number[];
 }
 
-/** The canary and the stable arm over the same interval [from, to). */
+/** The canary and the stable arm over the same span [from, to). */
 export interface ArmWindows {
   readonly from: number;
   readonly to: number;
+  /** The canary weight (percent) the gateway served the span at, when the edge knows it: the sample-ratio check. */
+  readonly weight?: number;
   readonly canary: ArmWindow;
   readonly stable: ArmWindow;
 }
 
-export const MONITOR_NAMES = ['error_rate', 'latency_p95_ratio', 'cost_ratio', 'quality'] as const;
+export const MONITOR_NAMES = [
+  'error_rate',
+  'error_rate_increase',
+  'latency_p95_ratio',
+  'cost_ratio',
+  'quality',
+  'sample_ratio',
+] as const;
 export type MonitorName = (typeof MONITOR_NAMES)[number];
 export type MonitorStatus = 'pass' | 'fail' | 'inconclusive';
 
@@ -78,7 +121,7 @@ export interface MonitorResult {
   /** A failing critical monitor sets the overall score to 0. */
   readonly critical: boolean;
   readonly detail: string;
-  /** The numbers behind the value: sample sizes, interval bounds, p-value. */
+  /** The numbers behind the value: sample sizes, the interval, the evidence, what is still needed. */
   readonly facts: Readonly<Record<string, number | null>>;
 }
 
@@ -86,36 +129,52 @@ export interface MonitorResult {
 export interface MonitorSnapshot {
   /** When the controller took the reading. */
   readonly at: number;
-  /** The interval the windows cover. */
+  /** The span the windows cover. */
   readonly from: number;
   readonly to: number;
   readonly results: readonly MonitorResult[];
   readonly score: number | null;
 }
 
-export const MIN_ARM_SAMPLES = 20;
-export const MIN_QUALITY_SCORES = 10;
-export const QUALITY_ALPHA = 0.02;
-export const MAX_QUALITY_SCORES = 500;
-
-/** At most `max` values, evenly spaced through xs. */
-function thin(xs: readonly number[], max: number): readonly number[] {
-  if (xs.length <= max) return xs;
-  return Array.from({ length: max }, (_, i) => xs[Math.floor((i * xs.length) / max)]!);
+/** What a reading needs beyond the thresholds. */
+export interface MonitorContext {
+  /** Canary requests a step plans for (min_requests): where the mixtures are tightest. */
+  readonly plannedRequests: number;
 }
 
+export const MIN_ARM_SAMPLES = 20;
+export const MIN_QUALITY_SCORES = 10;
+/** A latency of 0 ms is read as this many ms on the log scale. */
+const MIN_LATENCY_MS = 0.1;
+/** Judged-score variance below this is read as this (a handful of equal rubric scores is not an exact mean). */
+const QUALITY_VARIANCE_FLOOR = 1e-4;
+/** Share tolerance of the sample-ratio check: mismatch only outside [w × 0.5, w × 1.5]. */
+const SAMPLE_RATIO_TOLERANCE = 0.5;
+
 /** Monitors that compare the canary with the stable arm (they need stable traffic). */
-export const COMPARATIVE_MONITORS: ReadonlySet<MonitorName> = new Set(['latency_p95_ratio', 'cost_ratio', 'quality']);
+export const COMPARATIVE_MONITORS: ReadonlySet<MonitorName> = new Set([
+  'error_rate_increase',
+  'latency_p95_ratio',
+  'cost_ratio',
+  'quality',
+  'sample_ratio',
+]);
+
+/** Monitors whose fail pauses the rollout instead of rolling it back. */
+export const PAUSING_MONITORS: ReadonlySet<MonitorName> = new Set(['sample_ratio']);
 
 export const DEFAULT_SCORE_WEIGHTS: Readonly<Record<MonitorName, number>> = {
-  error_rate: 40,
+  error_rate: 30,
+  error_rate_increase: 10,
   quality: 30,
   latency_p95_ratio: 20,
   cost_ratio: 10,
+  sample_ratio: 0,
 };
-const CRITICAL: ReadonlySet<MonitorName> = new Set(['error_rate', 'quality']);
+const CRITICAL: ReadonlySet<MonitorName> = new Set(['error_rate', 'error_rate_increase', 'quality']);
 
 const fmt = (v: number): string => String(Number(v.toPrecision(4)));
+const E_VALUE_CAP = 1e12;
 
 function result(
   name: MonitorName,
@@ -138,33 +197,56 @@ function tooFew(
   min: number,
   facts: Record<string, number | null>,
 ): MonitorResult {
+  const needed = Math.max(0, min - canaryN);
   return result(
     name,
     null,
     threshold,
     'inconclusive',
     `${what}: canary ${canaryN}, stable ${stableN}; ${min} each needed`,
-    facts,
+    { lower: null, upper: null, e_value: null, needed, ...facts },
   );
 }
 
-/** A canary / stable ratio against its ceiling, failing above it; `sides` shows the two values divided. */
-function ratioResult(
-  name: MonitorName,
-  ratio: number,
-  ceiling: number,
-  sides: string,
-  facts: Record<string, number | null>,
-): MonitorResult {
-  const breach = ratio > ceiling;
-  return result(
-    name,
-    ratio,
-    ceiling,
-    breach ? 'fail' : 'pass',
-    `${sides} = ${fmt(ratio)} ${breach ? '>' : '≤'} ${ceiling}`,
-    facts,
-  );
+/** Where an interval lies against a margin: beyond it (`worseAbove`: above it is worse). */
+function verdict(lower: number, upper: number, margin: number, worseAbove: boolean): MonitorStatus {
+  if (worseAbove) return lower > margin ? 'fail' : upper <= margin ? 'pass' : 'inconclusive';
+  return upper < margin ? 'fail' : lower >= margin ? 'pass' : 'inconclusive';
+}
+
+const WORD: Record<MonitorStatus, string> = {
+  fail: 'beyond',
+  pass: 'within',
+  inconclusive: 'straddles',
+};
+
+/**
+ * About how many more canary samples until a normal-mixture interval of the
+ * current spread is narrower than the estimate's distance to the margin.
+ * `perSampleSd` is the estimate's standard error × √(canary n).
+ */
+function moreNeeded(n: number, perSampleSd: number, gap: number, rho: number, alpha: number): number | null {
+  if (!(gap > 0)) return null;
+  if (!(perSampleSd > 0)) return 0;
+  const radius = (m: number) => sequenceRadius(perSampleSd / Math.sqrt(m), m, rho, alpha);
+  if (radius(n) <= gap) return 0;
+  let hi = Math.max(2 * n, 2);
+  while (radius(hi) > gap) {
+    hi *= 2;
+    if (hi > 1e9) return null;
+  }
+  let lo = n;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (radius(mid) > gap) lo = mid;
+    else hi = mid;
+  }
+  return hi - n;
+}
+
+/** The e-value of a difference sequence against its margin, capped for display. */
+function eValue(d: DifferenceSequence, margin: number, rho: number): number {
+  return Math.min(E_VALUE_CAP, Math.exp(differenceLogEvidence(d, margin, rho)));
 }
 
 function checkArm(arm: string, w: ArmWindow): void {
@@ -176,136 +258,314 @@ function checkArm(arm: string, w: ArmWindow): void {
     if (!(Number.isFinite(w[f]) && w[f] >= 0)) throw bad(f, 'must be a finite number ≥ 0');
   if (w.p95Ms !== undefined && !(Number.isFinite(w.p95Ms) && w.p95Ms >= 0))
     throw bad('p95Ms', 'must be a finite number ≥ 0');
-  if (w.latenciesMs?.some((v) => !Number.isFinite(v))) throw bad('latenciesMs', 'must be finite');
+  if (w.latenciesMs?.some((v) => !(Number.isFinite(v) && v >= 0))) throw bad('latenciesMs', 'must be finite, ≥ 0');
+  for (const f of ['logLatency', 'costs'] as const) {
+    const m = w[f];
+    if (m && !(Number.isInteger(m.n) && m.n >= 0 && Number.isFinite(m.mean) && Number.isFinite(m.m2) && m.m2 >= 0))
+      throw bad(f, 'must be moments {n ≥ 0, finite mean, m2 ≥ 0}');
+  }
   if (w.quality.some((v) => !Number.isFinite(v))) throw bad('quality', 'must be finite');
 }
 
-export function errorRateMonitor(ceiling: number, canary: ArmWindow): MonitorResult {
+/** The beta prior for error rates under a ceiling: mean ceiling / 2. */
+function ratePrior(ceiling: number): { a: number; b: number } {
+  return { a: 1, b: ceiling > 0 ? Math.max(1, 2 / ceiling - 1) : 1 };
+}
+
+/** Normal-approximation standard deviation of one request's error indicator, for `needed`. */
+const bernoulliSd = (k: number, n: number): number => {
+  const p = (k + 0.5) / (n + 1);
+  return Math.sqrt(p * (1 - p));
+};
+
+export function errorRateMonitor(ceiling: number, alpha: number, canary: ArmWindow): MonitorResult {
   const { count, errors } = canary;
-  const minCount = ceiling > 0 ? Math.ceil(1 / ceiling) : 1;
+  const prior = ratePrior(ceiling);
+  const cs = rateSequence(errors, count, { alpha, ...prior });
   const rate = count > 0 ? errors / count : null;
-  const facts = { count, errors, min_count: minCount };
-  if (count >= minCount) {
-    const breach = rate! > ceiling;
-    return result(
-      'error_rate',
-      rate,
-      ceiling,
-      breach ? 'fail' : 'pass',
-      `canary error rate ${fmt(rate!)} (${errors}/${count}) ${breach ? '>' : '≤'} ${ceiling}`,
-      facts,
-    );
-  }
-  if (errors > ceiling * minCount) {
-    return result(
-      'error_rate',
-      rate,
-      ceiling,
-      'fail',
-      `${errors} errors in ${count} requests exceed ${ceiling} of the ${minCount}-request minimum`,
-      facts,
-    );
-  }
-  return result(
-    'error_rate',
-    rate,
-    ceiling,
-    'inconclusive',
-    `${count} canary requests, fewer than the ${minCount} needed`,
-    facts,
-  );
+  const status = verdict(cs.lower, cs.upper, ceiling, true);
+  const near = status === 'inconclusive' ? Math.min(Math.abs(ceiling - (rate ?? 0)), Number.POSITIVE_INFINITY) : 0;
+  const rho = normalMixtureRho(Math.max(count, 100), alpha);
+  const needed =
+    status === 'inconclusive' ? moreNeeded(Math.max(count, 1), bernoulliSd(errors, count), near, rho, alpha) : 0;
+  const e = Math.exp(rateLogEvidence(errors, count, Math.min(1, Math.max(0, ceiling)), prior.a, prior.b));
+  const facts = { count, errors, lower: cs.lower, upper: cs.upper, e_value: Math.min(E_VALUE_CAP, e), needed, alpha };
+  const interval = `[${fmt(cs.lower)}, ${fmt(cs.upper)}]`;
+  const detail = `canary error rate ${rate === null ? '–' : fmt(rate)} (${errors}/${count}), ${fmt(100 * (1 - alpha))}% sequence ${interval} ${WORD[status]} the ceiling ${ceiling}`;
+  return result('error_rate', rate, ceiling, status, detail, facts);
 }
 
-function armP95(w: ArmWindow): { p95: number | null; n: number } {
-  if (w.latenciesMs && w.latenciesMs.length > 0) return { p95: quantile(w.latenciesMs, 0.95), n: w.latenciesMs.length };
-  if (w.p95Ms !== undefined) return { p95: w.p95Ms, n: w.count - w.errors };
-  return { p95: null, n: 0 };
-}
-
-export function latencyMonitor(ceiling: number, canary: ArmWindow, stable: ArmWindow): MonitorResult {
-  const c = armP95(canary);
-  const s = armP95(stable);
-  const facts = { canary_p95_ms: c.p95, stable_p95_ms: s.p95, canary_n: c.n, stable_n: s.n };
-  if (c.n < MIN_ARM_SAMPLES || s.n < MIN_ARM_SAMPLES || c.p95 === null || s.p95 === null) {
-    return tooFew('latency_p95_ratio', ceiling, 'latencies', c.n, s.n, MIN_ARM_SAMPLES, facts);
-  }
-  if (!(s.p95 > 0)) return result('latency_p95_ratio', null, ceiling, 'inconclusive', 'stable p95 is 0 ms', facts);
-  return ratioResult('latency_p95_ratio', c.p95 / s.p95, ceiling, `p95 ${fmt(c.p95)} ms / ${fmt(s.p95)} ms`, facts);
-}
-
-export function costMonitor(ceiling: number, canary: ArmWindow, stable: ArmWindow): MonitorResult {
-  const perReq = (w: ArmWindow) => (w.count > 0 ? w.costUsd / w.count : null);
-  const c = perReq(canary);
-  const s = perReq(stable);
-  const facts = {
-    canary_cost_per_request: c,
-    stable_cost_per_request: s,
-    canary_tokens_per_request: canary.count > 0 ? canary.tokens / canary.count : null,
-    stable_tokens_per_request: stable.count > 0 ? stable.tokens / stable.count : null,
+export function errorIncreaseMonitor(
+  margin: number,
+  ceiling: number,
+  alpha: number,
+  canary: ArmWindow,
+  stable: ArmWindow,
+): MonitorResult {
+  const prior = ratePrior(ceiling);
+  const c = rateSequence(canary.errors, canary.count, { alpha: alpha / 2, ...prior });
+  const s = rateSequence(stable.errors, stable.count, { alpha: alpha / 2, ...prior });
+  const base = {
     canary_n: canary.count,
     stable_n: stable.count,
+    canary_errors: canary.errors,
+    stable_errors: stable.errors,
+    alpha,
   };
-  if (canary.count < MIN_ARM_SAMPLES || stable.count < MIN_ARM_SAMPLES || c === null || s === null) {
-    return tooFew('cost_ratio', ceiling, 'requests', canary.count, stable.count, MIN_ARM_SAMPLES, facts);
+  if (canary.count === 0 || stable.count === 0) {
+    return tooFew('error_rate_increase', margin, 'requests', canary.count, stable.count, 1, base);
   }
-  if (s === 0) {
-    return c === 0
-      ? result('cost_ratio', 1, ceiling, 'pass', 'neither arm costs anything', facts)
-      : result('cost_ratio', null, ceiling, 'fail', `stable costs nothing per request, canary $${fmt(c)}`, facts);
-  }
-  return ratioResult('cost_ratio', c / s, ceiling, `cost per request $${fmt(c)} / $${fmt(s)}`, facts);
+  const diff = canary.errors / canary.count - stable.errors / stable.count;
+  const lower = c.lower - s.upper;
+  const upper = c.upper - s.lower;
+  const status = verdict(lower, upper, margin, true);
+  const rho = normalMixtureRho(Math.max(canary.count, 100), alpha);
+  const needed =
+    status === 'inconclusive'
+      ? moreNeeded(canary.count, bernoulliSd(canary.errors, canary.count), Math.abs(margin - diff), rho, alpha / 2)
+      : 0;
+  const facts = { ...base, lower, upper, e_value: null, needed };
+  const detail = `error rate canary − stable ${fmt(diff)}, ${fmt(100 * (1 - alpha))}% sequence [${fmt(lower)}, ${fmt(upper)}] ${WORD[status]} the margin ${margin}`;
+  return result('error_rate_increase', diff, margin, status, detail, facts);
 }
 
-export function qualityMonitor(maxDrop: number, canary: ArmWindow, stable: ArmWindow): MonitorResult {
-  const c = thin(canary.quality, MAX_QUALITY_SCORES);
-  const s = thin(stable.quality, MAX_QUALITY_SCORES);
-  const threshold = -maxDrop;
+function logLatencyMoments(w: ArmWindow): Moments | null {
+  if (w.logLatency) return w.logLatency;
+  if (w.latenciesMs) return moments(w.latenciesMs.map((v) => Math.log(Math.max(v, MIN_LATENCY_MS))));
+  return null;
+}
+
+export function latencyMonitor(
+  ceiling: number,
+  alpha: number,
+  plannedRequests: number,
+  canary: ArmWindow,
+  stable: ArmWindow,
+): MonitorResult {
+  const c = logLatencyMoments(canary);
+  const s = logLatencyMoments(stable);
   const base = {
-    canary_n: canary.quality.length,
-    stable_n: stable.quality.length,
-    canary_used: c.length,
-    stable_used: s.length,
+    canary_n: c?.n ?? 0,
+    stable_n: s?.n ?? 0,
+    canary_p95_ms: canary.p95Ms ?? null,
+    stable_p95_ms: stable.p95Ms ?? null,
+    alpha,
   };
-  if (c.length < MIN_QUALITY_SCORES || s.length < MIN_QUALITY_SCORES) {
-    const facts = { ...base, lower: null, upper: null, p: null };
-    return tooFew('quality', threshold, 'scores', c.length, s.length, MIN_QUALITY_SCORES, facts);
-  }
-  const first = c[0]!;
-  if (c.every((v) => v === first) && s.every((v) => v === first)) {
-    return result('quality', 0, threshold, 'pass', 'every score in both arms is the same', {
+  if (c === null || s === null) {
+    return result('latency_p95_ratio', null, ceiling, 'inconclusive', 'no per-request latencies in an arm', {
       ...base,
-      lower: 0,
-      upper: 0,
-      p: 1,
+      lower: null,
+      upper: null,
+      e_value: null,
+      needed: null,
     });
   }
-  const mw = mannWhitneyU(c, s);
-  const hl = hodgesLehmann(c, s, { alpha: QUALITY_ALPHA });
-  const facts = { ...base, lower: hl.lower, upper: hl.upper, p: mw.p, u: mw.u };
-  const interval = `[${fmt(hl.lower)}, ${fmt(hl.upper)}]`;
-  const level = `${(1 - QUALITY_ALPHA) * 100}%`;
-  if (hl.upper < threshold) {
-    const detail = `quality shift ${fmt(hl.estimate)}, ${level} interval ${interval} entirely below ${fmt(threshold)} (Mann–Whitney p ${fmt(mw.p)})`;
-    return result('quality', hl.estimate, threshold, 'fail', detail, facts);
+  if (c.n < MIN_ARM_SAMPLES || s.n < MIN_ARM_SAMPLES) {
+    return tooFew('latency_p95_ratio', ceiling, 'latencies', c.n, s.n, MIN_ARM_SAMPLES, base);
   }
-  const detail = `quality shift ${fmt(hl.estimate)}, ${level} interval ${interval} reaches ${fmt(threshold)} or above (Mann–Whitney p ${fmt(mw.p)})`;
-  return result('quality', hl.estimate, threshold, 'pass', detail, facts);
+  const rho = normalMixtureRho(Math.max(plannedRequests, 100), alpha);
+  const d = differenceSequence(c, s, { alpha, rho, n: c.n });
+  const margin = Math.log(ceiling);
+  const status = verdict(d.lower, d.upper, margin, true);
+  const needed =
+    status === 'inconclusive' ? moreNeeded(c.n, d.se * Math.sqrt(c.n), Math.abs(margin - d.estimate), rho, alpha) : 0;
+  const ratio = Math.exp(d.estimate);
+  const facts = {
+    ...base,
+    lower: Math.exp(d.lower),
+    upper: Math.exp(d.upper),
+    e_value: eValue(d, margin, rho),
+    needed,
+  };
+  const detail = `latency ratio ${fmt(ratio)} (geometric means, canary / stable), ${fmt(100 * (1 - alpha))}% sequence [${fmt(facts.lower)}, ${fmt(facts.upper)}] ${WORD[status]} the ceiling ${ceiling}`;
+  return result('latency_p95_ratio', ratio, ceiling, status, detail, facts);
 }
 
-/** Every configured monitor on one interval's windows. Throws a RangeError on malformed windows. */
+export function costMonitor(
+  ceiling: number,
+  alpha: number,
+  plannedRequests: number,
+  canary: ArmWindow,
+  stable: ArmWindow,
+): MonitorResult {
+  const perReq = (w: ArmWindow) => (w.count > 0 ? w.costUsd / w.count : null);
+  const cm = perReq(canary);
+  const sm = perReq(stable);
+  const base = {
+    canary_cost_per_request: cm,
+    stable_cost_per_request: sm,
+    canary_tokens_per_request: canary.count > 0 ? canary.tokens / canary.count : null,
+    stable_tokens_per_request: stable.count > 0 ? stable.tokens / stable.count : null,
+    canary_n: canary.costs?.n ?? canary.count,
+    stable_n: stable.costs?.n ?? stable.count,
+    alpha,
+  };
+  const c = canary.costs;
+  const s = stable.costs;
+  if (!c || !s) {
+    return result('cost_ratio', null, ceiling, 'inconclusive', 'no per-request costs in an arm', {
+      ...base,
+      lower: null,
+      upper: null,
+      e_value: null,
+      needed: null,
+    });
+  }
+  if (c.n < MIN_ARM_SAMPLES || s.n < MIN_ARM_SAMPLES) {
+    return tooFew('cost_ratio', ceiling, 'requests', c.n, s.n, MIN_ARM_SAMPLES, base);
+  }
+  if (s.mean === 0 && momentsVariance(s) === 0) {
+    return c.mean === 0 && momentsVariance(c) === 0
+      ? result('cost_ratio', 1, ceiling, 'pass', 'neither arm costs anything', {
+          ...base,
+          lower: 1,
+          upper: 1,
+          e_value: null,
+          needed: 0,
+        })
+      : result('cost_ratio', null, ceiling, 'fail', `stable costs nothing per request, canary $${fmt(c.mean)}`, {
+          ...base,
+          lower: null,
+          upper: null,
+          e_value: null,
+          needed: 0,
+        });
+  }
+  const rho = normalMixtureRho(Math.max(plannedRequests, 100), alpha);
+  const d = differenceSequence(c, s, { alpha, rho, k: ceiling, n: c.n });
+  const status = verdict(d.lower, d.upper, 0, true);
+  const needed =
+    status === 'inconclusive' ? moreNeeded(c.n, d.se * Math.sqrt(c.n), Math.abs(d.estimate), rho, alpha) : 0;
+  const ratio = c.mean / s.mean;
+  // The sequence is on mean(canary) − ceiling × mean(stable); as a ratio, ceiling + bound / mean(stable).
+  const facts = {
+    ...base,
+    lower: ceiling + d.lower / s.mean,
+    upper: ceiling + d.upper / s.mean,
+    e_value: eValue(d, 0, rho),
+    needed,
+  };
+  const detail = `cost per request $${fmt(c.mean)} / $${fmt(s.mean)} = ${fmt(ratio)}, ${fmt(100 * (1 - alpha))}% sequence [${fmt(facts.lower)}, ${fmt(facts.upper)}] ${WORD[status]} the ceiling ${ceiling}`;
+  return result('cost_ratio', ratio, ceiling, status, detail, facts);
+}
+
+/** Judged-score standard deviation assumed when sizing `quality_samples` (scores in [0, 1]). */
+export const PLANNED_QUALITY_SD = 0.25;
+/** Power the default `quality_samples` gives against a drop of twice quality_drop. */
+export const QUALITY_POWER = 0.9;
+
+/**
+ * Judged canary answers per step that give the quality monitor power
+ * QUALITY_POWER to fail a drop of 2 × maxDrop (a drop twice the margin) and
+ * to pass no drop at all, at judged-score sd PLANNED_QUALITY_SD.
+ */
+export function defaultQualitySamples(maxDrop: number, alpha: number): number {
+  if (!(maxDrop > 0)) return 1000;
+  const z = normalQuantile(QUALITY_POWER);
+  for (let n = MIN_QUALITY_SCORES; n < 100_000; n++) {
+    const se = PLANNED_QUALITY_SD / Math.sqrt(n);
+    if (sequenceRadius(se, n, normalMixtureRho(n, alpha), alpha) + z * se <= maxDrop) return n;
+  }
+  return 100_000;
+}
+
+export function qualityMonitor(
+  maxDrop: number,
+  alpha: number,
+  plannedSamples: number,
+  canary: ArmWindow,
+  stable: ArmWindow,
+): MonitorResult {
+  const threshold = -maxDrop;
+  const base = { canary_n: canary.quality.length, stable_n: stable.quality.length, planned: plannedSamples, alpha };
+  if (canary.quality.length < MIN_QUALITY_SCORES || stable.quality.length < MIN_QUALITY_SCORES) {
+    const r = tooFew(
+      'quality',
+      threshold,
+      'scores',
+      canary.quality.length,
+      stable.quality.length,
+      MIN_QUALITY_SCORES,
+      base,
+    );
+    return { ...r, facts: { ...r.facts, needed: Math.max(0, plannedSamples - canary.quality.length) } };
+  }
+  const c = moments(canary.quality);
+  const s = moments(stable.quality);
+  const rho = normalMixtureRho(Math.max(plannedSamples, MIN_QUALITY_SCORES), alpha);
+  const d = differenceSequence(c, s, { alpha, rho, n: c.n, varianceFloor: QUALITY_VARIANCE_FLOOR });
+  const status = verdict(d.lower, d.upper, threshold, false);
+  const needed =
+    status === 'inconclusive'
+      ? moreNeeded(c.n, d.se * Math.sqrt(c.n), Math.abs(d.estimate - threshold), rho, alpha)
+      : 0;
+  const facts = {
+    ...base,
+    canary_mean: c.mean,
+    stable_mean: s.mean,
+    lower: d.lower,
+    upper: d.upper,
+    e_value: eValue(d, threshold, rho),
+    needed,
+  };
+  const detail = `quality canary − stable ${fmt(d.estimate)} (means of ${c.n} and ${s.n} judged answers), ${fmt(100 * (1 - alpha))}% sequence [${fmt(d.lower)}, ${fmt(d.upper)}] ${WORD[status]} the allowed drop ${fmt(threshold)}`;
+  return result('quality', d.estimate, threshold, status, detail, facts);
+}
+
+/**
+ * The canary's share of requests against its weight: fails when the
+ * share's sequence (beta-binomial, uniform prior) lies wholly outside
+ * [w × (1 − tol), w × (1 + tol)]; passes otherwise. Not read at 0% or 100%.
+ */
+export function sampleRatioMonitor(weight: number, alpha: number, canary: ArmWindow, stable: ArmWindow): MonitorResult {
+  const n = canary.count + stable.count;
+  const expected = weight / 100;
+  const lo = expected * (1 - SAMPLE_RATIO_TOLERANCE);
+  const hi = Math.min(1, expected * (1 + SAMPLE_RATIO_TOLERANCE));
+  const cs = rateSequence(canary.count, n, { alpha });
+  const share = n > 0 ? canary.count / n : null;
+  const mismatch = weight > 0 && weight < 100 && (cs.lower > hi || cs.upper < lo);
+  const facts = {
+    canary_n: canary.count,
+    stable_n: stable.count,
+    expected,
+    lower: cs.lower,
+    upper: cs.upper,
+    e_value: null,
+    needed: null,
+    alpha,
+  };
+  const detail = mismatch
+    ? `sample-ratio mismatch: canary share ${fmt(share!)} (${canary.count}/${n}), sequence [${fmt(cs.lower)}, ${fmt(cs.upper)}] outside [${fmt(lo)}, ${fmt(hi)}] for weight ${weight}%`
+    : `canary share ${share === null ? '–' : fmt(share)} (${canary.count}/${n}) fits weight ${weight}%`;
+  return result('sample_ratio', share, expected, mismatch ? 'fail' : 'pass', detail, facts);
+}
+
+/**
+ * Every configured monitor on the step's windows; sample_ratio only when
+ * the windows name the weight they were served at. Throws a RangeError on
+ * malformed windows.
+ */
 export function evaluateMonitors(
   thresholds: MonitorThresholds,
-  windows: Pick<ArmWindows, 'canary' | 'stable'>,
+  windows: Pick<ArmWindows, 'canary' | 'stable' | 'weight'>,
+  context: MonitorContext = { plannedRequests: 1000 },
 ): MonitorResult[] {
   const { canary, stable } = windows;
   checkArm('canary', canary);
   checkArm('stable', stable);
+  const { alpha } = thresholds;
+  const planned = context.plannedRequests;
   const out = [
-    errorRateMonitor(thresholds.errorRate, canary),
-    latencyMonitor(thresholds.latencyP95Ratio, canary, stable),
-    costMonitor(thresholds.costRatio, canary, stable),
+    errorRateMonitor(thresholds.errorRate, alpha, canary),
+    errorIncreaseMonitor(thresholds.errorRateIncrease, thresholds.errorRate, alpha, canary, stable),
+    latencyMonitor(thresholds.latencyP95Ratio, alpha, planned, canary, stable),
+    costMonitor(thresholds.costRatio, alpha, planned, canary, stable),
   ];
-  if (thresholds.qualityDrop !== null) out.push(qualityMonitor(thresholds.qualityDrop, canary, stable));
+  if (thresholds.qualityDrop !== null) {
+    out.push(qualityMonitor(thresholds.qualityDrop, alpha, thresholds.qualitySamples, canary, stable));
+  }
+  if (windows.weight !== undefined) out.push(sampleRatioMonitor(windows.weight, alpha, canary, stable));
   return out;
 }
 

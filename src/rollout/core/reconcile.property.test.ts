@@ -19,23 +19,36 @@ function randomSpec(r: Random): RolloutSpec {
       dwell_seconds: pick(r, [0, 5, 60, 240]),
       min_requests: pick(r, [0, 10, 200, 1000]),
       interval_seconds: pick(r, [1, 10, 30]),
+      // Lenient monitors: the invariants below are about the controller, so healthy windows must pass often.
+      alpha: 0.5,
+      monitors: { error_rate_increase: 0.05 },
     },
     r() < 0.8,
   );
 }
 
-/** An arm with an edge-computed p95 (cheap enough for thousands of ticks). */
+/** An arm with edge-computed latency and cost moments (cheap enough for thousands of ticks). */
 function arm(r: Random, count: number, errors: number, quality: number[]): ArmWindow {
-  return { count, errors, p95Ms: 380 + r() * 40, costUsd: count * 0.001, tokens: count * 500, quality };
+  const ok = count - errors;
+  return {
+    count,
+    errors,
+    p95Ms: 380 + r() * 40,
+    logLatency: { n: ok, mean: Math.log(380 + r() * 40), m2: 0.04 * Math.max(0, ok - 1) },
+    costUsd: count * 0.001,
+    costs: { n: count, mean: 0.001, m2: 0 },
+    tokens: count * 500,
+    quality,
+  };
 }
 
 /** One random observation: clock jumps, traffic, healthy / failing / thin / missing windows, commands (some replayed). */
 function randomObservation(r: Random, now: number, total: number, weight: number, seq: { next: number }): Observation {
-  const served = pick(r, [0, 100, 600, 1500]);
+  const served = pick(r, [0, 100, 600, 1500, 6000]);
   const canaryCount = Math.round((served * weight) / 100);
   const kind = r();
   const errors = kind < 0.005 ? canaryCount : 0;
-  const nScores = kind < 0.15 ? 3 : 12;
+  const nScores = kind < 0.15 ? 3 : 60;
   const canaryQ = scores(nScores, kind >= 0.005 && kind < 0.01 ? 0.3 : 0.7, now);
   const from = now - pick(r, [1, 10, 60]) * SECOND;
   const windows: ArmWindows | undefined =
@@ -44,7 +57,7 @@ function randomObservation(r: Random, now: number, total: number, weight: number
           from,
           to: now,
           canary: arm(r, canaryCount, errors, canaryQ),
-          stable: arm(r, served - canaryCount, 0, scores(12, 0.7, now + 1)),
+          stable: arm(r, served - canaryCount, 0, scores(60, 0.7, now + 1)),
         }
       : undefined;
   const commands: Command[] = [];

@@ -2,6 +2,7 @@ import { applyCommand, pendingCommands, type Command } from './commands.js';
 import { CONTROLLER } from './decision-draft.js';
 import {
   COMPARATIVE_MONITORS,
+  PAUSING_MONITORS,
   evaluateMonitors,
   kayentaScore,
   type ArmWindows,
@@ -25,7 +26,12 @@ export type { ReconcileResult } from './tick.js';
  * 2. Commands newer than `status.commandSeq`, in sequence order.
  * 3. Monitors, while progressing or paused and windows are given: the reading
  *    becomes `lastMonitors`; any `fail` halts at once — canary weight 0, phase
- *    rolled_back, receipts `halt` and `rollback` holding the breaching values.
+ *    rolled_back, receipts `halt` and `rollback` holding the breaching values
+ *    — except a sample-ratio mismatch, which pauses with its reason (receipt
+ *    `pause`, by `controller`): the split itself is broken, not the canary.
+ *    The monitors are anytime-valid (monitors.ts), so reading them at every
+ *    tick keeps each one's error rate at its alpha, provided the windows
+ *    span the step (from = stepStartedAt) as the store's observer gives them.
  * 4. Progress, while progressing. A step ends when all of these hold:
  *    - dwell_seconds have passed since the step began;
  *    - the canary served min_requests in the step (the request counter minus
@@ -39,7 +45,7 @@ export type { ReconcileResult } from './tick.js';
  *    candidate is promoted (receipt `promote`; the stable pointer swaps to
  *    the candidate and the previous stable stays warm for
  *    rollbackWindowSeconds). At most one step per tick.
- *    Inconclusive evidence waits; once the step's deadline,
+ *    Inconclusive evidence waits (never promotes); once the step's deadline,
  *    stepStartedAt + max(2 × dwell, dwell + 10 × interval), has passed with
  *    the step still unable to end, the rollout pauses (receipt `pause`, by
  *    `controller`, with the reason). A pause never fails the rollout: a human
@@ -85,10 +91,13 @@ function checkObservation(obs: Observation): void {
   if (w && !(Number.isFinite(w.from) && Number.isFinite(w.to) && w.from <= w.to)) {
     throw new RangeError('observation.windows needs finite from ≤ to');
   }
+  if (w?.weight !== undefined && !(w.weight >= 0 && w.weight <= 100)) {
+    throw new RangeError('observation.windows.weight must be in 0..100');
+  }
 }
 
 function readMonitors(t: Tick, windows: ArmWindows): void {
-  const results = evaluateMonitors(t.spec.monitors, windows);
+  const results = evaluateMonitors(t.spec.monitors, windows, { plannedRequests: t.spec.minRequests });
   const snapshot: MonitorSnapshot = {
     at: t.now,
     from: windows.from,
@@ -97,8 +106,25 @@ function readMonitors(t: Tick, windows: ArmWindows): void {
     score: kayentaScore(results),
   };
   t.update({ lastMonitors: snapshot });
-  const failed = results.filter((r) => r.status === 'fail');
-  if (failed.length > 0) halt(t, snapshot, failed);
+  const failed = results.filter((r) => r.status === 'fail' && !PAUSING_MONITORS.has(r.name));
+  if (failed.length > 0) {
+    halt(t, snapshot, failed);
+    return;
+  }
+  const mismatch = results.find((r) => r.status === 'fail' && PAUSING_MONITORS.has(r.name));
+  if (mismatch && t.phase === 'progressing') {
+    const s = t.status;
+    pause(
+      t,
+      CONTROLLER,
+      `${mismatch.name}: ${mismatch.detail}`,
+      t.key(`pause/${mismatch.name}/${s.stepIndex}@${s.stepStartedAt}`),
+      {
+        reason: mismatch.name,
+        monitors: snapshotJson(snapshot),
+      },
+    );
+  }
 }
 
 /** Whether the latest reading lets the current step end, and if not, what it is waiting for. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rolloutSchema } from '../../config/sluice-schema.js';
 import { initialStatus, specFromConfig, validateSpec, type RolloutSpec } from './rollout-state.js';
+import { defaultQualitySamples } from './monitors.js';
 import { CANDIDATE, STABLE, makeSpec } from './test-support/fixtures.js';
 
 describe('specFromConfig', () => {
@@ -23,7 +24,15 @@ describe('specFromConfig', () => {
       dwellSeconds: 240,
       minRequests: 1000,
       intervalSeconds: 10,
-      monitors: { errorRate: 0.05, latencyP95Ratio: 1.2, costRatio: 1.5, qualityDrop: null },
+      monitors: {
+        errorRate: 0.05,
+        latencyP95Ratio: 1.2,
+        costRatio: 1.5,
+        qualityDrop: null,
+        errorRateIncrease: 0.01,
+        alpha: 0.05,
+        qualitySamples: defaultQualitySamples(0.05, 0.05),
+      },
       rollbackWindowSeconds: 600,
     });
     expect(makeSpec().monitors.qualityDrop).toBe(0.05);

@@ -1,7 +1,7 @@
 import type { DecisionKind } from '../../audit/envelope/in-toto.js';
 import type { RolloutConfig } from '../../config/sluice-schema.js';
 import type { ReleaseId } from '../../release/resolved-manifest.js';
-import type { MonitorSnapshot } from './monitors.js';
+import { defaultQualitySamples, type MonitorSnapshot } from './monitors.js';
 
 /**
  * What a rollout is (spec, fixed when it starts) and what has happened to it
@@ -21,6 +21,12 @@ export interface MonitorThresholds {
   readonly costRatio: number;
   /** Largest tolerated drop of judged quality (canary − stable); null when no judge samples the route. */
   readonly qualityDrop: number | null;
+  /** Largest tolerated canary − stable error rate. */
+  readonly errorRateIncrease: number;
+  /** Each monitor's error rate per step, however often it is read (its sequences' 1 − coverage). */
+  readonly alpha: number;
+  /** Judged canary answers a step plans for (rollout.quality_samples). */
+  readonly qualitySamples: number;
 }
 
 export interface RolloutSpec {
@@ -135,6 +141,9 @@ export function validateSpec(spec: RolloutSpec): void {
     m.qualityDrop === null || (m.qualityDrop >= 0 && m.qualityDrop <= 1),
     'monitors.qualityDrop must be in [0, 1] or null',
   );
+  check(m.errorRateIncrease >= 0 && m.errorRateIncrease <= 1, 'monitors.errorRateIncrease must be in [0, 1]');
+  check(m.alpha > 0 && m.alpha < 1, 'monitors.alpha must be in (0, 1)');
+  check(Number.isInteger(m.qualitySamples) && m.qualitySamples >= 1, 'monitors.qualitySamples must be an integer ≥ 1');
 }
 
 /** Throws when a status does not belong to the spec or points past its steps. */
@@ -175,6 +184,9 @@ export function specFromConfig(input: SpecInput): RolloutSpec {
       latencyP95Ratio: config.monitors.latency_p95_ratio,
       costRatio: config.monitors.cost_ratio,
       qualityDrop: input.qualityMonitored ? config.monitors.quality_drop : null,
+      errorRateIncrease: config.monitors.error_rate_increase,
+      alpha: config.alpha,
+      qualitySamples: config.quality_samples ?? defaultQualitySamples(config.monitors.quality_drop, config.alpha),
     },
     rollbackWindowSeconds: input.rollbackWindowSeconds ?? DEFAULT_ROLLBACK_WINDOW_SECONDS,
   };

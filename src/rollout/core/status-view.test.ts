@@ -28,7 +28,22 @@ describe('statusJson', () => {
       step: 0,
       steps: [5, 25, 100],
     });
-    expect(j.monitors.map((m) => m.name)).toEqual(['error_rate', 'latency_p95_ratio', 'cost_ratio', 'quality']);
+    expect(j.monitors.map((m) => m.name)).toEqual([
+      'error_rate',
+      'error_rate_increase',
+      'latency_p95_ratio',
+      'cost_ratio',
+      'quality',
+      'sample_ratio',
+    ]);
+    // each monitor shows its anytime-valid interval, the evidence so far and what the step still needs
+    const q = j.monitors.find((m) => m.name === 'quality')!;
+    expect(q.interval).toEqual([q.facts.lower, q.facts.upper]);
+    expect(q.interval![0]).toBeLessThan(q.interval![1]);
+    expect(q.evidence).toBe(q.facts.e_value);
+    expect(q.alpha).toBe(0.05);
+    expect(q.status).toBe('inconclusive');
+    expect(q.needed).toBeGreaterThan(0);
     expect(j.events.map((e) => e.kind)).toEqual(['rollout-start', 'step']);
     expect(j.events[0]!.at).toBe('2025-01-01T12:00:00.000Z');
     expect(j.step_deadline).toBe('2025-01-01T12:08:00.000Z');

@@ -8,8 +8,34 @@ import type { Mark, RolloutEventKind, RolloutSpec, RolloutStatus } from './rollo
  * `{ route, stable, candidate, phase, weight, step, steps, monitors, events }`
  * first, then Sluice's extras. `stable` and `candidate` are the rollout's
  * releases as it began (after promotion the route's stable is the candidate);
- * `step` indexes `steps` from 0; `monitors` is the latest reading.
+ * `step` indexes `steps` from 0; `monitors` is the latest reading, each
+ * monitor with its anytime-valid `interval` ([lower, upper] of its value),
+ * the `evidence` so far (the e-value against its margin; a decision at
+ * 1 / `alpha`) and how many more canary requests — judged answers, for
+ * quality — the step still `needed` at the current estimate (null: none
+ * would settle it).
  */
+
+export interface MonitorView extends MonitorResult {
+  readonly interval: readonly [number, number] | null;
+  readonly evidence: number | null;
+  readonly alpha: number | null;
+  readonly needed: number | null;
+}
+
+const fact = (r: MonitorResult, k: string): number | null => r.facts[k] ?? null;
+
+export function monitorView(r: MonitorResult): MonitorView {
+  const lower = fact(r, 'lower');
+  const upper = fact(r, 'upper');
+  return {
+    ...r,
+    interval: lower !== null && upper !== null ? [lower, upper] : null,
+    evidence: fact(r, 'e_value'),
+    alpha: fact(r, 'alpha'),
+    needed: fact(r, 'needed'),
+  };
+}
 export interface RolloutStatusJson {
   readonly route: string;
   readonly stable: ReleaseId;
@@ -18,7 +44,7 @@ export interface RolloutStatusJson {
   readonly weight: number;
   readonly step: number;
   readonly steps: readonly number[];
-  readonly monitors: readonly MonitorResult[];
+  readonly monitors: readonly MonitorView[];
   readonly events: readonly {
     readonly at: string;
     readonly kind: RolloutEventKind;
@@ -63,7 +89,7 @@ export function statusJson(spec: RolloutSpec, status: RolloutStatus): RolloutSta
     weight: canaryWeight(spec, status),
     step: status.stepIndex,
     steps: [...spec.steps],
-    monitors: status.lastMonitors?.results ?? [],
+    monitors: (status.lastMonitors?.results ?? []).map(monitorView),
     events: eventsJson(status),
     rollout: spec.rolloutId,
     score: status.lastMonitors?.score ?? null,

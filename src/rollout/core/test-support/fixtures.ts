@@ -1,6 +1,7 @@
 import { rolloutSchema } from '../../../config/sluice-schema.js';
 import type { ReleaseId } from '../../../release/resolved-manifest.js';
 import { mulberry32 } from '../../../stats/index.js';
+import { EMPTY_MOMENTS, mergeMoments } from '../../../stats/confidence-sequence.js';
 import type { Command, CommandKind } from '../commands.js';
 import type { DecisionDraft } from '../decision-draft.js';
 import type { ArmWindow, ArmWindows } from '../monitors.js';
@@ -53,6 +54,7 @@ export function arm(shape: ArmShape, seed = 1): ArmWindow {
     errors,
     latenciesMs: latencies(count - errors, shape.latencyMs ?? 400, seed),
     costUsd: count * (shape.costPerRequest ?? 0.001),
+    costs: { n: count, mean: shape.costPerRequest ?? 0.001, m2: 0 },
     tokens: count * 500,
     quality: shape.quality ?? [],
   };
@@ -72,6 +74,7 @@ export function windowsAt(
   return {
     from: now - intervalMs,
     to: now,
+    weight,
     canary: arm({ count: canaryCount, quality: q(canaryCount, now + 1), ...over.canary }, now + 2),
     stable: arm({ count: stableCount, quality: q(stableCount, now + 3), ...over.stable }, now + 4),
   };
@@ -84,11 +87,12 @@ export function command(seq: number, kind: CommandKind, at: number, actor = 'ali
 function mergeArms(a: ArmWindow, b: ArmWindow): ArmWindow {
   return {
     count: a.count + b.count,
+    costs: mergeMoments(a.costs ?? EMPTY_MOMENTS, b.costs ?? EMPTY_MOMENTS),
     errors: a.errors + b.errors,
     latenciesMs: [...(a.latenciesMs ?? []), ...(b.latenciesMs ?? [])],
     costUsd: a.costUsd + b.costUsd,
     tokens: a.tokens + b.tokens,
-    quality: [...a.quality, ...b.quality].slice(-100), // a bounded sample, as an edge keeps
+    quality: [...a.quality, ...b.quality].slice(-400), // a bounded sample, as an edge keeps
   };
 }
 
@@ -104,10 +108,14 @@ export class Harness {
 
   private sinceStep: ArmWindows | null = null;
 
-  /** span 'interval': windows cover the last interval; 'step': everything since the step began. */
+  /**
+   * span 'step' (the default, as the store's observer reads them): windows
+   * cover everything since the step began, which the anytime-valid monitors
+   * need; 'interval': only the last interval.
+   */
   constructor(
     readonly spec: RolloutSpec,
-    readonly span: 'interval' | 'step' = 'interval',
+    readonly span: 'interval' | 'step' = 'step',
   ) {
     this.status = initialStatus(spec);
   }
