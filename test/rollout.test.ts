@@ -128,7 +128,19 @@ describe('rollout through the gateway (SQLite)', () => {
     expect(log.filter((k) => k === 'promote')).toHaveLength(1);
     expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
     expect((await cli('status', '--json')).json<{ stable: string }>().stable).toBe(v2);
-  });
+  }, 60_000);
+
+  it('promotes a noisy but healthy canary: a heavier latency tail and a few errors, no proven harm', async () => {
+    const { dir, url, cli, v2 } = await prepare('noisy-v6', true);
+    await cli('roll', v2);
+    const client = await serve(dir, url);
+    const status = async () => (await server!.service.status('support-assistant')) as Status;
+    await traffic(client, async () => (await status()).phase !== 'progressing', 40_000);
+    const final = await status();
+    expect(final.phase, JSON.stringify(final)).toBe('promoted');
+    expect(final.weight).toBe(100);
+    expect((await cli('status', '--json')).json<{ stable: string }>().stable).toBe(v2);
+  }, 60_000);
 
   it('rolls a canary that starts failing back on its own, with the breach on record', async () => {
     const { dir, url, cli, v1, v2 } = await prepare('broken-v4', true);

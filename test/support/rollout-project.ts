@@ -10,7 +10,8 @@ export function rolloutProject(): string {
   text = text.replace(/rollout:\n( {2}.*\n)+/, '');
   text = text.replace(/observe: .*\n/, '');
   text +=
-    'rollout:\n  steps: [5, 25, 100]\n  dwell_seconds: 1\n  min_requests: 20\n  interval_seconds: 1\n  monitors: { error_rate: 0.1, latency_p95_ratio: 5, quality_drop: 0.3, cost_ratio: 5 }\n' +
+    // Loose margins (a 20-point error increase) so that a few dozen canary requests prove a step (anytime-valid monitors).
+    'rollout:\n  steps: [5, 25, 100]\n  dwell_seconds: 1\n  min_requests: 20\n  interval_seconds: 2\n  monitors: { error_rate: 0.2, error_rate_increase: 0.2, latency_p95_ratio: 5, quality_drop: 0.3, cost_ratio: 5 }\n' +
     'observe: { sample_rate: 0.5, window_seconds: 1, consecutive: 3, min_quality: 0.5 }\n';
   writeFileSync(cfg, text);
   appendFileSync(
@@ -19,6 +20,10 @@ export function rolloutProject(): string {
       '  helpful-v3:',
       '    quality: { "*": 0.87 }',
       '    latency_ms: { median: 40, p95: 120 }',
+      '  noisy-v6:',
+      '    quality: { "*": 0.86 }',
+      '    latency_ms: { median: 40, p95: 240 }',
+      '    error_rate: 0.01',
       '  broken-v4:',
       '    quality: { "*": 0.87 }',
       '    latency_ms: { median: 40, p95: 120 }',

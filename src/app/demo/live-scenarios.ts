@@ -121,7 +121,7 @@ export async function healthy(ctx: LiveContext, file: string): Promise<{ phase: 
   await ctx.server.routes.refresh();
   await drive(ctx.server.url, ctx.route, production(), {
     done: async () => !['progressing', 'idle'].includes((await status(ctx)).phase),
-    timeoutMs: 40_000,
+    timeoutMs: 60_000,
   });
   return { phase: (await status(ctx)).phase, release: id };
 }

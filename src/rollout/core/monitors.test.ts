@@ -226,7 +226,7 @@ describe('quality (difference of means)', () => {
 describe('sample_ratio', () => {
   it('passes a share that fits the weight and fails one proven far from it', () => {
     expect(sampleRatioMonitor(5, ALPHA, arm({ count: 500 }), arm({ count: 9500 })).status).toBe('pass');
-    const r = sampleRatioMonitor(5, ALPHA, arm({ count: 1500 }), arm({ count: 8500 }));
+    const r = sampleRatioMonitor(5, ALPHA, arm({ count: 2500 }), arm({ count: 7500 }));
     expect(r.status).toBe('fail');
     expect(r.detail).toContain('sample-ratio mismatch');
     expect(sampleRatioMonitor(100, ALPHA, arm({ count: 500 }), arm({ count: 0 })).status).toBe('pass');

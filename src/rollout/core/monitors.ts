@@ -53,7 +53,7 @@ import type { MonitorThresholds } from './rollout-state.js';
  *   in each arm; not evaluated without a judge (qualityDrop null).
  * - sample_ratio: the canary's share of the requests against the weight
  *   (a sample-ratio mismatch: broken routing or sticky keys). Fails only
- *   when the share is proven outside [weight / 2, weight × 1.5] (sticky
+ *   when the share is proven outside [weight / 3, weight × 3] (sticky
  *   users make the share lumpier than independent requests); the
  *   controller pauses on it with its reason, never rolls back.
  *
@@ -148,8 +148,8 @@ export const MIN_QUALITY_SCORES = 10;
 const MIN_LATENCY_MS = 0.1;
 /** Judged-score variance below this is read as this (a handful of equal rubric scores is not an exact mean). */
 const QUALITY_VARIANCE_FLOOR = 1e-4;
-/** Share tolerance of the sample-ratio check: mismatch only outside [w × 0.5, w × 1.5]. */
-const SAMPLE_RATIO_TOLERANCE = 0.5;
+/** The sample-ratio check flags a share proven outside [w / 3, 3w] (sticky users make shares lumpy). */
+const SAMPLE_RATIO_FACTOR = 3;
 
 /** Monitors that compare the canary with the stable arm (they need stable traffic). */
 export const COMPARATIVE_MONITORS: ReadonlySet<MonitorName> = new Set([
@@ -515,13 +515,13 @@ export function qualityMonitor(
 /**
  * The canary's share of requests against its weight: fails when the
  * share's sequence (beta-binomial, uniform prior) lies wholly outside
- * [w × (1 − tol), w × (1 + tol)]; passes otherwise. Not read at 0% or 100%.
+ * [w / 3, 3w]; passes otherwise. Never fails at 0% or 100%.
  */
 export function sampleRatioMonitor(weight: number, alpha: number, canary: ArmWindow, stable: ArmWindow): MonitorResult {
   const n = canary.count + stable.count;
   const expected = weight / 100;
-  const lo = expected * (1 - SAMPLE_RATIO_TOLERANCE);
-  const hi = Math.min(1, expected * (1 + SAMPLE_RATIO_TOLERANCE));
+  const lo = expected / SAMPLE_RATIO_FACTOR;
+  const hi = Math.min(1, expected * SAMPLE_RATIO_FACTOR);
   const cs = rateSequence(canary.count, n, { alpha });
   const share = n > 0 ? canary.count / n : null;
   const mismatch = weight > 0 && weight < 100 && (cs.lower > hi || cs.upper < lo);
