@@ -96,7 +96,7 @@ describe.skipIf(!POSTGRES.available)('two serve processes on one PostgreSQL', ()
     } finally {
       for (const p of procs) await p.stop();
     }
-  });
+  }, 90_000);
 });
 
 describe('kill -9 of serve mid-rollout (SQLite)', () => {
@@ -121,5 +121,5 @@ describe('kill -9 of serve mid-rollout (SQLite)', () => {
     } finally {
       expect(await serve.stop()).toBe(0);
     }
-  });
+  }, 90_000);
 });
