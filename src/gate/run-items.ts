@@ -1,5 +1,5 @@
 import type { JudgeSet } from '../judging/judge-set.js';
-import type { ToolCall } from '../kernel/tool-calls.js';
+import { responseSchemaOf } from '../judging/response-schema.js';
 import { scoreAnswer } from '../judging/score.js';
 import { ScoreCache } from '../judging/score-cache.js';
 import { describeServeProblem, serve, type ServeDeps } from '../serving/serve.js';
@@ -97,7 +97,11 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
     if (cached) out = cached;
     else {
       calls++;
-      const served = await serve(r, { messages: item.messages, vars: item.vars, slice: item.slice }, input.deps);
+      const served = await serve(
+        r,
+        { messages: item.messages, vars: item.vars, slice: item.slice, ...(item.extra ? { extra: item.extra } : {}) },
+        input.deps,
+      );
       if (!served.ok) return failedMeasure(describeServeProblem(served.error));
       const s = served.value;
       out = {
@@ -118,6 +122,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
         input: out.input,
         output: out.text,
         ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
+        ...responseSchemaOf(item.extra),
         slice: item.slice,
         ...(item.reference !== undefined ? { reference: item.reference } : {}),
       },

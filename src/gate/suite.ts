@@ -10,6 +10,8 @@ export interface SuiteItem {
   readonly messages: readonly ChatMessage[];
   readonly reference?: string;
   readonly vars: Readonly<Record<string, unknown>>;
+  /** The item's tools, tool_choice and response_format, passed to the provider as a client's request passes them. */
+  readonly extra?: Readonly<Record<string, unknown>>;
   /** A human's score for this item, when there is one (prediction-powered estimates). */
   readonly humanScore?: number;
   readonly line: number;
@@ -29,11 +31,23 @@ const itemSchema = z
     reference: z.string().optional(),
     vars: z.record(z.string(), z.unknown()).optional(),
     human_score: z.number().finite().optional(),
+    tools: z.array(z.looseObject({ type: z.string() })).optional(),
+    tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).optional(),
+    response_format: z.looseObject({ type: z.string() }).optional(),
   })
   .refine((v) => (v.input === undefined) !== (v.messages === undefined), {
     message: 'needs "input" or "messages" (exactly one)',
     path: ['input'],
   });
+
+/** An item's OpenAI request fields (tools, tool_choice, response_format), when it has any. */
+function requestFields(v: z.output<typeof itemSchema>): { extra?: Record<string, unknown> } {
+  const extra: Record<string, unknown> = {};
+  if (v.tools !== undefined) extra.tools = v.tools;
+  if (v.tool_choice !== undefined) extra.tool_choice = v.tool_choice;
+  if (v.response_format !== undefined) extra.response_format = v.response_format;
+  return Object.keys(extra).length ? { extra } : {};
+}
 
 /**
  * A suite's text, its bytes as stored, or its bytes held deflated (what a long
@@ -97,6 +111,7 @@ export function* suiteItems(file: string, src: SuiteSource, opts: { checked?: bo
       messages: (v.messages as ChatMessage[] | undefined) ?? [{ role: 'user', content: v.input! }],
       ...(v.reference !== undefined ? { reference: v.reference } : {}),
       vars: v.vars ?? {},
+      ...requestFields(v),
       ...(v.human_score !== undefined ? { humanScore: v.human_score } : {}),
       line,
     };

@@ -7,7 +7,7 @@ import type { FinishedSink } from '../gateway/sinks/finished-sink.js';
 import { judgeSetOf, type JudgeSet, type JudgeSetup } from '../judging/judge-set.js';
 import { scoreAnswer } from '../judging/score.js';
 import type { ToolCall } from '../kernel/tool-calls.js';
-import { outputFormat } from '../providers/request-extras.js';
+import { responseSchemaOf } from '../judging/response-schema.js';
 import { lastUserText } from '../kernel/chat.js';
 import { ROOT_SLICE } from '../kernel/slice-tree.js';
 import { aggregateWindows, fillSeries, groupSeries, windowMs, windowStart } from './core/windows.js';
@@ -30,14 +30,6 @@ import { BatchQueue } from '../kernel/batch-queue.js';
 import { canaryJudgeRate, canaryStepKey } from '../rollout/core/canary-judging.js';
 import { defaultQualitySamples } from '../rollout/core/monitors.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
-
-/** The schema a request's response_format json_schema names, for the json-schema judge. */
-function responseSchemaOf(extra: Readonly<Record<string, unknown>> | undefined): {
-  responseSchema?: Readonly<Record<string, unknown>>;
-} {
-  const format = extra?.response_format === undefined ? undefined : outputFormat(extra);
-  return format?.type === 'json_schema' ? { responseSchema: format.schema } : {};
-}
 
 interface Answer {
   readonly id: string;
