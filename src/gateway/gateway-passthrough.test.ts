@@ -45,6 +45,20 @@ beforeAll(async () => {
         ],
         usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
       });
+    if (body.model === 'many' && body.stream) {
+      const send = openSse(res);
+      const piece = (index: number, content: string) => ({
+        ...chunk({ content }),
+        choices: [{ index, delta: { content }, finish_reason: null }],
+      });
+      send(piece(0, 'a1 '));
+      send(piece(1, 'b1 '));
+      send(piece(1, 'b2'));
+      send(piece(0, 'a2'));
+      send(chunk({}, 'stop'));
+      send('[DONE]');
+      return res.end();
+    }
     if (body.model === 'many') {
       const logprobs = { content: [{ token: 'a', logprob: -0.1, bytes: [97], top_logprobs: [] }], refusal: null };
       return sendJson(res, 200, {
@@ -203,6 +217,10 @@ describe('gateway: the parameter policy and pass-through', () => {
       [0, 'a', 'a'],
       [1, 'b', 'a'],
     ]);
+    const stream = await client.chat.completions.create({ model: 'many', messages: hi, n: 2, stream: true });
+    const texts = ['', ''];
+    for await (const c of stream) for (const choice of c.choices) texts[choice.index] += choice.delta.content ?? '';
+    expect(texts).toEqual(['a1 a2', 'b1 b2']);
   });
 
   it("keeps the release's params and names the client's overridden ones; params_overridable lets them through", async () => {

@@ -52,6 +52,8 @@ export interface ChatChunk {
   readonly delta: string;
   /** Pieces of tool calls, in OpenAI's streamed form. */
   readonly toolCalls?: readonly ToolCallDelta[];
+  /** Pieces of the further choices (n > 1), as the upstream wrote them (OpenAI wire format). */
+  readonly otherChoices?: readonly unknown[];
   readonly finishReason?: string;
   readonly usage?: Usage;
 }

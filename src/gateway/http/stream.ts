@@ -59,6 +59,16 @@ export async function pipeStream(
   try {
     while (!next.done) {
       const c = next.value;
+      if (c.otherChoices) {
+        const other = {
+          id: t.id,
+          object: 'chat.completion.chunk',
+          created: t.created,
+          model: t.route,
+          choices: c.otherChoices,
+        };
+        await write(res, event(other), t.signal);
+      }
       if (c.toolCalls) {
         calls ??= new ToolCallAssembler();
         calls.add(c.toolCalls);

@@ -88,7 +88,18 @@ export class OpenAiStream {
     const choices = value.choices;
     if (!Array.isArray(choices)) throw new ProviderError('malformed', `${this.label}: a stream event has no choices`);
     const out: ChatChunk[] = [];
-    const choice: unknown = choices[0];
+    // With n > 1 the other choices stream beside the first: passed on as the upstream wrote them.
+    let choice: unknown;
+    let others: unknown[] | undefined;
+    for (const c of choices as unknown[]) {
+      const index = num(at(c, 'index')) ?? 0;
+      if (index === 0) choice = c;
+      else {
+        others ??= [];
+        others.push(c);
+      }
+    }
+    if (others) out.push({ delta: '', otherChoices: others });
     const delta = str(at(choice, 'delta', 'content'));
     const toolCalls = openAiToolCallDeltas(at(choice, 'delta', 'tool_calls'));
     if (toolCalls) out.push({ delta: delta ?? '', toolCalls });
