@@ -66,3 +66,4 @@ export type { TTestResult } from './t-test.js';
 
 export { meanInterval, wilsonInterval } from './mean-interval.js';
 export type { MeanInterval, ProportionInterval } from './mean-interval.js';
+export { cusumArl, twoSidedCusumArl, cusumThreshold, cusumStep, bernoulliLlr, llrCusumThreshold } from './cusum.js';
