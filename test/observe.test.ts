@@ -84,13 +84,27 @@ describe('the observer', () => {
     expect(final.phase).toBe('rolled_back');
     expect(final.stable).toBe(v1);
     const receipts = (await cli('audit', 'log', '--kind', 'observe-rollback', '--json')).json<
-      { actor: string; predicate: { what: { series: { status: string; mean: number }[] } } }[]
+      {
+        actor: string;
+        predicate: {
+          what: {
+            series: { status: string; mean: number; n: number }[];
+            detector: { statistic: string; value: number; threshold: number; arl0: number };
+          };
+        };
+      }[]
     >();
     expect(receipts).toHaveLength(1);
     expect(receipts[0]!.actor).toBe('observer');
     const series = receipts[0]!.predicate.what.series;
     expect(series).toHaveLength(3);
-    expect(series.every((w) => w.status === 'breach')).toBe(true);
+    // Every window of the run shows the drop; a thin one (under min_samples_per_window) counts as evidence too.
+    expect(series.every((w) => w.status === 'breach' || w.status === 'insufficient')).toBe(true);
+    expect(series.every((w) => w.mean < 0.5)).toBe(true);
+    const detector = receipts[0]!.predicate.what.detector;
+    expect(detector.statistic).toMatch(/^(quality-floor|detector:refusal)$/);
+    expect(detector.value).toBeGreaterThan(detector.threshold);
+    expect(detector.arl0).toBe(300_000);
     expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(

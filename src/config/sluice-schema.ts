@@ -161,6 +161,30 @@ export const observeSchema = z.strictObject({
   max_judge_calls_per_window: positiveInt
     .optional()
     .describe('spend cap: judge calls per window; sampled answers over it are skipped and counted'),
+  min_samples_per_window: positiveInt
+    .default(20)
+    .describe(
+      'sampling floor: judge at least this many answers per window when traffic allows (the first answers of a window past the sample rate), so a low-traffic route is watched',
+    ),
+  min_drop: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.1)
+    .describe(
+      "the sustained quality drop below the release's own production quality that the detector is tuned to catch",
+    ),
+  reference_samples: positiveInt
+    .min(2)
+    .default(400)
+    .describe("judged production answers (canary steps included) that make a release's own reference quality"),
+  arl0: z
+    .number()
+    .gt(1)
+    .default(300_000)
+    .describe(
+      "judged answers between false alarms of one detector statistic on a healthy release (the CUSUM's in-control average run length)",
+    ),
 });
 
 export const gatewaySchema = z.strictObject({

@@ -10,9 +10,11 @@ import type { ToolCall } from '../kernel/tool-calls.js';
 import { responseSchemaOf } from '../judging/response-schema.js';
 import { lastUserText } from '../kernel/chat.js';
 import { ROOT_SLICE } from '../kernel/slice-tree.js';
-import { aggregateWindows, fillSeries, groupSeries, windowMs, windowStart } from './core/windows.js';
-import { advanceSettled, heldBoundary, maxHoldMs, unreadRange, type SettledWindows } from './core/settled-windows.js';
-import { bandSpecFromConfig, evaluateWindow, gateScoreFor } from './core/band.js';
+import { aggregateWindows, fillSeries, windowMs, windowStart } from './core/windows.js';
+import { heldBoundary, maxHoldMs, unreadRange } from './core/settled-windows.js';
+import { bandSpecFromConfig, type WindowEvaluation } from './core/band.js';
+import type { DriftState } from './core/drift-detector.js';
+import { driftSpecFromConfig, evaluateSeries } from './core/evaluate-series.js';
 import {
   decideRelease,
   observeRollbackDecision,
@@ -68,11 +70,38 @@ export interface ObserverAlert {
 /** What the observer keeps per decision: a route and the stable release it judges. */
 const decidedKey = (route: string, release: ReleaseId): string => `${route}/${release}`;
 
+/** One slice of a watched release: the drift detector's state and the evaluated windows kept for receipts. */
+interface SliceWatch {
+  readonly state: DriftState;
+  readonly evaluations: readonly WindowEvaluation[];
+  /** Start of the next window to fold in. */
+  readonly next: number;
+}
+
+/** A watched release on a route: the boundary its windows have been read to, and its slices. */
+interface Watch {
+  readonly before: number;
+  readonly slices: ReadonlyMap<string, SliceWatch>;
+}
+
+/** Evaluated windows kept per slice for the rollback's series (the detector's state holds the rest). */
+const KEPT_WINDOWS = 120;
+/** Windows read back when a release is first watched (a restart, a promotion): its reference and recent evidence. */
+const FIRST_READ_WINDOWS = 120;
+
 /**
  * The observer in `sluice serve`: samples answers off the request path, scores
  * them with the gate's judge and detectors behind a bounded queue, and each
- * tick evaluates the stable release's windows; `consecutive` breaching windows
- * roll the route back (one receipt, holding the window series).
+ * tick folds the stable release's newly settled windows into its drift
+ * detector (core/drift-detector.ts: CUSUMs against the release's own
+ * production quality, the min_quality floor and the detectors' ceilings);
+ * a drift that persisted `consecutive` windows rolls the route back (one
+ * receipt, holding the window series and the detector's statistic).
+ *
+ * The detector's state lives in memory. When a release is first watched (a
+ * promotion, a restart) the observer reads back its last FIRST_READ_WINDOWS
+ * windows of samples — canary steps included — to measure the reference and
+ * rebuild the statistics, then reads each settled window once.
  */
 export class Observer implements FinishedSink {
   readonly sampler: ObserveSampler<Answer>;
@@ -82,8 +111,8 @@ export class Observer implements FinishedSink {
   private readonly now: () => number;
   private working = 0;
   private draining: Promise<void> = Promise.resolve();
-  /** Per route and stable release: its settled windows, read from the store once each. */
-  private readonly settled = new Map<string, SettledWindows>();
+  /** Per route and stable release: the drift detector's state per slice, fed each settled window once. */
+  private readonly watches = new Map<string, Watch>();
   /** Answers sampled and not yet stored, by the start of their window: the windows they belong to wait for them. */
   private readonly pending = new Map<number, number>();
   /** The boundary the last decisions looked at: a sample of an earlier window stored after it is late (not counted). */
@@ -116,6 +145,7 @@ export class Observer implements FinishedSink {
     );
     this.sampler = new ObserveSampler<Answer>({
       sampleRate: config.observe.sample_rate,
+      minPerWindow: config.observe.min_samples_per_window,
       windowSeconds: config.observe.window_seconds,
       queueCapacity: 1000,
       ...((o.maxJudgeCallsPerWindow ?? config.observe.max_judge_calls_per_window) !== undefined
@@ -239,13 +269,13 @@ export class Observer implements FinishedSink {
   }
 
   /**
-   * Evaluates each route's stable release once a window has settled (see
-   * settled-windows.ts); rolls back after `consecutive` breaching windows.
+   * Feeds each route's stable release its newly settled windows (see
+   * settled-windows.ts) and decides: alert, or roll back on a persisting drift.
    */
   async tick(): Promise<SliceDecision[]> {
     const { store, config } = this.o;
     const ws = config.observe.window_seconds;
-    const span = windowMs(ws) * (config.observe.consecutive + 3);
+    const firstSpan = windowMs(ws) * Math.max(FIRST_READ_WINDOWS, config.observe.consecutive + 3);
     const out: SliceDecision[] = [];
     await this.samples.flush().catch((e: unknown) => this.o.onError?.(e)); // this process's samples count in the windows it evaluates
     // Decisions look at windows that have settled by `now`, and whose sampled answers are all stored; each is read once.
@@ -259,52 +289,65 @@ export class Observer implements FinishedSink {
       const key = decidedKey(state.route, release);
       current.add(key);
       if (this.rolledBack.has(key)) continue;
-      const range = unreadRange(this.settled.get(key), now, span);
+      const prev = this.watches.get(key);
+      const range = unreadRange(prev && { before: prev.before, windows: [] }, now, firstSpan);
       if (!range) continue; // nothing new has settled: the last decision stands
       const rows = await store.observeSamples(release, range.from, range.before);
       const fresh = aggregateWindows(
         rows.map((s) => ({ ...s, release: s.releaseId as ReleaseId })),
         ws,
-      );
-      const settled = advanceSettled(this.settled.get(key), fresh, now, span);
-      const decision = await this.decide(state.route, release, settled.windows, now, span, at);
+      ).filter((w) => w.route === state.route && w.start >= range.from && w.end <= range.before);
+      const watch = this.advance(state.route, release, prev, fresh, range);
+      const decision = await this.decide(state.route, release, watch, at);
       // Kept only once its decision is carried out: after a failure the next tick takes it again.
-      this.settled.set(key, settled);
+      this.watches.set(key, watch);
       if (decision) out.push(decision);
     }
-    for (const key of this.settled.keys()) if (!current.has(key)) this.settled.delete(key);
+    for (const key of this.watches.keys()) if (!current.has(key)) this.watches.delete(key);
     return out;
   }
 
-  /** Decides one route's stable release on its settled windows, and carries the decision out (alert, rollback command). */
+  /** Folds the windows in [range.from, range.before) into each slice's detector (a slice seen before, or in them). */
+  private advance(
+    route: string,
+    release: ReleaseId,
+    prev: Watch | undefined,
+    fresh: readonly ReturnType<typeof aggregateWindows>[number][],
+    range: { from: number; before: number },
+  ): Watch {
+    const { config } = this.o;
+    const ws = config.observe.window_seconds;
+    const band = bandSpecFromConfig(config);
+    const drift = driftSpecFromConfig(config);
+    const names = new Set([...(prev?.slices.keys() ?? []), ...fresh.map((w) => w.slice)]);
+    const slices = new Map<string, SliceWatch>();
+    for (const slice of names) {
+      const before = prev?.slices.get(slice);
+      const from = Math.max(before?.next ?? range.from, range.from);
+      const series = fillSeries(fresh, { route, release, slice }, from, range.before, ws);
+      const { evaluations, state } = evaluateSeries(series, band, drift, before?.state);
+      slices.set(slice, {
+        state,
+        evaluations: [...(before?.evaluations ?? []), ...evaluations].slice(-KEPT_WINDOWS),
+        next: range.before,
+      });
+    }
+    return { before: range.before, slices };
+  }
+
+  /** Decides one route's stable release on its slices' evaluated windows, and carries the decision out (alert, rollback command). */
   private async decide(
     route: string,
     release: ReleaseId,
-    windows: SettledWindows['windows'],
-    now: number,
-    span: number,
+    watch: Watch,
     at: number,
   ): Promise<SliceDecision | undefined> {
-    if (windows.length === 0) return undefined;
+    const histories = [...watch.slices.values()].map((s) => s.evaluations).filter((h) => h.length > 0);
+    if (histories.length === 0) return undefined;
     const { store, config, ledger } = this.o;
-    const ws = config.observe.window_seconds;
-    const gate = await store.latestGateResult(release);
-    const gateScores: Record<string, number> = {};
-    if (gate) {
-      const r = gate.result;
-      if (r.aggregate.score !== null) gateScores['*'] = r.aggregate.score;
-      for (const s of r.slices) if (s.score !== null) gateScores[s.slice] = s.score;
-    }
-    const histories = [...groupSeries(windows).values()].map((series) => {
-      const k = series[0]!;
-      const filled = fillSeries(windows, k, now - span, now, ws);
-      return filled.map((w) =>
-        evaluateWindow(w, bandSpecFromConfig(config, { gateScore: gateScoreFor(k.slice, gateScores) })),
-      );
-    });
     for (const h of histories) {
       const last = h.at(-1);
-      if (last) this.metrics?.window(route, release, last.slice, seriesPoint(last));
+      if (last) this.metrics?.window(route, release, last.slice, seriesPoint(last), last.drift);
     }
     const decision = decideRelease(histories, config.observe.consecutive, { alreadyRolledBack: false });
     if (decision.action === 'alert') {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { sluiceConfigSchema } from '../../config/sluice-schema.js';
 import { meanInterval, wilsonInterval } from '../../stats/index.js';
-import { bandSpecFromConfig, evaluateWindow, gateScoreFor, type BandSpec } from './band.js';
+import { bandSpecFromConfig, evaluateWindow, type BandSpec } from './band.js';
 import { samplesFor, WINDOW_SECONDS, type WindowPlan } from './test-support/fixtures.js';
 import { aggregateWindows, emptyWindow, type WindowAggregate } from './windows.js';
 
 const spec: BandSpec = {
   minQuality: 0.6,
-  gateScore: 0.8,
+  reference: 0.8,
   qualityDrop: 0.05,
   detectorCeilings: { refusal: 0.1, dates: 0.005 },
 };
@@ -33,15 +33,15 @@ describe('evaluateWindow', () => {
     const e = evaluateWindow(window({ n: 30, quality: 0.3 }), spec);
     expect(e.status).toBe('breach');
     expect(e.reasons).toContain('mean quality 0.3 < min_quality 0.6 (n = 30)');
-    expect(e.reasons.some((r) => r.includes('gate score 0.8'))).toBe(true);
+    expect(e.reasons.some((r) => r.includes('reference 0.8'))).toBe(true);
   });
 
-  it('breaches under the release’s own gate score minus quality_drop, above min_quality', () => {
+  it('breaches under the release’s own production reference minus quality_drop, above min_quality', () => {
     const e = evaluateWindow(window({ n: 30, quality: 0.7 }), spec);
     expect(e.status).toBe('breach');
-    expect(e.reasons).toEqual(['mean quality 0.7 < gate score 0.8 − quality_drop 0.05 (n = 30)']);
+    expect(e.reasons).toEqual(['mean quality 0.7 < reference 0.8 − quality_drop 0.05 (n = 30)']);
     expect(evaluateWindow(window({ n: 30, quality: 0.76 }), spec).status).toBe('ok');
-    expect(evaluateWindow(window({ n: 30, quality: 0.7 }), { ...spec, gateScore: null }).status).toBe('ok');
+    expect(evaluateWindow(window({ n: 30, quality: 0.7 }), { ...spec, reference: null }).status).toBe('ok');
   });
 
   it('breaches when invented dates exceed their ceiling (gate.hard.hallucination_rate)', () => {
@@ -128,26 +128,18 @@ describe('band from sluice.yaml', () => {
   });
 
   it('takes min_quality, quality_drop and the detector ceilings by kind', () => {
-    expect(bandSpecFromConfig(config, { gateScore: 0.82 })).toEqual({
+    expect(bandSpecFromConfig(config, { reference: 0.82 })).toEqual({
       minQuality: 0.6,
-      gateScore: 0.82,
+      reference: 0.82,
       qualityDrop: 0.05,
       detectorCeilings: { refusal: 0.1, dates: 0.005 },
       minSamples: 20,
       maxJudgeErrorShare: 0.5,
     });
     expect(bandSpecFromConfig(config, { refusalCeiling: 0.2, minSamples: 30 })).toMatchObject({
-      gateScore: null,
+      reference: null,
       detectorCeilings: { refusal: 0.2 },
       minSamples: 30,
     });
-  });
-
-  it('looks up the gate score of the most specific slice on the path', () => {
-    const scores = { '*': 0.8, fr: 0.7, 'fr/fr-BE': 0.65 };
-    expect(gateScoreFor('fr/fr-BE', scores)).toBe(0.65);
-    expect(gateScoreFor('fr/fr-CH', scores)).toBe(0.7);
-    expect(gateScoreFor('de', scores)).toBe(0.8);
-    expect(gateScoreFor('de', {})).toBeNull();
   });
 });

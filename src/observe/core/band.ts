@@ -2,19 +2,25 @@ import type { SluiceConfig } from '../../config/sluice-schema.js';
 import { sliceChain } from '../../kernel/slice-tree.js';
 import type { ReleaseId } from '../../release/resolved-manifest.js';
 import { meanInterval, wilsonInterval, type Interval } from '../../stats/index.js';
+import type { DriftReading } from './drift-detector.js';
 import type { WindowAggregate } from './windows.js';
 
 /**
- * The quality band a completed window must stay inside.
+ * The quality band of one completed window: its point view, shown in the
+ * window series, the metrics and the receipts. It no longer decides a
+ * rollback on its own — a fixed threshold on each window's point value is the
+ * Flagger-style rule that rolled healthy releases back and missed thin
+ * routes; the sequential drift detector (drift-detector.ts) decides.
  *
  * Rules, checked in this order:
  *
  * 1. Quality evidence. The window's quality is conclusive when the judge
  *    errors are at most half of its quality-judge calls (errors / (scored +
  *    errors) ≤ maxJudgeErrorShare, default 0.5) and it has at least
- *    minSamples scored answers (default 20). Conclusive quality breaches when
- *    the mean score is under min_quality, or under the release's own gate
- *    score for the slice minus quality_drop (when the gate score is known).
+ *    minSamples scored answers (observe.min_samples_per_window, default 20).
+ *    Conclusive quality breaches when the mean score is under min_quality, or
+ *    under the release's own production reference minus quality_drop (when
+ *    the reference is known).
  * 2. Detector evidence. A detector with a ceiling breaches when it looked at
  *    at least minSamples answers and flagged more than the ceiling's share
  *    (rate > ceiling). Detectors are local (refusal phrases, date validity)
@@ -25,11 +31,10 @@ import type { WindowAggregate } from './windows.js';
  *    otherwise `insufficient` when fewer than minSamples answers were scored
  *    (a window with no samples at all is insufficient); otherwise `ok`.
  *
- * Decisions use the point estimates, as the configuration states its
+ * The band uses the point estimates, as the configuration states its
  * thresholds; each window also carries the t interval of its mean quality
  * and the Wilson interval of each detector rate (95%) for the receipt.
- * `insufficient` and `judge_failing` never count toward a rollback (see
- * observer-decision.ts): they raise an alert.
+ * `insufficient` and `judge_failing` raise an alert (observer-decision.ts).
  */
 
 export const DEFAULT_MIN_SAMPLES = 20;
@@ -42,8 +47,8 @@ export type WindowStatus = 'ok' | 'breach' | 'insufficient' | 'judge_failing';
 export interface BandSpec {
   /** observe.min_quality. */
   readonly minQuality: number;
-  /** The release's own gate score for the window's slice; null or absent skips the drop rule. */
-  readonly gateScore?: number | null;
+  /** The release's own production quality (the drift detector's reference); null or absent skips the drop rule. */
+  readonly reference?: number | null;
   /** rollout.monitors.quality_drop. */
   readonly qualityDrop: number;
   /** Highest acceptable flag rate per detector name. */
@@ -84,6 +89,8 @@ export interface WindowEvaluation {
   readonly status: WindowStatus;
   /** Why: every breached rule for `breach`, the shortfall for `insufficient` / `judge_failing`. */
   readonly reasons: readonly string[];
+  /** The drift detector's reading at the window's end (evaluate-series.ts); absent for a bare evaluation. */
+  readonly drift?: DriftReading;
 }
 
 const fmt = (v: number): string => String(Number(v.toPrecision(4)));
@@ -96,7 +103,7 @@ function checkFraction(name: string, v: unknown): void {
 function checkSpec(spec: BandSpec): { minSamples: number; maxShare: number } {
   checkFraction('minQuality', spec.minQuality);
   checkFraction('qualityDrop', spec.qualityDrop);
-  if (spec.gateScore !== undefined && spec.gateScore !== null) checkFraction('gateScore', spec.gateScore);
+  if (spec.reference !== undefined && spec.reference !== null) checkFraction('reference', spec.reference);
   for (const [name, c] of Object.entries(spec.detectorCeilings)) checkFraction(`detectorCeilings.${name}`, c);
   const minSamples = spec.minSamples ?? DEFAULT_MIN_SAMPLES;
   if (!Number.isSafeInteger(minSamples) || minSamples < 1)
@@ -117,10 +124,10 @@ export function evaluateWindow(window: WindowAggregate, spec: BandSpec): WindowE
   if (!judgeFailing && n >= minSamples && mean !== null) {
     if (mean < spec.minQuality)
       breaches.push(`mean quality ${fmt(mean)} < min_quality ${fmt(spec.minQuality)} (n = ${n})`);
-    const gate = spec.gateScore;
-    if (gate !== undefined && gate !== null && mean < gate - spec.qualityDrop) {
+    const ref = spec.reference;
+    if (ref !== undefined && ref !== null && mean < ref - spec.qualityDrop) {
       breaches.push(
-        `mean quality ${fmt(mean)} < gate score ${fmt(gate)} − quality_drop ${fmt(spec.qualityDrop)} (n = ${n})`,
+        `mean quality ${fmt(mean)} < reference ${fmt(ref)} − quality_drop ${fmt(spec.qualityDrop)} (n = ${n})`,
       );
     }
   }
@@ -186,19 +193,6 @@ export function evaluateWindow(window: WindowAggregate, spec: BandSpec): WindowE
 }
 
 /**
- * The gate score that applies to a slice: the most specific entry on its
- * path (`fr/fr-BE`, then `fr`, then `*`), as thresholds are looked up; null
- * when none is known.
- */
-export function gateScoreFor(slice: string, gateScores: Readonly<Record<string, number>>): number | null {
-  for (const s of sliceChain(slice)) {
-    const v = gateScores[s];
-    if (v !== undefined) return v;
-  }
-  return null;
-}
-
-/**
  * Ceilings for the gate's detectors from sluice.yaml: a detector's own
  * `max_rate` when it sets one; else a `date-validity` detector gets
  * gate.hard.hallucination_rate, a `refusal` detector gets `refusalCeiling`
@@ -219,20 +213,20 @@ export function detectorCeilingsFromConfig(
   return out;
 }
 
-/** The band for one slice of a release from sluice.yaml and the release's gate score there. */
+/** The band for one slice of a release from sluice.yaml and the release's production reference there. */
 export function bandSpecFromConfig(
   config: Pick<SluiceConfig, 'gate' | 'judges' | 'observe' | 'rollout'>,
-  opts: { gateScore?: number | null; refusalCeiling?: number; minSamples?: number; maxJudgeErrorShare?: number } = {},
+  opts: { reference?: number | null; refusalCeiling?: number; minSamples?: number; maxJudgeErrorShare?: number } = {},
 ): BandSpec {
   return {
     minQuality: config.observe.min_quality,
-    gateScore: opts.gateScore ?? null,
+    reference: opts.reference ?? null,
     qualityDrop: config.rollout.monitors.quality_drop,
     detectorCeilings: detectorCeilingsFromConfig(
       config,
       opts.refusalCeiling === undefined ? {} : { refusalCeiling: opts.refusalCeiling },
     ),
-    minSamples: opts.minSamples ?? DEFAULT_MIN_SAMPLES,
+    minSamples: opts.minSamples ?? config.observe.min_samples_per_window,
     maxJudgeErrorShare: opts.maxJudgeErrorShare ?? DEFAULT_MAX_JUDGE_ERROR_SHARE,
   };
 }

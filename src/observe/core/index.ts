@@ -8,3 +8,5 @@ export * from '../../shadow/core/pairwise-prompt.js';
 export * from '../../shadow/core/shadow-analysis.js';
 export * from '../../replay/core/replay-compare.js';
 export type * from './ports.js';
+export * from './drift-detector.js';
+export * from './evaluate-series.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decisionToStatement } from '../../audit/ledger/decision.js';
 import { canonicalBytes } from '../../kernel/canonical-json.js';
-import { evaluateWindow, type BandSpec, type WindowEvaluation, type WindowStatus } from './band.js';
+import type { BandSpec, WindowEvaluation, WindowStatus } from './band.js';
+import type { DriftSpec } from './drift-detector.js';
+import { evaluateSeries } from './evaluate-series.js';
 import { decide, decideRelease, observeRollbackDecision, observeRollbackKey, OBSERVER } from './observer-decision.js';
 import {
   CANDIDATE,
@@ -17,11 +19,18 @@ import { aggregateWindows, completedWindows, fillSeries } from './windows.js';
 
 const spec: BandSpec = {
   minQuality: 0.6,
-  gateScore: 0.82,
   qualityDrop: 0.05,
   detectorCeilings: { refusal: 0.1, dates: 0.005 },
 };
 const CONSECUTIVE = 3;
+const drift: DriftSpec = {
+  minQuality: 0.6,
+  minDrop: 0.1,
+  arl0: 300_000,
+  referenceSamples: 400,
+  consecutive: CONSECUTIVE,
+  detectorCeilings: { refusal: 0.1, dates: 0.005 },
+};
 
 /** The evaluated series of one slice over `count` windows from T0 (every window, empty ones included). */
 function evaluate(
@@ -32,9 +41,8 @@ function evaluate(
 ): WindowEvaluation[] {
   const end = T0 + count * WINDOW_MS;
   const windows = completedWindows(aggregateWindows(samples, WINDOW_SECONDS), end);
-  return fillSeries(windows, { route: ROUTE, release: STABLE, slice }, T0, end, WINDOW_SECONDS).map((w) =>
-    evaluateWindow(w, s),
-  );
+  const series = fillSeries(windows, { route: ROUTE, release: STABLE, slice }, T0, end, WINDOW_SECONDS);
+  return evaluateSeries(series, s, drift).evaluations;
 }
 
 /** Plans → samples → windows → the evaluated `*` series. */
@@ -46,6 +54,7 @@ const healthy: WindowPlan = { n: 40, quality: (i) => (i % 2 ? 0.8 : 0.9) };
 /** #9: a safety tune hedges ("consult an attorney"): quality 0.3, the refusal detector fires, latency untouched. */
 const hedging: WindowPlan = { n: 40, quality: 0.3, flagged: { refusal: 20 } };
 const thin: WindowPlan = { n: 5, quality: 0.3 };
+const thinHealthy: WindowPlan = { n: 5, quality: (i) => (i % 2 ? 0.8 : 0.9) };
 const judgeDown: WindowPlan = { n: 5, quality: 0.85, judgeErrors: 35 };
 
 /** A bare evaluation with a given status, for the run rules. */
@@ -76,8 +85,9 @@ describe('decide: failure #9, a hedging release', () => {
     const d = decide(h, CONSECUTIVE);
     expect(d.action).toBe('rollback');
     expect(d.run).toBe(3);
-    expect(d.reason).toContain('3 consecutive breaching windows on route legal');
-    expect(d.reason).toContain('mean quality 0.3 < min_quality 0.6');
+    expect(d.reason).toMatch(/CUSUM [\d.]+ > threshold [\d.]+ on route legal \(drop since 2026-03-02T00:02:00.000Z/);
+    expect(d.reason).toContain('consecutive = 3');
+    expect(d.detector!.statistic).toBeGreaterThan(d.detector!.threshold!);
     expect(d.series.map((p) => ({ ...p, mean: Number(p.mean!.toFixed(12)) }))).toEqual(
       [2, 3, 4].map((i) => ({
         start: T0 + i * WINDOW_MS,
@@ -90,19 +100,21 @@ describe('decide: failure #9, a hedging release', () => {
     );
   });
 
-  it('does not roll back before the third breaching window', () => {
+  it('does not roll back before the third window of the drop: it alerts', () => {
     const d = decide(history([healthy, hedging, hedging]), CONSECUTIVE);
-    expect(d).toMatchObject({ action: 'none', run: 2 });
-    expect(d.reason).toContain('3 needed');
-    expect(d.series).toHaveLength(2);
+    expect(d).toMatchObject({ action: 'alert', run: 2 });
+    expect(d.reason).toContain('not yet persisted over 3 windows');
+    expect(d.series).toHaveLength(1);
   });
 
   it('does not roll back a dip of two windows that recovers', () => {
-    const plans = [healthy, hedging, hedging, healthy, healthy, hedging, hedging, healthy];
+    const plans = [healthy, hedging, hedging, healthy, healthy, healthy, healthy, healthy];
     const d = decide(history(plans), CONSECUTIVE);
     expect(d).toMatchObject({ action: 'none', run: 0, reason: 'within band' });
-    // At no point along the way either.
-    for (let k = 1; k <= plans.length; k++) expect(decide(history(plans.slice(0, k)), CONSECUTIVE).action).toBe('none');
+    // At no point along the way either: the dip alerts, it never rolls back.
+    const actions = plans.map((_, k) => decide(history(plans.slice(0, k + 1)), CONSECUTIVE).action);
+    expect(actions).not.toContain('rollback');
+    expect(actions).toContain('alert');
   });
 });
 
@@ -111,19 +123,28 @@ describe('decide: failure #10, invented dates', () => {
     const dates: WindowPlan = { n: 40, quality: 0.85, flagged: { dates: 3 } };
     const d = decide(history([healthy, dates, dates, dates]), CONSECUTIVE);
     expect(d.action).toBe('rollback');
-    expect(d.reason).toContain('detector dates flagged 7.5% (3/40) > ceiling 0.5%');
+    expect(d.detector!.name).toBe('detector:dates');
+    expect(d.reason).toContain('detector dates flag rate over its ceiling 0.5%');
     expect(d.series.map((p) => p.detectors['dates'])).toEqual([0.075, 0.075, 0.075]);
   });
 });
 
 describe('decide: windows without evidence', () => {
-  it('alerts on insufficient windows and never rolls back on them', () => {
-    const h = history([thin, thin, thin, thin, thin, thin]);
+  it('alerts on insufficient windows of a healthy release', () => {
+    const h = history([thinHealthy, thinHealthy, thinHealthy, thinHealthy, thinHealthy, thinHealthy]);
     expect(h.every((w) => w.status === 'insufficient')).toBe(true);
     const d = decide(h, CONSECUTIVE);
     expect(d.action).toBe('alert');
     expect(d.reason).toContain('insufficient: 5 scored answers < min_samples 20');
     expect(d.series).toHaveLength(1);
+  });
+
+  it('rolls back on thin windows once their evidence has accumulated: a thin window no longer blocks', () => {
+    const h = history([thin, thin, thin, thin, thin, thin]);
+    expect(h.every((w) => w.status === 'insufficient')).toBe(true);
+    const d = decide(h, CONSECUTIVE);
+    expect(d.action).toBe('rollback');
+    expect(d.detector!.name).toBe('quality-floor');
   });
 
   it('alerts when the judge is failing, and never rolls back on it', () => {
@@ -140,22 +161,19 @@ describe('decide: windows without evidence', () => {
     expect(decide(h, CONSECUTIVE).action).toBe('alert');
   });
 
-  it('lets an insufficient or judge-failing window neither extend nor end a run', () => {
-    expect(decide(seq('breach', 'breach', 'insufficient'), 3).action).toBe('alert');
-    expect(decide(seq('breach', 'breach', 'insufficient', 'breach'), 3)).toMatchObject({ action: 'rollback', run: 3 });
-    expect(
-      decide(seq('breach', 'judge_failing', 'breach', 'insufficient', 'breach'), 3).series.map((p) => p.status),
-    ).toEqual(['breach', 'judge_failing', 'breach', 'insufficient', 'breach']);
-    expect(decide(seq('breach', 'breach', 'insufficient', 'ok', 'breach'), 3)).toMatchObject({
-      action: 'none',
-      run: 1,
-    });
+  it('lets an empty window neither extend nor end a run', () => {
+    const empty: WindowPlan = { n: 0, quality: 0 };
+    expect(decide(history([hedging, hedging, empty]), 3).action).toBe('alert');
+    const d = decide(history([hedging, hedging, empty, hedging]), 3);
+    expect(d).toMatchObject({ action: 'rollback', run: 3 });
+    expect(d.series.map((p) => p.status)).toEqual(['breach', 'breach', 'insufficient', 'breach']);
+    expect(decide(history([hedging, hedging, empty, healthy, healthy, hedging]), 3).action).not.toBe('rollback');
   });
 
   it('catches a sustained drop on a thin route, where windows alternate with thin ones', () => {
     const d = decide(history([hedging, thin, hedging, thin, hedging]), CONSECUTIVE);
     expect(d.action).toBe('rollback');
-    expect(d.series).toHaveLength(5);
+    expect(d.series.map((p) => p.n)).toEqual([40, 5, 40]);
   });
 });
 
@@ -208,11 +226,11 @@ describe('decideRelease', () => {
   });
 
   it('prefers the run that completed first, then the route as a whole', () => {
-    const early = seq('breach', 'breach', 'breach', 'breach').map((w) => ({ ...w, slice: 'b' }));
-    const late = seq('ok', 'breach', 'breach', 'breach').map((w) => ({ ...w, slice: 'a' }));
+    const early = history([hedging, hedging, hedging, hedging]).map((w) => ({ ...w, slice: 'b' }));
+    const late = history([healthy, hedging, hedging, hedging]).map((w) => ({ ...w, slice: 'a' }));
     expect(decideRelease([late, early], 3).slice).toBe('b');
-    const sameTime = seq('breach', 'breach', 'breach').map((w) => ({ ...w, slice: 'a' }));
-    expect(decideRelease([sameTime, seq('breach', 'breach', 'breach')], 3).slice).toBe('*');
+    const sameTime = history([hedging, hedging, hedging]).map((w) => ({ ...w, slice: 'a' }));
+    expect(decideRelease([sameTime, history([hedging, hedging, hedging])], 3).slice).toBe('*');
     expect(decideRelease([[], sameTime], 3).slice).toBe('a');
   });
 

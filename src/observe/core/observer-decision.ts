@@ -3,32 +3,31 @@ import type { JsonValue } from '../../kernel/canonical-json.js';
 import { ROOT_SLICE } from '../../kernel/slice-tree.js';
 import type { ReleaseId } from '../../release/resolved-manifest.js';
 import type { WindowEvaluation, WindowStatus } from './band.js';
+import type { DriftReading, Reference, StreamReading } from './drift-detector.js';
 
 /**
  * What the observer does about one series of completed windows (one route,
- * release and slice, oldest first).
+ * release and slice, oldest first), each evaluated by the band and read by
+ * the drift detector (evaluate-series.ts).
  *
  * Rules:
  *
- * - A run is a sequence of breaching windows with no `ok` window between
- *   them. An `ok` window ends the run. An `insufficient` or `judge_failing`
- *   window neither extends nor ends it: it carries no evidence about quality
- *   either way. Ending the run there would let a sustained drop escape
- *   whenever traffic is thin or the judge flaps (a breach, a thin window, two
- *   breaches… never three in a row); extending it would roll back on no
- *   evidence. So a rollback always rests on `consecutive` windows that
- *   actually breached, and the windows between them are shown in the series.
- * - Rollback when some run reaches `consecutive` breaching windows. The
- *   earliest such run decides, and its series runs from its first breach to
- *   the breach that completed it. The decision is a function of the recorded
- *   windows alone: an observer that evaluates late (after a restart, say)
- *   reaches the same rollback, with the same series, as one that evaluated
- *   on time — even if quality recovered in the meantime.
- * - A dip shorter than `consecutive` windows that recovers never rolls back.
- * - Alert when the newest window is `insufficient` or `judge_failing` (and
- *   there is no rollback); `lastAlertAt` suppresses an alert for a window
- *   that ended at or before the last alert, so a repeated evaluation of the
- *   same history alerts once.
+ * - Rollback at the first window where the drift detector calls for one: a
+ *   CUSUM statistic over its threshold whose drop persisted `consecutive`
+ *   informative windows (drift-detector.ts). The series is the windows from
+ *   the first of those informative windows to the deciding one, thin and
+ *   empty windows between them included. The decision is a function of the
+ *   recorded windows alone: an observer that evaluates late (after a restart,
+ *   say) reaches the same rollback, with the same series, as one that
+ *   evaluated on time — even if quality recovered in the meantime.
+ * - A window's band status never rolls back by itself: a thin window
+ *   (`insufficient`) or a failing judge neither resets nor blocks the
+ *   detector's evidence.
+ * - Alert when the newest window is `insufficient` or `judge_failing`, or a
+ *   statistic is over its threshold without the persistence a rollback needs
+ *   (a transient dip: alert, no rollback), and there is no rollback;
+ *   `lastAlertAt` suppresses an alert for a window that ended at or before the
+ *   last alert, so a repeated evaluation of the same history alerts once.
  * - Idempotence: once the observer has rolled a release back on a route
  *   (`alreadyRolledBack`), nothing more is emitted for that series — no
  *   second rollback, and no alerts about the windows the release no longer
@@ -57,8 +56,12 @@ export interface ObserverDecision {
   readonly reason: string;
   /** For a rollback: the deciding run. Otherwise the open run, or just the newest window. */
   readonly series: readonly SeriesPoint[];
-  /** Breaching windows in the run `series` shows. */
+  /** Informative windows in the detector's open run (since its statistic last left 0). */
   readonly run: number;
+  /** For a rollback: the detector stream that decided, and the reference it compared against. */
+  readonly detector?: StreamReading;
+  readonly reference?: Reference | null;
+  readonly arl0?: number;
 }
 
 export interface DecideOptions {
@@ -75,6 +78,7 @@ export function seriesPoint(w: WindowEvaluation): SeriesPoint {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const fmt = (v: number): string => String(Number(v.toPrecision(4)));
 
 function checkHistory(history: readonly WindowEvaluation[], consecutive: number): void {
   if (!Number.isSafeInteger(consecutive) || consecutive < 1)
@@ -107,46 +111,65 @@ export function decide(
   }
   if (!newest) return { action: 'none', reason: 'no completed windows yet', series: [], run: 0 };
 
-  let runStart = -1;
-  let run = 0;
-  for (let i = 0; i < history.length; i++) {
-    const w = history[i]!;
-    if (w.status === 'ok') {
-      runStart = -1;
-      run = 0;
-    } else if (w.status === 'breach') {
-      if (run === 0) runStart = i;
-      run++;
-      if (run >= consecutive) {
-        const runWindows = history.slice(runStart, i + 1);
-        const reason =
-          `${run} consecutive breaching windows on ${describeWhere(w)} ` +
-          `(${iso(history[runStart]!.start)} to ${iso(w.end)}; consecutive = ${consecutive}): ${w.reasons.join('; ')}`;
-        return { action: 'rollback', reason, series: runWindows.map(seriesPoint), run };
-      }
-    }
+  for (const w of history) {
+    const stream = w.drift?.rollback;
+    if (!stream) continue;
+    const first = stream.recent[0]?.start ?? w.start;
+    const series = history.filter((x) => x.start >= first && x.start <= w.start);
+    const reason =
+      `${stream.name} CUSUM ${fmt(stream.statistic)} > threshold ${fmt(stream.threshold ?? 0)} on ${describeWhere(w)} ` +
+      `(drop since ${iso(stream.since ?? first)}, persisted over ${stream.recent.length} windows to ${iso(w.end)}; ` +
+      `consecutive = ${consecutive}): ${describeStream(stream, w.drift!)}`;
+    return {
+      action: 'rollback',
+      reason,
+      series: series.map(seriesPoint),
+      run: stream.run,
+      detector: stream,
+      reference: w.drift!.reference,
+      arl0: w.drift!.arl0,
+    };
   }
 
-  const openRun = runStart >= 0 ? history.slice(runStart) : [newest];
-  const series = openRun.map(seriesPoint);
-  if (
-    (newest.status === 'insufficient' || newest.status === 'judge_failing') &&
-    !(opts.lastAlertAt !== undefined && newest.end <= opts.lastAlertAt)
-  ) {
+  const streams = newest.drift?.streams ?? [];
+  const run = Math.max(0, ...streams.map((s) => s.run));
+  const alarmed = streams.filter((s) => s.status === 'alarm');
+  const series = [newest].map(seriesPoint);
+  const fresh = !(opts.lastAlertAt !== undefined && newest.end <= opts.lastAlertAt);
+  if (fresh && (newest.status === 'insufficient' || newest.status === 'judge_failing' || alarmed.length > 0)) {
+    const why = [
+      ...(newest.status === 'insufficient' || newest.status === 'judge_failing' ? newest.reasons : []),
+      ...alarmed.map(
+        (s) =>
+          `${s.name} CUSUM ${fmt(s.statistic)} > threshold ${fmt(s.threshold ?? 0)}, not yet persisted over ${consecutive} windows`,
+      ),
+    ];
     return {
       action: 'alert',
-      reason: `${describeWhere(newest)}, window ${iso(newest.start)}: ${newest.reasons.join('; ')}`,
+      reason: `${describeWhere(newest)}, window ${iso(newest.start)}: ${why.join('; ')}`,
       series,
       run,
     };
   }
   const reason =
-    run > 0
-      ? `${run} breaching window${run === 1 ? '' : 's'} in the open run; ${consecutive} needed for a rollback`
-      : newest.status === 'ok'
-        ? 'within band'
-        : `no breach; newest window ${newest.status}`;
+    alarmed.length > 0
+      ? `${alarmed.map((s) => s.name).join(', ')} over threshold; the drop must persist ${consecutive} windows`
+      : streams.some((s) => s.status === 'watch')
+        ? `watching: ${streams
+            .filter((s) => s.status === 'watch')
+            .map((s) => `${s.name} ${fmt(s.statistic)} of ${fmt(s.threshold ?? 0)}`)
+            .join(', ')}`
+        : newest.status === 'ok'
+          ? 'within band'
+          : `no drift; newest window ${newest.status}`;
   return { action: 'none', reason, series, run };
+}
+
+function describeStream(s: StreamReading, d: DriftReading): string {
+  if (s.name === 'quality-drop' && d.reference)
+    return `judged quality under the release's own production quality ${fmt(d.reference.mean)} (sd ${fmt(d.reference.sd)}, n = ${d.reference.n})`;
+  if (s.name === 'quality-floor') return `judged quality under min_quality ${fmt(s.target ?? 0)}`;
+  return `${s.name.replace(/^detector:/, 'detector ')} flag rate over its ceiling ${fmt((s.target ?? 0) * 100)}%`;
 }
 
 /** A series' decision, with the series it came from. */
@@ -196,7 +219,9 @@ export function observeRollbackKey(route: string, release: ReleaseId): string {
 /**
  * The `observe-rollback` receipt for a rollback decision: the release
  * rolled back, the route, the slice whose run decided, the windows of that
- * run (start and end as ISO times) and, when known, the release it rolled
+ * run (start and end as ISO times), the detector's statistic (its value,
+ * threshold, k, target, change-point estimate, the in-control ARL it was set
+ * for and the production reference) and, when known, the release it rolled
  * back to.
  */
 export function observeRollbackDecision(p: {
@@ -218,6 +243,20 @@ export function observeRollbackDecision(p: {
     status: s.status,
   }));
   const what: { [key: string]: JsonValue } = { slice: p.decision.slice, consecutive: p.consecutive, series };
+  const d = p.decision.detector;
+  if (d) {
+    what['detector'] = {
+      statistic: d.name,
+      value: d.statistic,
+      threshold: d.threshold,
+      k: d.k,
+      target: d.target,
+      since: d.since === null ? null : iso(d.since),
+      arl0: p.decision.arl0 ?? null,
+      reference: p.decision.reference ? { ...p.decision.reference } : null,
+      windows: d.recent.map((w) => ({ start: iso(w.start), increment: w.increment })),
+    };
+  }
   if (p.to !== undefined) what['to'] = p.to;
   return {
     kind: 'observe-rollback',

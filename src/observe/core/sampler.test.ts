@@ -155,7 +155,7 @@ describe('ObserveSampler', () => {
     expect(s.offer('d', 'd', T0)).toBe('queued'); // the third charge
     expect(s.offer('e', 'e', T0)).toBe('skipped'); // over the cap
     expect(s.offer('f', 'f', T0 + WINDOW_MS)).toBe('queued'); // next window
-    expect(s.counts()).toEqual({ offered: 6, notSampled: 0, queued: 4, dropped: 1, skipped: 1 });
+    expect(s.counts()).toEqual({ offered: 6, notSampled: 0, queued: 4, dropped: 1, skipped: 1, floored: 0 });
     expect(s.queue.dropped).toBe(1);
     expect(s.cap.snapshot()).toMatchObject({ chargedTotal: 4, skippedTotal: 1 });
   });
@@ -191,5 +191,37 @@ describe('ObserveSampler', () => {
       dropped: 0,
       skipped: 0,
     });
+  });
+
+  it('judges at least min_samples_per_window answers a window when traffic allows (a low-traffic route stays watched)', () => {
+    const s = new ObserveSampler<number>({
+      sampleRate: 0.05,
+      windowSeconds: WINDOW_SECONDS,
+      queueCapacity: 100_000,
+      minPerWindow: 20,
+    });
+    // 1 request a second: 60 a window, of which the 5% rate picks about 3.
+    const ks = keys(180);
+    for (const [i, k] of ks.entries()) s.offer(k, i, T0 + i * 1000);
+    expect(s.counts().queued).toBeGreaterThanOrEqual(60);
+    expect(s.counts().floored).toBeGreaterThan(40);
+    const byWindow = new Map<number, number>();
+    for (const [i, k] of ks.entries()) {
+      const w = Math.floor(i / 60);
+      if (i % 60 < 20 || shouldSample(k, 0.05)) byWindow.set(w, (byWindow.get(w) ?? 0) + 1);
+    }
+    expect(s.counts().queued).toBe([...byWindow.values()].reduce((a, b) => a + b, 0));
+    // At high traffic the rate alone clears the floor: nothing is floored past the window's first answers.
+    const busy = new ObserveSampler<number>({
+      sampleRate: 0.5,
+      windowSeconds: WINDOW_SECONDS,
+      queueCapacity: 100_000,
+      minPerWindow: 2,
+    });
+    for (const [i, k] of keys(1000).entries()) busy.offer(k, i, T0);
+    expect(busy.counts().floored).toBeLessThanOrEqual(2);
+    expect(
+      () => new ObserveSampler({ sampleRate: 0.1, windowSeconds: 60, queueCapacity: 1, minPerWindow: -1 }),
+    ).toThrow(/minPerWindow/);
   });
 });

@@ -28,6 +28,12 @@ import { windowMs, windowStart } from './windows.js';
  * of a window; the skip count makes that visible, and sample_rate should be
  * set so that it rarely binds. Local detectors cost nothing and are not
  * counted.
+ *
+ * The sampling floor (observe.min_samples_per_window) keeps a low-traffic
+ * route watched: while fewer than that many answers of the current window
+ * have been sampled, an answer the rate did not pick is sampled anyway (and
+ * counted as `floored`). Like the cap, a floor favours the start of a window;
+ * it never depends on the answer, so the sample stays unbiased about quality.
  */
 
 const SAMPLE_DOMAIN = 'sluice/observe-sample\u0000';
@@ -199,6 +205,8 @@ export interface SamplerCounts {
   readonly dropped: number;
   /** Sampled but over the spend cap. */
   readonly skipped: number;
+  /** Sampled by the floor (min_samples_per_window), not by the rate. */
+  readonly floored: number;
 }
 
 export interface ObserveSamplerOptions {
@@ -207,6 +215,8 @@ export interface ObserveSamplerOptions {
   readonly queueCapacity: number;
   /** Default Infinity: no cap. */
   readonly maxJudgeCallsPerWindow?: number;
+  /** Sampling floor (observe.min_samples_per_window): sample at least this many answers per window when traffic allows. Default 0. */
+  readonly minPerWindow?: number;
 }
 
 /**
@@ -220,15 +230,26 @@ export class ObserveSampler<T> {
   readonly sampleRate: number;
   readonly queue: BoundedQueue<T>;
   readonly cap: JudgeSpendCap;
+  readonly minPerWindow: number;
+  readonly windowSeconds: number;
   #offered = 0;
   #notSampled = 0;
   #queued = 0;
   #dropped = 0;
   #skipped = 0;
+  #floored = 0;
+  /** The window being counted for the floor, and the answers sampled in it. */
+  #window: number | null = null;
+  #sampledInWindow = 0;
 
   constructor(opts: ObserveSamplerOptions) {
     checkRate(opts.sampleRate);
+    const floor = opts.minPerWindow ?? 0;
+    if (!(Number.isSafeInteger(floor) && floor >= 0))
+      throw new RangeError(`minPerWindow must be an integer ≥ 0, got ${String(floor)}`);
     this.sampleRate = opts.sampleRate;
+    this.minPerWindow = floor;
+    this.windowSeconds = opts.windowSeconds;
     this.queue = new BoundedQueue<T>(opts.queueCapacity);
     this.cap = new JudgeSpendCap({
       maxJudgeCallsPerWindow: opts.maxJudgeCallsPerWindow ?? Infinity,
@@ -248,10 +269,19 @@ export class ObserveSampler<T> {
    */
   offerLazy(requestKey: string, make: () => T, now: number, rate: number = this.sampleRate): SampleOutcome {
     this.#offered++;
-    if (!shouldSample(requestKey, rate)) {
-      this.#notSampled++;
-      return 'not_sampled';
+    const w = windowStart(now, this.windowSeconds);
+    if (this.#window === null || w > this.#window) {
+      this.#window = w;
+      this.#sampledInWindow = 0;
     }
+    if (!shouldSample(requestKey, rate)) {
+      if (this.#sampledInWindow >= this.minPerWindow) {
+        this.#notSampled++;
+        return 'not_sampled';
+      }
+      this.#floored++;
+    }
+    this.#sampledInWindow++;
     if (this.queue.full) {
       this.queue.offer(make()); // counted as the queue's drop
       this.#dropped++;
@@ -273,6 +303,7 @@ export class ObserveSampler<T> {
       queued: this.#queued,
       dropped: this.#dropped,
       skipped: this.#skipped,
+      floored: this.#floored,
     };
   }
 }
