@@ -1,4 +1,6 @@
 import { clockOf } from '../src/kernel/clock.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../src/audit/ledger/open-ledger.js';
@@ -155,5 +157,85 @@ describe('the observer', () => {
     expect(newest.start).toBe(T0);
     expect(newest.n).toBe(sampled);
     expect(observer.lateSamples).toBe(0);
+  });
+});
+
+describe('the observer on a low-traffic route', () => {
+  it('rolls back a release that starts hedging at 1 request a second, default observe settings, within 10 minutes (virtual time)', async () => {
+    const dir = rolloutProject();
+    const cfgFile = join(dir, 'sluice.yaml');
+    // The defaults a team starts with: 5% sampling, 60 s windows, 3 consecutive windows, min_quality 0.6.
+    writeFileSync(
+      cfgFile,
+      readFileSync(cfgFile, 'utf8').replace(
+        /observe: .*\n/,
+        'observe: { sample_rate: 0.05, window_seconds: 60, consecutive: 3, min_quality: 0.6 }\n',
+      ),
+    );
+    const url = STORE_FACTORIES[0]!.freshUrl();
+    const cli = (...a: string[]) => runCli(a, { cwd: dir, env: { SLUICE_DB: url } });
+    const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    await cli('gate', v1);
+    await cli('roll', v1);
+    releaseFor(dir, 'hedging-v5', v1);
+    const v5 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    expect((await cli('gate', v5)).code).toBe(0);
+    await cli('roll', v5);
+    expect((await cli('promote', '--reason', 'fast-track the safety tune', '--json')).json()).toMatchObject({
+      phase: 'promoted',
+      stable: v5,
+    });
+    store = await openStore(url, dir);
+    const config = loadProjectConfig(dir).value;
+    expect(config.observe.min_samples_per_window).toBe(20);
+    const T0 = Date.UTC(2026, 11, 7, 12, 0, 0);
+    let now = T0;
+    const rolledBack: string[] = [];
+    const observer = new Observer({
+      store,
+      config,
+      projectDir: dir,
+      providers: new ProviderRegistry(config, { projectDir: dir, env: {} }),
+      ledger: openLedger(store, config, dir, {}),
+      clock: clockOf(() => now),
+      onRollback: async (route) => {
+        rolledBack.push(route);
+      },
+    });
+    const hedge = 'You should consult a qualified professional who can review the details before relying on this.';
+    const answer =
+      'Open Settings, then Security, and choose Reset password; the link arrives by email within a minute.';
+    let decidedAt: number | undefined;
+    // One request a second for up to 10 minutes; half of the answers hedge from the first one on.
+    for (let i = 0; i < 600 && decidedAt === undefined; i++) {
+      now = T0 + i * 1000;
+      observer.offer({
+        id: `req-${i}`,
+        entry: { route: 'support-assistant' },
+        release: { id: v5 },
+        status: 200,
+        slice: undefined,
+        output: i % 2 ? hedge : answer,
+        messages: [{ role: 'user', content: `How do I reset my password? (ticket ${i})` }],
+      } as unknown as Finished);
+      if (i % 60 === 31) {
+        await observer.drain();
+        const decided = await observer.tick();
+        if (decided.some((d) => d.action === 'rollback')) decidedAt = now;
+      }
+    }
+    expect(decidedAt, `alerts: ${observer.alerts.map((a) => a.reason).join(' | ')}`).toBeDefined();
+    expect(decidedAt! - T0).toBeLessThanOrEqual(10 * 60_000);
+    expect(rolledBack).toEqual(['support-assistant']);
+    // The floor judged about 20 answers a window where 5% sampling alone would have judged about 3.
+    expect(observer.sampler.counts().floored).toBeGreaterThan(observer.sampler.counts().queued / 2);
+    const receipts = (await cli('audit', 'log', '--kind', 'observe-rollback', '--json')).json<
+      {
+        predicate: { what: { series: unknown[]; detector: { statistic: string; value: number; threshold: number } } };
+      }[]
+    >();
+    expect(receipts).toHaveLength(1);
+    const { detector } = receipts[0]!.predicate.what;
+    expect(detector.value).toBeGreaterThan(detector.threshold);
   });
 });
