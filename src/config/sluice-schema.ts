@@ -176,7 +176,7 @@ export const observeSchema = z.strictObject({
     ),
   reference_samples: positiveInt
     .min(2)
-    .default(400)
+    .default(1000)
     .describe("judged production answers (canary steps included) that make a release's own reference quality"),
   arl0: z
     .number()

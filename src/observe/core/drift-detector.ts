@@ -147,12 +147,21 @@ export interface DriftWindow {
 
 const EMPTY: Moments = { n: 0, sum: 0, sumSq: 0 };
 
-export function initialDriftState(): DriftState {
-  return { referenceMoments: EMPTY, seen: EMPTY, streams: {} };
+/** Thresholds already solved for (k, arl0): a release's k is fixed once its reference is, so most calls hit. */
+const thresholds = new Map<string, number>();
+function qualityThreshold(k: number, arl0: number): number {
+  const key = `${k}|${arl0}`;
+  let h = thresholds.get(key);
+  if (h === undefined) {
+    h = cusumThreshold(k, arl0);
+    if (thresholds.size >= 1024) thresholds.clear();
+    thresholds.set(key, h);
+  }
+  return h;
 }
 
-function add(m: Moments, x: number): Moments {
-  return { n: m.n + 1, sum: m.sum + x, sumSq: m.sumSq + x * x };
+export function initialDriftState(): DriftState {
+  return { referenceMoments: EMPTY, seen: EMPTY, streams: {} };
 }
 
 function sdOf(m: Moments): number {
@@ -262,14 +271,21 @@ export function advanceDrift(
   spec: DriftSpec,
 ): { state: DriftState; reading: DriftReading } {
   checkSpec(spec);
-  let refM = state.referenceMoments;
-  let seen = state.seen;
+  let { n: sn, sum: ss, sumSq: sq } = state.seen;
+  let { n: rn, sum: rs, sumSq: rq } = state.referenceMoments;
   const forDrop: number[] = [];
   for (const x of window.scores) {
-    seen = add(seen, x);
-    if (refM.n < spec.referenceSamples) refM = add(refM, x);
-    else forDrop.push(x);
+    sn++;
+    ss += x;
+    sq += x * x;
+    if (rn < spec.referenceSamples) {
+      rn++;
+      rs += x;
+      rq += x * x;
+    } else forDrop.push(x);
   }
+  const seen: Moments = window.scores.length > 0 ? { n: sn, sum: ss, sumSq: sq } : state.seen;
+  const refM: Moments = rn !== state.referenceMoments.n ? { n: rn, sum: rs, sumSq: rq } : state.referenceMoments;
   // The reference as it stood before this window decides this window's drop terms; a reference completed
   // inside the window applies to the window's remaining scores.
   const reference = referenceOf({ ...state, referenceMoments: refM }, spec);
@@ -279,7 +295,7 @@ export function advanceDrift(
   const floorK = spec.minDrop / (2 * sd);
   streams.push({
     name: 'quality-floor',
-    threshold: cusumThreshold(floorK, spec.arl0),
+    threshold: qualityThreshold(floorK, spec.arl0),
     k: floorK,
     target: spec.minQuality,
     terms: window.scores.map((x) => (spec.minQuality - x) / sd - floorK),
@@ -289,7 +305,7 @@ export function advanceDrift(
     const k = spec.minDrop / (2 * reference.sd);
     streams.push({
       name: 'quality-drop',
-      threshold: cusumThreshold(k, spec.arl0),
+      threshold: qualityThreshold(k, spec.arl0),
       k,
       target: reference.mean,
       terms: forDrop.map((x) => (reference.mean - x) / reference.sd - k),
