@@ -62,6 +62,12 @@ describe('stats public API', () => {
       'tBounds',
       'minimumDetectableShift',
       'wilsonInterval',
+      'cusumArl',
+      'twoSidedCusumArl',
+      'cusumThreshold',
+      'cusumStep',
+      'bernoulliLlr',
+      'llrCusumThreshold',
     ];
     for (const name of names) expect(typeof (stats as Record<string, unknown>)[name], name).toBe('function');
     expect(Object.keys(stats).sort()).toEqual([...names].sort());
