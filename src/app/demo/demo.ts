@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { registered, verified } from './cli-json.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +60,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const reg = await sluice(dir, ['register', 'releases/v1.yaml', '--json']);
   if (reg.code !== 0)
     throw new SluiceError('internal', `the example's baseline does not register: ${reg.stderr.trim()}`);
-  const v1 = reg.json<{ id: string }>().id;
+  const v1 = reg.json(registered).id;
   const gate = await sluice(dir, ['gate', v1]);
   if (gate.code !== 0)
     throw new SluiceError('internal', `the example's baseline does not pass its gate (exit ${gate.code})`);
@@ -162,7 +163,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     await store.close();
   }
   const verify = await sluice(dir, ['audit', 'verify', '--json']);
-  const audit = verify.json<{ ok: boolean; entries?: number }>();
+  const audit = verify.json(verified);
   return {
     scenarios: results,
     healthy: healthyResult,

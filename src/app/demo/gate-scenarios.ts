@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { gateResultSchema } from '../../gate/gate-record-schema.js';
+import { overrideReceipts, registered } from './cli-json.js';
 import { join } from 'node:path';
 import type { GateResult } from '../../gate/core/gate-result.js';
 import { shortId } from '../../release/release-id.js';
@@ -16,9 +18,9 @@ const f2 = (v: number | null | undefined) => (v === null || v === undefined ? '-
 async function registerAndGate(ctx: DemoContext, file: string) {
   const reg = await sluice(ctx.dir, ['register', file, '--json']);
   if (reg.code !== 0) return { reg, id: null, changes: [] as string[], gate: null, gateCode: -1 };
-  const { id, changes } = reg.json<{ id: string; changes: string[] }>();
+  const { id, changes } = reg.json(registered);
   const g = await sluice(ctx.dir, ['gate', id, '--json']);
-  return { reg, id, changes, gate: g.code === 2 ? null : g.json<GateResult>(), gateCode: g.code };
+  return { reg, id, changes, gate: g.code === 2 ? null : g.json(gateResultSchema), gateCode: g.code };
 }
 
 const failing = (g: GateResult | null) => (g ? g.slices.filter((s) => s.verdict === 'fail') : []);
@@ -90,7 +92,7 @@ export function sliceCaught(
 export function overrideNeedsReason(ctx: DemoContext): Promise<ScenarioResult> {
   return timed(7, 'a gate bypassed with a bare boolean', 'gate', async () => {
     const reg = await sluice(ctx.dir, ['register', 'releases/s7-override.yaml', '--json']);
-    const id = reg.json<{ id: string }>().id;
+    const id = reg.json(registered).id;
     const bare = await sluice(ctx.dir, ['gate', id, '--force-gate-override']);
     const reason = 'hotfix for a regulator deadline; slice owner signed off in TICKET-4711';
     const withReason = await sluice(ctx.dir, [
@@ -103,9 +105,9 @@ export function overrideNeedsReason(ctx: DemoContext): Promise<ScenarioResult> {
       'maria.lopez',
       '--json',
     ]);
-    const g = withReason.code === 0 ? withReason.json<GateResult>() : null;
+    const g = withReason.code === 0 ? withReason.json(gateResultSchema) : null;
     const log = await sluice(ctx.dir, ['audit', 'log', '--kind', 'override', '--json']);
-    const receipt = log.json<{ index: number; actor: string; predicate: { why: string[] } }[]>().at(-1);
+    const receipt = log.json(overrideReceipts).at(-1);
     const caught =
       bare.code === 2 &&
       g?.override?.reason === reason &&

@@ -1,4 +1,5 @@
 import type { RunningServer } from '../server/start-server.js';
+import { observeRollbackReceipts, registered } from './cli-json.js';
 import { shortId } from '../../release/release-id.js';
 import type { RouteStatus } from '../../rollout/route-status.js';
 import type { DemoContext } from './gate-scenarios.js';
@@ -42,7 +43,7 @@ export function production(prefix = ''): (n: number) => DemoRequest {
 async function registerGated(ctx: DemoContext, file: string): Promise<{ id: string; gate: number }> {
   const reg = await sluice(ctx.dir, ['register', file, '--json']);
   if (reg.code !== 0) throw new Error(`register ${file}: ${reg.stderr.trim()}`);
-  const id = reg.json<{ id: string }>().id;
+  const id = reg.json(registered).id;
   return { id, gate: (await sluice(ctx.dir, ['gate', id])).code };
 }
 
@@ -96,12 +97,7 @@ export function observed(
     const s = await status(ctx);
     const log = (
       await sluice(ctx.dir, ['audit', 'log', '--kind', 'observe-rollback', '--release', rid, '--json'])
-    ).json<
-      {
-        index: number;
-        predicate: { what: { series: { mean: number | null; detectors: Record<string, number | null> }[] } };
-      }[]
-    >();
+    ).json(observeRollbackReceipts);
     const series = log[0]?.predicate.what.series ?? [];
     const shown = series
       .map((w) => (what === 'dates' ? `${Math.round((w.detectors.dates ?? 0) * 100)}%` : (w.mean ?? 0).toFixed(2)))

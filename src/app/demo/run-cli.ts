@@ -1,10 +1,12 @@
+import type { z } from 'zod';
 import { main } from '../cli/main.js';
 
 export interface CliOutcome {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
-  json<T>(): T;
+  /** stdout as JSON, checked against what the demo reads of it. */
+  json<T>(schema: z.ZodType<T>): T;
 }
 
 /** Runs a real `sluice` command in-process against the demo project (the same code path as the terminal). */
@@ -22,5 +24,5 @@ export async function sluice(
     cwd: projectDir,
     isTTY: false,
   });
-  return { code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T };
+  return { code, stdout, stderr, json: <T>(schema: z.ZodType<T>) => schema.parse(JSON.parse(stdout)) };
 }
