@@ -208,6 +208,22 @@ function tooFew(
   );
 }
 
+/** No data to compare in an arm: inconclusive, every interval fact null. */
+function noData(
+  name: MonitorName,
+  threshold: number,
+  detail: string,
+  facts: Record<string, number | null>,
+): MonitorResult {
+  return result(name, null, threshold, 'inconclusive', detail, {
+    ...facts,
+    lower: null,
+    upper: null,
+    e_value: null,
+    needed: null,
+  });
+}
+
 /** Where an interval lies against a margin: beyond it (`worseAbove`: above it is worse). */
 function verdict(lower: number, upper: number, margin: number, worseAbove: boolean): MonitorStatus {
   if (worseAbove) return lower > margin ? 'fail' : upper <= margin ? 'pass' : 'inconclusive';
@@ -352,13 +368,7 @@ export function latencyMonitor(
     alpha,
   };
   if (c === null || s === null) {
-    return result('latency_p95_ratio', null, ceiling, 'inconclusive', 'no per-request latencies in an arm', {
-      ...base,
-      lower: null,
-      upper: null,
-      e_value: null,
-      needed: null,
-    });
+    return noData('latency_p95_ratio', ceiling, 'no per-request latencies in an arm', base);
   }
   if (c.n < MIN_ARM_SAMPLES || s.n < MIN_ARM_SAMPLES) {
     return tooFew('latency_p95_ratio', ceiling, 'latencies', c.n, s.n, MIN_ARM_SAMPLES, base);
@@ -403,13 +413,7 @@ export function costMonitor(
   const c = canary.costs;
   const s = stable.costs;
   if (!c || !s) {
-    return result('cost_ratio', null, ceiling, 'inconclusive', 'no per-request costs in an arm', {
-      ...base,
-      lower: null,
-      upper: null,
-      e_value: null,
-      needed: null,
-    });
+    return noData('cost_ratio', ceiling, 'no per-request costs in an arm', base);
   }
   if (c.n < MIN_ARM_SAMPLES || s.n < MIN_ARM_SAMPLES) {
     return tooFew('cost_ratio', ceiling, 'requests', c.n, s.n, MIN_ARM_SAMPLES, base);
