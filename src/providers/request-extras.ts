@@ -6,6 +6,28 @@ import { at, isRecord, str, tryParse } from './http/json-access.js';
  * checked by the gateway) for the adapters that translate them: Anthropic, Gemini.
  */
 
+/** OpenAI request fields that neither the Messages API nor Gemini has: the adapters leave them out. */
+export const OPENAI_ONLY_FIELDS: readonly string[] = [
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'response_format',
+  'user',
+  'n',
+  'logprobs',
+  'top_logprobs',
+  'logit_bias',
+  'reasoning_effort',
+  'store',
+  'modalities',
+  'audio',
+  'prediction',
+  'web_search_options',
+  'verbosity',
+  'prompt_cache_key',
+  'safety_identifier',
+];
+
 export interface FunctionTool {
   readonly name: string;
   readonly description?: string;

@@ -3,7 +3,14 @@ import type { ToolCall } from '../../kernel/tool-calls.js';
 import type { ChatMessage } from '../../release/preprocess.js';
 import { at, defined, isRecord, str, tryParse } from '../http/json-access.js';
 import type { ChatRequest } from '../model-provider.js';
-import { argumentsObject, calledFunctionNames, functionTools, outputFormat, toolChoice } from '../request-extras.js';
+import {
+  argumentsObject,
+  calledFunctionNames,
+  functionTools,
+  OPENAI_ONLY_FIELDS,
+  outputFormat,
+  toolChoice,
+} from '../request-extras.js';
 
 /**
  * OpenAI's tools, tool calls, tool results and response_format in Gemini's
@@ -57,29 +64,7 @@ export function geminiContents(messages: readonly ChatMessage[]): Content[] {
 }
 
 /** OpenAI fields with no Gemini equivalent here: left out. Fields Sluice does not know pass as they came. */
-const NOT_MAPPED: ReadonlySet<string> = new Set([
-  'tools',
-  'tool_choice',
-  'parallel_tool_calls',
-  'response_format',
-  'user',
-  'n',
-  'logprobs',
-  'top_logprobs',
-  'logit_bias',
-  'reasoning_effort',
-  'store',
-  'modalities',
-  'audio',
-  'prediction',
-  'web_search_options',
-  'verbosity',
-  'prompt_cache_key',
-  'safety_identifier',
-  'service_tier',
-  'functions',
-  'function_call',
-]);
+const NOT_MAPPED: ReadonlySet<string> = new Set([...OPENAI_ONLY_FIELDS, 'service_tier', 'functions', 'function_call']);
 
 const MODES = { none: 'NONE', auto: 'AUTO', required: 'ANY' } as const;
 
