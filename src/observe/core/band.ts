@@ -1,6 +1,5 @@
 import type { SluiceConfig } from '../../config/sluice-schema.js';
 import { sliceChain } from '../../kernel/slice-tree.js';
-import type { ReleaseId } from '../../release/resolved-manifest.js';
 import { meanInterval, wilsonInterval, type Interval } from '../../stats/index.js';
 import type { DriftReading } from './drift-detector.js';
 import type { WindowAggregate } from './windows.js';
@@ -70,19 +69,14 @@ export interface DetectorReading {
   readonly breach: boolean;
 }
 
-export interface WindowEvaluation {
-  readonly route: string;
-  readonly release: ReleaseId;
-  readonly slice: string;
-  readonly start: number;
-  readonly end: number;
-  readonly samples: number;
-  /** Scored answers. */
-  readonly n: number;
-  readonly meanQuality: number | null;
+/** A window's evaluation: its key, bounds and counts as aggregated, then what the band makes of them. */
+export interface WindowEvaluation
+  extends Pick<
+    WindowAggregate,
+    'route' | 'release' | 'slice' | 'start' | 'end' | 'samples' | 'n' | 'meanQuality' | 'judgeErrors'
+  > {
   /** 95% t interval of the mean quality; null with fewer than 2 scores. */
   readonly meanCi: Interval | null;
-  readonly judgeErrors: number;
   /** judgeErrors / (n + judgeErrors); null when the judge was not called. */
   readonly judgeErrorShare: number | null;
   readonly detectors: Readonly<Record<string, DetectorReading>>;
