@@ -33,7 +33,8 @@ export interface ChatRequest {
   readonly hints?: { readonly slice?: string };
 }
 
-export interface ChatResult {
+/** What a completion says: the text, why it stopped, what it used, the tool calls it makes. */
+export interface Completion {
   readonly text: string;
   readonly finishReason: string;
   readonly usage: Usage;
@@ -43,6 +44,9 @@ export interface ChatResult {
   readonly logprobs?: unknown;
   /** The upstream's further choices when the request asked for n > 1, as it wrote them (OpenAI wire format). */
   readonly moreChoices?: readonly unknown[];
+}
+
+export interface ChatResult extends Completion {
   /** The model name the upstream reported. */
   readonly model: string;
 }

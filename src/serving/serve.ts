@@ -4,6 +4,7 @@ import {
   type ChatChunk,
   type ChatParams,
   type ChatRequest,
+  type Completion,
   type ProviderErrorKind,
   type Usage,
 } from '../providers/model-provider.js';
@@ -14,7 +15,6 @@ import type { ModelProvider } from '../providers/model-provider.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ServingRelease } from './serving-release.js';
 import { applyParamPolicy, type ClientParams } from './param-policy.js';
-import type { ToolCall } from '../kernel/tool-calls.js';
 
 export interface ServeRequest extends ServingInput {
   readonly signal?: AbortSignal;
@@ -37,14 +37,7 @@ export interface ServeMeta {
   readonly overridden: readonly string[];
 }
 
-export interface ServeResult extends ServeMeta {
-  readonly text: string;
-  readonly finishReason: string;
-  readonly toolCalls?: readonly ToolCall[];
-  /** Logprobs and further choices (n > 1) as the upstream wrote them. */
-  readonly logprobs?: unknown;
-  readonly moreChoices?: readonly unknown[];
-  readonly usage: Usage;
+export interface ServeResult extends ServeMeta, Completion {
   readonly latencyMs: number;
   readonly costUsd: number;
 }

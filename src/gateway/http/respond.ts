@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Usage } from '../../providers/model-provider.js';
-import type { ToolCall } from '../../kernel/tool-calls.js';
+import type { Completion, Usage } from '../../providers/model-provider.js';
 import type { Arm } from '../routing/sticky.js';
 import type { GatewayError } from './errors.js';
 
@@ -43,15 +42,7 @@ export function sendError(res: ServerResponse, err: GatewayError, served?: Serve
 }
 
 /** What a completion says: the text, the tool calls it makes, why it stopped, what it used. */
-export interface Answer {
-  readonly text: string;
-  readonly finishReason: string;
-  readonly toolCalls?: readonly ToolCall[];
-  readonly logprobs?: unknown;
-  /** Further choices (n > 1), as the upstream wrote them. */
-  readonly moreChoices?: readonly unknown[];
-  readonly usage: Usage;
-}
+export type Answer = Completion;
 
 export function completionBody(id: string, route: string, answer: Answer, created: number): unknown {
   const calls = answer.toolCalls;
