@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { ChatChunk, Usage } from '../../providers/model-provider.js';
 import { toGatewayError, type GatewayError } from './errors.js';
-import { servedHeaders, type Served } from './respond.js';
+import { openEventStream } from './event-stream.js';
+import type { Served } from './respond.js';
 import type { ToolCall } from '../../kernel/tool-calls.js';
 import {
   callItem,
@@ -44,13 +45,8 @@ export async function pipeResponsesStream(
   res: ServerResponse,
   t: { ids: ResponseIds; req: ResponsesRequest; served: Served; signal: AbortSignal },
 ): Promise<ResponsesStreamEnd> {
-  const it = chunks[Symbol.asyncIterator]();
-  let next = await it.next();
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    ...servedHeaders(t.served),
-  });
+  const { it, first } = await openEventStream(chunks, res, t.served);
+  let next = first;
   let seq = 0;
   const send = async (type: string, fields: Record<string, unknown>): Promise<void> => {
     if (res.destroyed) return;

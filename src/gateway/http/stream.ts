@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { ChatChunk, Usage } from '../../providers/model-provider.js';
 import { toGatewayError, type GatewayError } from './errors.js';
+import { openEventStream } from './event-stream.js';
 import { type ToolCall, ToolCallAssembler } from '../../kernel/tool-calls.js';
-import { chunkBody, servedHeaders, usageChunkBody, type Served } from './respond.js';
+import { chunkBody, usageChunkBody, type Served } from './respond.js';
 
 export interface StreamTarget {
   readonly id: string;
@@ -43,13 +44,8 @@ export async function pipeStream(
   res: ServerResponse,
   t: StreamTarget,
 ): Promise<StreamEnd> {
-  const it = chunks[Symbol.asyncIterator]();
-  let next = await it.next();
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    ...servedHeaders(t.served),
-  });
+  const { it, first } = await openEventStream(chunks, res, t.served);
+  let next = first;
   await write(res, event(chunkBody(t.id, t.route, t.created, { role: 'assistant', content: '' }, null)), t.signal);
   let text = '';
   let usage: Usage | undefined;
