@@ -63,23 +63,27 @@ export async function pipeResponsesStream(
   let usage: Usage | undefined;
   let finishReason = 'stop';
   const itemId = messageId(ids);
+  /** The message item and its text part, announced once, before its first text (or at the end when nothing else came). */
+  const openMessage = async (): Promise<void> => {
+    if (messageIndex < 0) {
+      messageIndex = outputs++;
+      await send('response.output_item.added', {
+        output_index: messageIndex,
+        item: messageItem(ids, '', 'in_progress'),
+      });
+      await send('response.content_part.added', {
+        item_id: itemId,
+        output_index: messageIndex,
+        content_index: 0,
+        part: outputText(''),
+      });
+    }
+  };
   try {
     while (!next.done) {
       const c = next.value;
       if (c.delta) {
-        if (messageIndex < 0) {
-          messageIndex = outputs++;
-          await send('response.output_item.added', {
-            output_index: messageIndex,
-            item: messageItem(ids, '', 'in_progress'),
-          });
-          await send('response.content_part.added', {
-            item_id: itemId,
-            output_index: messageIndex,
-            content_index: 0,
-            part: outputText(''),
-          });
-        }
+        await openMessage();
         text += c.delta;
         await send('response.output_text.delta', {
           item_id: itemId,
@@ -131,19 +135,7 @@ export async function pipeResponsesStream(
   }
   const output: unknown[] = [];
   if (messageIndex >= 0 || calls.length === 0) {
-    if (messageIndex < 0) {
-      messageIndex = outputs++;
-      await send('response.output_item.added', {
-        output_index: messageIndex,
-        item: messageItem(ids, '', 'in_progress'),
-      });
-      await send('response.content_part.added', {
-        item_id: itemId,
-        output_index: messageIndex,
-        content_index: 0,
-        part: outputText(''),
-      });
-    }
+    await openMessage();
     await send('response.output_text.done', {
       item_id: itemId,
       output_index: messageIndex,
