@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatMessage } from '../../release/preprocess.js';
 import type { Usage } from '../../providers/model-provider.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
-import { serve, serveStream, type ServeDeps, type ServeRequest } from '../../serving/serve.js';
+import { serve, serveStream, type ServeDeps, type ServeRequest, type ServeResult } from '../../serving/serve.js';
 import type { ServingRelease } from '../../serving/serving-release.js';
 import { CLIENT_CLOSED, type GatewayError, notFound, requestError, serveError, toGatewayError } from './errors.js';
 import { type Caller, routeAllowed, routeForbidden } from '../auth/client-auth.js';
@@ -139,6 +139,19 @@ export type AnswerWriter = (r: Routed) => Promise<Outcome>;
 
 const modelOf = (m: { provider: string; model: string }): string => `${m.provider}/${m.model}`;
 
+/** What a whole (not streamed) served answer leaves for the record. */
+export function servedOutcome(out: ServeResult): Outcome {
+  return {
+    status: 200,
+    usage: out.usage,
+    costUsd: out.costUsd,
+    output: out.text,
+    input: out.input,
+    model: modelOf(out),
+    ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
+  };
+}
+
 /** x-sluice-overridden: the client's params the release's own values replaced. */
 export function overriddenHeader(names: readonly string[]): Record<string, string> {
   return names.length ? { [OVERRIDDEN_HEADER]: names.join(', ') } : {};
@@ -156,15 +169,7 @@ async function answerChat({ ctx, body, sreq, release, res, served, id }: Routed)
       ...servedHeaders(served),
       ...overriddenHeader(out.overridden),
     });
-    return {
-      status: 200,
-      usage: out.usage,
-      costUsd: out.costUsd,
-      output: out.text,
-      input: out.input,
-      model: modelOf(out),
-      ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
-    };
+    return servedOutcome(out);
   }
   const stream = serveStream(release, sreq, ctx.serving);
   if (!stream.ok) return refused(res, served, serveError(stream.error), signal);
@@ -291,14 +296,29 @@ export async function readRequest<T>(
   return undefined;
 }
 
-/** POST /v1/chat/completions: read, check, route, pick the arm, serve through the one serving path, respond. */
-export async function handleChat(
-  ctx: ChatContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  caller: Caller,
-): Promise<void> {
-  const started = performance.now();
-  const body = await readRequest(ctx, req, res, started, parseChatRequest);
-  if (body) await serveRouted(ctx, req, res, started, body, caller);
+/** A POST endpoint: what the gateway calls with an admitted request. */
+export type Endpoint = (ctx: ChatContext, req: IncomingMessage, res: ServerResponse, caller: Caller) => Promise<void>;
+
+/** An endpoint that reads its body with `parse` (readRequest answers what fails) and serves what parses. */
+export function bodyEndpoint<T>(
+  parse: (body: Buffer) => Result<T, RequestProblem>,
+  serveBody: (
+    ctx: ChatContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: number,
+    body: T,
+    caller: Caller,
+  ) => Promise<void>,
+): Endpoint {
+  return async (ctx, req, res, caller) => {
+    const started = performance.now();
+    const body = await readRequest(ctx, req, res, started, parse);
+    if (body) await serveBody(ctx, req, res, started, body, caller);
+  };
 }
+
+/** POST /v1/chat/completions: read, check, route, pick the arm, serve through the one serving path, respond. */
+export const handleChat: Endpoint = bodyEndpoint(parseChatRequest, (ctx, req, res, started, body, caller) =>
+  serveRouted(ctx, req, res, started, body, caller),
+);

@@ -2,7 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { serveEmbeddings } from '../../serving/embed.js';
 import type { Caller } from '../auth/client-auth.js';
-import { type ChatContext, type Outcome, readRequest, refused, type Routed, serveRouted } from './chat.js';
+import {
+  bodyEndpoint,
+  type ChatContext,
+  type Endpoint,
+  type Outcome,
+  refused,
+  type Routed,
+  serveRouted,
+} from './chat.js';
 import { serveError } from './errors.js';
 import { parseJsonBody, type ChatCompletionRequest } from './parse-request.js';
 import { sendJson, servedHeaders } from './respond.js';
@@ -29,17 +37,19 @@ function base64Vector(v: readonly number[]): string {
  * POST /v1/embeddings: routed like chat (route, key permission, sticky arm),
  * served by the release's embeddings model; traced, never judged or mirrored.
  */
-export async function handleEmbeddings(
+export const handleEmbeddings: Endpoint = bodyEndpoint(
+  (body) => parseJsonBody(body, embeddingsRequestSchema, 'embeddings request'),
+  serveEmbeddingsRequest,
+);
+
+async function serveEmbeddingsRequest(
   ctx: ChatContext,
   req: IncomingMessage,
   res: ServerResponse,
+  started: number,
+  b: z.infer<typeof embeddingsRequestSchema>,
   caller: Caller,
 ): Promise<void> {
-  const started = performance.now();
-  const b = await readRequest(ctx, req, res, started, (body) =>
-    parseJsonBody(body, embeddingsRequestSchema, 'embeddings request'),
-  );
-  if (!b) return;
   const inputs = typeof b.input === 'string' ? [b.input] : b.input;
   const body: ChatCompletionRequest = {
     route: b.model,

@@ -1,14 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serve, serveStream } from '../../serving/serve.js';
-import type { Caller } from '../auth/client-auth.js';
 import {
-  type ChatContext,
+  bodyEndpoint,
+  type Endpoint,
   failure,
   type Outcome,
   overriddenHeader,
-  readRequest,
   refused,
   type Routed,
+  servedOutcome,
   serveRouted,
 } from './chat.js';
 import { serveError } from './errors.js';
@@ -36,15 +35,7 @@ function answerResponses(r: ResponsesRequest): (routed: Routed) => Promise<Outco
         { ...response, output_text: out.text },
         { ...servedHeaders(served), ...overriddenHeader(out.overridden) },
       );
-      return {
-        status: 200,
-        usage: out.usage,
-        costUsd: out.costUsd,
-        output: out.text,
-        input: out.input,
-        model: `${out.provider}/${out.model}`,
-        ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
-      };
+      return servedOutcome(out);
     }
     const stream = serveStream(release, sreq, ctx.serving);
     if (!stream.ok) return refused(res, served, serveError(stream.error), signal);
@@ -77,13 +68,6 @@ function parseResponsesRequest(
  * headers, traces, monitors and observer sampling); the answer is written in
  * the Responses format.
  */
-export async function handleResponses(
-  ctx: ChatContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  caller: Caller,
-): Promise<void> {
-  const started = performance.now();
-  const r = await readRequest(ctx, req, res, started, parseResponsesRequest);
-  if (r) await serveRouted(ctx, req, res, started, r.chat, caller, answerResponses(r.request), 'responses');
-}
+export const handleResponses: Endpoint = bodyEndpoint(parseResponsesRequest, (ctx, req, res, started, r, caller) =>
+  serveRouted(ctx, req, res, started, r.chat, caller, answerResponses(r.request), 'responses'),
+);
