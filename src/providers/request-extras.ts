@@ -7,7 +7,7 @@ import { at, isRecord, str, tryParse } from './http/json-access.js';
  */
 
 /** OpenAI request fields that neither the Messages API nor Gemini has: the adapters leave them out. */
-export const OPENAI_ONLY_FIELDS: readonly string[] = [
+const OPENAI_ONLY_FIELDS: readonly string[] = [
   'tools',
   'tool_choice',
   'parallel_tool_calls',
@@ -27,6 +27,21 @@ export const OPENAI_ONLY_FIELDS: readonly string[] = [
   'prompt_cache_key',
   'safety_identifier',
 ];
+
+/** The fields an adapter leaves out: the OpenAI-only ones and its own `more`. */
+export function notMapped(...more: string[]): ReadonlySet<string> {
+  return new Set([...OPENAI_ONLY_FIELDS, ...more]);
+}
+
+/** The request's pass-through fields, less those in `notMapped`, as they came. */
+export function keptFields(
+  extra: Readonly<Record<string, unknown>>,
+  notMapped: ReadonlySet<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in extra) if (!notMapped.has(k)) out[k] = extra[k];
+  return out;
+}
 
 export interface FunctionTool {
   readonly name: string;

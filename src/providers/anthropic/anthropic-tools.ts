@@ -3,7 +3,7 @@ import type { ToolCall, ToolCallDelta } from '../../kernel/tool-calls.js';
 import type { ChatMessage } from '../../release/preprocess.js';
 import { at, defined, isRecord, num, str } from '../http/json-access.js';
 import type { ChatRequest } from '../model-provider.js';
-import { argumentsObject, functionTools, OPENAI_ONLY_FIELDS, outputFormat, toolChoice } from '../request-extras.js';
+import { argumentsObject, functionTools, keptFields, notMapped, outputFormat, toolChoice } from '../request-extras.js';
 
 /**
  * OpenAI's tools, tool calls, tool results and response_format in the Messages
@@ -49,14 +49,13 @@ export function anthropicMessages(messages: readonly ChatMessage[]): Turn[] {
 }
 
 /** OpenAI fields with no Messages API equivalent: left out. Fields Sluice does not know pass as they came. */
-const NOT_MAPPED: ReadonlySet<string> = new Set([...OPENAI_ONLY_FIELDS, 'functions', 'function_call']);
+const NOT_MAPPED: ReadonlySet<string> = notMapped('functions', 'function_call');
 
 /** The request's own fields for the Messages API body: tools, tool_choice, output_config, metadata, vendor fields. */
 export function anthropicExtras(req: ChatRequest): Record<string, unknown> {
   const extra = req.extra;
   if (!extra) return {};
-  const out: Record<string, unknown> = {};
-  for (const k in extra) if (!NOT_MAPPED.has(k)) out[k] = extra[k];
+  const out = keptFields(extra, NOT_MAPPED);
   const tools = functionTools(extra);
   if (tools)
     out.tools = tools.map((t) =>

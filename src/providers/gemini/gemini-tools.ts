@@ -7,7 +7,8 @@ import {
   argumentsObject,
   calledFunctionNames,
   functionTools,
-  OPENAI_ONLY_FIELDS,
+  keptFields,
+  notMapped,
   outputFormat,
   toolChoice,
 } from '../request-extras.js';
@@ -64,7 +65,7 @@ export function geminiContents(messages: readonly ChatMessage[]): Content[] {
 }
 
 /** OpenAI fields with no Gemini equivalent here: left out. Fields Sluice does not know pass as they came. */
-const NOT_MAPPED: ReadonlySet<string> = new Set([...OPENAI_ONLY_FIELDS, 'service_tier', 'functions', 'function_call']);
+const NOT_MAPPED: ReadonlySet<string> = notMapped('service_tier', 'functions', 'function_call');
 
 const MODES = { none: 'NONE', auto: 'AUTO', required: 'ANY' } as const;
 
@@ -72,8 +73,7 @@ const MODES = { none: 'NONE', auto: 'AUTO', required: 'ANY' } as const;
 export function geminiExtras(req: ChatRequest): Record<string, unknown> {
   const extra = req.extra;
   if (!extra) return {};
-  const out: Record<string, unknown> = {};
-  for (const k in extra) if (!NOT_MAPPED.has(k)) out[k] = extra[k];
+  const out = keptFields(extra, NOT_MAPPED);
   const tools = functionTools(extra);
   if (tools)
     out.tools = [
