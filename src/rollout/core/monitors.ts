@@ -208,6 +208,15 @@ function tooFew(
   );
 }
 
+/** A monitor of a canary / stable ratio against its ceiling, its sequence sized for the planned requests. */
+type RatioMonitor = (
+  ceiling: number,
+  alpha: number,
+  plannedRequests: number,
+  canary: ArmWindow,
+  stable: ArmWindow,
+) => MonitorResult;
+
 /** No data to compare in an arm: inconclusive, every interval fact null. */
 function noData(
   name: MonitorName,
@@ -351,13 +360,7 @@ function logLatencyMoments(w: ArmWindow): Moments | null {
   return null;
 }
 
-export function latencyMonitor(
-  ceiling: number,
-  alpha: number,
-  plannedRequests: number,
-  canary: ArmWindow,
-  stable: ArmWindow,
-): MonitorResult {
+export const latencyMonitor: RatioMonitor = (ceiling, alpha, plannedRequests, canary, stable) => {
   const c = logLatencyMoments(canary);
   const s = logLatencyMoments(stable);
   const base = {
@@ -389,15 +392,9 @@ export function latencyMonitor(
   };
   const detail = `latency ratio ${fmt(ratio)} (geometric means, canary / stable), ${fmt(100 * (1 - alpha))}% sequence [${fmt(facts.lower)}, ${fmt(facts.upper)}] ${WORD[status]} the ceiling ${ceiling}`;
   return result('latency_p95_ratio', ratio, ceiling, status, detail, facts);
-}
+};
 
-export function costMonitor(
-  ceiling: number,
-  alpha: number,
-  plannedRequests: number,
-  canary: ArmWindow,
-  stable: ArmWindow,
-): MonitorResult {
+export const costMonitor: RatioMonitor = (ceiling, alpha, plannedRequests, canary, stable) => {
   const perReq = (w: ArmWindow) => (w.count > 0 ? w.costUsd / w.count : null);
   const cm = perReq(canary);
   const sm = perReq(stable);
@@ -451,7 +448,7 @@ export function costMonitor(
   };
   const detail = `cost per request $${fmt(c.mean)} / $${fmt(s.mean)} = ${fmt(ratio)}, ${fmt(100 * (1 - alpha))}% sequence [${fmt(facts.lower)}, ${fmt(facts.upper)}] ${WORD[status]} the ceiling ${ceiling}`;
   return result('cost_ratio', ratio, ceiling, status, detail, facts);
-}
+};
 
 /** Judged-score standard deviation assumed when sizing `quality_samples` (scores in [0, 1]). */
 export const PLANNED_QUALITY_SD = 0.25;
