@@ -1,5 +1,4 @@
 import type { SluiceConfig } from '../../config/sluice-schema.js';
-import { sliceChain } from '../../kernel/slice-tree.js';
 import { meanInterval, wilsonInterval, type Interval } from '../../stats/index.js';
 import type { DriftReading } from './drift-detector.js';
 import type { WindowAggregate } from './windows.js';
