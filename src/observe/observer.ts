@@ -30,7 +30,7 @@ import type { ReleaseId } from '../release/resolved-manifest.js';
 import type { ObserveSampleRecord, Store } from '../store/store.js';
 import { BatchQueue } from '../kernel/batch-queue.js';
 import { canaryJudgeRate, canaryStepKey } from '../rollout/core/canary-judging.js';
-import { defaultQualitySamples } from '../rollout/core/monitors.js';
+import { defaultQualitySamples } from '../rollout/core/quality-samples.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 
 interface Answer {

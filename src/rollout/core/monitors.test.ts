@@ -3,7 +3,6 @@ import { moments, rateSequence } from '../../stats/confidence-sequence.js';
 import { mulberry32, normalQuantile, quantile, type Random } from '../../stats/index.js';
 import {
   costMonitor,
-  defaultQualitySamples,
   errorIncreaseMonitor,
   errorRateMonitor,
   evaluateMonitors,
@@ -14,6 +13,7 @@ import {
   type ArmWindow,
   type MonitorResult,
 } from './monitors.js';
+import { defaultQualitySamples } from './quality-samples.js';
 import { makeSpec } from './test-support/fixtures.js';
 
 const arm = (over: Partial<ArmWindow> = {}): ArmWindow => ({

@@ -10,7 +10,6 @@ import {
   type DifferenceSequence,
   type Moments,
 } from '../../stats/confidence-sequence.js';
-import { normalQuantile } from '../../stats/normal.js';
 import type { MonitorThresholds } from './rollout-state.js';
 
 /**
@@ -449,26 +448,6 @@ export const costMonitor: RatioMonitor = (ceiling, alpha, plannedRequests, canar
   const detail = `cost per request $${fmt(c.mean)} / $${fmt(s.mean)} = ${fmt(ratio)}, ${fmt(100 * (1 - alpha))}% sequence [${fmt(facts.lower)}, ${fmt(facts.upper)}] ${WORD[status]} the ceiling ${ceiling}`;
   return result('cost_ratio', ratio, ceiling, status, detail, facts);
 };
-
-/** Judged-score standard deviation assumed when sizing `quality_samples` (scores in [0, 1]). */
-export const PLANNED_QUALITY_SD = 0.25;
-/** Power the default `quality_samples` gives against a drop of twice quality_drop. */
-export const QUALITY_POWER = 0.9;
-
-/**
- * Judged canary answers per step that give the quality monitor power
- * QUALITY_POWER to fail a drop of 2 × maxDrop (a drop twice the margin) and
- * to pass no drop at all, at judged-score sd PLANNED_QUALITY_SD.
- */
-export function defaultQualitySamples(maxDrop: number, alpha: number): number {
-  if (!(maxDrop > 0)) return 1000;
-  const z = normalQuantile(QUALITY_POWER);
-  for (let n = MIN_QUALITY_SCORES; n < 100_000; n++) {
-    const se = PLANNED_QUALITY_SD / Math.sqrt(n);
-    if (sequenceRadius(se, n, normalMixtureRho(n, alpha), alpha) + z * se <= maxDrop) return n;
-  }
-  return 100_000;
-}
 
 export function qualityMonitor(
   maxDrop: number,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rolloutSchema } from '../../config/sluice-schema.js';
 import { initialStatus, specFromConfig, validateSpec, type RolloutSpec } from './rollout-state.js';
-import { defaultQualitySamples } from './monitors.js';
+import { defaultQualitySamples } from './quality-samples.js';
 import { CANDIDATE, STABLE, makeSpec } from './test-support/fixtures.js';
 
 describe('specFromConfig', () => {

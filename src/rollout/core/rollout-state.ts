@@ -1,7 +1,8 @@
 import type { DecisionKind } from '../../audit/envelope/in-toto.js';
 import type { RolloutConfig } from '../../config/sluice-schema.js';
 import type { ReleaseId } from '../../release/resolved-manifest.js';
-import { defaultQualitySamples, type MonitorSnapshot } from './monitors.js';
+import type { MonitorSnapshot } from './monitors.js';
+import { defaultQualitySamples } from './quality-samples.js';
 
 /**
  * What a rollout is (spec, fixed when it starts) and what has happened to it
