@@ -1,6 +1,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
+import { AIMessage, type AIMessageChunk, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import { generateObject, generateText, streamText, tool } from 'ai';
+import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -166,6 +167,41 @@ describe('AI SDK (chat models) × chat completions', () => {
     const calls = await stream.toolCalls;
     expect(calls.map((c) => [c.toolName, c.input])).toEqual([['get_weather', { city: 'Paris' }]]);
   });
+
+  it('tool results: a tool that runs continues the conversation with a role "tool" message', async () => {
+    const tools = {
+      get_weather: tool({
+        description: 'The weather in a city',
+        inputSchema: z.object({ city: z.string() }),
+        execute: async ({ city }) => `sunny in ${city}`,
+      }),
+    };
+    const { text, steps } = await generateText({ model: model(), prompt: 'Weather?', tools, stopWhen: stepCountIs(3) });
+    expect(steps.length).toBe(2);
+    expect(text).toBe('The weather: sunny in Paris');
+    const messages = (sent().messages as Record<string, unknown>[]).slice(-2);
+    expect(messages[0]).toMatchObject({
+      role: 'assistant',
+      tool_calls: [{ id: 'call_sluice_1', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+    });
+    expect(messages[1]).toMatchObject({ role: 'tool', tool_call_id: 'call_sluice_1', content: 'sunny in Paris' });
+  });
+
+  it("params and request id: the client's params pass through; traceparent and x-request-id reach the upstream", async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const r = await generateText({
+      model: model(),
+      prompt: 'hi',
+      temperature: 0.7,
+      topP: 0.9,
+      seed: 3,
+      maxOutputTokens: 50,
+      headers: { traceparent, 'x-request-id': 'sdk-req-1' },
+    });
+    expect(sent()).toMatchObject({ temperature: 0.7, top_p: 0.9, seed: 3, max_tokens: 50 });
+    expect(g.upstream.received.at(-1)?.headers).toMatchObject({ traceparent, 'x-request-id': 'sdk-req-1' });
+    expect(r.response.headers?.['x-request-id']).toBe('sdk-req-1');
+  });
 });
 
 describe('LangChain ChatOpenAI × chat completions', () => {
@@ -190,5 +226,47 @@ describe('LangChain ChatOpenAI × chat completions', () => {
     const out = await chat().withStructuredOutput(person, { name: 'person', method: 'jsonSchema' }).invoke('Who?');
     expect(out).toEqual({ name: 'Ada Lovelace', born: 1815 });
     expect(sent().response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'person' } });
+  });
+  it('bindTools streamed: the tool-call chunks add up to the call', async () => {
+    let whole: AIMessageChunk | undefined;
+    for await (const c of await chat().bindTools([weatherTool], { tool_choice: 'required' }).stream('Weather?'))
+      whole = whole ? whole.concat(c) : c;
+    expect(whole?.tool_calls?.map((c) => [c.name, c.args])).toEqual([['get_weather', { city: 'Paris' }]]);
+    expect(sent()).toMatchObject({ stream: true, tool_choice: 'required' });
+  });
+
+  it('tool results: a ToolMessage in the history reaches the upstream as role "tool"', async () => {
+    const out = await chat()
+      .bindTools([weatherTool])
+      .invoke([
+        new HumanMessage('Weather in Paris?'),
+        new AIMessage({
+          content: '',
+          tool_calls: [{ id: 'call_1', name: 'get_weather', args: { city: 'Paris' }, type: 'tool_call' }],
+        }),
+        new ToolMessage({ tool_call_id: 'call_1', content: 'rain, 12°C' }),
+      ]);
+    expect(out.content).toBe('The weather: rain, 12°C');
+    expect((sent().messages as Record<string, unknown>[]).at(-1)).toEqual({
+      role: 'tool',
+      tool_call_id: 'call_1',
+      content: 'rain, 12°C',
+    });
+  });
+
+  it("params and request id: the client's params pass through; traceparent and x-request-id reach the upstream", async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const tuned = new ChatOpenAI({
+      model: 'assistant',
+      apiKey: g.frontend,
+      temperature: 0.7,
+      topP: 0.9,
+      maxTokens: 50,
+      configuration: { baseURL: g.base, defaultHeaders: { traceparent, 'x-request-id': 'lc-req-1' } },
+      maxRetries: 0,
+    });
+    await tuned.invoke('hi');
+    expect(sent()).toMatchObject({ temperature: 0.7, top_p: 0.9, max_tokens: 50 });
+    expect(g.upstream.received.at(-1)?.headers).toMatchObject({ traceparent, 'x-request-id': 'lc-req-1' });
   });
 });

@@ -1,5 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateObject, generateText, tool } from 'ai';
+import { ChatOpenAI } from '@langchain/openai';
+import { generateObject, generateText, stepCountIs, tool } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -130,5 +131,62 @@ describe('AI SDK × Responses API: tools and structured output', () => {
     });
     expect(r.toolCalls.map((c) => [c.toolName, c.input])).toEqual([['weather', { city: 'Paris' }]]);
     expect(g.lastChat().tool_choice).toBe('required');
+  });
+
+  it('tool results: a tool that runs sends its function_call_output back in the next request', async () => {
+    const r = await generateText({
+      model: openai()('assistant'),
+      prompt: 'weather in Paris?',
+      tools: {
+        weather: tool({
+          description: 'the weather',
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => `sunny in ${city}`,
+        }),
+      },
+      stopWhen: stepCountIs(3),
+      providerOptions: { openai: { store: false } },
+    });
+    expect(r.steps.length).toBe(2);
+    expect(r.text).toBe('The weather: sunny in Paris');
+    expect(g.lastChat().messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_sluice_1' });
+  });
+});
+
+describe('LangChain ChatOpenAI (useResponsesApi) × Responses API: tools and structured output', () => {
+  const model = () =>
+    new ChatOpenAI({
+      model: 'assistant',
+      apiKey: g.frontend,
+      configuration: { baseURL: g.base },
+      useResponsesApi: true,
+      maxRetries: 0,
+    });
+  const weather = {
+    type: 'function' as const,
+    function: {
+      name: 'get_weather',
+      description: 'The weather in a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
+  };
+
+  it('bindTools: the function call comes back with its parsed arguments, whole and streamed', async () => {
+    const out = await model().bindTools([weather], { tool_choice: 'required' }).invoke('Weather in Paris?');
+    expect(out.tool_calls?.map((c) => [c.name, c.args])).toEqual([['get_weather', { city: 'Paris' }]]);
+    // LangChain's Responses path sends the tools (with `strict: null`) but not tool_choice.
+    expect(g.lastChat()).toMatchObject({ tools: [{ type: 'function', function: { name: 'get_weather' } }] });
+    const chunks = [];
+    for await (const c of await model().bindTools([weather], { tool_choice: 'required' }).stream('Weather?'))
+      chunks.push(c);
+    const whole = chunks.reduce((a, c) => a.concat(c));
+    expect(whole.tool_calls?.map((c) => [c.name, c.args])).toEqual([['get_weather', { city: 'Paris' }]]);
+  });
+
+  it('withStructuredOutput (json schema): text.format reaches the upstream as response_format', async () => {
+    const person = z.object({ name: z.string(), born: z.number() });
+    const out = await model().withStructuredOutput(person, { name: 'person', method: 'jsonSchema' }).invoke('Who?');
+    expect(out).toEqual({ name: 'Ada Lovelace', born: 1815 });
+    expect(g.lastChat().response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'person' } });
   });
 });

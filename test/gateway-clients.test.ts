@@ -1,6 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { ChatOpenAI } from '@langchain/openai';
-import { generateText, streamText } from 'ai';
+import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
+import { embed, embedMany, generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientGateway, startClientGateway } from './support/client-gateway.js';
@@ -159,6 +159,19 @@ describe('AI SDK (ai + @ai-sdk/openai) × Responses API', () => {
     for await (const t of r.textStream) text += t;
     expect(text).toBe('Echo: stream from the sdk');
   });
+
+  it('embed and embedMany: /v1/embeddings routed to the release embeddings model', async () => {
+    const model = openai().embedding('assistant');
+    const one = await embed({ model, value: 'ab   c' });
+    expect(one.embedding).toEqual([4, 1, 0.5]);
+    const many = await embedMany({ model, values: ['xyz', 'de'] });
+    expect(many.embeddings).toEqual([
+      [3, 1, 0.5],
+      [2, 1, 0.5],
+    ]);
+    const sent = g.upstream.received.filter((x) => x.url.endsWith('/embeddings')).at(-1);
+    expect(sent?.body).toMatchObject({ model: 'embed-model', input: ['xyz', 'de'] });
+  });
 });
 
 describe('LangChain ChatOpenAI (useResponsesApi) × Responses API', () => {
@@ -180,6 +193,15 @@ describe('LangChain ChatOpenAI (useResponsesApi) × Responses API', () => {
     let text = '';
     for await (const chunk of await model().stream('stream from langchain')) text += chunk.text;
     expect(text).toBe('Echo: stream from langchain');
+  });
+
+  it('OpenAIEmbeddings: embedQuery and embedDocuments', async () => {
+    const e = new OpenAIEmbeddings({ model: 'assistant', apiKey: g.frontend, configuration: { baseURL: g.base } });
+    expect(await e.embedQuery('ab   c')).toEqual([4, 1, 0.5]);
+    expect(await e.embedDocuments(['xyz', 'de'])).toEqual([
+      [3, 1, 0.5],
+      [2, 1, 0.5],
+    ]);
   });
 });
 
