@@ -27,6 +27,8 @@ describe('serve on 0.0.0.0 with gateway keys', () => {
       'app-frontend',
     ]);
 
+    // Beyond loopback, serve starts only once the control API has a token.
+    expect((await cli('token', 'create', '--role', 'operator', '--name', 'oncall')).code).toBe(0);
     serve = await spawnServe(dir, {}, ['--host', '0.0.0.0']);
     const port = new URL(serve.url).port;
     const base = `http://127.0.0.1:${port}`;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SluiceError } from '../../kernel/errors.js';
 import type { RolloutControl, RouteCommand } from '../../rollout/rollout-control.js';
 import { httpStatusFor } from './http-status.js';
+import { checkJsonContentType, checkOrigin } from './request-guard.js';
 import { allows, requiredRole, tokenHash, type ApiAction, type Role } from './tokens.js';
 
 /** What the control API drives for shadows: the CLI's `shadow` command, the same service. */
@@ -17,6 +18,13 @@ export interface TokenDirectory {
   lookup(hash: string): Promise<{ name: string; role: Role } | undefined>;
 }
 
+export interface ControlApiOptions {
+  /** The server listens on loopback only: the API may stay open while no token exists. */
+  readonly loopbackOnly: boolean;
+  /** The OS user running the server: the actor of an open loopback API is `unauthenticated:<user>`. */
+  readonly localUser: string;
+}
+
 const COMMANDS = new Set<RouteCommand>(['promote', 'pause', 'resume', 'abort', 'rollback']);
 const MAX_BODY = 64 * 1024;
 
@@ -24,6 +32,15 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** The path's segments after /api/v1/, decoded; undefined for a malformed escape (`%zz`). */
+function pathParts(pathname: string): string[] | undefined {
+  try {
+    return pathname.split('/').slice(3).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
 }
 
 function fail(res: ServerResponse, code: Parameters<typeof httpStatusFor>[0], message: string): void {
@@ -62,18 +79,35 @@ function percentOf(v: unknown): number | undefined {
  * The control plane under /api/v1: route status and commands, starting a
  * rollout, and a route's shadow (GET /routes/R/shadow, POST /releases/ID/shadow
  * {percent}, POST /routes/R/shadow/stop {release}). Guarded by bearer tokens
- * with roles once any token exists. Returns false for paths it does not own,
- * so the server can route them elsewhere.
+ * with roles once any token exists; with none, open on loopback only (a server
+ * bound beyond loopback refuses every change). Cross-origin requests are
+ * refused and changes must be JSON (see request-guard.ts). The actor of a
+ * change is the token's name, never a field of the body. Returns false for
+ * paths it does not own, so the server can route them elsewhere.
  */
-export function controlApi(control: RolloutControl, shadows: ShadowControl, tokens: TokenDirectory) {
+export function controlApi(
+  control: RolloutControl,
+  shadows: ShadowControl,
+  tokens: TokenDirectory,
+  opts: ControlApiOptions,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (!req.url?.startsWith('/api/')) return false; // the gateway's hot path pays one string check
+    const refused = checkOrigin(req.headers, opts.loopbackOnly);
+    if (refused) {
+      fail(res, refused.code, refused.message);
+      return true;
+    }
     const url = new URL(req.url, 'http://local');
     if (!url.pathname.startsWith('/api/v1/')) {
       fail(res, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
       return true;
     }
-    const parts = url.pathname.split('/').slice(3).map(decodeURIComponent);
+    const parts = pathParts(url.pathname);
+    if (!parts) {
+      fail(res, 'bad_input', `malformed path: ${url.pathname} (a bad %-escape)`);
+      return true;
+    }
     let action: ApiAction;
     let run: (actor: string, body: Record<string, unknown>) => Promise<unknown>;
     if (parts[0] === 'routes' && parts.length === 3 && parts[2] === 'status' && req.method === 'GET') {
@@ -125,7 +159,15 @@ export function controlApi(control: RolloutControl, shadows: ShadowControl, toke
       return true;
     }
     try {
-      let actor = 'api';
+      const changes = action !== 'read';
+      if (changes) {
+        const notJson = checkJsonContentType(req.headers);
+        if (notJson) {
+          fail(res, notJson.code, notJson.message);
+          return true;
+        }
+      }
+      let actor = `unauthenticated:${opts.localUser}`;
       if (await tokens.any()) {
         const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
         const who = m ? await tokens.lookup(tokenHash(m[1]!)) : undefined;
@@ -138,9 +180,15 @@ export function controlApi(control: RolloutControl, shadows: ShadowControl, toke
           return true;
         }
         actor = who.name;
+      } else if (changes && !opts.loopbackOnly) {
+        fail(
+          res,
+          'unauthorized',
+          `${action} needs a bearer token: this server listens beyond loopback and no control token exists (sluice token create --role …)`,
+        );
+        return true;
       }
       const body = req.method === 'POST' ? await readJson(req) : {};
-      if (!(await tokens.any()) && text(body.actor)) actor = text(body.actor)!;
       send(res, 200, await run(actor, body));
     } catch (e) {
       if (e instanceof SluiceError) fail(res, e.code, e.message);

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../kernel/errors.js';
 
 /** The one place error codes become HTTP statuses on the control API. */
-export function httpStatusFor(code: ErrorCode | 'unauthorized' | 'forbidden'): number {
+export function httpStatusFor(code: ErrorCode | 'unauthorized' | 'forbidden' | 'unsupported_media_type'): number {
   switch (code) {
     case 'bad_usage':
     case 'bad_input':
@@ -12,6 +12,8 @@ export function httpStatusFor(code: ErrorCode | 'unauthorized' | 'forbidden'): n
       return 403;
     case 'not_found':
       return 404;
+    case 'unsupported_media_type':
+      return 415;
     case 'ambiguous':
     case 'refused':
       return 409;

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { controlApi } from '../api/control-api.js';
 import type { Role } from '../api/tokens.js';
 import type { SluiceConfig } from '../../config/sluice-schema.js';
@@ -18,11 +18,20 @@ import type { Store } from '../../store/store.js';
 import { StoreKeyTable } from '../../gateway/auth/gateway-keys.js';
 import type { AuthMode } from '../../gateway/auth/client-auth.js';
 import { VERSION } from '../version.js';
+import { checkControlPlaneExposure } from './control-plane-exposure.js';
+import { isLoopbackHost } from './loopback.js';
 
 /** gateway.auth's default: required unless the server listens on loopback only. */
 export function defaultAuthMode(host: string): AuthMode {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) ? 'optional' : 'required';
+  return isLoopbackHost(host) ? 'optional' : 'required';
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }
 
 export interface ServerOptions {
@@ -92,7 +101,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const id = o.id ?? `${hostname()}:${process.pid}`;
   const onError = o.onError ?? (() => {});
   const started: Closable[] = [project];
+  const host = o.host ?? '127.0.0.1';
   try {
+    checkControlPlaneExposure(host, await store.tokenCount());
     // PostgreSQL pushes route changes (LISTEN/NOTIFY); the poll stays as a safety net. SQLite polls.
     const listeners = new Set<() => void>();
     if (store.subscribeRouteChanges) {
@@ -132,16 +143,20 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       onRollback: kick,
     });
     const shadows = project.shadowService();
-    const api = controlApi(service, shadows, {
-      any: async () => (await store.tokenCount()) > 0,
-      lookup: async (hash) => {
-        const t = await store.tokenByHash(hash);
-        return t ? { name: t.name, role: t.role as Role } : undefined;
+    const api = controlApi(
+      service,
+      shadows,
+      {
+        any: async () => (await store.tokenCount()) > 0,
+        lookup: async (hash) => {
+          const t = await store.tokenByHash(hash);
+          return t ? { name: t.name, role: t.role as Role } : undefined;
+        },
       },
-    });
+      { loopbackOnly: isLoopbackHost(host), localUser: osUser() },
+    );
     const keys = await StoreKeyTable.open(store, { onError });
     started.push(keys);
-    const host = o.host ?? '127.0.0.1';
     const traceWriter =
       o.storeUrl && !o.storeUrl.endsWith(':memory:') && WorkerTraceWriter.available()
         ? (events: TraceWriterEvents) =>
