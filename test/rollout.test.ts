@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../src/config/load-config.js';
@@ -159,4 +161,87 @@ describe('rollout through the gateway (SQLite)', () => {
     expect(JSON.stringify(halt[0]!.predicate)).toMatch(/error_rate/);
     expect((await cli('status', '--json')).json<{ stable: string }>().stable).toBe(v1);
   });
+});
+
+interface StepStatus extends Status {
+  candidate: string | null;
+  rollout: string | null;
+  score: number | null;
+  step_progress: {
+    index: number;
+    weight: number;
+    requests: number | null;
+    min_requests: number;
+    dwell_seconds: number;
+    elapsed_seconds: number | null;
+    dwell_remaining_seconds: number | null;
+    deadline: string | null;
+    waiting_for: string[];
+  } | null;
+}
+
+describe('status and the rollout commands, with a running controller', () => {
+  it('says an idle route is idle, shows why a step waits, and prints the state after the controller acted', async () => {
+    const { dir, url, cli, v1, v2 } = await prepare('helpful-v3');
+    // a slow step: the dwell is long, so the canary stays at 5% while we look at it
+    writeFileSync(
+      join(dir, 'sluice.yaml'),
+      readFileSync(join(dir, 'sluice.yaml'), 'utf8').replace('dwell_seconds: 1', 'dwell_seconds: 600'),
+    );
+    const idle = await cli('status');
+    expect(idle.stdout).toMatch(/^support-assistant: idle \(no rollout\)/);
+    expect(idle.stdout).not.toMatch(/canary|step/);
+    expect((await cli('status', '--json')).json<StepStatus>()).toMatchObject({
+      phase: 'idle',
+      candidate: null,
+      stable: v1,
+      step_progress: null,
+    });
+    const client = await serve(dir, url);
+    const rolled = await cli('roll', v2, '--json');
+    expect(rolled.code, rolled.stderr).toBe(0);
+    // the running server's controller started the rollout before roll answered
+    expect(rolled.json<StepStatus>()).toMatchObject({ phase: 'progressing', weight: 5, step: 0 });
+    await traffic(client, async () => false, 2_500);
+    // the gateways' intervals close every 2 s: wait until the status counts the canary's requests
+    let s = (await cli('status', '--json')).json<StepStatus>();
+    for (let i = 0; i < 50 && !(s.step_progress?.requests ?? 0); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      s = (await cli('status', '--json')).json<StepStatus>();
+    }
+    const p = s.step_progress!;
+    expect(p).toMatchObject({ index: 0, weight: 5, min_requests: 20, dwell_seconds: 600 });
+    expect(p.requests).toBeGreaterThan(0);
+    expect(p.elapsed_seconds).toBeGreaterThan(0);
+    expect(p.dwell_remaining_seconds).toBeLessThan(600);
+    expect(p.dwell_remaining_seconds! + p.elapsed_seconds!).toBeCloseTo(600, 0);
+    expect(Date.parse(p.deadline!)).toBeGreaterThan(Date.now());
+    expect(p.waiting_for.join('; ')).toMatch(/dwell: [\d.]+ s of 600 s left/);
+    const text = (await cli('status')).stdout;
+    expect(text).toMatch(/step 1\/3 at 5%: \d+ of 20 canary requests, dwell [\d.]+ s of 600 s \([\d.]+ s left\)/);
+    expect(text).toMatch(/waiting for: dwell/);
+    expect(text).toMatch(/deadline/);
+    if (s.score !== null) expect(text).toMatch(/score [\d.]+\/100: the weighted share of conclusive monitors/);
+
+    // pause: the server's controller acts on it, and the answer is the state after it did
+    const paused = await cli('pause', '--reason', 'looking', '--json');
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.json<StepStatus>()).toMatchObject({ phase: 'paused', weight: 5 });
+    const again = await cli('pause');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/nothing to pause: the rollout is paused/);
+
+    const back = await cli('rollback', '--reason', 'enough');
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toMatch(/^support-assistant: rolled_back, canary 0%/);
+    const twice = await cli('rollback', '--reason', 'enough');
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/nothing to roll back: the rollout is rolled back/);
+    expect((await cli('resume')).code).toBe(1);
+    expect((await cli('status', '--json')).json<StepStatus>()).toMatchObject({
+      phase: 'rolled_back',
+      stable: v1,
+      step_progress: null,
+    });
+  }, 60_000);
 });

@@ -7,9 +7,19 @@ import { findRelease } from '../release/find-release.js';
 import { shortId } from '../release/release-id.js';
 import type { GateStore } from '../gate/gate-store.js';
 import type { RouteStateStore } from '../gateway/route-state-store.js';
+import type { TraceStore } from '../gateway/trace-store.js';
 import type { Transactional } from '../kernel/transactional.js';
 import type { ReleaseLookup, ReleaseRecord } from '../release/release-store.js';
-import { computePhase, initialStatus, isActive, specFromConfig, statusJson } from './core/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  commandRefusal,
+  computePhase,
+  initialStatus,
+  isActive,
+  specFromConfig,
+  statusJson,
+  type RolloutStatus,
+} from './core/index.js';
 import type { RolloutControl, RouteCommand } from './rollout-control.js';
 import type { RolloutStore } from './rollout-store.js';
 import type { RouteStatus } from './route-status.js';
@@ -21,8 +31,8 @@ type ServiceParts = ReleaseLookup &
   Pick<GateStore, 'latestGateResult'> &
   ReceiptTx;
 
-/** What the service reads and writes, in locked transactions. */
-export type RolloutServiceStore = ServiceParts & Transactional<ServiceParts>;
+/** What the service reads and writes, in locked transactions; the gateways' interval rows count a step's canary requests for `status`. */
+export type RolloutServiceStore = ServiceParts & Transactional<ServiceParts> & Pick<TraceStore, 'armIntervals'>;
 
 export interface ServiceDeps {
   readonly store: RolloutServiceStore;
@@ -49,6 +59,19 @@ export function rollRefusal(
     return `its latest gate ran with preprocessing ${gate.preprocessingDigest}, not the release's own ${release.manifest.preprocessing.digest}`;
   }
   return null;
+}
+
+/** How long a command waits for the controller to act on it (0: not at all). */
+export interface WaitOptions {
+  readonly waitMs?: number;
+  /** Time between looks at the stored status. */
+  readonly pollMs?: number;
+}
+
+/** A command's answer: the route's status, and whether the controller had acted on the command when it was read. */
+export interface Acted {
+  readonly status: RouteStatus;
+  readonly acted: boolean;
 }
 
 /** roll / status / promote / pause / resume / abort / rollback: the same for the CLI and the control API. */
@@ -80,13 +103,22 @@ export class RolloutService implements RolloutControl {
         steps: this.deps.config.rollout.steps,
         monitors: [],
         events: [],
+        rollout: null,
+        step_progress: null,
       };
     }
-    const view = statusJson(row.spec, row.status);
+    const rows = await store.armIntervals({ route, rolloutId: row.rolloutId });
+    const canaryRequestsTotal = rows.filter((r) => r.arm === 'canary').reduce((s, r) => s + r.count, 0);
+    const view = statusJson(row.spec, row.status, { now: this.now, canaryRequestsTotal });
     return { ...view, stable: state?.stable ?? view.stable };
   }
 
   async roll(idText: string, actor: string): Promise<RouteStatus> {
+    return (await this.rollAndWait(idText, actor)).status;
+  }
+
+  /** roll, then (with `waitMs`) wait until the controller has started the rollout and set the first step's weight. */
+  async rollAndWait(idText: string, actor: string, wait: WaitOptions = {}): Promise<Acted> {
     const { store, ledger, config } = this.deps;
     const release = await findRelease(store, idText);
     const route = release.name;
@@ -156,8 +188,29 @@ export class RolloutService implements RolloutControl {
       },
       { lock: AUDIT_LOCK },
     );
-    if (started) await this.deps.kick?.(route);
-    return this.status(route);
+    if (!started) return { status: await this.status(route), acted: true };
+    await this.deps.kick?.(route);
+    return this.awaitController(route, (s) => s.startedAt !== null, wait);
+  }
+
+  /**
+   * Reads the route's latest rollout until `done` holds (the controller acted) or `waitMs` passed,
+   * kicking a reconcile pass on each look: when no server holds the controller's lease (or its
+   * holder died and the lease expired), this process acts itself.
+   */
+  private async awaitController(
+    route: string,
+    done: (status: RolloutStatus) => boolean,
+    wait: WaitOptions,
+  ): Promise<Acted> {
+    const until = Date.now() + (wait.waitMs ?? 0);
+    for (;;) {
+      const row = await this.deps.store.latestRollout(route);
+      const acted = row !== undefined && done(row.status);
+      if (acted || Date.now() >= until) return { status: await this.status(route), acted };
+      await sleep(wait.pollMs ?? 100);
+      await this.deps.kick?.(route);
+    }
   }
 
   async command(
@@ -166,18 +219,44 @@ export class RolloutService implements RolloutControl {
     actor: string,
     opts: { reason?: string; to?: string },
   ): Promise<RouteStatus> {
+    return (await this.commandAndWait(routeText, kind, actor, opts)).status;
+  }
+
+  /**
+   * A command on the route's rollout, refused when it has nothing to do in the rollout's phase;
+   * with `waitMs`, waits until the controller consumed it and answers the status after it acted.
+   * A command the controller still found nothing to do for (the phase changed meanwhile) is refused.
+   */
+  async commandAndWait(
+    routeText: string,
+    kind: RouteCommand,
+    actor: string,
+    opts: { reason?: string; to?: string },
+    wait: WaitOptions = {},
+  ): Promise<Acted> {
     const { store } = this.deps;
     const route = this.defaultRoute(routeText);
-    if (kind === 'rollback' && opts.to) return this.rollbackTo(route, opts.to, actor, opts.reason);
+    if (kind === 'rollback' && opts.to) {
+      return { status: await this.rollbackTo(route, opts.to, actor, opts.reason), acted: true };
+    }
     const row = await store.latestRollout(route);
-    if (!row) throw new SluiceError('refused', `route ${route} has no rollout to ${kind}`);
-    await store.transaction(
+    if (!row)
+      throw new SluiceError(
+        'refused',
+        `${route}: nothing to ${kind === 'rollback' ? 'roll back' : kind}: the route has had no rollout`,
+      );
+    const refusal = commandRefusal(kind, computePhase(row.spec, row.status));
+    if (refusal) throw new SluiceError('refused', `${route}: ${refusal}`);
+    const seq = await store.transaction(
       (tx) =>
         tx.queueCommand(row.rolloutId, { kind, actor, ...(opts.reason ? { reason: opts.reason } : {}), at: this.now }),
       { lock: `sluice:commands:${row.rolloutId}` },
     );
     await this.deps.kick?.(route);
-    return this.status(route);
+    const answer = await this.awaitController(route, (s) => s.commandSeq >= seq, wait);
+    const ignored = answer.status.events.find((e) => e.kind === 'ignored' && e.message.startsWith(`${kind} #${seq} `));
+    if (ignored) throw new SluiceError('refused', `${route}: ${ignored.message}`);
+    return answer;
   }
 
   /** rollback --to ID: point the route's stable at an earlier release directly (one pointer swap), with a receipt. */

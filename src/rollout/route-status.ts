@@ -12,6 +12,9 @@ export interface IdleRouteStatus {
   readonly steps: readonly number[];
   readonly monitors: readonly [];
   readonly events: readonly [];
+  /** No rollout, so no rollout id and no step in progress. */
+  readonly rollout: null;
+  readonly step_progress: null;
 }
 
 /**

@@ -39,6 +39,15 @@ export function defineCommand<Args extends unknown[], Opts extends OptionValues>
   };
 }
 
+const ROUTE_HELP = "the route (default: the project's only route)";
+
+/** The bounded wait of roll and the rollout commands for the controller to act. */
+function withWait<Args extends unknown[], Opts extends OptionValues>(c: Command<Args, Opts>) {
+  return c
+    .option('--no-wait', 'return at once, without waiting for the controller to act')
+    .option('--wait-seconds <s>', 'how long to wait for the controller to act (default 15)');
+}
+
 export const COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'demo',
@@ -132,43 +141,73 @@ export const COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'roll',
     define: (c) =>
-      c
-        .description("start a canary rollout of a gated release (a route's first release becomes stable at once)")
-        .argument('<id>'),
+      withWait(
+        c
+          .description(
+            "start a canary rollout of a gated release (a route's first release becomes stable at once); waits until the controller set the first step, then prints the status",
+          )
+          .argument('<id>', 'release id or unique hex prefix'),
+      ),
   }).load(async () => (await import('./commands/rollout.js')).runRoll),
   defineCommand({
     name: 'status',
     define: (c) =>
-      c.description("the route's rollout: phase, weight, step, monitors, events").option('--route <route>'),
+      c
+        .description(
+          "the route's rollout: phase, weight, the step's requests and dwell against what it needs, monitors and their evidence, events",
+        )
+        .option('--route <route>', ROUTE_HELP),
   }).load(async () => (await import('./commands/rollout.js')).runStatus),
   defineCommand({
     name: 'promote',
-    define: (c) => c.description('send 100% to the candidate now').option('--route <route>').option('--reason <text>'),
+    define: (c) =>
+      withWait(
+        c
+          .description('send 100% to the candidate now')
+          .option('--route <route>', ROUTE_HELP)
+          .option('--reason <text>', 'why (recorded in the receipt)'),
+      ),
   }).load(async () => (await import('./commands/rollout.js')).runPromote),
   defineCommand({
     name: 'pause',
-    define: (c) => c.description('hold the canary at its weight').option('--route <route>').option('--reason <text>'),
+    define: (c) =>
+      withWait(
+        c
+          .description('hold the canary at its weight')
+          .option('--route <route>', ROUTE_HELP)
+          .option('--reason <text>', 'why (recorded in the receipt)'),
+      ),
   }).load(async () => (await import('./commands/rollout.js')).runPause),
   defineCommand({
     name: 'resume',
-    define: (c) => c.description('continue a paused rollout').option('--route <route>').option('--reason <text>'),
+    define: (c) =>
+      withWait(
+        c
+          .description('continue a paused rollout')
+          .option('--route <route>', ROUTE_HELP)
+          .option('--reason <text>', 'why (recorded in the receipt)'),
+      ),
   }).load(async () => (await import('./commands/rollout.js')).runResume),
   defineCommand({
     name: 'abort',
     define: (c) =>
-      c
-        .description('stop the rollout: canary 0%, stable unchanged')
-        .option('--route <route>')
-        .option('--reason <text>'),
+      withWait(
+        c
+          .description('stop the rollout: canary 0%, stable unchanged')
+          .option('--route <route>', ROUTE_HELP)
+          .option('--reason <text>', 'why (recorded in the receipt)'),
+      ),
   }).load(async () => (await import('./commands/rollout.js')).runAbort),
   defineCommand({
     name: 'rollback',
     define: (c) =>
-      c
-        .description('back to the stable release (one pointer swap), or to an earlier release with --to')
-        .option('--route <route>')
-        .option('--to <id>', 'an earlier release of the route')
-        .option('--reason <text>', 'why (recorded in the receipt)'),
+      withWait(
+        c
+          .description('back to the stable release (one pointer swap), or to an earlier release with --to')
+          .option('--route <route>', ROUTE_HELP)
+          .option('--to <id>', 'an earlier release of the route')
+          .option('--reason <text>', 'why (recorded in the receipt; required without --to)'),
+      ),
   }).load(async () => (await import('./commands/rollout.js')).runRollback),
   defineCommand({
     name: 'shadow',

@@ -1,4 +1,4 @@
-import { isActive } from './phase.js';
+import { isActive, type Phase } from './phase.js';
 import type { RolloutStatus } from './rollout-state.js';
 import type { Tick } from './tick.js';
 import { abort, pause, promote, resume, rollBack } from './transitions.js';
@@ -46,32 +46,59 @@ export function pendingCommands(status: RolloutStatus, commands: readonly Comman
   return fresh.filter((c, i) => i === 0 || c.seq !== fresh[i - 1]!.seq);
 }
 
+/** Whether a command has something to do in a phase (the same rule `applyCommand` follows). */
+export function commandApplies(kind: CommandKind, phase: Phase): boolean {
+  switch (kind) {
+    case 'promote':
+    case 'abort':
+      return isActive(phase);
+    case 'pause':
+      return phase === 'progressing';
+    case 'resume':
+      return phase === 'paused';
+    case 'rollback':
+      return isActive(phase) || phase === 'promoted';
+  }
+}
+
+/** What an operator is told when a command has nothing to do in a phase, or null when it applies. */
+export function commandRefusal(kind: CommandKind, phase: Phase): string | null {
+  if (commandApplies(kind, phase)) return null;
+  const why: Record<CommandKind, string> = {
+    promote: 'only a progressing or paused rollout can be promoted',
+    abort: 'only a progressing or paused rollout can be aborted',
+    pause: 'only a progressing rollout can be paused',
+    resume: 'only a paused rollout can be resumed',
+    rollback:
+      'only a progressing, paused or promoted rollout can be rolled back (rollback --to ID picks any earlier release)',
+  };
+  const state = phase === 'idle' ? 'has not started yet' : `is ${phase.replace('_', ' ')}`;
+  return `nothing to ${kind === 'rollback' ? 'roll back' : kind}: the rollout ${state}; ${why[kind]}`;
+}
+
 export function applyCommand(t: Tick, c: Command): void {
   const phase = t.phase;
   const what = { command: { seq: c.seq, kind: c.kind, requested_at: new Date(c.at).toISOString() } };
   const why = c.reason || `${c.kind} requested by ${c.actor}`;
-  let applied = true;
-  switch (c.kind) {
-    case 'promote':
-      if (isActive(phase)) promote(t, c.actor, [why], what);
-      else applied = false;
-      break;
-    case 'pause':
-      if (phase === 'progressing') pause(t, c.actor, why, t.key(`command/${c.seq}`), what);
-      else applied = false;
-      break;
-    case 'resume':
-      if (phase === 'paused') resume(t, c.actor, why, t.key(`command/${c.seq}`), what);
-      else applied = false;
-      break;
-    case 'abort':
-      if (isActive(phase)) abort(t, c.actor, why, what);
-      else applied = false;
-      break;
-    case 'rollback':
-      if (isActive(phase) || phase === 'promoted') rollBack(t, c.actor, why, { trigger: 'command', ...what });
-      else applied = false;
-      break;
+  const applied = commandApplies(c.kind, phase);
+  if (applied) {
+    switch (c.kind) {
+      case 'promote':
+        promote(t, c.actor, [why], what);
+        break;
+      case 'pause':
+        pause(t, c.actor, why, t.key(`command/${c.seq}`), what);
+        break;
+      case 'resume':
+        resume(t, c.actor, why, t.key(`command/${c.seq}`), what);
+        break;
+      case 'abort':
+        abort(t, c.actor, why, what);
+        break;
+      case 'rollback':
+        rollBack(t, c.actor, why, { trigger: 'command', ...what });
+        break;
+    }
   }
   t.update({ commandSeq: c.seq });
   if (!applied) t.event('ignored', `${c.kind} #${c.seq} by ${c.actor} ignored: rollout is ${phase}`);

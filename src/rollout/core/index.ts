@@ -10,4 +10,5 @@ export { reconcile, stepEvidence } from './reconcile.js';
 export type { Observation, ReconcileResult } from './reconcile.js';
 export * from './lease.js';
 export * from './status-view.js';
+export * from './step-progress.js';
 export type * from './ports.js';

@@ -2,6 +2,7 @@ import type { ReleaseId } from '../../release/resolved-manifest.js';
 import type { MonitorResult } from './monitors.js';
 import { canaryWeight, computePhase, stepDeadline, type Phase } from './phase.js';
 import type { Mark, RolloutEventKind, RolloutSpec, RolloutStatus } from './rollout-state.js';
+import { stepProgress, type StepProgress } from './step-progress.js';
 
 /**
  * `sluice status --json` for one route: the contract fields
@@ -14,6 +15,15 @@ import type { Mark, RolloutEventKind, RolloutSpec, RolloutStatus } from './rollo
  * 1 / `alpha`) and how many more canary requests — judged answers, for
  * quality — the step still `needed` at the current estimate (null: none
  * would settle it).
+ *
+ * The extras: `rollout` (its id), `score` (the Kayenta-style overall score,
+ * 0–100: the weighted share of the conclusive monitors that pass, 0 when a
+ * critical one fails, null while none is conclusive — a summary only; the
+ * controller decides on each monitor, never on the score), `step_started_at`
+ * and `step_deadline` (when the step pauses by itself if it cannot end),
+ * `step_progress` (step-progress.ts: requests against `min_requests`, dwell
+ * elapsed and remaining, what the step still waits for), `paused`,
+ * `halt_reason`.
  */
 
 export interface MonitorView extends MonitorResult {
@@ -54,6 +64,7 @@ export interface RolloutStatusJson {
   }[];
   readonly rollout: string;
   readonly score: number | null;
+  readonly step_progress: StepProgress | null;
   readonly step_started_at: string | null;
   readonly step_deadline: string | null;
   readonly paused: { readonly by: string; readonly reason: string; readonly at: string } | null;
@@ -79,7 +90,13 @@ export function haltReason(status: RolloutStatus): string | null {
   return status.haltReason ?? status.aborted?.reason ?? null;
 }
 
-export function statusJson(spec: RolloutSpec, status: RolloutStatus): RolloutStatusJson {
+/** What the reader saw when it read the status: its clock, and the canary's request counter over the rollout (null: not counted). */
+export interface StatusReading {
+  readonly now: number;
+  readonly canaryRequestsTotal: number | null;
+}
+
+export function statusJson(spec: RolloutSpec, status: RolloutStatus, reading: StatusReading): RolloutStatusJson {
   const phase = computePhase(spec, status);
   return {
     route: spec.route,
@@ -93,6 +110,7 @@ export function statusJson(spec: RolloutSpec, status: RolloutStatus): RolloutSta
     events: eventsJson(status),
     rollout: spec.rolloutId,
     score: status.lastMonitors?.score ?? null,
+    step_progress: stepProgress(spec, status, reading.now, reading.canaryRequestsTotal),
     step_started_at: iso(status.stepStartedAt),
     step_deadline: phase === 'progressing' ? iso(stepDeadline(spec, status)) : null,
     paused: mark(status.paused),

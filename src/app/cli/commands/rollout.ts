@@ -1,30 +1,43 @@
 import { SluiceError } from '../../../kernel/errors.js';
 import { shortId } from '../../../release/release-id.js';
 import type { RouteCommand } from '../../../rollout/rollout-control.js';
-import type { RouteStatus } from '../../../rollout/route-status.js';
+import type { Acted, WaitOptions } from '../../../rollout/rollout-service.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { numberFlag } from '../number-flag.js';
 import { rolloutService, routeOf } from '../rollout-context.js';
+import { statusText } from './rollout-text.js';
 
-function human(s: RouteStatus): string {
-  return [
-    `${s.route}: ${s.phase}, canary ${s.weight}% (step ${s.step + 1}/${s.steps.length}: ${s.steps.join(' → ')})`,
-    `  stable    ${s.stable}`,
-    `  candidate ${s.candidate ?? '-'}`,
-    ...('halt_reason' in s && s.halt_reason ? [`  halted: ${s.halt_reason}`] : []),
-    ...s.monitors.map(
-      (m) =>
-        `  monitor ${m.name.padEnd(18)} ${m.status.padEnd(12)} ${m.value === null ? '-' : m.value.toFixed(3)} (limit ${m.threshold})`,
-    ),
-    ...s.events.slice(-8).map((e) => `  ${e.at}  ${e.kind.padEnd(14)} ${e.message}`),
-  ].join('\n');
+/** How long roll and the rollout commands wait for the controller by default. */
+export const DEFAULT_WAIT_SECONDS = 15;
+
+interface WaitFlags {
+  wait?: boolean;
+  waitSeconds?: string;
 }
 
-export async function runRoll(ctx: CliContext, id: string): Promise<number> {
-  const status = await (await rolloutService(ctx)).roll(id, ctx.actor);
+function waitOptions(opts: WaitFlags): WaitOptions {
+  if (opts.wait === false) return { waitMs: 0 };
+  const seconds = numberFlag('--wait-seconds', opts.waitSeconds, { min: 0, expected: 'a number of seconds ≥ 0' });
+  return { waitMs: (seconds ?? DEFAULT_WAIT_SECONDS) * 1000 };
+}
+
+function report(ctx: CliContext, answer: Acted, wanted: boolean, what: string): void {
+  if (wanted && !answer.acted) {
+    ctx.note(
+      `sluice: ${what} is queued, but no controller acted on it in time: is sluice serve running? (sluice status shows when it does)`,
+    );
+  }
+}
+
+export async function runRoll(ctx: CliContext, id: string, opts: WaitFlags): Promise<number> {
+  const wait = waitOptions(opts);
+  const answer = await (await rolloutService(ctx)).rollAndWait(id, ctx.actor, wait);
+  const status = answer.status;
+  report(ctx, answer, (wait.waitMs ?? 0) > 0, 'the rollout');
   ctx.print(status, () =>
     status.candidate
-      ? human(status)
+      ? statusText(status)
       : `${shortId(status.stable)} is now the stable release of ${status.route} (initial release)`,
   );
   return EXIT.ok;
@@ -32,21 +45,32 @@ export async function runRoll(ctx: CliContext, id: string): Promise<number> {
 
 export async function runStatus(ctx: CliContext, opts: { route?: string }): Promise<number> {
   const status = await (await rolloutService(ctx)).status(await routeOf(ctx, opts.route));
-  ctx.print(status, () => human(status));
+  ctx.print(status, () => statusText(status));
   return EXIT.ok;
 }
 
 function command(kind: RouteCommand) {
-  return async (ctx: CliContext, opts: { route?: string; reason?: string; to?: string }): Promise<number> => {
+  return async (
+    ctx: CliContext,
+    opts: { route?: string; reason?: string; to?: string } & WaitFlags,
+  ): Promise<number> => {
     if (kind === 'rollback' && opts.to === undefined && opts.reason === undefined) {
       throw new SluiceError('bad_usage', 'rollback needs --reason TEXT: it is recorded in a signed receipt');
     }
+    const wait = waitOptions(opts);
     const service = await rolloutService(ctx);
-    const status = await service.command(await routeOf(ctx, opts.route), kind, ctx.actor, {
-      ...(opts.reason ? { reason: opts.reason } : {}),
-      ...(opts.to ? { to: opts.to } : {}),
-    });
-    ctx.print(status, () => human(status));
+    const answer = await service.commandAndWait(
+      await routeOf(ctx, opts.route),
+      kind,
+      ctx.actor,
+      {
+        ...(opts.reason ? { reason: opts.reason } : {}),
+        ...(opts.to ? { to: opts.to } : {}),
+      },
+      wait,
+    );
+    report(ctx, answer, (wait.waitMs ?? 0) > 0, `the ${kind}`);
+    ctx.print(answer.status, () => statusText(answer.status));
     return EXIT.ok;
   };
 }
