@@ -1,8 +1,11 @@
 // Gateway budgets, non-streaming, against a local upstream:
-//   added latency at 1,000 req/s over calling the upstream directly: p50 <= 0.3 ms,
-//   p99 <= 2 ms; throughput >= 3x the Portkey gateway's (@portkey-ai/gateway)
-//   on the same machine, upstream and load, in the same run; RSS <= 150 MB at
-//   steady load.
+//   added latency at 1,000 req/s: p50 within 0.1 ms of a bare node:http + undici
+//   proxy measured in the same run, p99 <= 2 ms over calling the upstream
+//   directly; throughput >= 5x the Portkey gateway's (@portkey-ai/gateway) on
+//   the same machine, upstream and load, in the same run (DESIGN.md asks 3x; the
+//   gateway issue 5x, the stricter one is the budget); RSS <= 150 MB at steady load.
+//   Beside them, unbudgeted: a Responses API request and a tool-calling chat
+//   request, each with its added p50 and its throughput against Portkey.
 //
 // Setup, each in its own process: the upstream (bench/gateway/upstream.js, a
 // minimal node:http OpenAI-compatible server answering every chat completion
@@ -231,23 +234,57 @@ try {
     log(`portkey at 1,000 req/s: ${JSON.stringify(p)}`);
   }
 
-  // 4. Informational: the Responses API through the same gateway and serving path, one round at 1,000 req/s.
-  const responses = {
-    url: `${gateway.info}/v1/responses`,
-    body: JSON.stringify({
-      model: ROUTE,
-      user: 'bench-user',
-      input: messages[0].content,
-      metadata: { product: 'Acme Cloud' },
-    }),
+  // 4. The Responses API and a tool-calling chat request, the same requests through Sluice and Portkey:
+  //    one round at 1,000 req/s each (direct, then Sluice: added p50) and one max-load round each (Sluice,
+  //    Portkey: throughput). Sluice serves a Responses request through its chat serving path (the upstream
+  //    gets a chat completion); Portkey passes it through to the upstream's /v1/responses.
+  const invoiceTool = {
+    type: 'function',
+    function: {
+      name: 'lookup_invoice',
+      description: 'Look up an invoice by id',
+      parameters: { type: 'object', properties: { invoice_id: { type: 'string' } }, required: ['invoice_id'] },
+    },
   };
-  await expect200(responses, (res) => res.headers.get('x-sluice-release') === id);
-  await pacedLoad({ target: responses, rate: RATE, seconds: 2 });
-  const respAcct = cpuAccount([gateway.pid]);
-  const rr = await pacedLoad({ target: responses, rate: RATE, seconds: SECONDS });
-  const respCpu = r3(respAcct.stop().usedMs[0] / rr.requests);
-  log(`responses API at 1,000 req/s: ${JSON.stringify(rr)}; gateway CPU ${respCpu} ms/request`);
-  if (rr.failed) throw new Error(`responses API: ${rr.failed} failed requests\n${gateway.stderr()}`);
+  const kinds = {
+    responses: {
+      path: '/v1/responses',
+      body: (model) =>
+        JSON.stringify({ model, user: 'bench-user', input: messages[0].content, metadata: { product: 'Acme Cloud' } }),
+    },
+    tools: {
+      path: '/v1/chat/completions',
+      body: (model) =>
+        JSON.stringify({
+          model,
+          user: 'bench-user',
+          messages: [{ role: 'user', content: 'What is the status of invoice INV-1042?' }],
+          tools: [invoiceTool],
+          tool_choice: 'auto',
+          metadata: { product: 'Acme Cloud' },
+        }),
+    },
+  };
+  const extra = {};
+  for (const [kind, k] of Object.entries(kinds)) {
+    const viaSluice = { url: `${gateway.info}${k.path}`, body: k.body(ROUTE) };
+    const viaDirect = { url: `${upstream.info.url}${k.path}`, body: k.body('bench-model-a') };
+    const viaPortkey = pk && { ...pk, url: `${portkey.info.url}${k.path}`, body: k.body('bench-model-a') };
+    await expect200(viaSluice, (res) => res.headers.get('x-sluice-release') === id);
+    if (viaPortkey) await expect200(viaPortkey);
+    await pacedLoad({ target: viaSluice, rate: RATE, seconds: 2 });
+    const dr = await pacedLoad({ target: viaDirect, rate: RATE, seconds: SECONDS });
+    const acct = cpuAccount([gateway.pid]);
+    const sr = await pacedLoad({ target: viaSluice, rate: RATE, seconds: SECONDS });
+    const cpu = r3(acct.stop().usedMs[0] / sr.requests);
+    log(`${kind} at 1,000 req/s: direct ${JSON.stringify(dr)}; gateway ${JSON.stringify(sr)}; CPU ${cpu} ms/request`);
+    if (dr.failed || sr.failed) throw new Error(`${kind}: failed requests at 1,000 req/s\n${gateway.stderr()}`);
+    const sMax = await maxLoad({ target: viaSluice, connections: CONNECTIONS, seconds: SECONDS });
+    const pMaxK = viaPortkey && (await maxLoad({ target: viaPortkey, connections: CONNECTIONS, seconds: SECONDS }));
+    log(`${kind} max load: gateway ${JSON.stringify(sMax)}; portkey ${JSON.stringify(pMaxK)}`);
+    if (sMax.failed || pMaxK?.failed) throw new Error(`${kind}: failed requests at max load`);
+    extra[kind] = { dr, sr, cpu, sMax, pMax: pMaxK };
+  }
 
   const best = (xs, key) => min(xs.map((x) => x[key]));
   const dp50 = best(d, 'p50');
@@ -257,7 +294,17 @@ try {
   const addedP50 = r3(gp50 - dp50);
   const addedP99 = r3(gp99 - dp99);
   const rss = max(steadyRss);
-  rows.push(row('added latency p50 at 1,000 req/s (gateway − direct)', addedP50, 'ms', '<= 0.3 ms', addedP50 <= 0.3));
+  const overFloor = r3(gp50 - best(b, 'p50'));
+  rows.push(
+    row(
+      `added latency p50 at 1,000 req/s over the bare Node.js proxy measured in the same run (best of ${ROUNDS} each)`,
+      overFloor,
+      'ms',
+      '<= 0.1 ms',
+      overFloor <= 0.1,
+    ),
+  );
+  rows.push(row('added latency p50 at 1,000 req/s (gateway − direct)', addedP50, 'ms', null, null));
   rows.push(row('added latency p99 at 1,000 req/s (gateway − direct)', addedP99, 'ms', '<= 2 ms', addedP99 <= 2));
   rows.push(row('RSS of sluice serve at steady load (1,000 req/s, max)', rss, 'MB', '<= 150 MB', rss <= 150));
   if (pk) {
@@ -267,13 +314,13 @@ try {
         `throughput, Sluice ÷ Portkey (${CONNECTIONS} connections, best of ${ROUNDS} each)`,
         ratio,
         'x',
-        '>= 3x',
-        ratio >= 3,
+        '>= 5x',
+        ratio >= 5,
       ),
     );
   } else {
     rows.push(
-      row('throughput, Sluice ÷ Portkey (skipped: @portkey-ai/gateway not installed)', null, 'x', '>= 3x', null),
+      row('throughput, Sluice ÷ Portkey (skipped: @portkey-ai/gateway not installed)', null, 'x', '>= 5x', null),
     );
   }
   rows.push(
@@ -303,28 +350,37 @@ try {
       null,
     ),
   );
+
+  const labels = {
+    responses: 'Responses API (POST /v1/responses)',
+    tools: 'tool-calling chat request (tools offered, a function call answered)',
+  };
+  for (const [kind, x] of Object.entries(extra)) {
+    rows.push(
+      row(
+        `${labels[kind]}: added p50 / p99 at 1,000 req/s (gateway − direct, the same request; one round, achieved ${x.sr.rate} req/s)`,
+        `${r3(x.sr.p50 - x.dr.p50)} / ${r3(x.sr.p99 - x.dr.p99)}`,
+        'ms',
+        null,
+        null,
+      ),
+    );
+    rows.push(
+      row(
+        `${labels[kind]}: throughput, Sluice ÷ Portkey on the same request (${CONNECTIONS} connections, one round each)`,
+        x.pMax
+          ? `${Math.round((x.sMax.rate / x.pMax.rate) * 100) / 100} (${x.sMax.rate} / ${x.pMax.rate} req/s)`
+          : null,
+        'x',
+        null,
+        null,
+      ),
+    );
+  }
   rows.push(
     row(
-      `gateway over the bare proxy, p50 at 1,000 req/s (what Sluice adds to the floor; best of ${ROUNDS} each)`,
-      r3(gp50 - best(b, 'p50')),
-      'ms',
-      null,
-      null,
-    ),
-  );
-  rows.push(
-    row(
-      `Responses API (POST /v1/responses) p50 / p99 at 1,000 req/s, added over direct (one round; achieved ${rr.rate} req/s)`,
-      `${r3(rr.p50 - dp50)} / ${r3(rr.p99 - dp99)}`,
-      'ms',
-      null,
-      null,
-    ),
-  );
-  rows.push(
-    row(
-      'CPU time per request at 1,000 req/s, Responses API / chat completions (gateway process)',
-      `${respCpu} / ${min(cpuPerRequest)}`,
+      'CPU time per request at 1,000 req/s, Responses API / tool-calling chat / chat completions (gateway process)',
+      `${extra.responses.cpu} / ${extra.tools.cpu} / ${min(cpuPerRequest)}`,
       'ms',
       null,
       null,
