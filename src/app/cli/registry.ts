@@ -114,6 +114,7 @@ export const COMMANDS: readonly CliCommand[] = [
         .option('--junit <file>', 'write a JUnit report (one testcase per slice)')
         .option('--markdown <file>', 'write a Markdown summary for a pull request')
         .option('--html <file>', 'write a self-contained HTML report')
+        .option('--force', 'replace report files even when they are not earlier reports of the same kind')
         .option('--force-gate-override', 'accept the release whatever the verdict (recorded with --override-reason)')
         .option('--override-reason <text>', 'why the gate is overridden (required with --force-gate-override)'),
   }).load(async () => (await import('./commands/gate.js')).runGateCommand),
@@ -236,6 +237,7 @@ export const COMMANDS: readonly CliCommand[] = [
         .option('--max-pairs <n>', 'only the most recent N pairs')
         .option('--markdown <file>', 'write a Markdown summary')
         .option('--html <file>', 'write a self-contained HTML report')
+        .option('--force', 'replace report files even when they are not earlier reports of the same kind')
         // `shadow` has a --route too, and takes it wherever it stands: hand it down.
         .hook('preAction', (cmd) => {
           const route = cmd.parent?.getOptionValue('route');
@@ -261,7 +263,8 @@ export const COMMANDS: readonly CliCommand[] = [
       c
         .description("export a rollout's candidate traces, shadow pairs and receipts (kept after a rollback)")
         .argument('<rollout>', 'rollout id (`status --json` → "rollout")')
-        .requiredOption('--out <file>', 'where to write the JSON'),
+        .requiredOption('--out <file>', 'where to write the JSON')
+        .option('--force', 'replace the file even when it is not an earlier forensics export'),
   }).load(async () => (await import('./commands/forensics.js')).runForensics),
   defineCommand({
     name: 'traces erase',
@@ -310,7 +313,10 @@ export const COMMANDS: readonly CliCommand[] = [
   defineCommand({
     name: 'audit export',
     define: (c) =>
-      c.description('write the log as a self-contained bundle').requiredOption('--out <file>', 'where to write'),
+      c
+        .description('write the log as a self-contained bundle')
+        .requiredOption('--out <file>', 'where to write')
+        .option('--force', 'replace the file even when it is not an earlier audit bundle'),
   }).load(async () => (await import('./commands/audit.js')).runAuditExport),
   defineCommand({
     name: 'audit prove',

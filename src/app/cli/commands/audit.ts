@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { noteVerifierKey, parseVerifierKey } from '../../../audit/tlog/note-verifier-key.js';
 import { publicKeyPem } from '../../../audit/envelope/signing-key.js';
@@ -15,6 +15,8 @@ import { SluiceError } from '../../../kernel/errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT, verdictExitCode } from '../exit-codes.js';
 import { COUNT, numberFlag } from '../number-flag.js';
+import { prepareOutputFile } from '../output-file.js';
+import { OUTPUT_KINDS } from '../output-kinds.js';
 
 /** --key: a verifier key string, or a file holding one (or a PEM public key). */
 function readKeyArg(ctx: CliContext, key: string): string {
@@ -68,7 +70,12 @@ export async function runAuditVerify(ctx: CliContext, opts: { bundle?: string; k
   return report(ctx, await verifyStoredLog(await ctx.store(), origin, pinned), 'audit log');
 }
 
-export async function runAuditExport(ctx: CliContext, opts: { out: string }): Promise<number> {
+export async function runAuditExport(ctx: CliContext, opts: { out: string; force?: boolean }): Promise<number> {
+  const out = prepareOutputFile(
+    ctx.io.cwd,
+    { flag: '--out', file: opts.out, kind: OUTPUT_KINDS.auditBundle },
+    { force: opts.force },
+  );
   const config = await ctx.config();
   const store = await ctx.store();
   const key = loadAuditKey(
@@ -77,7 +84,7 @@ export async function runAuditExport(ctx: CliContext, opts: { out: string }): Pr
   );
   if (!key) throw new SluiceError('not_found', 'no audit signing key in this project: nothing has been recorded yet');
   const bundle = await exportBundle(store, auditOrigin(config), key.publicKey);
-  writeFileSync(resolve(ctx.io.cwd, opts.out), `${JSON.stringify(bundle, null, 2)}\n`);
+  out.write(`${JSON.stringify(bundle, null, 2)}\n`);
   ctx.print(
     { ok: true, out: opts.out, entries: bundle.entries.length, verifier_key: bundle.verifier_key },
     () =>

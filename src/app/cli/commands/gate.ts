@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { SluiceError } from '../../../kernel/errors.js';
 import { runGate } from '../../../gate/gate.js';
 import type { GateResult } from '../../../gate/core/gate-result.js';
@@ -15,12 +13,16 @@ import { loadServingRelease } from '../../../serving/serving-release.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { numberFlag, POSITIVE } from '../number-flag.js';
+import { prepareOutputFiles } from '../output-file.js';
+import { OUTPUT_KINDS } from '../output-kinds.js';
 
 export interface GateOptions {
   baseline?: string;
   junit?: string;
   markdown?: string;
   html?: string;
+  /** Replace report files that are not previous reports of the same kind. */
+  force?: boolean;
   forceGateOverride?: boolean;
   overrideReason?: string;
   concurrency?: string;
@@ -72,6 +74,16 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
   const sample = numberFlag('--sample', opts.sample, POSITIVE);
   const maxCost = numberFlag('--max-cost', opts.maxCost, POSITIVE);
   const maxTokens = numberFlag('--max-tokens', opts.maxTokens, POSITIVE);
+  // Every report path is checked before the gate runs: a bad one stores nothing.
+  const reports = prepareOutputFiles(
+    ctx.io.cwd,
+    {
+      junit: { flag: '--junit', file: opts.junit, kind: OUTPUT_KINDS.junit },
+      markdown: { flag: '--markdown', file: opts.markdown, kind: OUTPUT_KINDS.gateMarkdown },
+      html: { flag: '--html', file: opts.html, kind: OUTPUT_KINDS.gateHtml },
+    },
+    { force: opts.force },
+  );
   const project = await ctx.project();
   const { config, store, providers } = project;
   const record = await findRelease(store, id);
@@ -108,11 +120,9 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
     ? { actor: ctx.actor, reason: opts.overrideReason!.trim(), at: dateOf(project.clock).toISOString() }
     : null;
   const result = await recordGate(store, project.ledger, run.result, ctx.actor, override);
-  const write = (file: string | undefined, text: () => string) =>
-    file && writeFileSync(resolve(ctx.io.cwd, file), text());
-  write(opts.junit, () => renderJUnit(result));
-  write(opts.markdown, () => renderMarkdown(result));
-  write(opts.html, () => renderHtml(result));
+  reports.junit?.write(renderJUnit(result));
+  reports.markdown?.write(renderMarkdown(result));
+  reports.html?.write(renderHtml(result));
   ctx.print(result, () => summary(result));
   if (override) return EXIT.ok;
   return result.verdict === 'pass' ? EXIT.ok : result.verdict === 'review' ? EXIT.review : EXIT.failed;

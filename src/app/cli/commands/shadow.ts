@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { SluiceError } from '../../../kernel/errors.js';
 import { findRelease } from '../../../release/find-release.js';
 import { shortId } from '../../../release/release-id.js';
@@ -9,6 +7,8 @@ import { DEFAULT_SHADOW_PERCENT, type ShadowStatus, validShadowPercent } from '.
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { numberFlag, POSITIVE_INT } from '../number-flag.js';
+import { prepareOutputFiles } from '../output-file.js';
+import { OUTPUT_KINDS } from '../output-kinds.js';
 import { routeOf } from '../rollout-context.js';
 
 export interface ShadowOptions {
@@ -69,11 +69,20 @@ export interface ShadowReportCliOptions {
   markdown?: string;
   html?: string;
   maxPairs?: string;
+  force?: boolean;
 }
 
 /** `sluice shadow report [--route R] [--release ID] [--markdown F] [--html F]`: the stable/shadow comparison. */
 export async function runShadowReport(ctx: CliContext, opts: ShadowReportCliOptions): Promise<number> {
   const maxPairs = numberFlag('--max-pairs', opts.maxPairs, POSITIVE_INT);
+  const reports = prepareOutputFiles(
+    ctx.io.cwd,
+    {
+      markdown: { flag: '--markdown', file: opts.markdown, kind: OUTPUT_KINDS.shadowMarkdown },
+      html: { flag: '--html', file: opts.html, kind: OUTPUT_KINDS.shadowHtml },
+    },
+    { force: opts.force },
+  );
   const project = await ctx.project();
   const { config, store, providers, clock } = project;
   let route: string;
@@ -94,10 +103,8 @@ export async function runShadowReport(ctx: CliContext, opts: ShadowReportCliOpti
     { store, config, projectDir: ctx.projectDir, providers, clock, judges: (await ctx.project()).judges },
     { route, ...(shadowRelease ? { shadowRelease } : {}), ...(maxPairs !== undefined ? { maxPairs } : {}) },
   );
-  const write = (file: string | undefined, text: () => string) =>
-    file && writeFileSync(resolve(ctx.io.cwd, file), text());
-  write(opts.markdown, () => renderShadowMarkdown(report));
-  write(opts.html, () => renderShadowHtml(report));
+  reports.markdown?.write(renderShadowMarkdown(report));
+  reports.html?.write(renderShadowHtml(report));
   ctx.print(report, () => renderShadowText(report));
   return EXIT.ok;
 }
