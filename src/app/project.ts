@@ -5,6 +5,7 @@ import { createJudgeSet, type JudgeSet } from '../judging/judge-set.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { Controller } from '../rollout/controller.js';
+import { PrometheusSource } from '../rollout/prometheus/prometheus-source.js';
 import { RolloutService } from '../rollout/rollout-service.js';
 import { ShadowService } from '../shadow/service.js';
 import type { Store } from '../store/store.js';
@@ -78,7 +79,14 @@ export class Project {
   }
 
   controller(o: ControllerOptions): Controller {
-    return new Controller({ store: this.store, ledger: this.ledger, clock: this.clock, ...o });
+    const prometheus = this.config.prometheus;
+    return new Controller({
+      store: this.store,
+      ledger: this.ledger,
+      clock: this.clock,
+      ...(prometheus ? { external: new PrometheusSource(prometheus, this.env) } : {}),
+      ...o,
+    });
   }
 
   /** The rollout service, for the CLI and the control API; `kick` (see rolloutKick) runs after each change. */

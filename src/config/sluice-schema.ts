@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { fraction, nameSchema, positiveInt, projectPathSchema, ratio, slicePathSchema } from './common-schema.js';
+import { prometheusMonitorSchema, prometheusSchema } from './prometheus-schema.js';
+
+/** The numeric thresholds of rollout.monitors; any other key is a Prometheus monitor. */
 
 const providerKinds = ['openai-compatible', 'openai', 'anthropic', 'gemini', 'sim'] as const;
 
@@ -110,15 +113,25 @@ export const gateSchema = z.strictObject({
   residency: z.string().optional(),
 });
 
-const monitorsSchema = z.strictObject({
-  error_rate: fraction.default(0.02),
-  latency_p95_ratio: ratio.default(1.2),
-  quality_drop: fraction.default(0.05),
-  cost_ratio: ratio.default(1.5),
-  error_rate_increase: fraction
-    .default(0.01)
-    .describe('largest tolerated canary − stable error rate (the two-sample error monitor)'),
-});
+export const BUILTIN_MONITOR_KEYS = [
+  'error_rate',
+  'latency_p95_ratio',
+  'quality_drop',
+  'cost_ratio',
+  'error_rate_increase',
+] as const;
+
+const monitorsSchema = z
+  .strictObject({
+    error_rate: fraction.default(0.02),
+    latency_p95_ratio: ratio.default(1.2),
+    quality_drop: fraction.default(0.05),
+    cost_ratio: ratio.default(1.5),
+    error_rate_increase: fraction
+      .default(0.01)
+      .describe('largest tolerated canary − stable error rate (the two-sample error monitor)'),
+  })
+  .catchall(prometheusMonitorSchema);
 
 export const rolloutSchema = z.strictObject({
   steps: z
@@ -130,13 +143,7 @@ export const rolloutSchema = z.strictObject({
   dwell_seconds: z.number().min(0).default(240),
   min_requests: z.number().int().min(0).default(1000),
   interval_seconds: z.number().positive().default(10),
-  monitors: monitorsSchema.default({
-    error_rate: 0.02,
-    latency_p95_ratio: 1.2,
-    quality_drop: 0.05,
-    cost_ratio: 1.5,
-    error_rate_increase: 0.01,
-  }),
+  monitors: monitorsSchema.default(() => monitorsSchema.parse({})),
   alpha: z
     .number()
     .gt(0)
@@ -219,19 +226,35 @@ export const auditSchema = z.strictObject({
   key_env: z.string().optional().describe('environment variable holding the PEM signing key'),
 });
 
-export const sluiceConfigSchema = z.strictObject({
-  $schema: z.string().optional(),
-  project: nameSchema,
-  store: z.string().default('sqlite:.sluice/sluice.db'),
-  providers: z.record(nameSchema, providerSchema),
-  judges: z.record(nameSchema, judgeSchema).default({}),
-  gate: gateSchema.default(gateSchema.parse({})),
-  rollout: rolloutSchema.default(rolloutSchema.parse({})),
-  observe: observeSchema.default(observeSchema.parse({})),
-  gateway: gatewaySchema.default(gatewaySchema.parse({})),
-  shadow: shadowSchema.default(shadowSchema.parse({})),
-  audit: auditSchema.default({}),
-});
+export const sluiceConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    project: nameSchema,
+    store: z.string().default('sqlite:.sluice/sluice.db'),
+    providers: z.record(nameSchema, providerSchema),
+    judges: z.record(nameSchema, judgeSchema).default({}),
+    gate: gateSchema.default(gateSchema.parse({})),
+    rollout: rolloutSchema.default(rolloutSchema.parse({})),
+    observe: observeSchema.default(observeSchema.parse({})),
+    gateway: gatewaySchema.default(gatewaySchema.parse({})),
+    shadow: shadowSchema.default(shadowSchema.parse({})),
+    audit: auditSchema.default({}),
+    prometheus: prometheusSchema
+      .optional()
+      .describe('the Prometheus server that rollout.monitors entries with queries read'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.prometheus) return;
+    for (const key of Object.keys(c.rollout.monitors)) {
+      if ((BUILTIN_MONITOR_KEYS as readonly string[]).includes(key)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rollout', 'monitors', key],
+        message:
+          'a Prometheus monitor needs the prometheus: section (its url, and credentials named by environment variable)',
+      });
+    }
+  });
 
 export type SluiceConfig = z.output<typeof sluiceConfigSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;

@@ -4,6 +4,7 @@ import { computePhase, desiredRoute, isActive, mayAct, reconcile, shouldAct } fr
 import type { RouteStateRecord, RouteStateStore } from '../gateway/route-state-store.js';
 import type { TraceStore } from '../gateway/trace-store.js';
 import type { ObserveSampleStore } from '../observe/observe-store.js';
+import type { ExternalSource } from './prometheus/prometheus-source.js';
 import type { LeaseRows, RolloutStore } from './rollout-store.js';
 import {
   storeCommands,
@@ -32,6 +33,8 @@ export interface ControllerOptions {
   readonly clock?: Clock;
   readonly leaseTtlMs?: number;
   readonly onError?: (e: unknown) => void;
+  /** Where the spec's external (Prometheus) monitors are read, beside the store's windows. */
+  readonly external?: ExternalSource;
 }
 
 export type TickOutcome = 'standby' | 'acted';
@@ -80,7 +83,12 @@ export class Controller {
       isActive(phase) || phase === 'idle'
         ? await storeObserver(store).observe(spec, status, now)
         : { canaryRequestsTotal: 0 };
-    const result = reconcile(spec, status, { now, ...seen, commands });
+    // External monitors are read with the windows, over the same step; a failed read is inconclusive, never a throw.
+    const external =
+      'windows' in seen && seen.windows && spec.external?.length && this.opts.external
+        ? await this.opts.external.read(spec, status, now)
+        : undefined;
+    const result = reconcile(spec, status, { now, ...seen, commands, ...(external ? { external } : {}) });
     if (result.changed && !(await state.commit(route, version, result.status, result.decisions))) return false;
     await storeRouteApplier(store, serving, spec.rolloutId).apply(desiredRoute(spec, result.status), result.actions);
     return result.changed;

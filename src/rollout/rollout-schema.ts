@@ -6,6 +6,7 @@ import {
   MONITOR_NAMES,
   defaultQualitySamples,
   type Command,
+  type ExternalMonitorName,
   type MonitorSnapshot,
   type RolloutSpec,
   type RolloutStatus,
@@ -41,6 +42,17 @@ export const rolloutSpecSchema: z.ZodType<RolloutSpec> = z.object({
       qualitySamples: m.qualitySamples ?? defaultQualitySamples(m.qualityDrop ?? 0.05, m.alpha),
     })),
   rollbackWindowSeconds: z.number(),
+  external: z
+    .array(
+      z.object({
+        name: z.string(),
+        kind: z.enum(['error_rate', 'ratio']),
+        max: z.number(),
+        onBreach: z.enum(['rollback', 'pause']),
+        queries: z.record(z.string(), z.object({ canary: z.string(), stable: z.string() })),
+      }),
+    )
+    .optional(),
 });
 
 const mark = z.object({ by: z.string(), reason: z.string(), at: ms });
@@ -51,13 +63,18 @@ const monitorSnapshot: z.ZodType<MonitorSnapshot> = z.object({
   to: ms,
   results: z.array(
     z.object({
-      name: z.enum(MONITOR_NAMES),
+      name: z.union([
+        z.enum(MONITOR_NAMES),
+        z.custom<ExternalMonitorName>((v) => typeof v === 'string' && v.startsWith('prometheus:')),
+      ]),
       value: z.number().nullable(),
       threshold: z.number(),
       status: z.enum(['pass', 'fail', 'inconclusive']),
       critical: z.boolean(),
       detail: z.string(),
       facts: z.record(z.string(), z.number().nullable()),
+      onFail: z.literal('pause').optional(),
+      comparative: z.boolean().optional(),
     }),
   ),
   score: z.number().nullable(),

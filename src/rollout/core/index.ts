@@ -2,6 +2,7 @@
 export * from './rollout-state.js';
 export * from './phase.js';
 export * from './monitors.js';
+export * from './external-monitors.js';
 export * from './quality-samples.js';
 export * from './actions.js';
 export * from './decision-draft.js';

@@ -10,6 +10,7 @@ import {
   type DifferenceSequence,
   type Moments,
 } from '../../stats/confidence-sequence.js';
+import type { ExternalMonitorName } from './external-monitors.js';
 import type { MonitorThresholds } from './rollout-state.js';
 
 /**
@@ -112,7 +113,7 @@ export type MonitorName = (typeof MONITOR_NAMES)[number];
 export type MonitorStatus = 'pass' | 'fail' | 'inconclusive';
 
 export interface MonitorResult {
-  readonly name: MonitorName;
+  readonly name: MonitorName | ExternalMonitorName;
   /** The measured value; null when there is none. */
   readonly value: number | null;
   readonly threshold: number;
@@ -122,6 +123,10 @@ export interface MonitorResult {
   readonly detail: string;
   /** The numbers behind the value: sample sizes, the interval, the evidence, what is still needed. */
   readonly facts: Readonly<Record<string, number | null>>;
+  /** A fail that pauses the rollout instead of rolling it back (a Prometheus ratio monitor by default). */
+  readonly onFail?: 'pause';
+  /** Compares the canary with the stable arm (skipped at 100%, where the stable gets no traffic). */
+  readonly comparative?: boolean;
 }
 
 /** A monitor reading as the status keeps it. */
@@ -160,7 +165,17 @@ export const COMPARATIVE_MONITORS: ReadonlySet<MonitorName> = new Set([
 ]);
 
 /** Monitors whose fail pauses the rollout instead of rolling it back. */
-export const PAUSING_MONITORS: ReadonlySet<MonitorName> = new Set(['sample_ratio']);
+export const PAUSING_MONITORS: ReadonlySet<string> = new Set(['sample_ratio']);
+
+/** Whether a result's fail pauses rather than rolls back. */
+export const pausesOnFail = (r: MonitorResult): boolean => r.onFail === 'pause' || PAUSING_MONITORS.has(r.name);
+
+/** Whether a result compares the canary with the stable arm. */
+export const isComparative = (r: MonitorResult): boolean =>
+  r.comparative === true || (COMPARATIVE_MONITORS as ReadonlySet<string>).has(r.name);
+
+/** The score weight of a monitor fed from outside Sluice. */
+export const EXTERNAL_SCORE_WEIGHT = 10;
 
 export const DEFAULT_SCORE_WEIGHTS: Readonly<Record<MonitorName, number>> = {
   error_rate: 30,
@@ -559,8 +574,9 @@ export function kayentaScore(
   let passed = 0;
   for (const r of results) {
     if (r.status === 'inconclusive') continue;
-    total += weights[r.name];
-    if (r.status === 'pass') passed += weights[r.name];
+    const w = (weights as Readonly<Record<string, number>>)[r.name] ?? EXTERNAL_SCORE_WEIGHT;
+    total += w;
+    if (r.status === 'pass') passed += w;
   }
   return total > 0 ? (100 * passed) / total : null;
 }

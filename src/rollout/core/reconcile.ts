@@ -1,10 +1,11 @@
 import { applyCommand, pendingCommands, type Command } from './commands.js';
 import { CONTROLLER } from './decision-draft.js';
+import { evaluateExternal, type ExternalReading } from './external-monitors.js';
 import {
-  COMPARATIVE_MONITORS,
-  PAUSING_MONITORS,
   evaluateMonitors,
+  isComparative,
   kayentaScore,
+  pausesOnFail,
   type ArmWindows,
   type MonitorSnapshot,
 } from './monitors.js';
@@ -78,6 +79,11 @@ export interface Observation {
    * only when its span starts no earlier than the step.
    */
   readonly windows?: ArmWindows;
+  /**
+   * The spec's external (Prometheus) monitors as read over the same step,
+   * read with the windows: one reading per monitor, or the reason it failed.
+   */
+  readonly external?: readonly ExternalReading[];
   /** Queued operator commands (already-consumed ones are skipped). */
   readonly commands?: readonly Command[];
 }
@@ -96,8 +102,11 @@ function checkObservation(obs: Observation): void {
   }
 }
 
-function readMonitors(t: Tick, windows: ArmWindows): void {
-  const results = evaluateMonitors(t.spec.monitors, windows, { plannedRequests: t.spec.minRequests });
+function readMonitors(t: Tick, windows: ArmWindows, external: readonly ExternalReading[]): void {
+  const results = [
+    ...evaluateMonitors(t.spec.monitors, windows, { plannedRequests: t.spec.minRequests }),
+    ...evaluateExternal(t.spec.external ?? [], external, t.spec.monitors.alpha),
+  ];
   const snapshot: MonitorSnapshot = {
     at: t.now,
     from: windows.from,
@@ -106,12 +115,12 @@ function readMonitors(t: Tick, windows: ArmWindows): void {
     score: kayentaScore(results),
   };
   t.update({ lastMonitors: snapshot });
-  const failed = results.filter((r) => r.status === 'fail' && !PAUSING_MONITORS.has(r.name));
+  const failed = results.filter((r) => r.status === 'fail' && !pausesOnFail(r));
   if (failed.length > 0) {
     halt(t, snapshot, failed);
     return;
   }
-  const mismatch = results.find((r) => r.status === 'fail' && PAUSING_MONITORS.has(r.name));
+  const mismatch = results.find((r) => r.status === 'fail' && pausesOnFail(r));
   if (mismatch && t.phase === 'progressing') {
     const s = t.status;
     pause(
@@ -138,7 +147,7 @@ export function stepEvidence(
     return { ok: false, snapshot: null, waiting: ['no monitor reading from this step'] };
   }
   const full = spec.steps[status.stepIndex] === 100;
-  const pending = snap.results.filter((r) => r.status !== 'pass' && !(full && COMPARATIVE_MONITORS.has(r.name)));
+  const pending = snap.results.filter((r) => r.status !== 'pass' && !(full && isComparative(r)));
   return {
     ok: pending.length === 0,
     snapshot: snap,
@@ -188,7 +197,7 @@ export function reconcile(spec: RolloutSpec, status: RolloutStatus, observation:
   const total = observation.canaryRequestsTotal;
   if (t.phase === 'idle') startRollout(t, total);
   for (const c of pendingCommands(status, observation.commands ?? [])) applyCommand(t, c);
-  if (observation.windows && isActive(t.phase)) readMonitors(t, observation.windows);
+  if (observation.windows && isActive(t.phase)) readMonitors(t, observation.windows, observation.external ?? []);
   if (t.phase === 'progressing') progress(t, total);
   return t.result();
 }

@@ -1,6 +1,8 @@
 import type { DecisionKind } from '../../audit/envelope/in-toto.js';
-import type { RolloutConfig } from '../../config/sluice-schema.js';
+import type { PrometheusMonitorConfig } from '../../config/prometheus-schema.js';
+import { BUILTIN_MONITOR_KEYS, type RolloutConfig } from '../../config/sluice-schema.js';
 import type { ReleaseId } from '../../release/resolved-manifest.js';
+import { EXTERNAL_QUERIES, type ArmQueries, type ExternalMonitorSpec } from './external-monitors.js';
 import type { MonitorSnapshot } from './monitors.js';
 import { defaultQualitySamples } from './quality-samples.js';
 
@@ -43,6 +45,8 @@ export interface RolloutSpec {
   /** Length of one monitor interval. */
   readonly intervalSeconds: number;
   readonly monitors: MonitorThresholds;
+  /** Monitors read from Prometheus beside Sluice's own (absent in specs stored before them). */
+  readonly external?: readonly ExternalMonitorSpec[];
   /** How long the previous stable stays warm after promotion, for a fast rollback. */
   readonly rollbackWindowSeconds: number;
 }
@@ -145,6 +149,12 @@ export function validateSpec(spec: RolloutSpec): void {
   check(m.errorRateIncrease >= 0 && m.errorRateIncrease <= 1, 'monitors.errorRateIncrease must be in [0, 1]');
   check(m.alpha > 0 && m.alpha < 1, 'monitors.alpha must be in (0, 1)');
   check(Number.isInteger(m.qualitySamples) && m.qualitySamples >= 1, 'monitors.qualitySamples must be an integer ≥ 1');
+  for (const x of spec.external ?? []) {
+    check(Number.isFinite(x.max) && x.max > 0, `external monitor ${x.name}: max must be > 0`);
+    check(!(x.kind === 'error_rate' && x.max > 1), `external monitor ${x.name}: an error rate ceiling must be ≤ 1`);
+    for (const q of EXTERNAL_QUERIES[x.kind])
+      check(x.queries[q] !== undefined, `external monitor ${x.name}: no ${q} query`);
+  }
 }
 
 /** Throws when a status does not belong to the spec or points past its steps. */
@@ -166,6 +176,23 @@ export interface SpecInput {
   /** Whether a judge samples the route's answers (false: no quality monitor). */
   readonly qualityMonitored: boolean;
   readonly rollbackWindowSeconds?: number;
+}
+
+type QueryConfig = string | { readonly canary: string; readonly stable: string };
+const perArm = (q: QueryConfig): { canary: string; stable: string } =>
+  typeof q === 'string' ? { canary: q, stable: q } : { canary: q.canary, stable: q.stable };
+
+/** The Prometheus monitors among `rollout.monitors` (every key that is not a built-in threshold). */
+export function externalFromConfig(monitors: RolloutConfig['monitors']): ExternalMonitorSpec[] {
+  const out: ExternalMonitorSpec[] = [];
+  for (const [name, value] of Object.entries(monitors)) {
+    if ((BUILTIN_MONITOR_KEYS as readonly string[]).includes(name)) continue;
+    const m = value as PrometheusMonitorConfig;
+    const queries: Record<string, ArmQueries> =
+      m.kind === 'error_rate' ? { errors: perArm(m.errors), requests: perArm(m.requests) } : { value: perArm(m.query) };
+    out.push({ name, kind: m.kind, max: m.max, onBreach: m.on_breach, queries });
+  }
+  return out;
 }
 
 /** A validated spec from the `rollout:` section of sluice.yaml. */
@@ -191,6 +218,8 @@ export function specFromConfig(input: SpecInput): RolloutSpec {
     },
     rollbackWindowSeconds: input.rollbackWindowSeconds ?? DEFAULT_ROLLBACK_WINDOW_SECONDS,
   };
+  const external = externalFromConfig(config.monitors);
+  if (external.length > 0) Object.assign(spec, { external });
   validateSpec(spec);
   return spec;
 }
