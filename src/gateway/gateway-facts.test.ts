@@ -54,9 +54,29 @@ describe('gateway: the facts of a request, computed once for every sink', () => 
     const messages = [{ role: 'user', content: 'Hi' }];
     expect((await ask({ messages }, { 'x-sluice-slice': ' fr/fr-BE ' })).slice).toBe('fr/fr-BE');
     expect((await ask({ messages, metadata: { slice: 'de' } })).slice).toBe('de');
-    expect((await ask({ messages, metadata: { slice: 'de' } }, { 'x-sluice-slice': 'a//b' })).slice).toBe('de');
-    expect((await ask({ messages }, { 'x-sluice-slice': 'has space' })).slice).toBeUndefined();
+    expect((await ask({ messages, metadata: { slice: 'ana@example.com' } })).slice).toBeUndefined();
     expect((await ask({ messages })).slice).toBeUndefined();
+  });
+
+  it('refuses an x-sluice-slice that is not a slice name: 400 naming the rule, nothing recorded', async () => {
+    const messages = [{ role: 'user', content: 'Hi' }];
+    const before = finished.length;
+    for (const bad of ['a//b', 'has space', 'ana@example.com', 'x'.repeat(129), 'a/b/c/d/e/f/g/h/i', '../x']) {
+      const res = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-sluice-slice': bad },
+        body: JSON.stringify({ model: 'legal', messages }),
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('invalid_slice');
+      expect(body.error.message).toContain('at most 128 characters');
+    }
+    expect(finished.length).toBe(before);
+    expect((await ask({ messages }, { 'x-sluice-slice': `${'x'.repeat(120)}/fr-BE` })).slice).toBe(
+      `${'x'.repeat(120)}/fr-BE`,
+    );
+    expect((await ask({ messages }, { 'x-sluice-slice': 'médical/pédiatrie' })).slice).toBe('médical/pédiatrie');
   });
 
   it('hands over the judged input: the last user text after the release preprocessing', async () => {

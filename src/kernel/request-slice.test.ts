@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { namedSlice, parseSlice, requestSlice } from './request-slice.js';
+import { headerSlice, namedSlice, parseSlice, requestSlice } from './request-slice.js';
 
 describe('requestSlice', () => {
   it('takes the x-sluice-slice header first, in any letter case', () => {
@@ -33,5 +33,16 @@ describe('namedSlice (the gateway reads it once per request)', () => {
     expect(namedSlice(undefined, undefined)).toBeUndefined();
     expect(parseSlice('*')).toBe('*');
     expect(parseSlice('has space')).toBeUndefined();
+    expect(parseSlice('ana@example.com')).toBeUndefined();
+    expect(parseSlice('Bearer abc.def')).toBeUndefined();
+    expect(parseSlice('x'.repeat(129))).toBeUndefined();
+    expect(parseSlice('a/b/c/d/e/f/g/h')).toBe('a/b/c/d/e/f/g/h');
+    expect(parseSlice('a/b/c/d/e/f/g/h/i')).toBeUndefined();
+  });
+
+  it('tells a bad x-sluice-slice from an absent one', () => {
+    expect(headerSlice(undefined)).toBeUndefined();
+    expect(headerSlice('fr/fr-BE')).toBe('fr/fr-BE');
+    expect(headerSlice('ana@example.com')).toEqual({ invalid: 'ana@example.com' });
   });
 });

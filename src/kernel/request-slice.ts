@@ -6,16 +6,41 @@ export type RequestHeaders = Readonly<Record<string, string | readonly string[] 
 /** The header a client names its request's slice in; else the body's `metadata.slice`. */
 export const SLICE_HEADER = 'x-sluice-slice';
 
-const SLICE_PATH = /^[^/\s]+(\/[^/\s]+)*$/;
+/** The longest slice name a request may carry. */
+export const MAX_SLICE_LENGTH = 128;
+
+/**
+ * A slice name as a request may carry it: segments of letters, digits, ".",
+ * "_", "+" or "-" (any script), each starting with a letter or digit,
+ * separated by "/", at most 8 deep. Anything else
+ * (an e-mail address, free text, a token) is not a slice: it would be stored
+ * beside the trace, outside the redacted and erasable content.
+ */
+const SLICE_PATH = /^[\p{L}\p{N}][\p{L}\p{N}._+-]*(?:\/[\p{L}\p{N}][\p{L}\p{N}._+-]*){0,7}$/u;
+
+/** What a valid slice name looks like, for error messages. */
+export const SLICE_RULE = `letters, digits, ".", "_", "+" or "-", in up to 8 segments separated by "/", each starting with a letter or digit, at most ${MAX_SLICE_LENGTH} characters`;
 
 /**
  * A slice path as a request names it (trimmed), or undefined when the value
- * is not one: not a string, empty, blank, an empty segment, white space inside.
+ * is not one: not a string, empty, blank, an empty segment, a character
+ * outside the slice alphabet, longer than MAX_SLICE_LENGTH.
  */
 export function parseSlice(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
+  if (s.length > MAX_SLICE_LENGTH) return undefined;
   return s === ROOT_SLICE || SLICE_PATH.test(s) ? s : undefined;
+}
+
+/**
+ * The x-sluice-slice header checked: undefined when absent, the slice when it
+ * is one, else `{invalid}` — the gateway refuses the request (400) rather than
+ * keep a value that is not a slice name.
+ */
+export function headerSlice(header: string | undefined): string | undefined | { readonly invalid: string } {
+  if (header === undefined) return undefined;
+  return parseSlice(header) ?? { invalid: header };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Usage } from '../../providers/model-provider.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { serve, serveStream, type ServeDeps, type ServeRequest, type ServeResult } from '../../serving/serve.js';
 import type { ServingRelease } from '../../serving/serving-release.js';
-import { CLIENT_CLOSED, type GatewayError, notFound, requestError, serveError, toGatewayError } from './errors.js';
+import { badRequest, CLIENT_CLOSED, type GatewayError, notFound, requestError, serveError, toGatewayError } from './errors.js';
 import { type Caller, routeAllowed, routeForbidden } from '../auth/client-auth.js';
 import { parseChatRequest, readBody, type ChatCompletionRequest, type RequestProblem } from './parse-request.js';
 import type { Result } from '../../kernel/result.js';
@@ -22,7 +22,7 @@ import { chooseArm, stickyKey, type Arm, type StickySpec } from '../routing/stic
 import { clientRequestId, connectionSignal, refusalId, requestId } from './request-id.js';
 import type { ToolCall } from '../../kernel/tool-calls.js';
 import { pipeStream } from './stream.js';
-import { namedSlice, SLICE_HEADER } from '../../kernel/request-slice.js';
+import { headerSlice, namedSlice, SLICE_HEADER, SLICE_RULE } from '../../kernel/request-slice.js';
 
 /** Everything known about a routed request once it is over; the gateway records it. */
 export interface Finished {
@@ -207,10 +207,15 @@ export async function serveRouted(
   endpoint?: 'responses' | 'embeddings',
 ): Promise<void> {
   const entry = ctx.routes.lookup(body.route);
-  if (!entry || !routeAllowed(caller, body.route)) {
-    const error = entry
-      ? routeForbidden(caller, body.route)
-      : notFound(`no route "${body.route}"; GET /v1/models lists the routes`, 'model_not_found');
+  const sliceValue = req.headers[SLICE_HEADER];
+  const tagged = headerSlice(Array.isArray(sliceValue) ? sliceValue.join(', ') : sliceValue);
+  if (!entry || !routeAllowed(caller, body.route) || typeof tagged === 'object') {
+    const error =
+      typeof tagged === 'object'
+        ? badRequest(`the ${SLICE_HEADER} header is not a slice name (${SLICE_RULE})`, 'invalid_slice')
+        : entry
+          ? routeForbidden(caller, body.route)
+          : notFound(`no route "${body.route}"; GET /v1/models lists the routes`, 'model_not_found');
     res.setHeader(REQUEST_ID_HEADER, refusalId(req.headers));
     sendError(res, error);
     return ctx.rejected(error, performance.now() - started);
