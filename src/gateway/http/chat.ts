@@ -4,7 +4,15 @@ import type { Usage } from '../../providers/model-provider.js';
 import type { ProviderRegistry } from '../../providers/provider-registry.js';
 import { serve, serveStream, type ServeDeps, type ServeRequest, type ServeResult } from '../../serving/serve.js';
 import type { ServingRelease } from '../../serving/serving-release.js';
-import { badRequest, CLIENT_CLOSED, type GatewayError, notFound, requestError, serveError, toGatewayError } from './errors.js';
+import {
+  badRequest,
+  CLIENT_CLOSED,
+  type GatewayError,
+  notFound,
+  requestError,
+  serveError,
+  toGatewayError,
+} from './errors.js';
 import { type Caller, routeAllowed, routeForbidden } from '../auth/client-auth.js';
 import { parseChatRequest, readBody, type ChatCompletionRequest, type RequestProblem } from './parse-request.js';
 import type { Result } from '../../kernel/result.js';

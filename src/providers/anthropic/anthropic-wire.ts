@@ -1,8 +1,8 @@
 import { errorBodyText } from '../http/error-body.js';
-import { at, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
+import { at, defined, isRecord, str, tryParse } from '../http/json-access.js';
 import { systemText } from '../../kernel/chat.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
-import { closingChunk, usageOf } from '../usage.js';
+import { checkedUsage, closingChunk, tokenCount } from '../usage.js';
 import { outputFormat } from '../request-extras.js';
 import { AnthropicToolStream, anthropicExtras, anthropicMessages, anthropicToolCalls } from './anthropic-tools.js';
 
@@ -45,12 +45,13 @@ export function anthropicBody(req: ChatRequest, stream: boolean): Record<string,
 }
 
 /** Anthropic counts cache reads and writes apart from input_tokens; all of them are prompt tokens. */
-export function anthropicUsage(u: unknown, prompt?: number): Usage {
+export function anthropicUsage(u: unknown, label: string, prompt?: number): Usage {
+  const count = (field: string): number | undefined => tokenCount(at(u, field), field, label);
   const input =
-    (num(at(u, 'input_tokens')) ?? prompt ?? 0) +
-    (num(at(u, 'cache_creation_input_tokens')) ?? 0) +
-    (num(at(u, 'cache_read_input_tokens')) ?? 0);
-  return usageOf(input, num(at(u, 'output_tokens')));
+    (count('input_tokens') ?? prompt ?? 0) +
+    (count('cache_creation_input_tokens') ?? 0) +
+    (count('cache_read_input_tokens') ?? 0);
+  return checkedUsage(label, input, count('output_tokens'));
 }
 
 export function parseAnthropicMessage(value: unknown, label: string, requested: string): ChatResult {
@@ -62,7 +63,7 @@ export function parseAnthropicMessage(value: unknown, label: string, requested: 
     text,
     finishReason: anthropicFinish(str(at(value, 'stop_reason'))),
     ...(toolCalls ? { toolCalls } : {}),
-    usage: anthropicUsage(at(value, 'usage')),
+    usage: anthropicUsage(at(value, 'usage'), label),
     model: str(at(value, 'model')) ?? requested,
   };
 }
@@ -88,7 +89,7 @@ export class AnthropicStream {
       throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
     switch (value.type) {
       case 'message_start':
-        this.inputTokens = anthropicUsage(at(value, 'message', 'usage')).prompt_tokens;
+        this.inputTokens = anthropicUsage(at(value, 'message', 'usage'), this.label).prompt_tokens;
         return [];
       case 'content_block_start': {
         const toolCalls = this.tools.start(value);
@@ -102,7 +103,7 @@ export class AnthropicStream {
       }
       case 'message_delta':
         this.stopReason = str(at(value, 'delta', 'stop_reason')) ?? this.stopReason;
-        if (isRecord(value.usage)) this.usage = anthropicUsage(value.usage, this.inputTokens);
+        if (isRecord(value.usage)) this.usage = anthropicUsage(value.usage, this.label, this.inputTokens);
         return [];
       case 'message_stop':
         this.done = true;

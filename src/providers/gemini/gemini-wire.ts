@@ -1,9 +1,9 @@
 import { errorBodyText } from '../http/error-body.js';
-import { at, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
+import { at, defined, isRecord, str, tryParse } from '../http/json-access.js';
 import { systemText } from '../../kernel/chat.js';
 import { wholeCallDelta } from '../../kernel/tool-calls.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
-import { closingChunk, usageOf } from '../usage.js';
+import { checkedUsage, closingChunk, tokenCount, usageOf } from '../usage.js';
 import { geminiContents, geminiExtras, geminiOutputConfig, geminiToolCalls } from './gemini-tools.js';
 
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
@@ -37,9 +37,15 @@ export function geminiBody(req: ChatRequest): Record<string, unknown> {
   });
 }
 
-export function geminiUsage(u: unknown): Usage | undefined {
-  if (!isRecord(u)) return undefined;
-  return usageOf(num(u.promptTokenCount), num(u.candidatesTokenCount), num(u.totalTokenCount));
+export function geminiUsage(u: unknown, label: string): Usage | undefined {
+  if (u === undefined || u === null) return undefined;
+  if (!isRecord(u)) throw new ProviderError('malformed', `${label}: usageMetadata is not an object`);
+  return checkedUsage(
+    label,
+    tokenCount(u.promptTokenCount, 'promptTokenCount', label),
+    tokenCount(u.candidatesTokenCount, 'candidatesTokenCount', label),
+    tokenCount(u.totalTokenCount, 'totalTokenCount', label),
+  );
 }
 
 function candidateText(candidate: unknown): string {
@@ -52,7 +58,7 @@ function candidateText(candidate: unknown): string {
 /** A generateContent answer. A prompt blocked before any candidate is an empty, filtered answer. */
 export function parseGeminiResponse(value: unknown, label: string, requested: string): ChatResult {
   const candidate = at(value, 'candidates', 0);
-  const usage = geminiUsage(at(value, 'usageMetadata')) ?? usageOf(0, 0);
+  const usage = geminiUsage(at(value, 'usageMetadata'), label) ?? usageOf(0, 0);
   const model = str(at(value, 'modelVersion')) ?? requested;
   if (!isRecord(candidate)) {
     if (str(at(value, 'promptFeedback', 'blockReason')))
@@ -95,7 +101,7 @@ export class GeminiStream {
       throw new ProviderError('malformed', `${this.label}: a stream event is not JSON: ${data.slice(0, 120)}`);
     if (value.error !== undefined)
       throw new ProviderError('upstream_status', `${this.label}: error in stream: ${describeGeminiError(0, data)}`);
-    this.usage = geminiUsage(value.usageMetadata) ?? this.usage;
+    this.usage = geminiUsage(value.usageMetadata, this.label) ?? this.usage;
     const candidate = at(value, 'candidates', 0);
     if (!isRecord(candidate) && str(at(value, 'promptFeedback', 'blockReason'))) this.finishReason = 'SAFETY';
     const text = candidateText(candidate);

@@ -1,6 +1,6 @@
 import { at, bodySnippet, defined, isRecord, num, str, tryParse } from '../http/json-access.js';
 import { ProviderError, type ChatChunk, type ChatRequest, type ChatResult, type Usage } from '../model-provider.js';
-import { closingChunk, NO_USAGE, usageOf } from '../usage.js';
+import { checkedUsage, closingChunk, NO_USAGE, tokenCount } from '../usage.js';
 import { openAiToolCallDeltas, openAiToolCalls } from './openai-tool-calls.js';
 
 export interface OpenAiBodyOptions {
@@ -31,9 +31,15 @@ export function openAiChatBody(req: ChatRequest, stream: boolean, opts: OpenAiBo
   });
 }
 
-export function openAiUsage(v: unknown): Usage | undefined {
-  if (!isRecord(v)) return undefined;
-  return usageOf(num(v.prompt_tokens), num(v.completion_tokens), num(v.total_tokens));
+export function openAiUsage(v: unknown, label: string): Usage | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isRecord(v)) throw new ProviderError('malformed', `${label}: usage is not an object`);
+  return checkedUsage(
+    label,
+    tokenCount(v.prompt_tokens, 'prompt_tokens', label),
+    tokenCount(v.completion_tokens, 'completion_tokens', label),
+    tokenCount(v.total_tokens, 'total_tokens', label),
+  );
 }
 
 /** A non-streaming /chat/completions answer; no choices or no message is 'malformed'. */
@@ -51,7 +57,7 @@ export function parseOpenAiChat(value: unknown, label: string, requested: string
     text: str(message.content) ?? '',
     finishReason: str(at(choice, 'finish_reason')) ?? 'stop',
     ...(toolCalls ? { toolCalls } : {}),
-    usage: openAiUsage(at(value, 'usage')) ?? NO_USAGE,
+    usage: openAiUsage(at(value, 'usage'), label) ?? NO_USAGE,
     model: str(at(value, 'model')) ?? requested,
   };
 }
@@ -84,7 +90,7 @@ export class OpenAiStream {
     if (value.error !== undefined) {
       throw new ProviderError('upstream_status', `${this.label}: error in stream: ${describeOpenAiError(0, data)}`);
     }
-    this.usage = openAiUsage(value.usage) ?? this.usage;
+    this.usage = openAiUsage(value.usage, this.label) ?? this.usage;
     const choices = value.choices;
     if (!Array.isArray(choices)) throw new ProviderError('malformed', `${this.label}: a stream event has no choices`);
     const out: ChatChunk[] = [];
