@@ -129,8 +129,21 @@ export class PostgresDriver extends PgConnection {
     });
   }
 
+  /**
+   * A transaction on one pooled connection. While the connection is checked
+   * out, `pg` reports its loss (a reset, a server restart, an administrator's
+   * pg_terminate_backend) as an 'error' event that nothing else listens to and
+   * that would end the process (or the thread): it is caught here, the
+   * transaction fails like any other, and the broken connection is destroyed
+   * instead of going back to the pool, so the caller's retry gets a new one.
+   */
   override async transaction<T>(fn: (tx: SqlDriver) => Promise<T>, opts: { lock?: string } = {}): Promise<T> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (e: Error): void => {
+      broken ??= e;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       if (opts.lock) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [opts.lock]);
@@ -138,10 +151,13 @@ export class PostgresDriver extends PgConnection {
       await client.query('COMMIT');
       return result;
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
+      await client.query('ROLLBACK').catch((rollback: unknown) => {
+        broken ??= rollback instanceof Error ? rollback : new Error(String(rollback));
+      });
       throw e;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken ?? false);
     }
   }
 
