@@ -109,10 +109,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
   // The sinks in order of creation: closed in reverse by close().
   const sinks: FinishedSink[] = [metricsSink(metrics)];
+  const traceEvents: TraceWriterEvents = {
+    onDrop: (n) => metrics.traceDropped(n),
+    onFailed: (n) => metrics.traceFailed(n),
+    onError,
+  };
   const writer = opts.traceWriter
-    ? opts.traceWriter({ onDrop: (n) => metrics.traceDropped(n), onError })
+    ? opts.traceWriter(traceEvents)
     : store
-      ? storeTraceWriter(store)
+      ? storeTraceWriter(store, traceEvents)
       : undefined;
   if (writer) {
     traces = new BatchQueue<RawTrace>((batch) => writer.write(batch), {
@@ -120,7 +125,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       onDrop: (n) => metrics.traceDropped(n),
       onError,
     });
-    sinks.push(traceSink(traces, writer));
+    sinks.push(traceSink(traces, writer, traceEvents));
   }
   const intervals = store
     ? new IntervalAggregator((rows) => store.putArmIntervals(rows), {

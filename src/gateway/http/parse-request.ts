@@ -4,6 +4,7 @@ import type { ChatMessage } from '../../release/preprocess.js';
 import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 import type { ClientParams } from '../../serving/param-policy.js';
 import { fastFieldsOk, fieldShape, splitFields } from './request-fields.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -47,7 +48,9 @@ export interface ChatCompletionRequest {
  * Why a request is refused before it is routed; gateway/http/errors.ts makes
  * it a 413 (`request_too_large`) or a 400 with the code as OpenAI's `code`.
  */
-export type RequestProblem = Problem<'request_too_large' | 'body_unreadable' | 'invalid_json' | 'invalid_request'>;
+export type RequestProblem = Problem<
+  'request_too_large' | 'body_unreadable' | 'invalid_json' | 'json_too_deep' | 'invalid_request'
+>;
 
 export type BodyResult = Result<Buffer, RequestProblem>;
 
@@ -157,6 +160,8 @@ export function checkChatRequest(value: unknown): Checked {
 }
 
 function parseJson(body: Buffer): Result<unknown, RequestProblem> {
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH))
+    return err('json_too_deep', `the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels, the limit`);
   try {
     return ok(JSON.parse(body.toString('utf8')) as unknown);
   } catch (e) {

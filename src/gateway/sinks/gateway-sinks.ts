@@ -3,7 +3,7 @@ import type { FinishedSink } from './finished-sink.js';
 import type { IntervalAggregator } from './interval-aggregator.js';
 import type { GatewayMetrics } from './metrics.js';
 import { toArmSample, toObservation, toRawTrace, type RawTrace } from './record.js';
-import type { TraceWriter } from './trace-writer.js';
+import type { TraceWriter, TraceWriterEvents } from './trace-writer.js';
 
 /** The Prometheus series: counted at once, nothing held. */
 export function metricsSink(metrics: GatewayMetrics): FinishedSink {
@@ -16,10 +16,26 @@ export function metricsSink(metrics: GatewayMetrics): FinishedSink {
   };
 }
 
-/** Traces: queued and written in batches; close writes the queue, then closes the writer. */
-export function traceSink(traces: BatchQueue<RawTrace>, writer: TraceWriter): FinishedSink {
+/**
+ * Traces: queued and written in batches; close writes the queue, then closes
+ * the writer. A request whose trace cannot even be serialized is counted as a
+ * failed trace; it never fails the request or the sinks after this one.
+ */
+export function traceSink(traces: BatchQueue<RawTrace>, writer: TraceWriter, events?: TraceWriterEvents): FinishedSink {
   return {
-    offer: (f) => traces.push(toRawTrace(f, new Date().toISOString())),
+    offer: (f) => {
+      let raw: RawTrace;
+      try {
+        raw = toRawTrace(f, new Date().toISOString());
+      } catch (e) {
+        events?.onFailed?.(1);
+        events?.onError(
+          new Error(`trace ${f.id} could not be serialized: ${e instanceof Error ? e.message : String(e)}`),
+        );
+        return;
+      }
+      traces.push(raw);
+    },
     close: async () => {
       try {
         await traces.close();

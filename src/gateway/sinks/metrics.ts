@@ -18,6 +18,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests = new RequestSeries();
   private readonly traceDrops: Counter;
+  private readonly traceFailures: Counter;
   private readonly invalidArguments: Counter;
 
   constructor(routes: RouteTable, traceQueueDepth: () => number = () => 0) {
@@ -26,6 +27,11 @@ export class GatewayMetrics {
     this.traceDrops = new Counter({
       name: 'sluice_gateway_trace_queue_dropped_total',
       help: 'Traces dropped because the trace queue was full',
+      registers,
+    });
+    this.traceFailures = new Counter({
+      name: 'sluice_gateway_trace_failed_total',
+      help: 'Traces that could not be stored on their own (not serializable, or refused by the store); the rest of their batch was stored',
       registers,
     });
     this.invalidArguments = new Counter({
@@ -71,6 +77,10 @@ export class GatewayMetrics {
 
   traceDropped(n = 1): void {
     this.traceDrops.inc(n);
+  }
+
+  traceFailed(n = 1): void {
+    this.traceFailures.inc(n);
   }
 
   text(): Promise<string> {

@@ -1,13 +1,15 @@
 // The trace writer's thread (see worker-trace-writer.ts): opens its own
 // connection to the store, then for each batch redacts, hashes and inserts it
 // in one transaction, and answers {id, ok}. Batches are written one at a time,
-// in the order they arrive; a failed one is tried again a few times first.
+// in the order they arrive; a trace that cannot be stored fails alone, and a
+// batch the store did not take because it did not answer is tried again.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import { toTraceRecord } from './record.js';
+import { writeTraceBatch } from './write-trace-batch.js';
 import type { TraceWorkerData, TraceWorkerReply, TraceWorkerRequest } from './worker-trace-writer.js';
 
 const port = parentPort;
@@ -44,19 +46,34 @@ function connection(): Promise<Store> {
 }
 void connection().catch(() => {}); // connect early; a failure is reported with the first batch that needs it
 
-/** Waits before each retry of a failed batch; after the last, the batch is reported as given up. */
-const RETRY_DELAYS_MS = [250, 1_000, 4_000];
+/**
+ * Waits before each retry of a batch the store did not take because it did
+ * not answer (a reset connection, a restarting database): about a minute in
+ * all, so a store that comes back within it loses nothing. After the last, the
+ * batch is reported as given up (and counted).
+ */
+const RETRY_DELAYS_MS = [250, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 async function store(m: Extract<TraceWorkerRequest, { type: 'write' }>): Promise<TraceWorkerReply> {
+  const delays = data.retryDelaysMs ?? RETRY_DELAYS_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       const db = await connection();
-      const records = m.batch.map(toTraceRecord);
-      await db.transaction((tx) => tx.insertTraces(records));
-      return { id: m.id, ok: true };
+      const out = await writeTraceBatch(
+        {
+          insert: (rows) => db.transaction((tx) => tx.insertTraces(rows)),
+          reachable: async () => {
+            await db.routeStateVersion();
+            return true;
+          },
+        },
+        m.batch,
+        toTraceRecord,
+      );
+      return { id: m.id, ok: true, ...(out.failed > 0 ? { failed: out.failed, message: out.reason ?? '' } : {}) };
     } catch (e) {
       // Once asked to close, a failing store gets one try per batch: shutdown must not wait out every retry.
-      const delay = closing ? undefined : RETRY_DELAYS_MS[attempt];
+      const delay = closing ? undefined : delays[attempt];
       if (delay === undefined) return { id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) };
       await new Promise((r) => setTimeout(r, delay));
     }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STORE_FACTORIES } from '../../store/test-support/store-factories.js';
+import pg from 'pg';
+import { STORE_FACTORIES, TEST_POSTGRES_URL } from '../../store/test-support/store-factories.js';
 import { toTraceRecord, type RawTrace } from './record.js';
 import { WorkerTraceWriter } from './worker-trace-writer.js';
 
@@ -16,14 +17,16 @@ afterAll(async () => {
   await Promise.all(writers.map((w) => w.close()));
 });
 
-function writer(storeUrl: string, opts: { url?: URL; maxBacklog?: number } = {}) {
-  const events = { dropped: 0, errors: [] as string[] };
+function writer(storeUrl: string, opts: { url?: URL; maxBacklog?: number; retryDelaysMs?: number[] } = {}) {
+  const events = { dropped: 0, failed: 0, errors: [] as string[] };
   const w = new WorkerTraceWriter(
     {
       storeUrl,
       projectDir: dir,
       ...(opts.maxBacklog !== undefined ? { maxBacklog: opts.maxBacklog } : {}),
+      retryDelaysMs: opts.retryDelaysMs ?? [250, 1_000, 4_000],
       onDrop: (n) => (events.dropped += n),
+      onFailed: (n) => (events.failed += n),
       onError: (e) => events.errors.push((e as Error).message),
     },
     opts.url ?? BUILT,
@@ -71,12 +74,34 @@ for (const factory of STORE_FACTORIES) {
       expect(stored[1]!.input).toContain('[EMAIL]');
       expect(stored[1]!.vars).toContain('[CARD]');
       expect(stored[1]!.stickyHash).toMatch(/^[0-9a-f]{64}$/);
-      expect(events).toEqual({ dropped: 0, errors: [] });
+      expect(events).toEqual({ dropped: 0, failed: 0, errors: [] });
       await w.close();
       // Closed, it starts a new thread on the next write.
       await w.write([raw(500)]);
       await w.close();
       expect((await store.listTraces()).length).toBe(158);
+      await store.close();
+    });
+
+    it('stores the rest of a batch when one trace cannot be serialized or stored: that one fails alone, counted', async () => {
+      const url = factory.freshUrl();
+      const store = await factory.open(url);
+      const { w, events } = writer(url);
+      const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+      const batch = Array.from({ length: 64 }, (_, i) => raw(i));
+      batch[10] = { ...batch[10]!, messagesJson: deep }; // overflows the stack of whatever walks it
+      // PostgreSQL refuses a NUL character in text; SQLite keeps it.
+      batch[20] = { ...batch[20]!, output: 'nul \u0000 inside' };
+      await w.write(batch);
+      await w.flush();
+      const refused = factory.name === 'postgres' ? 1 : 0;
+      const stored = (await store.listTraces()).map((t) => t.id);
+      expect(stored).toHaveLength(63 - refused);
+      expect(stored).not.toContain('t-0010');
+      expect(events.failed).toBe(1 + refused);
+      expect(events.dropped).toBe(0);
+      expect(events.errors).toEqual([expect.stringMatching(/trace t-0010 could not be prepared/)]);
+      await w.close();
       await store.close();
     });
 
@@ -117,7 +142,7 @@ describe.skipIf(!built)('WorkerTraceWriter failures', () => {
     rmSync(folder);
     mkdirSync(folder);
     await w.flush();
-    expect(events).toEqual({ dropped: 0, errors: [] });
+    expect(events).toEqual({ dropped: 0, failed: 0, errors: [] });
     await w.close();
     const store = await STORE_FACTORIES[0]!.open(`sqlite:${join(folder, 'sluice.db')}`);
     expect((await store.listTraces()).map((t) => t.id)).toEqual(['t-0001', 't-0002']);
@@ -145,4 +170,48 @@ describe.skipIf(!built)('WorkerTraceWriter failures', () => {
     expect(events.dropped).toBe(3);
     expect(events.errors).toEqual([expect.stringMatching(/exit code 3/), expect.stringMatching(/exit code 3/)]);
   });
+});
+
+const postgres = STORE_FACTORIES.find((f) => f.name === 'postgres')!;
+
+describe.skipIf(!postgres.available || !built)('WorkerTraceWriter: a PostgreSQL connection reset', () => {
+  it('survives the reset of the connection its batch is on, retries the batch, and loses nothing', async () => {
+    const url = postgres.freshUrl();
+    const schema = new URL(url).searchParams.get('schema')!;
+    const store = await postgres.open(url);
+    const { w, events } = writer(url);
+    await w.write([raw(0)]); // the thread is up and connected
+    await w.flush();
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    try {
+      // Hold the batch's insert inside its transaction, then end that connection from the server side.
+      await admin.query('BEGIN');
+      await admin.query(`LOCK TABLE ${schema}.traces IN ACCESS EXCLUSIVE MODE`);
+      const batch = Array.from({ length: 64 }, (_, i) => raw(1 + i));
+      await w.write(batch);
+      let pid: number | undefined;
+      while (pid === undefined) {
+        const r = await admin.query<{ pid: number }>(
+          // The batch's insert, waiting for the table lock.
+          `SELECT pid FROM pg_locks WHERE relation = '${schema}.traces'::regclass AND NOT granted`,
+        );
+        pid = r.rows[0]?.pid;
+        if (pid === undefined) await new Promise((r) => setTimeout(r, 20));
+      }
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      await admin.query('COMMIT');
+    } finally {
+      await admin.end();
+    }
+    await w.flush();
+    expect(events).toEqual({ dropped: 0, failed: 0, errors: [] });
+    expect((await store.listTraces()).length).toBe(65);
+    // Still the same thread, still writing.
+    await w.write([raw(100)]);
+    await w.flush();
+    expect((await store.listTraces()).length).toBe(66);
+    await w.close();
+    await store.close();
+  }, 20_000);
 });

@@ -7,11 +7,15 @@ import type { TraceWriter, TraceWriterEvents } from './trace-writer.js';
 export interface TraceWorkerData {
   readonly storeUrl: string;
   readonly projectDir: string;
+  /** The waits before each retry of a batch the store did not answer for (default trace-worker.ts's RETRY_DELAYS_MS). */
+  readonly retryDelaysMs?: readonly number[];
 }
 
 export type TraceWorkerRequest = { type: 'write'; id: number; batch: readonly RawTrace[] } | { type: 'close' };
-/** A batch stored, or given up on after the thread's own retries. */
-export type TraceWorkerReply = { id: number; ok: true } | { id: number; ok: false; message: string };
+/** A batch stored (but for `failed` traces that could not be, and why), or given up on after the thread's own retries. */
+export type TraceWorkerReply =
+  | { id: number; ok: true; failed?: number; message?: string }
+  | { id: number; ok: false; message: string };
 
 const WORKER_URL = new URL('./trace-worker.js', import.meta.url);
 
@@ -36,9 +40,10 @@ interface Handed {
  * gateway's event loop. A batch is handed over at once (copied to the thread,
  * so nothing of it stays on this heap); only when the thread is more than
  * `maxBacklog` traces behind does `write` wait for it, which makes the trace
- * queue fill and drop instead of memory growing. The thread retries a failed
- * batch itself; one it gives up on, or that dies with the thread, is counted
- * as dropped. A dead thread is started again on the next write.
+ * queue fill and drop instead of memory growing. The thread retries a batch
+ * the store did not answer for itself; one it gives up on, or that dies with
+ * the thread, is counted as dropped. A trace that cannot be stored fails
+ * alone (counted by `onFailed`): the rest of its batch is stored. A dead thread is started again on the next write.
  */
 export class WorkerTraceWriter implements TraceWriter {
   private worker: Worker | null = null;
@@ -113,13 +118,21 @@ export class WorkerTraceWriter implements TraceWriter {
   private start(): Worker {
     // Kept referenced: a process must not end while batches are still with the thread (close() ends it).
     const worker = new Worker(this.url, {
-      workerData: { storeUrl: this.opts.storeUrl, projectDir: this.opts.projectDir },
+      workerData: {
+        storeUrl: this.opts.storeUrl,
+        projectDir: this.opts.projectDir,
+        ...(this.opts.retryDelaysMs ? { retryDelaysMs: this.opts.retryDelaysMs } : {}),
+      } satisfies TraceWorkerData,
       execArgv: [],
       resourceLimits: RESOURCE_LIMITS,
     });
-    worker.on('message', (m: TraceWorkerReply) =>
-      this.settle(m.id, m.ok ? undefined : new Error(`writing traces: ${m.message}`)),
-    );
+    worker.on('message', (m: TraceWorkerReply) => {
+      if (m.ok && m.failed) {
+        this.opts.onFailed?.(m.failed);
+        this.opts.onError(new Error(`writing traces: ${m.failed} left out of a stored batch: ${m.message ?? ''}`));
+      }
+      this.settle(m.id, m.ok ? undefined : new Error(`writing traces: ${m.message}`));
+    });
     const fail = (e: Error): void => {
       if (this.worker !== worker) return;
       this.worker = null;
