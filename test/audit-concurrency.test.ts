@@ -34,7 +34,7 @@ for (const factory of STORE_FACTORIES) {
         const entries = await store.auditEntries(0, 120);
         expect(entries.filter((e) => e.actor === 'a')).toHaveLength(60);
         expect((await store.checkpoints()).map((c) => c.size)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
-        const verdict = await verifyStoredLog(store, 'test.example/concurrent', key.publicKey);
+        const verdict = await verifyStoredLog(store, 'test.example/concurrent', { pinnedKey: key.publicKey });
         expect(verdict).toMatchObject({ ok: true, value: { entries: 120 } });
       } finally {
         await store.close();

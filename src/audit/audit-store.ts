@@ -37,6 +37,8 @@ export interface AuditStore {
   auditEntries(from: number, to: number, filter?: { kind?: string; subject?: string }): Promise<AuditEntryRecord[]>;
   /** The hashes of the given perfect subtrees, in the order asked; undefined where missing. */
   auditNodes(ids: readonly { level: number; index: number }[]): Promise<(Buffer | undefined)[]>;
+  /** The stored nodes of one level with from <= index < to, in index order (verify recomputes them). */
+  auditNodesAt(level: number, from: number, to: number): Promise<{ index: number; hash: Buffer }[]>;
   latestCheckpoint(): Promise<AuditCheckpoint | undefined>;
   checkpoints(): Promise<AuditCheckpoint[]>;
   putAuditKey(keyid: string, publicKeyPem: string): Promise<void>;

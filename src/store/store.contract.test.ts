@@ -568,6 +568,35 @@ for (const factory of STORE_FACTORIES) {
       await store.putDecisionKeys([{ key: 'ro-1/step/1', index: 9 }]);
       expect(await store.decisionKeys(['ro-1/step/1', 'ro-1/step/2'])).toEqual(new Map([['ro-1/step/1', 4]]));
     });
+
+    it("reads one level of the audit log's tree nodes by index range, in order", async () => {
+      const hash = (n: number) => Buffer.alloc(32, n);
+      const entry = (index: number) => ({
+        index,
+        kind: 'register',
+        subject: sha256Digest(`s-${index}`),
+        actor: 'ana',
+        leaf: Buffer.from(`leaf-${index}`),
+        createdAt: new Date(0).toISOString(),
+      });
+      await store.appendAudit(
+        [entry(0), entry(1), entry(2)],
+        [
+          { level: 0, index: 0, hash: hash(1) },
+          { level: 0, index: 1, hash: hash(2) },
+          { level: 1, index: 0, hash: hash(3) },
+          { level: 0, index: 2, hash: hash(4) },
+        ],
+        { size: 3, note: 'checkpoint\n', createdAt: new Date(0).toISOString() },
+      );
+      const level0 = await store.auditNodesAt(0, 1, 3);
+      expect(level0.map((n) => [n.index, Buffer.from(n.hash).toString('hex')])).toEqual([
+        [1, hash(2).toString('hex')],
+        [2, hash(4).toString('hex')],
+      ]);
+      expect((await store.auditNodesAt(1, 0, 5)).map((n) => n.index)).toEqual([0]);
+      expect(await store.auditNodesAt(2, 0, 5)).toEqual([]);
+    });
   });
 }
 

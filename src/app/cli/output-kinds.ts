@@ -26,6 +26,10 @@ export const OUTPUT_KINDS = {
     description: 'an audit bundle',
     isPrevious: (head) => head.startsWith('{') && head.includes('"origin":') && head.includes('"verifier_key":'),
   },
+  auditCheckpoint: {
+    description: 'a signed audit checkpoint',
+    isPrevious: (head) => /^[^\n]+\n(?:0|[1-9][0-9]*)\n[A-Za-z0-9+/]{43}=\n/.test(head) && head.includes('\n\u2014 '),
+  },
   forensics: {
     description: 'a forensics export',
     isPrevious: (head) => head.startsWith('{') && head.includes('"format": "sluice-forensics/v1"'),

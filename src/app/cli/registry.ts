@@ -308,6 +308,14 @@ export const COMMANDS: readonly CliCommand[] = [
         .option(
           '--key <key>',
           'trust only this key: a verifier key (name+hex+base64), a PEM public key, or a file holding one',
+        )
+        .option(
+          '--checkpoint <file>',
+          'a witnessed checkpoint (from `audit checkpoint --out`): the log must still extend it (consistency proof)',
+        )
+        .option(
+          '--trust-bundle-key',
+          "with --bundle and no --key outside a project: trust the bundle's own key (checks consistency only, not the signer)",
         ),
   }).load(async () => (await import('./commands/audit.js')).runAuditVerify),
   defineCommand({
@@ -333,7 +341,11 @@ export const COMMANDS: readonly CliCommand[] = [
   }).load(async () => (await import('./commands/audit.js')).runAuditConsistency),
   defineCommand({
     name: 'audit checkpoint',
-    define: (c) => c.description('print the latest signed checkpoint (a C2SP signed note)'),
+    define: (c) =>
+      c
+        .description('print the latest signed checkpoint (a C2SP signed note)')
+        .option('--out <file>', 'write it to FILE for a witness to keep outside the store')
+        .option('--force', 'replace the file even when it is not an earlier signed checkpoint'),
   }).load(async () => (await import('./commands/audit.js')).runAuditCheckpoint),
   defineCommand({
     name: 'audit rotate-key',

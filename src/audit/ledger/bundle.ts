@@ -10,13 +10,16 @@ import { logFailure, verifyLeaves, type LogVerdict } from './verify-leaves.js';
 /**
  * What `audit export` writes: enough to verify the log offline, with no store.
  * `verifier_key` signs the checkpoint; `previous_verifier_keys` (present once
- * the key has been rotated) are the keys older entries were signed with.
+ * the key has been rotated) are the keys older entries were signed with;
+ * `checkpoints` are the log's earlier checkpoints, in size order, so that a
+ * verifier can name the first entry that no longer matches them.
  */
 export interface AuditBundle {
   origin: string;
   verifier_key: string;
   previous_verifier_keys?: string[];
   checkpoint: string;
+  checkpoints?: string[];
   entries: { index: number; body: string }[];
 }
 
@@ -25,17 +28,19 @@ const bundleSchema = z.strictObject({
   verifier_key: z.string().min(1),
   previous_verifier_keys: z.array(z.string().min(1)).optional(),
   checkpoint: z.string().min(1),
+  checkpoints: z.array(z.string().min(1)).optional(),
   entries: z.array(z.strictObject({ index: z.number().int().min(0), body: z.string() })),
 });
 
 export async function exportBundle(
-  store: Pick<AuditStore, 'latestCheckpoint' | 'auditEntries' | 'auditKeys'>,
+  store: Pick<AuditStore, 'latestCheckpoint' | 'checkpoints' | 'auditEntries' | 'auditKeys'>,
   origin: string,
   publicKey: KeyObject,
 ): Promise<AuditBundle> {
   const latest = await store.latestCheckpoint();
   if (!latest) throw new SluiceError('not_found', 'the audit log is empty: nothing to export');
   const entries = await store.auditEntries(0, latest.size);
+  const earlier = (await store.checkpoints()).filter((c) => c.size < latest.size).map((c) => c.note);
   const current = noteVerifierKey(origin, publicKey);
   const previous = (await store.auditKeys())
     .map((k) => noteVerifierKey(origin, createPublicKey(k.publicKeyPem)))
@@ -45,6 +50,7 @@ export async function exportBundle(
     verifier_key: current,
     ...(previous.length > 0 ? { previous_verifier_keys: previous } : {}),
     checkpoint: latest.note,
+    ...(earlier.length > 0 ? { checkpoints: earlier } : {}),
     entries: entries.map((e) => ({ index: e.index, body: e.leaf.toString('base64') })),
   };
 }
@@ -65,15 +71,17 @@ export function parseBundle(text: string, file: string): AuditBundle {
 }
 
 /**
- * Verifies an exported bundle offline. The checkpoint must be signed by the
- * trusted key: `pinnedKey` (a verifier key string) when given — the bundle's
- * own key proves nothing about who signed it — else the bundle's verifier_key.
- * Entries signed before a key rotation are checked with the bundle's previous
- * keys: the checkpoint's tree head already fixes every entry's bytes, so a
- * substituted old key can only make verification fail, never pass a change.
+ * Verifies an exported bundle offline. The checkpoint must be signed by
+ * `trustedKey` (a verifier key string the caller trusts: the bundle's own
+ * `verifier_key` proves nothing about who signed it, so choosing it is the
+ * caller's decision). Entries signed before a key rotation are checked with
+ * the bundle's previous keys: the checkpoint's tree head already fixes every
+ * entry's bytes, so a substituted old key can only make verification fail,
+ * never pass a change. A witnessed checkpoint, when given, must be signed by
+ * the trusted key and match the tree at its size, and the bundle must reach it.
  */
-export async function verifyBundle(bundle: AuditBundle, pinnedKey?: string): Promise<LogVerdict> {
-  const parsed = parseVerifierKey(pinnedKey ?? bundle.verifier_key);
+export async function verifyBundle(bundle: AuditBundle, trustedKey: string, witness?: string): Promise<LogVerdict> {
+  const parsed = parseVerifierKey(trustedKey);
   if (!parsed.ok) return logFailure(null, 'bad_key', `verifier key: ${parsed.error.message}`);
   const key = parsed.value;
   if (key.name !== bundle.origin) {
@@ -105,5 +113,11 @@ export async function verifyBundle(bundle: AuditBundle, pinnedKey?: string): Pro
   async function* once() {
     yield leaves;
   }
-  return verifyLeaves({ origin: bundle.origin, leaves: once(), ...keys, checkpoints: [bundle.checkpoint] });
+  return verifyLeaves({
+    origin: bundle.origin,
+    leaves: once(),
+    ...keys,
+    checkpoints: [...(bundle.checkpoints ?? []), bundle.checkpoint],
+    ...(witness !== undefined ? { witness } : {}),
+  });
 }

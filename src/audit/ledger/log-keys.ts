@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { AuditStore } from '../../store/store.js';
+import type { AuditStore } from '../audit-store.js';
 import { keyIdOf } from '../envelope/signing-key.js';
 import { noteKeyId, type NoteVerifierKey } from '../tlog/note-verifier-key.js';
 
@@ -9,7 +9,11 @@ export interface LogKeys {
 }
 
 /** Keys for verification: every key the log has been signed with (rotation keeps old ones), or only a pinned one. */
-export async function logKeys(store: AuditStore, origin: string, pinned?: KeyObject): Promise<LogKeys> {
+export async function logKeys(
+  store: Pick<AuditStore, 'auditKeys'>,
+  origin: string,
+  pinned?: KeyObject,
+): Promise<LogKeys> {
   const publicKeys = pinned ? [pinned] : (await store.auditKeys()).map((k) => createPublicKey(k.publicKeyPem));
   return keysFor(publicKeys, origin);
 }

@@ -1,12 +1,19 @@
 import { SluiceError } from '../../kernel/errors.js';
 import type { AuditStore } from '../audit-store.js';
+import { parseCheckpoint } from '../tlog/checkpoint.js';
+import { leafHash } from '../tlog/merkle-hash.js';
+import {
+  assembleProof,
+  consistencyPlan,
+  inclusionPlan,
+  type ProofPlan,
+  verifyConsistency,
+  verifyInclusion,
+} from '../tlog/merkle-proof.js';
+import { splitNote } from '../tlog/signed-note.js';
 
 /** What proofs read: the log's entries, tree nodes and checkpoints. */
 type ProofStore = Pick<AuditStore, 'auditEntries' | 'auditNodes' | 'latestCheckpoint'>;
-import { parseCheckpoint } from '../tlog/checkpoint.js';
-import { leafHash } from '../tlog/merkle-hash.js';
-import { assembleProof, consistencyPlan, inclusionPlan, type ProofPlan } from '../tlog/merkle-proof.js';
-import { splitNote } from '../tlog/signed-note.js';
 
 async function fetchPlan(store: ProofStore, plan: ProofPlan): Promise<Buffer[]> {
   const ids = plan.flat();
@@ -17,6 +24,12 @@ async function fetchPlan(store: ProofStore, plan: ProofPlan): Promise<Buffer[]> 
     if (!h) throw new SluiceError('verification_failed', `audit log node ${level}/${index} is missing from the store`);
     return h;
   });
+}
+
+function rootOf(note: string): Buffer | undefined {
+  const split = splitNote(note);
+  const parsed = split.ok ? parseCheckpoint(split.value.text) : undefined;
+  return parsed?.ok ? Buffer.from(parsed.value.root) : undefined;
 }
 
 async function latest(store: ProofStore): Promise<{ size: number; note: string; root: string }> {
@@ -52,10 +65,18 @@ export async function proveInclusion(store: ProofStore, index: number): Promise<
   const [entry] = await store.auditEntries(index, index + 1);
   if (!entry) throw new SluiceError('verification_failed', `entry ${index} is missing from the store`);
   const proof = await fetchPlan(store, planned.value);
+  const leaf = leafHash(entry.leaf);
+  // A proof built from corrupt stored nodes is refused here, never printed.
+  const checked = verifyInclusion(leaf, index, cp.size, proof, Buffer.from(cp.root, 'base64'));
+  if (!checked.ok)
+    throw new SluiceError(
+      'verification_failed',
+      `the inclusion proof for entry ${index} built from the stored tree does not lead to the checkpoint's root (${checked.error.message}): the stored log is damaged; run sluice audit verify`,
+    );
   return {
     index,
     size: cp.size,
-    leaf_hash: leafHash(entry.leaf).toString('base64'),
+    leaf_hash: leaf.toString('base64'),
     root: cp.root,
     proof: proof.map((p) => p.toString('base64')),
     checkpoint: cp.note,
@@ -63,8 +84,12 @@ export async function proveInclusion(store: ProofStore, index: number): Promise<
   };
 }
 
-/** A consistency proof from an older size to the latest checkpoint. */
-export async function proveConsistency(store: ProofStore, oldSize: number) {
+/**
+ * A consistency proof from an older size to the latest checkpoint. When the
+ * store holds a checkpoint of the older size, the proof is checked against its
+ * root before it is returned.
+ */
+export async function proveConsistency(store: ProofStore & Partial<Pick<AuditStore, 'checkpoints'>>, oldSize: number) {
   const cp = await latest(store);
   if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > cp.size) {
     throw new SluiceError('bad_usage', `size ${oldSize} is out of range: it must be 1..${cp.size}`);
@@ -72,6 +97,16 @@ export async function proveConsistency(store: ProofStore, oldSize: number) {
   const planned = consistencyPlan(oldSize, cp.size);
   if (!planned.ok) throw new SluiceError('bad_usage', planned.error.message);
   const proof = await fetchPlan(store, planned.value);
+  const older = (await store.checkpoints?.())?.find((c) => c.size === oldSize);
+  const olderRoot = older ? rootOf(older.note) : undefined;
+  if (olderRoot) {
+    const checked = verifyConsistency(oldSize, cp.size, proof, olderRoot, Buffer.from(cp.root, 'base64'));
+    if (!checked.ok)
+      throw new SluiceError(
+        'verification_failed',
+        `the consistency proof ${oldSize} → ${cp.size} built from the stored tree does not verify (${checked.error.message}): the stored log is damaged; run sluice audit verify`,
+      );
+  }
   return {
     old_size: oldSize,
     size: cp.size,

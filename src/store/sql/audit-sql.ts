@@ -87,6 +87,14 @@ export function auditSql(db: SqlDriver): AuditStore {
       return ids.map((id) => found.get(`${id.level}/${id.index}`));
     },
 
+    async auditNodesAt(level: number, from: number, to: number) {
+      const rows = await db.query<{ idx: number; hash: Buffer }>(
+        'SELECT idx, hash FROM audit_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx',
+        [level, from, to],
+      );
+      return rows.map((r) => ({ index: Number(r.idx), hash: r.hash }));
+    },
+
     async latestCheckpoint() {
       const rows = await db.query('SELECT size, note, created_at FROM audit_checkpoints ORDER BY size DESC LIMIT 1');
       return rows[0] ? toCheckpoint(rows[0]) : undefined;

@@ -1,16 +1,16 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { noteVerifierKey, parseVerifierKey } from '../../../audit/tlog/note-verifier-key.js';
 import { publicKeyPem } from '../../../audit/envelope/signing-key.js';
-import { exportBundle, parseBundle, verifyBundle } from '../../../audit/ledger/bundle.js';
+import { type AuditBundle, exportBundle, parseBundle, verifyBundle } from '../../../audit/ledger/bundle.js';
 import { auditOrigin } from '../../../audit/ledger/open-ledger.js';
 import { proveConsistency, proveInclusion } from '../../../audit/ledger/proofs.js';
 import type { LogVerdict } from '../../../audit/ledger/verify-leaves.js';
 import { verifyStoredLog } from '../../../audit/ledger/verify-store.js';
 import { formatTlogProof } from '../../../audit/tlog/tlog-proof.js';
 import { loadAuditKey, rotateAuditKey } from '../../../audit/ledger/audit-key.js';
-import { readTextFile } from '../../../config/load-config.js';
+import { CONFIG_FILE, readTextFile } from '../../../config/load-config.js';
 import { SluiceError } from '../../../kernel/errors.js';
 import type { CliContext } from '../context.js';
 import { EXIT, verdictExitCode } from '../exit-codes.js';
@@ -25,20 +25,24 @@ function readKeyArg(ctx: CliContext, key: string): string {
 }
 
 /** The verdict as `audit verify --json` prints it: flat, `ok` first. */
-function verdictJson(verdict: LogVerdict) {
+function verdictJson(verdict: LogVerdict, extra: Record<string, unknown>) {
   if (verdict.ok) {
-    const { entries, root, checkpoints } = verdict.value;
-    return { ok: true, entries, root, checkpoints };
+    const { entries, root, checkpoints, witnessed } = verdict.value;
+    return { ok: true, entries, root, checkpoints, witnessed, ...extra };
   }
   const { index, code, message } = verdict.error;
-  return { ok: false, index, code, message };
+  return { ok: false, index, code, message, ...extra };
 }
 
-function report(ctx: CliContext, verdict: LogVerdict, what: string): number {
-  ctx.print(verdictJson(verdict), () => {
+function report(ctx: CliContext, verdict: LogVerdict, what: string, extra: Record<string, unknown> = {}): number {
+  ctx.print(verdictJson(verdict, extra), () => {
     if (verdict.ok) {
       const v = verdict.value;
-      return `ok: ${what}: ${v.entries} entries, ${v.checkpoints} checkpoint(s), root ${v.root}`;
+      const witnessed =
+        v.witnessed === null
+          ? ' (no witnessed checkpoint given: removal of the newest entries cannot be ruled out)'
+          : `, consistent with the witnessed checkpoint of size ${v.witnessed}`;
+      return `ok: ${what}: ${v.entries} entries verified, ${v.checkpoints} checkpoint(s)${witnessed}, root ${v.root}`;
     }
     const e = verdict.error;
     return `FAILED: ${what}: ${e.index === null ? '' : `index ${e.index}: `}${e.message}`;
@@ -46,28 +50,85 @@ function report(ctx: CliContext, verdict: LogVerdict, what: string): number {
   return verdictExitCode(verdict);
 }
 
-export async function runAuditVerify(ctx: CliContext, opts: { bundle?: string; key?: string }): Promise<number> {
+/** --key given as a PEM public key or a verifier key, for the store's log. */
+function pinnedKeyOf(ctx: CliContext, key: string): KeyObject {
+  const text = readKeyArg(ctx, key);
+  const parsed = parseVerifierKey(text);
+  if (parsed.ok) return parsed.value.publicKey;
+  try {
+    return createPublicKey(text);
+  } catch {
+    throw new SluiceError('bad_usage', `--key: neither a verifier key (name+hex+base64) nor a PEM public key`);
+  }
+}
+
+/** --checkpoint FILE: a witnessed signed checkpoint (what `audit checkpoint --out` wrote). */
+function witnessOf(ctx: CliContext, file: string | undefined): string | undefined {
+  return file === undefined ? undefined : readTextFile(resolve(ctx.io.cwd, file), file);
+}
+
+const BUNDLE_KEY_WARNING =
+  "WARNING: --trust-bundle-key: the bundle is checked against the key it carries, so this shows only that it is internally consistent (every entry under its own checkpoint), not who signed it: anyone can build a bundle that passes this way. Pin the log's key with --key to check the signer.\n";
+
+/**
+ * The key a bundle's checkpoint must be signed by: --key, else the project's own
+ * signing key when run inside a project, else the bundle's own key only when
+ * --trust-bundle-key says so (with a warning of what that leaves unchecked).
+ */
+async function bundleTrust(
+  ctx: CliContext,
+  bundle: AuditBundle,
+  opts: { key?: string; trustBundleKey?: boolean },
+): Promise<{ key: string; source: 'pinned' | 'project' | 'bundle' }> {
+  if (opts.key && opts.trustBundleKey)
+    throw new SluiceError('bad_usage', '--key and --trust-bundle-key exclude each other');
+  if (opts.key) {
+    const text = readKeyArg(ctx, opts.key);
+    if (parseVerifierKey(text).ok) return { key: text, source: 'pinned' };
+    try {
+      return { key: noteVerifierKey(bundle.origin, createPublicKey(text)), source: 'pinned' };
+    } catch {
+      throw new SluiceError('bad_usage', `--key: neither a verifier key (name+hex+base64) nor a PEM public key`);
+    }
+  }
+  if (opts.trustBundleKey) {
+    ctx.io.stderr(BUNDLE_KEY_WARNING);
+    return { key: bundle.verifier_key, source: 'bundle' };
+  }
+  if (existsSync(join(ctx.projectDir, CONFIG_FILE))) {
+    const config = await ctx.config();
+    const own = loadAuditKey(
+      { projectDir: ctx.projectDir, keyFile: config.audit.key, keyEnv: config.audit.key_env, env: ctx.io.env },
+      false,
+    );
+    if (own) return { key: noteVerifierKey(auditOrigin(config), own.publicKey), source: 'project' };
+  }
+  throw new SluiceError(
+    'bad_usage',
+    "audit verify --bundle needs the log's key: --key VERIFIER_KEY (printed by audit export), or run it inside the project that signed the log; --trust-bundle-key checks only the bundle's internal consistency",
+  );
+}
+
+export async function runAuditVerify(
+  ctx: CliContext,
+  opts: { bundle?: string; key?: string; checkpoint?: string; trustBundleKey?: boolean },
+): Promise<number> {
+  const witness = witnessOf(ctx, opts.checkpoint);
   if (opts.bundle) {
     const file = resolve(ctx.io.cwd, opts.bundle);
     const bundle = parseBundle(readTextFile(file, opts.bundle), opts.bundle);
-    return report(ctx, await verifyBundle(bundle, opts.key ? readKeyArg(ctx, opts.key) : undefined), opts.bundle);
+    const trust = await bundleTrust(ctx, bundle, opts);
+    const verdict = await verifyBundle(bundle, trust.key, witness);
+    return report(ctx, verdict, opts.bundle, { trusted_key: trust.key, key_source: trust.source });
   }
+  if (opts.trustBundleKey) throw new SluiceError('bad_usage', '--trust-bundle-key only applies with --bundle');
   const config = await ctx.config();
   const origin = auditOrigin(config);
-  let pinned: KeyObject | undefined;
-  if (opts.key) {
-    const text = readKeyArg(ctx, opts.key);
-    const parsed = parseVerifierKey(text);
-    if (parsed.ok) pinned = parsed.value.publicKey;
-    else {
-      try {
-        pinned = createPublicKey(text);
-      } catch {
-        throw new SluiceError('bad_usage', `--key: neither a verifier key (name+hex+base64) nor a PEM public key`);
-      }
-    }
-  }
-  return report(ctx, await verifyStoredLog(await ctx.store(), origin, pinned), 'audit log');
+  const verdict = await verifyStoredLog(await ctx.store(), origin, {
+    ...(opts.key ? { pinnedKey: pinnedKeyOf(ctx, opts.key) } : {}),
+    ...(witness !== undefined ? { witness } : {}),
+  });
+  return report(ctx, verdict, 'audit log');
 }
 
 export async function runAuditExport(ctx: CliContext, opts: { out: string; force?: boolean }): Promise<number> {
@@ -127,9 +188,34 @@ export async function runAuditConsistency(ctx: CliContext, oldSize: string): Pro
   return EXIT.ok;
 }
 
-export async function runAuditCheckpoint(ctx: CliContext): Promise<number> {
+/**
+ * `audit checkpoint [--out FILE]`: the latest signed checkpoint. With --out it is
+ * written to FILE (checked and written atomically like every output file) for a witness to keep outside the store; a later
+ * `audit verify --checkpoint FILE` proves the log still extends it.
+ */
+export async function runAuditCheckpoint(
+  ctx: CliContext,
+  opts: { out?: string; force?: boolean } = {},
+): Promise<number> {
+  const out =
+    opts.out === undefined
+      ? undefined
+      : prepareOutputFile(
+          ctx.io.cwd,
+          { flag: '--out', file: opts.out, kind: OUTPUT_KINDS.auditCheckpoint },
+          { force: opts.force },
+        );
   const c = await (await ctx.store()).latestCheckpoint();
   if (!c) throw new SluiceError('not_found', 'the audit log is empty: no checkpoint yet');
+  if (out !== undefined && opts.out !== undefined) {
+    out.write(c.note);
+    ctx.print(
+      { size: c.size, note: c.note, created_at: c.createdAt, out: opts.out },
+      () =>
+        `wrote ${opts.out}: the signed checkpoint of size ${c.size}; keep it outside this store and check the log against it with: sluice audit verify --checkpoint ${opts.out}`,
+    );
+    return EXIT.ok;
+  }
   if (ctx.json) ctx.print({ size: c.size, note: c.note, created_at: c.createdAt }, () => '');
   else ctx.io.stdout(c.note);
   return EXIT.ok;
