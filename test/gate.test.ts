@@ -156,13 +156,12 @@ describe('gate runs', () => {
     expect(g.aggregate.n).toBe(g.partial!.items_done);
   });
 
-  it('rejects a suite line that is not JSON, naming file and line', async () => {
+  it('rejects a suite item with a bad slice at register, naming file and line', async () => {
     const dir = starterProject();
     const suite = join(dir, 'suites/support.jsonl');
     writeFileSync(suite, `${readFileSync(suite, 'utf8')}{"id": "x", "slice": "a//b", "input": "q"}\n`);
     const env = { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() };
-    const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
-    const r = await runCli(['gate', id], { cwd: dir, env });
+    const r = await runCli(['register', 'release.yaml'], { cwd: dir, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/suites\/support\.jsonl:61: slice/);
   });

@@ -55,16 +55,38 @@ function requestFields(v: z.output<typeof itemSchema>): { extra?: Record<string,
  */
 export type SuiteSource = string | Uint8Array | PackedLines;
 
-/** The source's lines (without the newline, not yet trimmed), in order. */
-function* lines(src: SuiteSource): Generator<string> {
-  if (src instanceof PackedLines) return yield* src.lines();
+/**
+ * The most bytes one suite line may hold (1 MiB): an item is a prompt and its
+ * messages, not a corpus, and a longer line is refused before it is decoded or parsed.
+ */
+export const MAX_SUITE_LINE_BYTES = 1024 * 1024;
+
+/** A line over the cap: its size, never its text. */
+interface OversizeLine {
+  readonly oversize: number;
+}
+
+/** The source's lines (without the newline, not yet trimmed), in order; a line over the cap is not decoded. */
+function* lines(src: SuiteSource): Generator<string | OversizeLine> {
+  if (src instanceof PackedLines) {
+    for (const text of src.lines()) {
+      const size = text.length * 3 > MAX_SUITE_LINE_BYTES ? Buffer.byteLength(text) : 0;
+      yield size > MAX_SUITE_LINE_BYTES ? { oversize: size } : text;
+    }
+    return;
+  }
   const bytes = typeof src === 'string' ? null : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
   const length = bytes ? bytes.length : (src as string).length;
   // A newline byte is never part of a multi-byte UTF-8 character, so decoding line by line equals decoding the whole.
   for (let at = 0; at <= length; ) {
     let end = bytes ? bytes.indexOf(10, at) : (src as string).indexOf('\n', at);
     if (end < 0) end = length;
-    yield bytes ? bytes.toString('utf8', at, end) : (src as string).slice(at, end);
+    if (bytes) yield end - at > MAX_SUITE_LINE_BYTES ? { oversize: end - at } : bytes.toString('utf8', at, end);
+    else {
+      const text = (src as string).slice(at, end);
+      const size = text.length * 3 > MAX_SUITE_LINE_BYTES ? Buffer.byteLength(text) : 0;
+      yield size > MAX_SUITE_LINE_BYTES ? { oversize: size } : text;
+    }
     at = end + 1;
   }
 }
@@ -80,6 +102,11 @@ export function* suiteItems(file: string, src: SuiteSource, opts: { checked?: bo
   let line = 0;
   for (const text of lines(src)) {
     line++;
+    if (typeof text !== 'string')
+      throw badInput(
+        `${file}:${line}: the line is ${text.oversize} bytes; a suite line may hold at most ${MAX_SUITE_LINE_BYTES} bytes (1 MiB)`,
+        { file, line },
+      );
     const raw = text.trim();
     if (raw === '') continue;
     let value: unknown;

@@ -23,6 +23,16 @@ import { checkWeights } from './check-weights.js';
 /** What registering reads (releases, the route's stable) and writes (blobs, the release, its receipt). */
 export type RegisterStore = ReleaseStore & Pick<RouteStateStore, 'getRoute'> & Transactional<ReleaseStore & AuditStore>;
 
+/**
+ * Whole-file checks of the dataset a release carries, run before anything is
+ * written (the gate's own suite and anchor parsers, handed in by the caller):
+ * a suite the gate would refuse is refused at register, naming file and line.
+ */
+export interface DatasetChecks {
+  suite(file: string, bytes: Uint8Array): void;
+  anchors(file: string, bytes: Uint8Array): void;
+}
+
 export interface RegisterInput {
   readonly store: RegisterStore;
   readonly config: SluiceConfig;
@@ -30,6 +40,7 @@ export interface RegisterInput {
   readonly file: string;
   readonly actor: string;
   readonly clock: Clock;
+  readonly checkDataset: DatasetChecks;
   /** Records the register receipt in the same transaction as the release. */
   readonly ledger?: Ledger;
 }
@@ -100,6 +111,11 @@ export async function registerRelease(input: RegisterInput): Promise<RegisterRes
       ? undefined
       : await explicitBaseline(input, m.baseline, (msg) => failAt(source, ['baseline'], msg));
   const { manifest, blobs } = resolveManifest(m, source, projectDir, explicit?.id);
+  const dataset = manifest.dataset;
+  if (dataset) {
+    input.checkDataset.suite(dataset.suite.path, blobs.get(dataset.suite.digest)!);
+    if (dataset.anchors) input.checkDataset.anchors(dataset.anchors.path, blobs.get(dataset.anchors.digest)!);
+  }
   const id = releaseId(manifest);
 
   const existing = await store.getRelease(id);
