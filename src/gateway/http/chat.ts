@@ -58,10 +58,20 @@ export interface Finished {
   readonly request?: Omit<ServeRequest, 'signal'>;
   /** The gateway key's name, when the client called with one. */
   readonly client?: string;
-  /** Which endpoint it came through; absent: /v1/chat/completions. Only chat answers are judged and mirrored. */
-  readonly endpoint?: 'responses' | 'embeddings';
+  /**
+   * Which endpoint it came through; absent: /v1/chat/completions. Only chat answers are judged and mirrored.
+   * 'otlp': not served by the gateway but reported as an OpenTelemetry span (POST /v1/traces).
+   */
+  readonly endpoint?: 'responses' | 'embeddings' | 'otlp';
   /** The upstream model that answered, "provider/name". */
   readonly model?: string;
+  /** Why the answer ended, as the upstream said ("stop", "length", "tool_calls", …), when it got that far. */
+  readonly finishReason?: string;
+  /** A streamed answer: milliseconds from the request's arrival to the upstream's first chunk. */
+  readonly firstChunkMs?: number;
+  /** The caller's W3C trace context (traceparent, tracestate headers), when it sent one. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 /** What the gateway does for every routed request, whichever endpoint it came through. */
@@ -116,8 +126,11 @@ function identityHeaders(headers: Readonly<Record<string, string>>, id: string):
 
 export type Outcome = Pick<
   Finished,
-  'status' | 'usage' | 'costUsd' | 'output' | 'error' | 'input' | 'model' | 'toolCalls'
->;
+  'status' | 'usage' | 'costUsd' | 'output' | 'error' | 'input' | 'model' | 'toolCalls' | 'finishReason'
+> & {
+  /** A stream's first chunk (performance.now()); serveRouted turns it into Finished.firstChunkMs. */
+  readonly firstChunkAt?: number;
+};
 
 export function failure(e: unknown, signal: AbortSignal, output = ''): Outcome {
   const error = toGatewayError(e);
@@ -156,6 +169,7 @@ export function servedOutcome(out: ServeResult): Outcome {
     output: out.text,
     input: out.input,
     model: modelOf(out),
+    finishReason: out.finishReason,
     ...(out.toolCalls ? { toolCalls: out.toolCalls } : {}),
   };
 }
@@ -194,9 +208,18 @@ async function answerChat({ ctx, body, sreq, release, res, served, id }: Routed)
   const costUsd = end.usage ? out.cost(end.usage) : 0;
   const model = modelOf(out);
   const calls = end.toolCalls ? { toolCalls: end.toolCalls } : {};
+  const timing = { finishReason: end.finishReason, firstChunkAt: end.firstChunkAt };
   if (end.error)
-    return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input, model, ...calls };
-  return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input, model, ...calls };
+    return {
+      ...failure(end.error, signal, end.text),
+      usage: end.usage,
+      costUsd,
+      input: out.input,
+      model,
+      ...calls,
+      ...timing,
+    };
+  return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input, model, ...calls, ...timing };
 }
 
 /**
@@ -269,6 +292,7 @@ export async function serveRouted(
     outcome = failure(e, signal);
     sendError(res, outcome.error!, served);
   }
+  const { firstChunkAt, ...outcomeFacts } = outcome;
   ctx.finished({
     id,
     ...(clientId !== undefined ? { requestId: clientId } : {}),
@@ -283,7 +307,10 @@ export async function serveRouted(
     ...(endpoint === 'embeddings' ? {} : { request }),
     ...(client ? { client } : {}),
     ...(endpoint ? { endpoint } : {}),
-    ...outcome,
+    ...(firstChunkAt !== undefined ? { firstChunkMs: firstChunkAt - started } : {}),
+    ...(headers.traceparent !== undefined ? { traceparent: headers.traceparent } : {}),
+    ...(headers.tracestate !== undefined ? { tracestate: headers.tracestate } : {}),
+    ...outcomeFacts,
   });
 }
 

@@ -22,6 +22,9 @@ export interface ResponsesStreamEnd {
   /** The function calls the answer made, put together (absent when it made none). */
   readonly toolCalls?: readonly ToolCall[];
   readonly error?: GatewayError;
+  readonly finishReason: string;
+  /** When the first chunk came in (performance.now()). */
+  readonly firstChunkAt: number;
 }
 
 interface OpenCall {
@@ -45,7 +48,7 @@ export async function pipeResponsesStream(
   res: ServerResponse,
   t: { ids: ResponseIds; req: ResponsesRequest; served: Served; signal: AbortSignal },
 ): Promise<ResponsesStreamEnd> {
-  const { it, first } = await openEventStream(chunks, res, t.served);
+  const { it, first, firstAt } = await openEventStream(chunks, res, t.served);
   let next = first;
   let seq = 0;
   const send = async (type: string, fields: Record<string, unknown>): Promise<void> => {
@@ -131,7 +134,7 @@ export async function pipeResponsesStream(
       },
     });
     if (!res.destroyed) res.end();
-    return { text, usage, error, ...made(calls) };
+    return { text, usage, error, finishReason, firstChunkAt: firstAt, ...made(calls) };
   }
   const output: unknown[] = [];
   if (messageIndex >= 0 || calls.length === 0) {
@@ -168,7 +171,7 @@ export async function pipeResponsesStream(
   const response = responseBody(ids, req, { output, finishReason, ...(usage ? { usage } : {}) });
   await send(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
   if (!res.destroyed) res.end();
-  return { text, usage, ...made(calls) };
+  return { text, usage, finishReason, firstChunkAt: firstAt, ...made(calls) };
 }
 
 function made(calls: readonly (OpenCall | undefined)[]): { toolCalls?: ToolCall[] } {

@@ -44,9 +44,10 @@ function answerResponses(r: ResponsesRequest): (routed: Routed) => Promise<Outco
     const end = await pipeResponsesStream(out.chunks, res, { ids, req: r, served, signal });
     const costUsd = end.usage ? out.cost(end.usage) : 0;
     const model = `${out.provider}/${out.model}`;
+    const timing = { finishReason: end.finishReason, firstChunkAt: end.firstChunkAt };
     if (end.error)
-      return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input, model };
-    return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input, model };
+      return { ...failure(end.error, signal, end.text), usage: end.usage, costUsd, input: out.input, model, ...timing };
+    return { status: 200, usage: end.usage, costUsd, output: end.text, input: out.input, model, ...timing };
   };
 }
 

@@ -22,6 +22,10 @@ export interface StreamEnd {
   readonly usage: Usage | undefined;
   /** Set when the upstream failed after the stream had started (the client got an error event). */
   readonly error?: GatewayError;
+  /** The last finish reason the upstream gave ("stop" when it gave none). */
+  readonly finishReason: string;
+  /** When the first chunk came in (performance.now()). */
+  readonly firstChunkAt: number;
 }
 
 /** Writes, waiting for the client to take what was written before (a slow reader slows the upstream, not memory). */
@@ -44,7 +48,7 @@ export async function pipeStream(
   res: ServerResponse,
   t: StreamTarget,
 ): Promise<StreamEnd> {
-  const { it, first } = await openEventStream(chunks, res, t.served);
+  const { it, first, firstAt } = await openEventStream(chunks, res, t.served);
   let next = first;
   await write(res, event(chunkBody(t.id, t.route, t.created, { role: 'assistant', content: '' }, null)), t.signal);
   let text = '';
@@ -82,10 +86,10 @@ export async function pipeStream(
   } catch (e) {
     const error = toGatewayError(e);
     if (!res.destroyed) res.end(event(error.body()));
-    return { text, usage, error, ...called() };
+    return { text, usage, error, finishReason, firstChunkAt: firstAt, ...called() };
   }
   await write(res, event(chunkBody(t.id, t.route, t.created, {}, finishReason)), t.signal);
   if (t.includeUsage && usage) await write(res, event(usageChunkBody(t.id, t.route, t.created, usage)), t.signal);
   if (!res.destroyed) res.end('data: [DONE]\n\n');
-  return { text, usage, ...called() };
+  return { text, usage, finishReason, firstChunkAt: firstAt, ...called() };
 }
