@@ -220,6 +220,51 @@ export const shadowSchema = z.strictObject({
   max_requests_per_minute: positiveInt.default(600).describe('cap on mirrored requests (shadow spend)'),
 });
 
+export const telemetryIngestSchema = z.strictObject({
+  route_attribute: z
+    .string()
+    .min(1)
+    .default('sluice.route')
+    .describe('span or resource attribute naming the route of an ingested span (before `services`)'),
+  release_attribute: z
+    .string()
+    .min(1)
+    .default('sluice.release')
+    .describe(
+      "span or resource attribute naming the release (a release id or a unique prefix of its hex): the route's stable or candidate",
+    ),
+  slice_attribute: z.string().min(1).default('sluice.slice').describe('span or resource attribute naming the slice'),
+  services: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        route: nameSchema.describe('the route every span of this service.name belongs to'),
+        arm: z
+          .enum(['stable', 'canary'])
+          .default('stable')
+          .describe("whose release the spans are when they name none: the route's stable or its candidate"),
+      }),
+    )
+    .default({})
+    .describe('service.name → route (and arm), for spans that do not name their route'),
+  max_body_bytes: positiveInt.default(4 * 1024 * 1024).describe('larger POST /v1/traces bodies get 400'),
+});
+
+export const telemetrySchema = z.strictObject({
+  otlp_endpoint: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'OTLP/HTTP base URL spans, metrics and evaluation events are exported to (/v1/traces, /v1/metrics, /v1/logs are appended); default: env OTEL_EXPORTER_OTLP_ENDPOINT, else no export',
+    ),
+  service_name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('service.name of what Sluice exports (default: env OTEL_SERVICE_NAME, else "sluice")'),
+  ingest: telemetryIngestSchema.default(telemetryIngestSchema.parse({})),
+});
+
 export const auditSchema = z.strictObject({
   origin: z.string().min(1).optional(),
   key: projectPathSchema.optional().describe('PEM file of the Ed25519 signing key (default: .sluice/keys/)'),
@@ -242,6 +287,7 @@ export const sluiceConfigSchema = z
     prometheus: prometheusSchema
       .optional()
       .describe('the Prometheus server that rollout.monitors entries with queries read'),
+    telemetry: telemetrySchema.default(telemetrySchema.parse({})),
   })
   .superRefine((c, ctx) => {
     if (c.prometheus) return;
@@ -262,3 +308,4 @@ export type JudgeConfig = z.output<typeof judgeSchema>;
 export type GateConfig = z.output<typeof gateSchema>;
 export type RolloutConfig = z.output<typeof rolloutSchema>;
 export type SliceThreshold = z.output<typeof sliceThresholdSchema>;
+export type TelemetryConfig = z.output<typeof telemetrySchema>;

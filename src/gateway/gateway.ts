@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { ShadowStore } from '../shadow/shadow-store.js';
 import type { TraceStore } from './trace-store.js';
-import { handleChat, type ChatContext } from './http/chat.js';
+import { handleChat, type ChatContext, type Finished } from './http/chat.js';
 import { GatewayError, notFound, toGatewayError } from './http/errors.js';
 import { IntervalAggregator } from './sinks/interval-aggregator.js';
 import { GatewayMetrics, UNROUTED } from './sinks/metrics.js';
@@ -19,7 +19,7 @@ import { refusalId } from './http/request-id.js';
 import type { RouteTable } from './routing/route-table.js';
 import { ShadowMirror, type ShadowOptions } from '../shadow/mirror.js';
 import type { StickySpec } from './routing/sticky.js';
-import { BatchQueue, type BatchQueueOptions } from '../kernel/batch-queue.js';
+import { BatchQueue, type BatchQueueOptions, DEFAULT_QUEUE_CAPACITY } from '../kernel/batch-queue.js';
 import { storeTraceWriter, type TraceWriter, type TraceWriterEvents } from './sinks/trace-writer.js';
 import { type AuthMode, authenticate, type Caller, type ClientAuth, routeAllowed } from './auth/client-auth.js';
 import { type KeyTable, memoryKeyTable } from './auth/gateway-keys.js';
@@ -96,6 +96,13 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
   /** Writes the queued traces and the finished intervals now; waits for the shadow mirrors in flight and writes their pairs. */
   flush(): Promise<void>;
+  /**
+   * Records a request the gateway did not serve (an OpenTelemetry span of an
+   * application's own model call) through the same sinks as its own.
+   */
+  record(f: Finished): void;
+  /** How many more traces the trace queue takes now (Infinity without one). */
+  traceRoom(): number;
   /** Stops accepting, lets requests in flight finish, then writes every trace and interval. */
   close(): Promise<void>;
 }
@@ -326,6 +333,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
       });
     },
     flush,
+    record: (f) => chat.finished(f),
+    traceRoom: () =>
+      traces ? (opts.traceQueue?.capacity ?? DEFAULT_QUEUE_CAPACITY) - traces.depth : Number.POSITIVE_INFINITY,
     close() {
       closing ??= shutdown();
       return closing;

@@ -23,6 +23,7 @@ import {
   type SliceDecision,
 } from './core/observer-decision.js';
 import type { ObserverMetrics } from './observer-metrics.js';
+import type { EvaluationSink } from './evaluation-sink.js';
 import { scoredSample } from './core/sample.js';
 import { ObserveSampler } from './core/sampler.js';
 import type { ProviderRegistry } from '../providers/provider-registry.js';
@@ -155,10 +156,16 @@ export class Observer implements FinishedSink {
   }
 
   private metrics: ObserverMetrics | undefined;
+  private evaluations: EvaluationSink | undefined;
 
   /** Publishes the observer's series on a metrics registry (the gateway's /metrics). */
   useMetrics(m: ObserverMetrics): void {
     this.metrics = m;
+  }
+
+  /** Reports every judged answer there too (OpenTelemetry `gen_ai.evaluation.result` events). */
+  useEvaluations(sink: EvaluationSink): void {
+    this.evaluations = sink;
   }
 
   /** Called for every finished gateway request; cheap and synchronous. */
@@ -244,6 +251,14 @@ export class Observer implements FinishedSink {
       ...(a.responseSchema ? { responseSchema: a.responseSchema } : {}),
     });
     const s = scoredSample({ at: a.at, route: a.route, release: a.release, slice: a.slice }, scored);
+    this.evaluations?.judged({
+      id: a.id,
+      route: a.route,
+      release: a.release,
+      slice: a.slice,
+      ...(this.judges.judge ? { judge: this.judges.judge.name } : {}),
+      score: scored,
+    });
     const queued = this.samples.push({
       id: a.id || randomUUID(),
       route: s.route,

@@ -8,6 +8,7 @@ export type Role = (typeof ROLES)[number];
  * What each role may do on the control API. viewer: read status; operator:
  * pause, resume, abort, rollback, stop a shadow; approver: also promote, start
  * rollouts and start a shadow (which sends production requests to another release).
+ * Sending OTLP spans in (POST /v1/traces) needs a viewer token: it records traffic, it decides nothing.
  */
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, approver: 2 };
 
@@ -20,7 +21,8 @@ export type ApiAction =
   | 'promote'
   | 'roll'
   | 'shadow-start'
-  | 'shadow-stop';
+  | 'shadow-stop'
+  | 'ingest';
 
 const NEEDS: Record<ApiAction, Role> = {
   read: 'viewer',
@@ -32,6 +34,8 @@ const NEEDS: Record<ApiAction, Role> = {
   roll: 'approver',
   'shadow-start': 'approver',
   'shadow-stop': 'operator',
+  /** POST /v1/traces: an application's OTLP spans, kept as traces (like the gateway's own). */
+  ingest: 'viewer',
 };
 
 export function allows(role: Role, action: ApiAction): boolean {

@@ -20,6 +20,11 @@ import type { AuthMode } from '../../gateway/auth/client-auth.js';
 import { VERSION } from '../version.js';
 import { checkControlPlaneExposure } from './control-plane-exposure.js';
 import { isLoopbackHost } from './loopback.js';
+import { collectDefaultMetrics } from 'prom-client';
+import { otlpSettings } from '../../telemetry/otlp-settings.js';
+import { OtlpTelemetry } from '../../telemetry/otlp-telemetry.js';
+import { otlpIngest } from '../../telemetry/ingest/otlp-ingest.js';
+import { authorize, type TokenDirectory } from '../api/authorize.js';
 
 /** gateway.auth's default: required unless the server listens on loopback only. */
 export function defaultAuthMode(host: string): AuthMode {
@@ -143,18 +148,30 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       onRollback: kick,
     });
     const shadows = project.shadowService();
-    const api = controlApi(
-      service,
-      shadows,
-      {
-        any: async () => (await store.tokenCount()) > 0,
-        lookup: async (hash) => {
-          const t = await store.tokenByHash(hash);
-          return t ? { name: t.name, role: t.role as Role } : undefined;
-        },
+    // OpenTelemetry out: only when an OTLP endpoint is configured; otherwise nothing of it is created.
+    const otlp = otlpSettings(config.telemetry, o.env);
+    const telemetry = otlp
+      ? new OtlpTelemetry({ ...otlp, serviceVersion: VERSION, instanceId: id, onError })
+      : undefined;
+    if (telemetry) observer.useEvaluations(telemetry);
+    const tokens: TokenDirectory = {
+      any: async () => (await store.tokenCount()) > 0,
+      lookup: async (hash) => {
+        const t = await store.tokenByHash(hash);
+        return t ? { name: t.name, role: t.role as Role } : undefined;
       },
-      { loopbackOnly: isLoopbackHost(host), localUser: osUser() },
-    );
+    };
+    const api = controlApi(service, shadows, tokens, { loopbackOnly: isLoopbackHost(host), localUser: osUser() });
+    // OpenTelemetry in: POST /v1/traces records GenAI spans through the gateway's sinks (bound once it exists).
+    let gatewayRef: Gateway | undefined;
+    const ingest = otlpIngest({
+      routes,
+      mapping: config.telemetry.ingest,
+      maxBodyBytes: config.telemetry.ingest.max_body_bytes,
+      record: (f) => gatewayRef?.record(f),
+      room: () => gatewayRef?.traceRoom() ?? 0,
+      authorize: (req) => authorize(tokens, req.headers.authorization, 'ingest'),
+    });
     const keys = await StoreKeyTable.open(store, { onError });
     started.push(keys);
     const traceWriter =
@@ -183,12 +200,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       intervalSeconds: config.rollout.interval_seconds,
       gatewayId: id,
       shadow: { stripTools: config.shadow.strip_tools, maxPerMinute: config.shadow.max_requests_per_minute },
-      extra: api,
+      extra: async (req, res) => (await api(req, res)) || (await ingest.handle(req, res)),
       onError,
-      // The observer is the gateway's last sink: closed (drained) first when the gateway closes.
-      sinks: [observer],
+      // The observer is the gateway's last sink: closed (drained, its judgements reported) first when the gateway
+      // closes, then the OpenTelemetry export, which sends what it still holds.
+      sinks: telemetry ? [telemetry, observer] : [observer],
     });
     started.push(gateway);
+    gatewayRef = gateway;
+    ingest.publish(gateway.metrics.registry);
+    // process_* and nodejs_* series (CPU, memory, event loop lag, GC, handles) on /metrics, once per serve process.
+    collectDefaultMetrics({ register: gateway.metrics.registry });
     observer.useMetrics(new ObserverMetrics(gateway.metrics.registry));
     const { url, port } = await gateway.listen(o.port ?? 8787, host);
     if (controller) {

@@ -5,10 +5,11 @@ import type { GatewayMetrics } from './metrics.js';
 import { toArmSample, toObservation, toRawTrace, type RawTrace } from './record.js';
 import type { TraceWriter, TraceWriterEvents } from './trace-writer.js';
 
-/** The Prometheus series: counted at once, nothing held. */
+/** The Prometheus series: counted at once, nothing held. Spans received over OTLP were not served here: not counted. */
 export function metricsSink(metrics: GatewayMetrics): FinishedSink {
   return {
     offer: (f) => {
+      if (f.endpoint === 'otlp') return;
       metrics.observe(toObservation(f));
       if (f.toolCalls) metrics.toolCalls(f.entry.route, f.toolCalls);
     },
