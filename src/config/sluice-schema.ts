@@ -213,6 +213,13 @@ export const gatewaySchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("pass the client's own Authorization header to the upstream (the gateway key then goes in x-sluice-key)"),
+  metrics_token_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+    .optional()
+    .describe(
+      'the environment variable holding a bearer token that GET /metrics then requires ("Authorization: Bearer <token>"); default: /metrics is open',
+    ),
 });
 
 export const shadowSchema = z.strictObject({

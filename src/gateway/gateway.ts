@@ -9,6 +9,7 @@ import { handleChat, type ChatContext, type Finished } from './http/chat.js';
 import { GatewayError, notFound, toGatewayError } from './http/errors.js';
 import { IntervalAggregator } from './sinks/interval-aggregator.js';
 import { GatewayMetrics, UNROUTED } from './sinks/metrics.js';
+import { metricsGuard } from './auth/metrics-auth.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/parse-request.js';
 import type { RawTrace } from './sinks/record.js';
 import { intervalSink, metricsSink, traceSink } from './sinks/gateway-sinks.js';
@@ -62,6 +63,8 @@ export interface GatewayOptions {
   readonly random?: () => number;
   /** Mounted before the gateway's own endpoints but POST /v1/chat/completions (the control API under /api/); true when it answered. */
   readonly extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** A bearer token GET /metrics then requires (compared in constant time); without it /metrics is open. */
+  readonly metricsToken?: string;
   /**
    * More sinks for every routed request, after the gateway's own (metrics,
    * intervals, traces, shadow): the observer's sampler. Closed with the gateway,
@@ -211,6 +214,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     return undefined;
   }
 
+  const metricsRefusal = metricsGuard(opts.metricsToken);
+
   const POST_ONLY: Record<string, (c: ChatContext, q: IncomingMessage, s: ServerResponse, k: Caller) => Promise<void>> =
     {
       '/v1/chat/completions': handleChat,
@@ -248,6 +253,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       );
     }
     if (method === 'GET' && path === '/metrics') {
+      const refused = metricsRefusal(req.headers);
+      if (refused) return sendJson(res, 401, refused.body(), { 'www-authenticate': 'Bearer realm="sluice-metrics"' });
       const text = await metrics.text();
       res.writeHead(200, { 'content-type': metrics.contentType });
       res.end(text);

@@ -221,6 +221,15 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE traces ADD COLUMN request_id TEXT',
     ],
   },
+  {
+    version: 9,
+    name: 'control-API tokens expire, are revoked (and kept), and remember when they were last used',
+    statements: () => [
+      'ALTER TABLE api_tokens ADD COLUMN expires_at TEXT',
+      'ALTER TABLE api_tokens ADD COLUMN last_used_at TEXT',
+      'ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT',
+    ],
+  },
 ];
 
 const LOCK = 'sluice:migrations';

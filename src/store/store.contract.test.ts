@@ -569,6 +569,44 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.decisionKeys(['ro-1/step/1', 'ro-1/step/2'])).toEqual(new Map([['ro-1/step/1', 4]]));
     });
 
+    it('keeps control-API tokens by hash: expiry, last use, revocation that keeps the record', async () => {
+      const hash = (n: number) => sha256Digest(`token-${n}`).slice(7);
+      await store.putToken({ hash: hash(1), name: 'ci', role: 'operator', createdAt: '2026-01-01T00:00:00.000Z' });
+      await store.putToken({
+        hash: hash(2),
+        name: 'dashboard',
+        role: 'viewer',
+        createdAt: '2026-01-02T00:00:00.000Z',
+        expiresAt: '2026-02-01T00:00:00.000Z',
+      });
+      await store.putToken({ hash: hash(3), name: 'ci', role: 'viewer', createdAt: '2026-01-03T00:00:00.000Z' });
+      expect(await store.tokenByHash(hash(2))).toEqual({
+        hash: hash(2),
+        name: 'dashboard',
+        role: 'viewer',
+        createdAt: '2026-01-02T00:00:00.000Z',
+        expiresAt: '2026-02-01T00:00:00.000Z',
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      expect(await store.tokenByHash(hash(9))).toBeUndefined();
+      await store.touchToken(hash(2), '2026-01-05T00:00:00.000Z');
+      expect((await store.tokenByHash(hash(2)))?.lastUsedAt).toBe('2026-01-05T00:00:00.000Z');
+      // By name: every token of that name; by an id (hash prefix): that one.
+      expect(await store.revokeTokens('ci', '2026-01-06T00:00:00.000Z')).toBe(2);
+      expect(await store.revokeTokens('ci', '2026-01-07T00:00:00.000Z')).toBe(0);
+      expect(await store.revokeTokens(hash(2).slice(0, 12), '2026-01-08T00:00:00.000Z')).toBe(1);
+      expect(await store.revokeTokens('nobody', '2026-01-08T00:00:00.000Z')).toBe(0);
+      const listed = await store.listTokens();
+      expect(listed.map((t) => [t.name, t.role, t.revokedAt])).toEqual([
+        ['ci', 'operator', '2026-01-06T00:00:00.000Z'],
+        ['dashboard', 'viewer', '2026-01-08T00:00:00.000Z'],
+        ['ci', 'viewer', '2026-01-06T00:00:00.000Z'],
+      ]);
+      // Revoked tokens are kept: the control API stays guarded once a token has existed.
+      expect(await store.tokenCount()).toBe(3);
+    });
+
     it("reads one level of the audit log's tree nodes by index range, in order", async () => {
       const hash = (n: number) => Buffer.alloc(32, n);
       const entry = (index: number) => ({

@@ -56,5 +56,15 @@ export function tokenHash(token: string): string {
   return sha256Hex(token);
 }
 
-/** Constant-time comparison of two hex hashes. */
+/** Constant-time comparison of two hex hashes (crypto.timingSafeEqual). */
 export const sameHash = sameHex;
+
+/** Why a stored token is not accepted now, or undefined when it is. */
+export function tokenRefusal(
+  t: { expiresAt: string | null; revokedAt: string | null },
+  now: number,
+): 'revoked' | 'expired' | undefined {
+  if (t.revokedAt !== null) return 'revoked';
+  if (t.expiresAt !== null && Date.parse(t.expiresAt) <= now) return 'expired';
+  return undefined;
+}

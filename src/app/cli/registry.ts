@@ -297,8 +297,20 @@ export const COMMANDS: readonly CliCommand[] = [
       c
         .description('a bearer token for the control API')
         .requiredOption('--role <role>', 'viewer, operator or approver')
-        .option('--name <name>'),
+        .option('--name <name>')
+        .option('--expires <duration>', 'stop accepting it after this long (30m, 12h, 30d, 1w); default: never'),
   }).load(async () => (await import('./commands/token.js')).runTokenCreate),
+  defineCommand({
+    name: 'token list',
+    define: (c) => c.description('list control-API tokens: id, name, role, state, expiry, last use (never the token)'),
+  }).load(async () => (await import('./commands/token.js')).runTokenList),
+  defineCommand({
+    name: 'token revoke',
+    define: (c) =>
+      c
+        .description('stop accepting a control-API token at once (by name, or by the id `token list` shows)')
+        .argument('<name-or-id>'),
+  }).load(async () => (await import('./commands/token.js')).runTokenRevoke),
   defineCommand({
     name: 'audit verify',
     define: (c) =>

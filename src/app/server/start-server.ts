@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { controlApi } from '../api/control-api.js';
-import type { Role } from '../api/tokens.js';
+import { tokenDirectory } from '../api/token-directory.js';
 import type { SluiceConfig } from '../../config/sluice-schema.js';
 import type { Controller } from '../../rollout/controller.js';
 import type { RolloutService } from '../../rollout/rollout-service.js';
@@ -25,6 +25,7 @@ import { otlpSettings } from '../../telemetry/otlp-settings.js';
 import { OtlpTelemetry } from '../../telemetry/otlp-telemetry.js';
 import { otlpIngest } from '../../telemetry/ingest/otlp-ingest.js';
 import { authorize, type TokenDirectory } from '../api/authorize.js';
+import { SluiceError } from '../../kernel/errors.js';
 
 /** gateway.auth's default: required unless the server listens on loopback only. */
 export function defaultAuthMode(host: string): AuthMode {
@@ -37,6 +38,19 @@ function osUser(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** gateway.metrics_token_env: the token /metrics requires; a named variable that is unset stops start-up. */
+function metricsTokenOf(config: SluiceConfig, env: NodeJS.ProcessEnv): { metricsToken?: string } {
+  const name = config.gateway.metrics_token_env;
+  if (name === undefined) return {};
+  const token = env[name];
+  if (!token)
+    throw new SluiceError(
+      'bad_input',
+      `gateway.metrics_token_env names ${name}, which is not set: set it to the token /metrics should require, or remove the setting`,
+    );
+  return { metricsToken: token };
 }
 
 export interface ServerOptions {
@@ -154,13 +168,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ? new OtlpTelemetry({ ...otlp, serviceVersion: VERSION, instanceId: id, onError })
       : undefined;
     if (telemetry) observer.useEvaluations(telemetry);
-    const tokens: TokenDirectory = {
-      any: async () => (await store.tokenCount()) > 0,
-      lookup: async (hash) => {
-        const t = await store.tokenByHash(hash);
-        return t ? { name: t.name, role: t.role as Role } : undefined;
-      },
-    };
+    const tokens: TokenDirectory = tokenDirectory(store, project.clock, onError);
     const api = controlApi(service, shadows, tokens, { loopbackOnly: isLoopbackHost(host), localUser: osUser() });
     // OpenTelemetry in: POST /v1/traces records GenAI spans through the gateway's sinks (bound once it exists).
     let gatewayRef: Gateway | undefined;
@@ -201,6 +209,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       gatewayId: id,
       shadow: { stripTools: config.shadow.strip_tools, maxPerMinute: config.shadow.max_requests_per_minute },
       extra: async (req, res) => (await api(req, res)) || (await ingest.handle(req, res)),
+      ...metricsTokenOf(config, o.env),
       onError,
       // The observer is the gateway's last sink: closed (drained, its judgements reported) first when the gateway
       // closes, then the OpenTelemetry export, which sends what it still holds.
