@@ -8,11 +8,9 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Finished } from '../gateway/http/chat.js';
@@ -20,6 +18,7 @@ import type { FinishedSink } from '../gateway/sinks/finished-sink.js';
 import type { EvaluationSink, JudgedAnswer } from '../observe/evaluation-sink.js';
 import { EVALUATION_EVENT, evaluationEvents } from './core/evaluation-events.js';
 import { genAiSpan } from './core/gen-ai-span.js';
+import { otlpLoggerProvider, otlpResource } from './otlp-resource.js';
 import type { OtlpSettings } from './otlp-settings.js';
 import { callerContext } from './trace-context.js';
 
@@ -65,10 +64,9 @@ export class OtlpTelemetry implements FinishedSink, EvaluationSink {
   dropped = 0;
 
   constructor(private readonly o: OtlpTelemetryOptions) {
-    const resource = resourceFromAttributes({
-      'service.name': o.serviceName,
-      ...(o.serviceVersion ? { 'service.version': o.serviceVersion } : {}),
-      ...(o.instanceId ? { 'service.instance.id': o.instanceId } : {}),
+    const resource = otlpResource(o, {
+      ...(o.serviceVersion ? { serviceVersion: o.serviceVersion } : {}),
+      ...(o.instanceId ? { instanceId: o.instanceId } : {}),
     });
     this.tracerProvider = new BasicTracerProvider({
       resource,
@@ -83,10 +81,7 @@ export class OtlpTelemetry implements FinishedSink, EvaluationSink {
         }),
       ],
     });
-    this.loggerProvider = new LoggerProvider({
-      resource,
-      processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${o.endpoint}/v1/logs` }) })],
-    });
+    this.loggerProvider = otlpLoggerProvider(o, resource);
     this.tracer = this.tracerProvider.getTracer('sluice', o.serviceVersion);
     this.logger = this.loggerProvider.getLogger('sluice', o.serviceVersion);
     const meter = this.meterProvider.getMeter('sluice', o.serviceVersion);

@@ -15,6 +15,9 @@ import { EXIT } from '../exit-codes.js';
 import { numberFlag, POSITIVE } from '../number-flag.js';
 import { prepareOutputFiles } from '../output-file.js';
 import { OUTPUT_KINDS } from '../output-kinds.js';
+import { exportGateEvaluations } from '../../../telemetry/gate-evaluations.js';
+import { otlpSettings } from '../../../telemetry/otlp-settings.js';
+import { VERSION } from '../../version.js';
 
 export interface GateOptions {
   baseline?: string;
@@ -120,6 +123,9 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
     ? { actor: ctx.actor, reason: opts.overrideReason!.trim(), at: dateOf(project.clock).toISOString() }
     : null;
   const result = await recordGate(store, project.ledger, run.result, ctx.actor, override);
+  // With an OTLP endpoint, the verdicts also go out as gen_ai.evaluation.result events.
+  const otlp = otlpSettings(config.telemetry, ctx.io.env);
+  if (otlp) await exportGateEvaluations(otlp, result, { serviceVersion: VERSION });
   reports.junit?.write(renderJUnit(result));
   reports.markdown?.write(renderMarkdown(result));
   reports.html?.write(renderHtml(result));
