@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Each run gets its own temp folder and fails if a test leaves a sluice-* folder in it.
+    globalSetup: ['./test/support/temp-check.ts'],
+    setupFiles: ['./test/support/remove-temp-dirs.ts'],
     reporters: ['default', './test/support/summary-reporter.ts', './test/support/stall-reporter.ts'],
   },
 });

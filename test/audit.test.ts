@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { verifyTlogProof } from '../src/audit/tlog/verify-tlog-proof.js';
 import { verifyInclusion } from '../src/audit/tlog/merkle-proof.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli, starterProject } from './support/cli.js';
+import { tempDir } from '../src/kernel/test-support/temp-dir.js';
 
 /** Registers `n` releases, each a one-byte prompt edit of the previous one. */
 async function registerSeveral(dir: string, env: NodeJS.ProcessEnv, n: number): Promise<void> {
@@ -51,7 +52,7 @@ for (const factory of STORE_FACTORIES) {
       );
       expect(ok.ok).toBe(true);
 
-      const out = join(mkdtempSync(join(tmpdir(), 'sluice-export-')), 'log.json');
+      const out = join(tempDir('sluice-export-'), 'log.json');
       const exported = await cli('audit', 'export', '--out', out, '--json');
       expect(exported.code).toBe(0);
       const bundle = JSON.parse(readFileSync(out, 'utf8')) as {
@@ -59,7 +60,7 @@ for (const factory of STORE_FACTORIES) {
         entries: { body: string }[];
         origin: string;
       };
-      expect(bundle.origin).toBe('example.com/support-assistant');
+      expect(bundle.origin).toBe('sluice.local/support-assistant');
 
       const tlog = await cli('audit', 'prove', '2', '--format', 'tlog-proof');
       const leaf = leafHash(Buffer.from(bundle.entries[2]!.body, 'base64'));
@@ -195,7 +196,7 @@ describe('audit log tampering (SQLite)', () => {
     const prove = (await runCli(['audit', 'prove', '5', '--json'], { cwd: dir, env })).json<{ proof: string[] }>();
     const bundle = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     writeFileSync(out, JSON.stringify({ ...bundle, inclusion_proofs: [{ index: 5, proof: prove.proof }] }));
-    const bin = join(mkdtempSync(join(tmpdir(), 'sluice-go-')), 'verify');
+    const bin = join(tempDir('sluice-go-'), 'verify');
     const build = spawnSync('go', ['build', '-o', bin, join(import.meta.dirname, 'interop/go/verify.go')], {
       env: goEnv,
       encoding: 'utf8',

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../src/kernel/test-support/temp-dir.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sluice.js');
 
@@ -14,8 +14,9 @@ interface DemoJson {
 
 describe('sluice demo', () => {
   it('catches each of the ten failures at its stage and promotes the healthy release', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'sluice-demo-test-'));
-    const env = { ...process.env };
+    const cwd = tempDir('sluice-demo-test-');
+    const tmp = tempDir('sluice-demo-tmp-');
+    const env = { ...process.env, TMPDIR: tmp };
     delete env.SLUICE_DB;
     const run = spawnSync(process.execPath, [BIN, 'demo', '--json'], {
       cwd,
@@ -25,6 +26,8 @@ describe('sluice demo', () => {
       killSignal: 'SIGKILL',
     });
     expect(run.status, run.stderr).toBe(0);
+    // without --keep, the demo's project (its store and audit signing key) is gone when it ends
+    expect(readdirSync(tmp)).toEqual([]);
     const out = JSON.parse(run.stdout) as DemoJson;
     const expected = ['register', 'register', 'register', 'gate', 'gate', 'gate', 'gate', 'roll', 'observe', 'observe'];
     expect(out.scenarios.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import type { ShadowPairRecord, Store, TraceRecord } from '../src/store/store.js
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli } from './support/cli.js';
 import { releaseFor, rolloutProject } from './support/rollout-project.js';
+import { tempDir } from '../src/kernel/test-support/temp-dir.js';
 
 const ROUTE = 'support-assistant';
 
@@ -144,7 +144,7 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
     ]);
 
     // Forensics after the rollback: the candidate's canary traces, its pairs, its receipts.
-    const out = join(mkdtempSync(join(tmpdir(), 'sluice-forensics-')), 'rollout.json');
+    const out = join(tempDir('sluice-forensics-'), 'rollout.json');
     const res = await command<{ traces: number; receipts: number }>(dir, env, (ctx) =>
       runForensics(ctx, rolloutId, { out }),
     );

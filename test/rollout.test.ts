@@ -197,12 +197,19 @@ describe('status and the rollout commands, with a running controller', () => {
       stable: v1,
       step_progress: null,
     });
-    const client = await serve(dir, url);
+    await serve(dir, url);
     const rolled = await cli('roll', v2, '--json');
     expect(rolled.code, rolled.stderr).toBe(0);
     // the running server's controller started the rollout before roll answered
     expect(rolled.json<StepStatus>()).toMatchObject({ phase: 'progressing', weight: 5, step: 0 });
-    await traffic(client, async () => false, 2_500);
+    // sluice traffic: the suite's questions through the gateway, from many sticky users
+    const sent = await cli('traffic', '--url', server!.url, '--duration', '2.5', '--rps', '80', '--json');
+    expect(sent.code, sent.stderr).toBe(0);
+    const summary = sent.json<{ sent: number; ok: number; failed: number; arms: { canary: number; stable: number } }>();
+    expect(summary.ok).toBe(summary.sent);
+    expect(summary.sent).toBeGreaterThan(100);
+    expect(summary.arms.canary).toBeGreaterThan(0);
+    expect(summary.arms.stable).toBeGreaterThan(summary.arms.canary);
     // the gateways' intervals close every 2 s: wait until the status counts the canary's requests
     let s = (await cli('status', '--json')).json<StepStatus>();
     for (let i = 0; i < 50 && !(s.step_progress?.requests ?? 0); i++) {

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../kernel/errors.js';
 import { loadProjectConfig, loadReleaseManifest } from './load-config.js';
+import { tempDir } from '../kernel/test-support/temp-dir.js';
 
 function project(yaml: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-cfg-'));
+  const dir = tempDir('sluice-cfg-');
   writeFileSync(join(dir, 'sluice.yaml'), yaml);
   return dir;
 }
@@ -64,7 +64,7 @@ describe('sluice.yaml', () => {
   });
 
   it('says how to fix a missing sluice.yaml', () => {
-    const err = errorOf(() => loadProjectConfig(mkdtempSync(join(tmpdir(), 'sluice-empty-'))));
+    const err = errorOf(() => loadProjectConfig(tempDir('sluice-empty-')));
     expect(err.message).toContain('sluice init');
   });
 });

@@ -3,13 +3,11 @@ import { servingRelease } from '../gateway/test-support/gateway-fixture.js';
 import { responseSchemaOf } from '../judging/response-schema.js';
 import { jsonSchemaJudge } from '../judging/json-schema-judge.js';
 import { toolCallJudge } from '../judging/tool-call-judge.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sluiceConfigSchema } from '../config/sluice-schema.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
 import { serve } from '../serving/serve.js';
 import { parseSuite } from './suite.js';
+import { tempDir } from '../kernel/test-support/temp-dir.js';
 
 const weather = {
   type: 'function',
@@ -38,7 +36,7 @@ const suite = [
 
 const providers = new ProviderRegistry(
   sluiceConfigSchema.parse({ project: 'tools', providers: { up: { kind: 'sim', seed: 1 } } }),
-  { projectDir: mkdtempSync(join(tmpdir(), 'sluice-suite-')), env: {}, simTimeScale: 0 },
+  { projectDir: tempDir('sluice-suite-'), env: {}, simTimeScale: 0 },
 );
 
 describe('suite items with tools and a response format', () => {

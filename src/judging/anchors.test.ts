@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../kernel/errors.js';
 import { loadAnchors, parseAnchors } from './anchors.js';
+import { tempDir } from '../kernel/test-support/temp-dir.js';
 
 function errorOf(fn: () => unknown): SluiceError {
   try {
@@ -52,7 +52,7 @@ describe('anchors', () => {
   });
 
   it('loads a file relative to the project and names a missing one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-anchors-'));
+    const dir = tempDir('sluice-anchors-');
     writeFileSync(join(dir, 'a.jsonl'), `${good}\n{"slice": "fr"}\n`);
     const e = errorOf(() => loadAnchors(dir, 'a.jsonl'));
     expect(e.message).toMatch(/^a\.jsonl:2: missing "input"/);

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeSchema, type JudgeConfig } from '../config/sluice-schema.js';
@@ -7,9 +6,10 @@ import { badInput, SluiceError } from '../kernel/errors.js';
 import type { ModelProvider } from '../providers/model-provider.js';
 import { createJudge, type JudgeDeps } from './create-judge.js';
 import { ScriptedProvider } from './test-support/scripted-provider.js';
+import { tempDir } from '../kernel/test-support/temp-dir.js';
 
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-judges-'));
+  const dir = tempDir('sluice-judges-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), text);

@@ -1,6 +1,5 @@
 import { clockOf } from '../kernel/clock.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLedger } from '../audit/ledger/open-ledger.js';
@@ -19,6 +18,7 @@ import { STORE_FACTORIES } from '../store/test-support/store-factories.js';
 import { aggregateWindows } from './core/windows.js';
 import { detectorCeilingsFromConfig, evaluateWindow } from './core/band.js';
 import { Observer } from './observer.js';
+import { tempDir } from '../kernel/test-support/temp-dir.js';
 
 const ROUTE = 'support';
 const RELEASE = servingRelease(ROUTE, 'legal-v1');
@@ -32,7 +32,7 @@ afterEach(async () => {
 
 /** A project with a detector of every kind the judges offer without a model. */
 function project(): { dir: string; config: SluiceConfig } {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-scoring-'));
+  const dir = tempDir('sluice-scoring-');
   writeFileSync(
     join(dir, 'answer.schema.json'),
     JSON.stringify({ type: 'object', required: ['answer'], properties: { answer: { type: 'string' } } }),

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { providerSchema, type ProviderConfig } from '../config/sluice-schema.js';
@@ -9,8 +8,9 @@ import { ProviderError, type ChatRequest } from './model-provider.js';
 import { FakeClock, flush } from './test-support/fake-clock.js';
 import { openAiFixture } from './test-support/wire-fixtures.js';
 import { sendJson, startWireServer } from './test-support/wire-server.js';
+import { tempDir } from '../kernel/test-support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-providers-'));
+const dir = tempDir('sluice-providers-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cfg = (v: Record<string, unknown>): ProviderConfig => providerSchema.parse(v);
 const hello: ChatRequest = {

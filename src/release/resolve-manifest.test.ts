@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { releaseManifestSchema } from '../config/release-schema.js';
@@ -7,9 +6,10 @@ import { parseYaml } from '../config/yaml-source.js';
 import { jsonDigest } from '../kernel/canonical-json.js';
 import { changedComponents } from './components.js';
 import { resolveManifest } from './resolve-manifest.js';
+import { tempDir } from '../kernel/test-support/temp-dir.js';
 
 function resolved(yaml: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-resolve-'));
+  const dir = tempDir('sluice-resolve-');
   writeFileSync(join(dir, 'system.md'), 'You support {{product}}.');
   const source = parseYaml('release.yaml', yaml);
   return resolveManifest(releaseManifestSchema.parse(source.value), source, dir, undefined).manifest;

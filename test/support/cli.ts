@@ -1,8 +1,7 @@
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpSync } from 'node:fs';
 import { main } from '../../src/app/cli/main.js';
 import { STARTER_DIR } from '../../src/app/cli/commands/init.js';
+import { tempDir } from '../../src/kernel/test-support/temp-dir.js';
 
 export interface CliRun {
   code: number;
@@ -28,7 +27,7 @@ export async function runCli(args: string[], opts: { cwd: string; env?: NodeJS.P
 
 /** A fresh copy of the starter project in a temporary folder. */
 export function starterProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-proj-'));
+  const dir = tempDir('sluice-proj-');
   cpSync(STARTER_DIR, dir, { recursive: true });
   return dir;
 }

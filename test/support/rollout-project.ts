@@ -17,9 +17,6 @@ export function rolloutProject(): string {
   appendFileSync(
     join(dir, 'sim/models.yaml'),
     [
-      '  helpful-v3:',
-      '    quality: { "*": 0.87 }',
-      '    latency_ms: { median: 40, p95: 120 }',
       '  noisy-v6:',
       '    quality: { "*": 0.86 }',
       '    latency_ms: { median: 40, p95: 240 }',

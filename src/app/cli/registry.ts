@@ -64,6 +64,15 @@ export const COMMANDS: readonly CliCommand[] = [
         .option('--force', 'overwrite existing files'),
   }).load(async () => (await import('./commands/init.js')).runInit),
   defineCommand({
+    name: 'validate',
+    define: (c) =>
+      c
+        .description(
+          'check sluice.yaml and release files as register reads them, writing nothing (exit 2 naming file, line and key)',
+        )
+        .argument('[files...]', 'files to check (default: sluice.yaml, and release.yaml when there is one)'),
+  }).load(async () => (await import('./commands/validate.js')).runValidate),
+  defineCommand({
     name: 'register',
     define: (c) =>
       c
@@ -130,6 +139,24 @@ export const COMMANDS: readonly CliCommand[] = [
         .option('--seed <n>', "seed (default: the provider's, else 0)")
         .option('--time-scale <x>', 'multiply simulated latencies (1 real time, 0 none)'),
   }).load(async () => (await import('./commands/sim.js')).runSim),
+  defineCommand({
+    name: 'traffic',
+    define: (c) =>
+      c
+        .description(
+          "send the suite's questions to a route through the gateway at a steady rate, as many users would, printing the rollout's progress every 5 s",
+        )
+        .option('--url <url>', 'the gateway (default http://127.0.0.1:8787)')
+        .option('--route <route>', ROUTE_HELP)
+        .option('--rps <n>', 'requests a second (default 50)')
+        .option('--duration <s>', 'stop after this many seconds (default 60; 600 with --until-settled)')
+        .option('--requests <n>', 'stop after this many requests')
+        .option('--concurrency <n>', 'requests in flight at most (default 32)')
+        .option('--users <n>', 'distinct users (sticky keys) the requests come from (default 500)')
+        .option('--suite <file>', "questions to send, a suite JSONL (default: release.yaml's dataset.suite)")
+        .option('--key <key>', 'a gateway key (sluice key create), sent as the bearer token')
+        .option('--until-settled', 'stop once the rollout is promoted, rolled back, aborted or paused'),
+  }).load(async () => (await import('./commands/traffic.js')).runTraffic),
   defineCommand({
     name: 'serve',
     define: (c) =>
@@ -334,8 +361,8 @@ export const COMMANDS: readonly CliCommand[] = [
     name: 'audit export',
     define: (c) =>
       c
-        .description('write the log as a self-contained bundle')
-        .requiredOption('--out <file>', 'where to write')
+        .description('write the log as a self-contained bundle {origin, verifier_key, checkpoint, entries}')
+        .requiredOption('--out <file>', 'where to write it; - for stdout')
         .option('--force', 'replace the file even when it is not an earlier audit bundle'),
   }).load(async () => (await import('./commands/audit.js')).runAuditExport),
   defineCommand({

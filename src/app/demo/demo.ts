@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { registered, verified } from './cli-json.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,11 +33,15 @@ export interface DemoOptions {
   readonly onNote?: (text: string) => void;
 }
 
-function projectDir(keep: string | undefined): string {
-  if (!keep) return join(mkdtempSync(join(tmpdir(), 'sluice-demo-')), 'legal-assistant');
+/** The demo's project folder: `keep`, or a new temporary folder (`temp`, removed when the demo ends). */
+function projectDir(keep: string | undefined): { dir: string; temp: string | null } {
+  if (!keep) {
+    const temp = mkdtempSync(join(tmpdir(), 'sluice-demo-'));
+    return { dir: join(temp, 'legal-assistant'), temp };
+  }
   const dir = resolve(keep);
   mkdirSync(dir, { recursive: true });
-  return dir;
+  return { dir, temp: null };
 }
 
 /**
@@ -45,9 +49,19 @@ function projectDir(keep: string | undefined): string {
  * stages, on the embedded SQLite store: real register refusals, real gate runs,
  * a real gateway with generated traffic, a real controller and observer. No
  * outcome is scripted: a stage that stopped catching its failure shows as missed.
+ * Without `keep`, the temporary project (its store and audit signing key included) is
+ * removed when the demo ends, however it ends.
  */
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
-  const dir = projectDir(opts.keep);
+  const { dir, temp } = projectDir(opts.keep);
+  try {
+    return await replay(dir, opts);
+  } finally {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+async function replay(dir: string, opts: DemoOptions): Promise<DemoResult> {
   cpSync(EXAMPLE_DIR, dir, { recursive: true, filter: (src) => !src.includes(`${'/'}.sluice`) });
   const note = opts.onNote ?? (() => {});
   const results: ScenarioResult[] = [];

@@ -1,6 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../kernel/digest.js';
@@ -18,6 +17,7 @@ import {
   writeNewSigningKey,
 } from './signing-key.js';
 import { ed25519FromSeed, PETER_NEUMANN } from '../test-support/test-keys.js';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
 describe('signing keys', () => {
   it('uses hex SHA-256 of the raw public key as key id', () => {
@@ -42,7 +42,7 @@ describe('signing keys', () => {
   });
 
   it('writes a new key with mode 0600 and never overwrites', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'sluice-keys-')), '.sluice', 'keys');
+    const dir = join(tempDir('sluice-keys-'), '.sluice', 'keys');
     const { key, path } = writeNewSigningKey(dir);
     expect(path).toBe(join(dir, `${key.keyid}.pem`));
     expect(statSync(path).mode & 0o777).toBe(0o600);

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCheckpoint } from './checkpoint.js';
@@ -9,6 +8,7 @@ import { leafHash } from './merkle-hash.js';
 import { consistencyProof, inclusionProof, type GetNode } from './merkle-proof.js';
 import { signNote } from './signed-note.js';
 import { generateSigningKey, noteVerifierKey } from '../envelope/signing-key.js';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
 /**
  * Cross-checks Sluice's log against the Go reference code
@@ -27,7 +27,7 @@ if (skip) {
   console.warn(`go-interop: skipped (${hasGo ? `golang.org/x/mod not found under ${goPath}` : 'go is not on PATH'})`);
 }
 
-const work = skip ? '' : mkdtempSync(join(tmpdir(), 'sluice-go-interop-'));
+const work = skip ? '' : tempDir('sluice-go-interop-');
 const binary = join(work, 'verify');
 const origin = 'sluice.test/interop';
 

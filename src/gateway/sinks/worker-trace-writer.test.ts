@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,11 +6,12 @@ import pg from 'pg';
 import { STORE_FACTORIES, TEST_POSTGRES_URL } from '../../store/test-support/store-factories.js';
 import { toTraceRecord, type RawTrace } from './record.js';
 import { WorkerTraceWriter } from './worker-trace-writer.js';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
 // The worker thread runs the built JavaScript (npm test builds first).
 const BUILT = new URL('../../../dist/gateway/sinks/trace-worker.js', import.meta.url);
 const built = WorkerTraceWriter.available(BUILT);
-const dir = mkdtempSync(join(tmpdir(), 'sluice-trace-writer-'));
+const dir = tempDir('sluice-trace-writer-');
 const writers: WorkerTraceWriter[] = [];
 afterAll(async () => {
   await Promise.all(writers.map((w) => w.close()));

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sluiceConfigSchema } from '../../config/sluice-schema.js';
 import { jsonDigest } from '../../kernel/canonical-json.js';
 import type { ResolvedManifest } from '../../release/resolved-manifest.js';
@@ -13,6 +10,7 @@ import { ProviderRegistry } from '../../providers/provider-registry.js';
 import type { ServingRelease } from '../../serving/serving-release.js';
 import type { ReleaseRecord } from '../../store/store.js';
 import type { RouteEntry } from '../routing/route-table.js';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
 /** The simulated models behind the gateway tests. */
 export const SIM_MODELS = simFileSchema.parse({
@@ -45,7 +43,7 @@ export function registry(
   for (const [name, p] of Object.entries(extra))
     providers[name] = { kind: 'openai-compatible', retries: 0, timeout_ms: timeoutMs, ...p };
   const config = sluiceConfigSchema.parse({ project: 'gateway-test', providers });
-  return new ProviderRegistry(config, { projectDir: mkdtempSync(join(tmpdir(), 'sluice-gw-')), env: {} });
+  return new ProviderRegistry(config, { projectDir: tempDir('sluice-gw-'), env: {} });
 }
 
 export function manifest(

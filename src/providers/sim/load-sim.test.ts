@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { qualityFor } from './behaviour.js';
 import { loadSimSpec, parseSimFile } from './load-sim.js';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-sim-'));
+const dir = tempDir('sluice-sim-');
 mkdirSync(join(dir, 'suites'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

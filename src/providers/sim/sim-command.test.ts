@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSim } from '../../app/cli/commands/sim.js';
 import { CliContext } from '../../app/cli/context.js';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-sim-cmd-'));
+const dir = tempDir('sluice-sim-cmd-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 writeFileSync(

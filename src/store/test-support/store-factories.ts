@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
 /** The PostgreSQL tests use this database; each run gets fresh schemas in it. */
 export const TEST_POSTGRES_URL = process.env.SLUICE_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -43,7 +42,7 @@ export function freshPostgresUrl(): string {
 
 /** A fresh, empty SQLite store URL (its own file). */
 export function freshSqliteUrl(): string {
-  return `sqlite:${join(mkdtempSync(join(tmpdir(), 'sluice-store-')), 'sluice.db')}`;
+  return `sqlite:${join(tempDir('sluice-store-'), 'sluice.db')}`;
 }
 
 export interface StoreFactory {

@@ -132,11 +132,15 @@ export async function runAuditVerify(
 }
 
 export async function runAuditExport(ctx: CliContext, opts: { out: string; force?: boolean }): Promise<number> {
-  const out = prepareOutputFile(
-    ctx.io.cwd,
-    { flag: '--out', file: opts.out, kind: OUTPUT_KINDS.auditBundle },
-    { force: opts.force },
-  );
+  // --out -: the bundle goes to stdout
+  const out =
+    opts.out === '-'
+      ? null
+      : prepareOutputFile(
+          ctx.io.cwd,
+          { flag: '--out', file: opts.out, kind: OUTPUT_KINDS.auditBundle },
+          { force: opts.force },
+        );
   const config = await ctx.config();
   const store = await ctx.store();
   const key = loadAuditKey(
@@ -145,6 +149,14 @@ export async function runAuditExport(ctx: CliContext, opts: { out: string; force
   );
   if (!key) throw new SluiceError('not_found', 'no audit signing key in this project: nothing has been recorded yet');
   const bundle = await exportBundle(store, auditOrigin(config), key.publicKey);
+  if (!out) {
+    // the bundle is stdout's one document (with or without --json); the hint goes to stderr
+    ctx.io.stdout(`${JSON.stringify(bundle, null, 2)}\n`);
+    ctx.note(
+      `${bundle.entries.length} entries; verify offline with: sluice audit verify --bundle FILE --key '${bundle.verifier_key}'`,
+    );
+    return EXIT.ok;
+  }
   out.write(`${JSON.stringify(bundle, null, 2)}\n`);
   ctx.print(
     { ok: true, out: opts.out, entries: bundle.entries.length, verifier_key: bundle.verifier_key },

@@ -3,7 +3,8 @@ import type { RouteStatus } from '../../../rollout/route-status.js';
 
 /** `sluice status` for people: what the rollout is doing, why its step waits, and each monitor's evidence. */
 
-const num = (v: number | null, digits = 3): string => (v === null ? '-' : Number(v.toFixed(digits)).toString());
+const num = (v: number | null, digits = 3): string =>
+  v === null ? '-' : Math.abs(v) >= 1e5 ? v.toExponential(1) : Number(v.toFixed(digits)).toString();
 
 function stepLines(p: StepProgress, steps: number): string[] {
   const requests = `${p.requests ?? '?'} of ${p.min_requests} canary requests`;
@@ -26,7 +27,8 @@ function monitorLine(m: MonitorView): string {
     m.evidence === null
       ? ''
       : ` evidence ${num(m.evidence, 2)}${m.alpha ? ` (decides at ${num(1 / m.alpha, 1)})` : ''}`;
-  const needed = m.needed === null || m.status !== 'inconclusive' ? '' : `, ~${Math.ceil(m.needed)} more requests`;
+  const needed =
+    m.needed === null || m.needed <= 0 || m.status !== 'inconclusive' ? '' : `, ~${Math.ceil(m.needed)} more requests`;
   return [
     `    ${m.name.padEnd(20)} ${m.status.padEnd(12)} ${num(m.value)} (limit ${m.threshold})${interval}${evidence}${needed}`,
     `      ${m.detail}`,
