@@ -7,7 +7,7 @@ import { tempDir } from '../src/kernel/test-support/temp-dir.js';
 const REPO = resolve(import.meta.dirname, '..');
 
 /** The README's Quick start: the first `sh` block under its heading, one command a line, comments dropped. */
-export function quickStart(readme: string): string[] {
+function quickStart(readme: string): string[] {
   const section = readme.slice(readme.indexOf('## Quick start on your own project'));
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   return block
