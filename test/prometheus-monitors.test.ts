@@ -94,7 +94,8 @@ describe.skipIf(!PROMETHEUS_BINARY)('a rollout watched by a real Prometheus besi
             .create({
               model: 'support-assistant',
               user: `user-${(n * 8 + i) % 100}`,
-              messages: [{ role: 'user', content: 'How do I reset my password?' }],
+              messages: [{ role: 'user', content: `How do I reset password number ${n * 8 + i}?` }],
+              metadata: { product: 'Acme Cloud' },
             })
             .catch(() => undefined),
         ),

@@ -13,6 +13,7 @@ import { ROOT_SLICE } from '../kernel/slice-tree.js';
 import { aggregateWindows, fillSeries, windowMs, windowStart } from './core/windows.js';
 import { heldBoundary, maxHoldMs, unreadRange } from './core/settled-windows.js';
 import { bandSpecFromConfig, type WindowEvaluation } from './core/band.js';
+import type { ObserverReading } from '../rollout/core/analysis-verdict.js';
 import type { DriftState } from './core/drift-detector.js';
 import { driftSpecFromConfig, evaluateSeries } from './core/evaluate-series.js';
 import {
@@ -108,6 +109,8 @@ export class Observer implements FinishedSink {
   readonly sampler: ObserveSampler<Answer>;
   readonly alerts: ObserverAlert[] = [];
   readonly rolledBack = new Set<string>();
+  /** The latest decision per route and release, for the analysis endpoint. */
+  private readonly decided = new Map<string, { action: 'none' | 'alert' | 'rollback'; reason: string }>();
   private readonly judges: JudgeSet;
   private readonly now: () => number;
   private working = 0;
@@ -284,6 +287,32 @@ export class Observer implements FinishedSink {
   }
 
   /**
+   * What this process's observer has seen of a release on a route: its
+   * latest decision, and the fewest healthy (`ok`) windows in a row at the
+   * end of any slice's series. Null when it has not watched the release.
+   * Only the process that holds the controller lease evaluates windows.
+   */
+  reading(route: string, release: ReleaseId): ObserverReading | null {
+    const key = decidedKey(route, release);
+    const watch = this.watches.get(key);
+    const rolledBack = this.rolledBack.has(key);
+    if (!watch && !rolledBack) return null;
+    const last = this.decided.get(key);
+    let healthy = Number.POSITIVE_INFINITY;
+    for (const s of watch?.slices.values() ?? []) {
+      let run = 0;
+      for (let i = s.evaluations.length - 1; i >= 0 && s.evaluations[i]!.status === 'ok'; i--) run++;
+      healthy = Math.min(healthy, run);
+    }
+    return {
+      action: rolledBack ? 'rollback' : (last?.action ?? 'none'),
+      reason: last && last.action !== 'none' ? last.reason : null,
+      healthyWindows: Number.isFinite(healthy) ? healthy : 0,
+      needed: this.o.config.observe.consecutive,
+    };
+  }
+
+  /**
    * Feeds each route's stable release its newly settled windows (see
    * settled-windows.ts) and decides: alert, or roll back on a persisting drift.
    */
@@ -365,6 +394,7 @@ export class Observer implements FinishedSink {
       if (last) this.metrics?.window(route, release, last.slice, seriesPoint(last), last.drift);
     }
     const decision = decideRelease(histories, config.observe.consecutive, { alreadyRolledBack: false });
+    this.decided.set(decidedKey(route, release), { action: decision.action, reason: decision.reason });
     if (decision.action === 'alert') {
       this.alerts.push({ route, release, reason: decision.reason, at });
       this.metrics?.alerted(route);

@@ -1,6 +1,9 @@
 import { hostname, userInfo } from 'node:os';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { controlApi } from '../api/control-api.js';
 import { tokenDirectory } from '../api/token-directory.js';
+import { integrationsApi } from '../api/integrations-api.js';
+import { AnalysisService } from '../../rollout/analysis-service.js';
 import type { SluiceConfig } from '../../config/sluice-schema.js';
 import type { Controller } from '../../rollout/controller.js';
 import type { RolloutService } from '../../rollout/rollout-service.js';
@@ -169,7 +172,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       : undefined;
     if (telemetry) observer.useEvaluations(telemetry);
     const tokens: TokenDirectory = tokenDirectory(store, project.clock, onError);
-    const api = controlApi(service, shadows, tokens, { loopbackOnly: isLoopbackHost(host), localUser: osUser() });
+    const control = controlApi(service, shadows, tokens, { loopbackOnly: isLoopbackHost(host), localUser: osUser() });
+    // Argo Rollouts' web metric and Flagger's webhooks; the observer's readings are this process's.
+    const integrations = integrationsApi(new AnalysisService({ store, observer, clock: project.clock }), tokens, {
+      loopbackOnly: isLoopbackHost(host),
+    });
+    const api = async (req: IncomingMessage, res: ServerResponse) =>
+      (await integrations(req, res)) || control(req, res);
     // OpenTelemetry in: POST /v1/traces records GenAI spans through the gateway's sinks (bound once it exists).
     let gatewayRef: Gateway | undefined;
     const ingest = otlpIngest({

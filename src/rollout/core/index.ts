@@ -13,3 +13,4 @@ export * from './lease.js';
 export * from './status-view.js';
 export * from './step-progress.js';
 export type * from './ports.js';
+export * from './analysis-verdict.js';
