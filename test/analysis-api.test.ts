@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { newToken } from '../src/app/api/tokens.js';
 import { startServer, type RunningServer } from '../src/app/server/start-server.js';
 import { loadProjectConfig } from '../src/config/load-config.js';
@@ -22,14 +23,24 @@ afterEach(async () => {
   dir = undefined;
 });
 
-interface Analysis {
-  route: string;
-  release: string;
-  verdict: 'pass' | 'fail' | 'inconclusive';
-  reasons: string[];
-  phase: string | null;
-  monitors: { name: string; status: string; estimate: number | null; interval: [number, number] | null }[];
-}
+const analysisSchema = z.object({
+  route: z.string(),
+  release: z.string(),
+  verdict: z.enum(['pass', 'fail', 'inconclusive']),
+  reasons: z.array(z.string()),
+  phase: z.string().nullable(),
+  monitors: z.array(
+    z.object({
+      name: z.string(),
+      status: z.string(),
+      estimate: z.number().nullable(),
+      interval: z.tuple([z.number(), z.number()]).nullable(),
+    }),
+  ),
+});
+const analysisOf = async (res: Response) => analysisSchema.parse(await res.json());
+const errorOf = async (res: Response) =>
+  z.object({ error: z.object({ message: z.string() }) }).parse(await res.json()).error.message;
 
 /** v1 stable; `model` registered against it and gated (overridden when asked); a server on the store. */
 async function prepare(model: string, override = false, rollFirst = false) {
@@ -77,7 +88,7 @@ const canary = (metadata: Record<string, string> = {}) => ({
 describe("Argo Rollouts' web metric and Flagger's webhooks", () => {
   it('turn the verdict to fail with the breaching monitor, its estimate and interval, when the canary breaks', async () => {
     const { v2, get, flagger } = await prepare('broken-v4', true, true);
-    const early = (await (await get('/analysis/support-assistant')).json()) as Analysis;
+    const early = await analysisOf(await get('/analysis/support-assistant'));
     expect(early).toMatchObject({
       route: 'support-assistant',
       release: v2,
@@ -89,7 +100,7 @@ describe("Argo Rollouts' web metric and Flagger's webhooks", () => {
 
     const client = new OpenAI({ baseURL: `${server!.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const deadline = Date.now() + 30_000;
-    let a = early;
+    let a: z.output<typeof analysisSchema> = early;
     for (let n = 0; Date.now() < deadline && a.verdict !== 'fail'; n++) {
       await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
@@ -104,9 +115,9 @@ describe("Argo Rollouts' web metric and Flagger's webhooks", () => {
             .catch(() => undefined),
         ),
       );
-      a = (await (await get(`/analysis/support-assistant?release=${v2.slice(7, 19)}`)).json()) as Analysis;
+      a = await analysisOf(await get(`/analysis/support-assistant?release=${v2.slice(7, 19)}`));
     }
-    expect(a.verdict, JSON.stringify(a)).toBe("fail");
+    expect(a.verdict, JSON.stringify(a)).toBe('fail');
     const err = a.monitors.find((m) => m.name === 'error_rate')!;
     expect(err.status).toBe('fail');
     expect(err.estimate).toBeGreaterThan(0.2);
@@ -126,7 +137,7 @@ describe("Argo Rollouts' web metric and Flagger's webhooks", () => {
   it('answer pre-rollout by the gate, take the route from metadata.route, and refuse what is not theirs to read', async () => {
     const { cli, v1, v2, get, flagger } = await prepare('helpful-v3');
     // The route's stable with nothing rolling: no evidence yet, so no pass.
-    const idle = (await (await get('/analysis/support-assistant')).json()) as Analysis;
+    const idle = await analysisOf(await get('/analysis/support-assistant'));
     expect(idle).toMatchObject({ release: v1, verdict: 'inconclusive' });
 
     const pre = await flagger('pre-rollout', canary({ release: v2 }));
@@ -146,7 +157,7 @@ describe("Argo Rollouts' web metric and Flagger's webhooks", () => {
 
     await cli('roll', v2);
     await cli('rollback', '--reason', 'manual');
-    expect(((await (await get('/analysis/support-assistant')).json()) as Analysis).verdict).toBe('fail');
+    expect((await analysisOf(await get('/analysis/support-assistant'))).verdict).toBe('fail');
     expect((await flagger('rollback', canary())).status).toBe(200);
     expect((await flagger('event', canary({ eventMessage: 'Advance podinfo canary weight 10' }))).status).toBe(200);
 
@@ -156,9 +167,7 @@ describe("Argo Rollouts' web metric and Flagger's webhooks", () => {
     expect((await flagger('promote', canary())).status).toBe(404);
     const junk = await flagger('rollout', '{"name": 3}');
     expect(junk.status).toBe(400);
-    expect(((await junk.json()) as { error: { message: string } }).error.message).toMatch(
-      /not a Flagger webhook payload: name/,
-    );
+    expect(await errorOf(junk)).toMatch(/not a Flagger webhook payload: name/);
     expect((await flagger('rollout', 'not json')).status).toBe(400);
 
     // Once a token exists, a viewer token is needed: a bearer header, or metadata.token from Flagger.
