@@ -8,7 +8,11 @@ import { CliContext } from '../src/app/cli/context.js';
 import { loadProjectConfig } from '../src/config/load-config.js';
 import { sha256Digest } from '../src/kernel/digest.js';
 import type { ForensicsExport } from '../src/audit/forensics/export.js';
-import { stickyHash } from '../src/gateway/routing/sticky.js';
+import { legacyStickyHash, stickyHash } from '../src/gateway/routing/sticky.js';
+import { loadStickySecret } from '../src/gateway/routing/sticky-secret.js';
+
+/** A sticky key as the project at `dir` stores it: HMAC-SHA256 under its sticky-hash key. */
+const keyed = (dir: string, key: string): string => stickyHash(key, loadStickySecret(dir, {}));
 import { startServer, type RunningServer } from '../src/app/server/start-server.js';
 import { openStore } from '../src/store/open-store.js';
 import type { ShadowPairRecord, Store, TraceRecord } from '../src/store/store.js';
@@ -62,14 +66,20 @@ async function prepare(url: string) {
   return { dir, env, cli, v1, v2 };
 }
 
-function pair(id: string, shadowRelease: string, stableRelease: string, key: string | null): ShadowPairRecord {
+function pair(
+  dir: string,
+  id: string,
+  shadowRelease: string,
+  stableRelease: string,
+  key: string | null,
+): ShadowPairRecord {
   return {
     id,
     route: ROUTE,
     stableRelease,
     shadowRelease,
     slice: 'billing',
-    stickyHash: key === null ? null : stickyHash(key),
+    stickyHash: key === null ? null : keyed(dir, key),
     input: JSON.stringify([{ role: 'user', content: `question of ${key}` }]),
     vars: '{}',
     stableOutput: 'stable answer',
@@ -138,9 +148,9 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
     await server.close(); // flushes the trace queue
     server = undefined;
     await store.insertShadowPairs([
-      pair('sp-1', v2, v1, canaryUsers[0]!),
-      pair('sp-2', v2, v1, 'someone-else'),
-      pair('sp-3', v1, v2, null),
+      pair(dir, 'sp-1', v2, v1, canaryUsers[0]!),
+      pair(dir, 'sp-2', v2, v1, 'someone-else'),
+      pair(dir, 'sp-3', v1, v2, null),
     ]);
 
     // Forensics after the rollback: the candidate's canary traces, its pairs, its receipts.
@@ -165,7 +175,7 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
       expect(Array.isArray(t.input)).toBe(true);
       expect(typeof t.output).toBe('string');
     }
-    expect(new Set(doc.traces.map((t) => t.sticky_hash))).toEqual(new Set(canaryUsers.map(stickyHash)));
+    expect(new Set(doc.traces.map((t) => t.sticky_hash))).toEqual(new Set(canaryUsers.map((u) => keyed(dir, u))));
     expect(doc.shadow_pairs.map((p) => p.id)).toEqual(['sp-1', 'sp-2']);
     const kinds = doc.receipts.map((r) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(['register', 'gate', 'rollout-start', 'step', 'rollback']));
@@ -182,16 +192,16 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
     // Erase one canary user: their traces and pairs lose their content, keep everything else; others keep theirs.
     const victim = canaryUsers[0]!;
     const before = await store.listTraces({ route: ROUTE });
-    const theirs = before.filter((t) => t.stickyHash === stickyHash(victim));
+    const theirs = before.filter((t) => t.stickyHash === keyed(dir, victim));
     expect(theirs.length).toBeGreaterThan(0);
     const erased = await command<{ traces: number; shadow_pairs: number; sticky_hash: string }>(dir, env, (ctx) =>
       runTracesErase(ctx, { user: victim }),
     );
-    expect(erased.json).toMatchObject({ traces: theirs.length, shadow_pairs: 1, sticky_hash: stickyHash(victim) });
+    expect(erased.json).toMatchObject({ traces: theirs.length, shadow_pairs: 1, sticky_hash: keyed(dir, victim) });
     const after = new Map((await store.listTraces({ route: ROUTE })).map((t) => [t.id, t]));
     for (const t of before) {
       const now = after.get(t.id)!;
-      if (t.stickyHash === stickyHash(victim)) {
+      if (t.stickyHash === keyed(dir, victim)) {
         expect(now).toEqual({
           ...t,
           input: JSON.stringify({ erased: sha256Digest(t.input) }),
@@ -213,7 +223,7 @@ describe('forensics and erasure through the gateway (SQLite)', () => {
     const again = JSON.parse(readFileSync(out, 'utf8')) as ForensicsExport;
     const gone = again.traces.filter((t) => t.erased);
     expect(gone.map((t) => t.sticky_hash)).toEqual(
-      theirs.filter((t) => t.arm === 'canary').map(() => stickyHash(victim)),
+      theirs.filter((t) => t.arm === 'canary').map(() => keyed(dir, victim)),
     );
     expect(gone[0]!.input).toEqual({ erased: sha256Digest(theirs.find((t) => t.arm === 'canary')!.input) });
     expect(again.receipts).toEqual(doc.receipts);
@@ -234,7 +244,8 @@ for (const factory of STORE_FACTORIES) {
         route: ROUTE,
         releaseId: v1,
         arm: 'stable',
-        stickyHash: user === null ? null : stickyHash(user),
+        // t-0 was stored before sticky hashes were keyed: erasure finds it by the plain SHA-256 too.
+        stickyHash: user === null ? null : n === 0 ? legacyStickyHash(user) : keyed(dir, user),
         status: 200,
         latencyMs: 40 + n,
         promptTokens: 10,

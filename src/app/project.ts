@@ -9,6 +9,9 @@ import { PrometheusSource } from '../rollout/prometheus/prometheus-source.js';
 import { RolloutService } from '../rollout/rollout-service.js';
 import { ShadowService } from '../shadow/service.js';
 import type { Store } from '../store/store.js';
+import type { TraceKeeping } from '../gateway/sinks/record.js';
+import { Redactor } from '../gateway/sinks/redact.js';
+import { loadStickySecret } from '../gateway/routing/sticky-secret.js';
 
 export interface ProjectParts {
   readonly config: SluiceConfig;
@@ -41,6 +44,7 @@ export class Project {
   private madeProviders: ProviderRegistry | undefined;
   private madeLedger: Ledger | undefined;
   private madeJudges: JudgeSet | undefined;
+  private madeKeeping: TraceKeeping | undefined;
 
   constructor(private readonly parts: ProjectParts) {
     this.config = parts.config;
@@ -76,6 +80,19 @@ export class Project {
       providers: (name) => this.providers.get(name),
     });
     return this.madeJudges;
+  }
+
+  /**
+   * How traces and shadow pairs are kept: the built-in redaction rules plus
+   * gateway.redact, and the project's sticky-hash key (created under
+   * .sluice/keys/ on first use, or SLUICE_STICKY_SECRET).
+   */
+  get traceKeeping(): TraceKeeping {
+    this.madeKeeping ??= {
+      redactor: new Redactor(this.config.gateway.redact),
+      stickySecret: loadStickySecret(this.projectDir, this.env),
+    };
+    return this.madeKeeping;
   }
 
   controller(o: ControllerOptions): Controller {

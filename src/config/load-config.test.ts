@@ -51,6 +51,17 @@ describe('sluice.yaml', () => {
     expect(err.message).toContain('invalid YAML');
   });
 
+  it("takes the project's own redaction patterns, and names the line of one that is not a regular expression", () => {
+    const good = project(`${minimal}gateway:\n  redact:\n    - { name: employee-id, pattern: "EMP-\\\\d{6}" }\n`);
+    const bad = project(
+      `${minimal}gateway:\n  redact:\n    - { name: ok, pattern: "a+" }\n    - { name: broken, pattern: "(unclosed" }\n`,
+    );
+    expect(loadProjectConfig(good).value.gateway.redact).toEqual([{ name: 'employee-id', pattern: 'EMP-\\d{6}' }]);
+    const err = errorOf(() => loadProjectConfig(bad));
+    expect(err.location).toMatchObject({ line: 7, key: 'gateway.redact[1].pattern' });
+    expect(err.message).toContain('expected a valid regular expression');
+  });
+
   it('refuses a judge that names an unknown provider', () => {
     const yaml = `${minimal}judges:\n  q: { kind: rubric, provider: nope, model: m, rubric: r.md }\n`;
     const err = errorOf(() => loadProjectConfig(project(yaml)));

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { fraction, nameSchema, positiveInt, projectPathSchema, ratio, slicePathSchema } from './common-schema.js';
+import {
+  fraction,
+  nameSchema,
+  positiveInt,
+  projectPathSchema,
+  ratio,
+  regExpSchema,
+  slicePathSchema,
+} from './common-schema.js';
 import { prometheusMonitorSchema, prometheusSchema } from './prometheus-schema.js';
 
 /** The numeric thresholds of rollout.monitors; any other key is a Prometheus monitor. */
@@ -219,6 +227,17 @@ export const gatewaySchema = z.strictObject({
     .optional()
     .describe(
       'the environment variable holding a bearer token that GET /metrics then requires ("Authorization: Bearer <token>"); default: /metrics is open',
+    ),
+  redact: z
+    .array(
+      z.strictObject({
+        name: nameSchema.describe('what the pattern finds: its matches become [NAME] in capitals'),
+        pattern: regExpSchema('gu').describe('a JavaScript regular expression (matched with the g and u flags)'),
+      }),
+    )
+    .default([])
+    .describe(
+      "the project's own redaction patterns, applied to stored traces and shadow pairs after the built-in rules (docs/security.md)",
     ),
 });
 

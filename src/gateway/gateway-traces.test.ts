@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SimServer } from '../providers/sim/sim-server.js';
@@ -7,10 +7,12 @@ import type { Store, TraceRecord } from '../store/store.js';
 import { STORE_FACTORIES } from '../store/test-support/store-factories.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { MemoryRouteTable } from './routing/route-table.js';
+import { Redactor } from './sinks/redact.js';
 import { StoreRouteTable } from './routing/store-route-table.js';
 import { entry, manifest, registry, releaseRecord, startUpstream } from './test-support/gateway-fixture.js';
 
 let upstream: SimServer;
+const keeping = { redactor: new Redactor(), stickySecret: Buffer.alloc(32, 9) };
 let providers: ProviderRegistry;
 
 beforeAll(async () => {
@@ -65,6 +67,7 @@ for (const factory of STORE_FACTORIES) {
         providers,
         store,
         sticky: 'header:x-user',
+        keeping,
         traceQueue: { flushMs: 60_000 },
         intervalSeconds: 60,
         gatewayId: 'gw-a',
@@ -119,7 +122,7 @@ for (const factory of STORE_FACTORIES) {
         expect(t.completionTokens).toBeGreaterThan(0);
         expect(t.latencyMs).toBeGreaterThan(0);
       }
-      const byUser = new Map(users.map((u) => [createHash('sha256').update(u).digest('hex'), u]));
+      const byUser = new Map(users.map((u) => [createHmac('sha256', keeping.stickySecret).update(u).digest('hex'), u]));
       for (const t of legal) expect(t.arm).toBe(armOf[byUser.get(t.stickyHash!)!]);
       expect(legal.filter((t) => t.slice === 'legal/privacy')).toHaveLength(users.length);
       const flaky = traces.find((t) => t.route === 'flaky')!;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,8 @@ import { IntervalAggregator } from './sinks/interval-aggregator.js';
 import { GatewayMetrics, UNROUTED } from './sinks/metrics.js';
 import { metricsGuard } from './auth/metrics-auth.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/parse-request.js';
-import type { RawTrace } from './sinks/record.js';
+import type { RawTrace, TraceKeeping } from './sinks/record.js';
+import { BUILT_IN_REDACTOR } from './sinks/redact.js';
 import { intervalSink, metricsSink, traceSink } from './sinks/gateway-sinks.js';
 import type { FinishedSink } from './sinks/finished-sink.js';
 import { closeInReverse } from '../kernel/close-in-reverse.js';
@@ -42,7 +43,14 @@ export interface GatewayOptions {
    * Makes where trace batches go instead of `store.insertTraces` on this
    * thread (`sluice serve` writes them on a worker thread). Closed with the gateway.
    */
-  readonly traceWriter?: (events: TraceWriterEvents) => TraceWriter;
+  readonly traceWriter?: (events: TraceWriterEvents, keeping: TraceKeeping) => TraceWriter;
+  /**
+   * How traces and shadow pairs are kept: the redactor (built-in rules plus
+   * sluice.yaml's gateway.redact) and the project's sticky-hash key. Default:
+   * the built-in rules and a key made for this gateway alone (hashes then do
+   * not survive a restart: `sluice serve` passes the project's).
+   */
+  readonly keeping?: TraceKeeping;
   /** shadow: from sluice.yaml (strip_tools, max_requests_per_minute). */
   readonly shadow?: ShadowOptions;
   /** gateway.sticky from sluice.yaml. Default 'user'. */
@@ -119,15 +127,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
   // The sinks in order of creation: closed in reverse by close().
   const sinks: FinishedSink[] = [metricsSink(metrics)];
+  const keeping: TraceKeeping = opts.keeping ?? { redactor: BUILT_IN_REDACTOR, stickySecret: randomBytes(32) };
   const traceEvents: TraceWriterEvents = {
     onDrop: (n) => metrics.traceDropped(n),
     onFailed: (n) => metrics.traceFailed(n),
     onError,
   };
   const writer = opts.traceWriter
-    ? opts.traceWriter(traceEvents)
+    ? opts.traceWriter(traceEvents, keeping)
     : store
-      ? storeTraceWriter(store, traceEvents)
+      ? storeTraceWriter(store, keeping, traceEvents)
       : undefined;
   if (writer) {
     traces = new BatchQueue<RawTrace>((batch) => writer.write(batch), {
@@ -154,6 +163,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         ...opts.shadow,
         providers: opts.providers,
         store: { insertShadowPairs },
+        keeping,
         registry: metrics.registry,
         ...(opts.closeGraceMs !== undefined ? { closeGraceMs: opts.closeGraceMs } : {}),
         onError,

@@ -5,7 +5,7 @@ import type { ProviderRegistry } from '../providers/provider-registry.js';
 import { serve, type ServeDeps, type ServeRequest } from '../serving/serve.js';
 import type { ShadowStore } from './shadow-store.js';
 import type { Finished } from '../gateway/http/chat.js';
-import { toShadowPairRecord, type RawShadowPair } from '../gateway/sinks/record.js';
+import { toShadowPairRecord, type RawShadowPair, type TraceKeeping } from '../gateway/sinks/record.js';
 import { BatchQueue } from '../kernel/batch-queue.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 
@@ -20,6 +20,8 @@ export interface ShadowOptions {
 export interface ShadowMirrorOptions extends ShadowOptions {
   readonly providers: ProviderRegistry;
   readonly store: Pick<ShadowStore, 'insertShadowPairs'>;
+  /** How the pairs' content is redacted and their sticky keys hashed (as traces are). */
+  readonly keeping: TraceKeeping;
   /** Where the shadow series are registered (the gateway's own registry). */
   readonly registry?: Registry;
   /** Mirrored requests waiting or in flight at once; past it new ones are dropped. Default 256. */
@@ -116,12 +118,15 @@ export class ShadowMirror {
     this.concurrency = opts.concurrency ?? 16;
     this.onError = opts.onError ?? (() => {});
     // Pairs are queued raw and redacted as a batch is written, by the same conversion traces go through (record.ts).
-    this.sink = new BatchQueue<RawShadowPair>((batch) => opts.store.insertShadowPairs(batch.map(toShadowPairRecord)), {
-      capacity: 10_000,
-      batchSize: 200,
-      flushMs: 200,
-      onError: this.onError,
-    });
+    this.sink = new BatchQueue<RawShadowPair>(
+      (batch) => opts.store.insertShadowPairs(batch.map((p) => toShadowPairRecord(p, opts.keeping))),
+      {
+        capacity: 10_000,
+        batchSize: 200,
+        flushMs: 200,
+        onError: this.onError,
+      },
+    );
     const registers = opts.registry ? [opts.registry] : undefined;
     if (registers) {
       this.requests = new Counter({

@@ -14,6 +14,7 @@ import { Project, rolloutKick } from '../project.js';
 import { createGateway, type Gateway } from '../../gateway/gateway.js';
 import { StoreRouteTable } from '../../gateway/routing/store-route-table.js';
 import type { TraceWriterEvents } from '../../gateway/sinks/trace-writer.js';
+import type { TraceKeeping } from '../../gateway/sinks/record.js';
 import { WorkerTraceWriter } from '../../gateway/sinks/worker-trace-writer.js';
 import { Observer } from '../../observe/observer.js';
 import { ObserverMetrics } from '../../observe/observer-metrics.js';
@@ -193,8 +194,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     started.push(keys);
     const traceWriter =
       o.storeUrl && !o.storeUrl.endsWith(':memory:') && WorkerTraceWriter.available()
-        ? (events: TraceWriterEvents) =>
-            new WorkerTraceWriter({ storeUrl: o.storeUrl!, projectDir: project.projectDir, ...events })
+        ? (events: TraceWriterEvents, keeping: TraceKeeping) =>
+            new WorkerTraceWriter({ storeUrl: o.storeUrl!, projectDir: project.projectDir, keeping, ...events })
         : undefined;
     const gateway = createGateway({
       routes,
@@ -202,6 +203,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       store,
       // Small batches, often: a batch is copied to the writer thread and let go, so traces never live long on this heap.
       ...(traceWriter ? { traceWriter, traceQueue: { batchSize: 64, flushMs: 20 } } : {}),
+      keeping: project.traceKeeping,
       sticky: config.gateway.sticky as 'user' | 'key' | `header:${string}`,
       auth: {
         mode: config.gateway.auth ?? defaultAuthMode(host),

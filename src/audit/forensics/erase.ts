@@ -1,5 +1,5 @@
 import { SluiceError } from '../../kernel/errors.js';
-import { stickyHash } from '../../gateway/routing/sticky.js';
+import { legacyStickyHash, stickyHash } from '../../gateway/routing/sticky.js';
 import type { TraceStore } from '../../gateway/trace-store.js';
 import type { ShadowStore } from '../../shadow/shadow-store.js';
 
@@ -19,7 +19,7 @@ export interface EraseRequest {
 }
 
 export interface EraseResult {
-  /** Hex SHA-256 of the key: what the traces hold instead of it. */
+  /** Hex HMAC-SHA256 of the key under the project's sticky-hash key: what the traces hold instead of it. */
   readonly sticky_hash: string | null;
   readonly before: string | null;
   readonly traces: number;
@@ -38,18 +38,28 @@ export function parseBefore(text: string): string {
   return new Date(ms).toISOString();
 }
 
+/**
+ * Erases by sticky key and/or date. `stickySecret` is the project's
+ * sticky-hash key; traces stored before sticky hashes were keyed hold the
+ * plain SHA-256 of the key, and are erased too.
+ */
 export async function eraseContent(
   store: Pick<TraceStore, 'eraseTraceContent'> & Pick<ShadowStore, 'eraseShadowPairContent'>,
   req: EraseRequest,
+  stickySecret: Uint8Array,
 ): Promise<EraseResult> {
   if (req.user === undefined && req.before === undefined)
     throw new SluiceError('bad_usage', 'traces erase needs --user KEY, --before DATE, or both');
   if (req.user !== undefined && req.user === '') throw new SluiceError('bad_usage', '--user needs a non-empty key');
-  const filter = {
-    ...(req.user !== undefined ? { stickyHash: stickyHash(req.user) } : {}),
-    ...(req.before !== undefined ? { before: parseBefore(req.before) } : {}),
-  };
-  const traces = await store.eraseTraceContent(filter);
-  const pairs = await store.eraseShadowPairContent(filter);
-  return { sticky_hash: filter.stickyHash ?? null, before: filter.before ?? null, traces, shadow_pairs: pairs };
+  const before = req.before !== undefined ? { before: parseBefore(req.before) } : {};
+  const hashes =
+    req.user !== undefined ? [stickyHash(req.user, stickySecret), legacyStickyHash(req.user)] : [undefined];
+  let traces = 0;
+  let pairs = 0;
+  for (const hash of hashes) {
+    const filter = { ...(hash !== undefined ? { stickyHash: hash } : {}), ...before };
+    traces += await store.eraseTraceContent(filter);
+    pairs += await store.eraseShadowPairContent(filter);
+  }
+  return { sticky_hash: hashes[0] ?? null, before: before.before ?? null, traces, shadow_pairs: pairs };
 }

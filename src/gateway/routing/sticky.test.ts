@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BUCKETS, bucketOf, chooseArm, stickyHash, stickyKey } from './sticky.js';
+import { BUCKETS, bucketOf, chooseArm, legacyStickyHash, stickyHash, stickyKey } from './sticky.js';
 
 const users = Array.from({ length: 4000 }, (_, i) => `user-${i}`);
 
@@ -53,8 +53,12 @@ describe('sticky assignment', () => {
     expect(chooseArm(route, undefined, () => 0.025)).toBe('stable');
   });
 
-  it('hashes keys for traces', () => {
-    expect(stickyHash('ana')).toBe(createHash('sha256').update('ana').digest('hex'));
+  it('hashes keys for traces with HMAC-SHA256 under the project key, so a guessed id cannot be confirmed without it', () => {
+    const secret = Buffer.alloc(32, 7);
+    expect(stickyHash('ana', secret)).toBe(createHmac('sha256', secret).update('ana').digest('hex'));
+    expect(stickyHash('ana', secret)).not.toBe(createHash('sha256').update('ana').digest('hex'));
+    expect(stickyHash('ana', secret)).not.toBe(stickyHash('ana', Buffer.alloc(32, 8)));
+    expect(legacyStickyHash('ana')).toBe(createHash('sha256').update('ana').digest('hex'));
     // The bucket is SHA-256(rollout id, NUL, key), its first 48 bits mod 10,000: the same on every replica and version.
     for (const [key, rollout] of [
       ['ana', 'r-1'],
@@ -65,7 +69,7 @@ describe('sticky assignment', () => {
         createHash('sha256').update(rollout).update('\0').update(key).digest().readUIntBE(0, 6) % BUCKETS;
       expect(bucketOf(key, rollout)).toBe(expected);
     }
-    expect(stickyHash('ana')).toMatch(/^[0-9a-f]{64}$/);
-    expect(stickyHash('ana')).not.toBe(stickyHash('ben'));
+    expect(stickyHash('ana', secret)).toMatch(/^[0-9a-f]{64}$/);
+    expect(stickyHash('ana', secret)).not.toBe(stickyHash('ben', secret));
   });
 });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { sha256Hex, sha256Prefix48 } from '../../kernel/digest.js';
 import type { Arm } from '../../store/store.js';
 
@@ -28,8 +29,17 @@ export function bucketOf(key: string, rolloutId: string): number {
   return sha256Prefix48(`${rolloutId}\0${key}`) % BUCKETS;
 }
 
-/** Hex SHA-256 of a sticky key: what traces keep instead of the key itself. */
-export function stickyHash(key: string): string {
+/**
+ * What traces and shadow pairs keep instead of a sticky key: hex
+ * HMAC-SHA256 of the key under the project's secret (sticky-secret.ts), so a
+ * guessed user id cannot be confirmed against a stored hash without the key.
+ */
+export function stickyHash(key: string, secret: Uint8Array): string {
+  return createHmac('sha256', secret).update(key).digest('hex');
+}
+
+/** The unkeyed SHA-256 that traces stored before keyed hashes hold; `traces erase --user` matches it too. */
+export function legacyStickyHash(key: string): string {
   return sha256Hex(key);
 }
 

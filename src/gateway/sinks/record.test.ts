@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stickyHash } from '../routing/sticky.js';
+import { Redactor } from './redact.js';
 import { toShadowPairRecord, toTraceRecord, type RawShadowPair, type RawTrace } from './record.js';
 
 const question = 'Mail ana.lopez@example.com or call +33 6 12 34 56 78 about card 4111 1111 1111 1111.';
@@ -40,14 +41,15 @@ describe('stored records: one redaction for traces and shadow pairs', () => {
       shadowCostUsd: 0,
       createdAt: '2026-01-01T00:00:00.000Z',
     };
-    const t = toTraceRecord(trace);
-    const p = toShadowPairRecord(pair);
+    const keeping = { redactor: new Redactor(), stickySecret: Buffer.alloc(32, 1) };
+    const t = toTraceRecord(trace, keeping);
+    const p = toShadowPairRecord(pair, keeping);
     expect(JSON.parse(t.input)).toEqual([{ role: 'user', content: p.input }]);
     expect(p.input).toBe('Mail [EMAIL] or call [PHONE] about card [CARD].');
     expect(p.stableOutput).toBe(t.output);
     expect(p.shadowOutput).toBe('Sent to [EMAIL]. Or [PHONE].');
-    expect(p.stickyHash).toBe(stickyHash('user-1'));
+    expect(p.stickyHash).toBe(stickyHash('user-1', keeping.stickySecret));
     expect(t.stickyHash).toBe(p.stickyHash);
-    expect(toShadowPairRecord({ ...pair, stickyKey: null }).stickyHash).toBeNull();
+    expect(toShadowPairRecord({ ...pair, stickyKey: null }, keeping).stickyHash).toBeNull();
   });
 });

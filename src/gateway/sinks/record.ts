@@ -3,8 +3,30 @@ import type { Finished } from '../http/chat.js';
 import { CLIENT_CLOSED } from '../http/errors.js';
 import type { ArmSample } from './interval-aggregator.js';
 import type { Observation } from './metrics.js';
-import { redact, redactDeep } from './redact.js';
+import { type RedactionPattern, Redactor } from './redact.js';
 import { stickyHash } from '../routing/sticky.js';
+
+/** How stored content is kept: what redacts it, and the key sticky keys are hashed with. */
+export interface TraceKeeping {
+  readonly redactor: Redactor;
+  readonly stickySecret: Uint8Array;
+}
+
+/** TraceKeeping as plain data, to hand to a worker thread. */
+export interface TraceKeepingData {
+  readonly patterns: readonly RedactionPattern[];
+  readonly stickySecretHex: string;
+}
+
+export const keepingData = (k: TraceKeeping): TraceKeepingData => ({
+  patterns: k.redactor.patterns,
+  stickySecretHex: Buffer.from(k.stickySecret).toString('hex'),
+});
+
+export const keepingFrom = (d: TraceKeepingData): TraceKeeping => ({
+  redactor: new Redactor(d.patterns),
+  stickySecret: Buffer.from(d.stickySecretHex, 'hex'),
+});
 
 /**
  * A finished request as the trace queue holds it: plain data only (a batch may
@@ -54,17 +76,18 @@ export interface RawShadowPair extends Omit<ShadowPairRecord, 'stickyHash'> {
 }
 
 /** The stored form of a shadow pair: sticky key hashed, input and both answers redacted as traces are. */
-export function toShadowPairRecord(p: RawShadowPair): ShadowPairRecord {
+export function toShadowPairRecord(p: RawShadowPair, k: TraceKeeping): ShadowPairRecord {
+  const { redactor } = k;
   return {
     id: p.id,
     route: p.route,
     stableRelease: p.stableRelease,
     shadowRelease: p.shadowRelease,
     slice: p.slice,
-    stickyHash: p.stickyKey === null ? null : stickyHash(p.stickyKey),
-    input: redact(p.input),
-    stableOutput: redact(p.stableOutput),
-    shadowOutput: redact(p.shadowOutput),
+    stickyHash: p.stickyKey === null ? null : stickyHash(p.stickyKey, k.stickySecret),
+    input: redactor.redact(p.input),
+    stableOutput: redactor.redact(p.stableOutput),
+    shadowOutput: redactor.redact(p.shadowOutput),
     stableLatencyMs: p.stableLatencyMs,
     shadowLatencyMs: p.shadowLatencyMs,
     stableCostUsd: p.stableCostUsd,
@@ -73,24 +96,25 @@ export function toShadowPairRecord(p: RawShadowPair): ShadowPairRecord {
   };
 }
 
-/** The stored form of a trace: sticky key hashed, input and output redacted. */
-export function toTraceRecord(t: RawTrace): TraceRecord {
+/** The stored form of a trace: sticky key hashed (keyed), input and output redacted. */
+export function toTraceRecord(t: RawTrace, k: TraceKeeping): TraceRecord {
+  const { redactor } = k;
   return {
     id: t.id,
     route: t.route,
     releaseId: t.releaseId,
     arm: t.arm,
-    stickyHash: t.stickyKey === null ? null : stickyHash(t.stickyKey),
+    stickyHash: t.stickyKey === null ? null : stickyHash(t.stickyKey, k.stickySecret),
     status: t.status,
     latencyMs: t.latencyMs,
     promptTokens: t.promptTokens,
     completionTokens: t.completionTokens,
     costUsd: t.costUsd,
     slice: t.slice,
-    input: JSON.stringify(redactDeep(JSON.parse(t.messagesJson))),
-    vars: t.varsJson === '{}' ? '{}' : JSON.stringify(redactDeep(JSON.parse(t.varsJson))),
-    output: redact(t.output),
-    ...(t.toolCallsJson ? { toolCalls: JSON.stringify(redactDeep(JSON.parse(t.toolCallsJson))) } : {}),
+    input: JSON.stringify(redactor.redactDeep(JSON.parse(t.messagesJson))),
+    vars: t.varsJson === '{}' ? '{}' : JSON.stringify(redactor.redactDeep(JSON.parse(t.varsJson))),
+    output: redactor.redact(t.output),
+    ...(t.toolCallsJson ? { toolCalls: JSON.stringify(redactor.redactDeep(JSON.parse(t.toolCallsJson))) } : {}),
     ...(t.requestId !== undefined ? { requestId: t.requestId } : {}),
     createdAt: t.createdAt,
     ...(t.client ? { client: t.client } : {}),

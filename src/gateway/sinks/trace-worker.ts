@@ -8,7 +8,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
-import { toTraceRecord } from './record.js';
+import { keepingFrom, toTraceRecord } from './record.js';
 import { writeTraceBatch } from './write-trace-batch.js';
 import type { TraceWorkerData, TraceWorkerReply, TraceWorkerRequest } from './worker-trace-writer.js';
 
@@ -30,6 +30,7 @@ function yieldToTheGateway(): void {
 }
 yieldToTheGateway();
 const data = workerData as TraceWorkerData;
+const keeping = keepingFrom(data.keeping);
 let opened: Promise<Store> | null = null;
 let closing = false;
 let queue: Promise<void> = Promise.resolve();
@@ -68,7 +69,7 @@ async function store(m: Extract<TraceWorkerRequest, { type: 'write' }>): Promise
           },
         },
         m.batch,
-        toTraceRecord,
+        (t) => toTraceRecord(t, keeping),
       );
       return { id: m.id, ok: true, ...(out.failed > 0 ? { failed: out.failed, message: out.reason ?? '' } : {}) };
     } catch (e) {

@@ -1,5 +1,5 @@
 import type { TraceStore } from '../../store/store.js';
-import { toTraceRecord, type RawTrace } from './record.js';
+import { type RawTrace, type TraceKeeping, toTraceRecord } from './record.js';
 import { insertOnlyTarget, writeTraceBatch } from './write-trace-batch.js';
 
 /** Where the trace queue's batches go: redacted, hashed and stored; a trace that cannot be stored fails alone. */
@@ -21,10 +21,14 @@ export interface TraceWriterEvents {
 }
 
 /** Writes on the calling thread, through a store the caller owns (and closes). */
-export function storeTraceWriter(store: Pick<TraceStore, 'insertTraces'>, events?: TraceWriterEvents): TraceWriter {
+export function storeTraceWriter(
+  store: Pick<TraceStore, 'insertTraces'>,
+  keeping: TraceKeeping,
+  events?: TraceWriterEvents,
+): TraceWriter {
   return {
     write: async (batch) => {
-      const out = await writeTraceBatch(insertOnlyTarget(store), batch, toTraceRecord);
+      const out = await writeTraceBatch(insertOnlyTarget(store), batch, (t) => toTraceRecord(t, keeping));
       if (out.failed > 0) {
         events?.onFailed?.(out.failed);
         events?.onError(

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { STORE_FACTORIES, TEST_POSTGRES_URL } from '../../store/test-support/store-factories.js';
 import { toTraceRecord, type RawTrace } from './record.js';
+import { Redactor } from './redact.js';
+import { stickyHash } from '../routing/sticky.js';
 import { WorkerTraceWriter } from './worker-trace-writer.js';
 import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
@@ -13,6 +15,10 @@ const BUILT = new URL('../../../dist/gateway/sinks/trace-worker.js', import.meta
 const built = WorkerTraceWriter.available(BUILT);
 const dir = tempDir('sluice-trace-writer-');
 const writers: WorkerTraceWriter[] = [];
+const keeping = {
+  redactor: new Redactor([{ name: 'case-id', pattern: 'CASE-\\d{4}' }]),
+  stickySecret: Buffer.alloc(32, 3),
+};
 afterAll(async () => {
   await Promise.all(writers.map((w) => w.close()));
 });
@@ -25,6 +31,7 @@ function writer(storeUrl: string, opts: { url?: URL; maxBacklog?: number; retryD
       projectDir: dir,
       ...(opts.maxBacklog !== undefined ? { maxBacklog: opts.maxBacklog } : {}),
       retryDelaysMs: opts.retryDelaysMs ?? [250, 1_000, 4_000],
+      keeping,
       onDrop: (n) => (events.dropped += n),
       onFailed: (n) => (events.failed += n),
       onError: (e) => events.errors.push((e as Error).message),
@@ -50,7 +57,7 @@ function raw(i: number): RawTrace {
     slice: i % 4 ? 'fr/fr-BE' : null,
     messagesJson: JSON.stringify([{ role: 'user', content: `mail me at ana${i}@example.com or +33 6 12 34 56 78` }]),
     varsJson: JSON.stringify({ customer: `card 4111 1111 1111 1111` }),
-    output: `noted, ana${i}@example.com`,
+    output: `noted, ana${i}@example.com, CASE-${String(i).padStart(4, '0')}`,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
   };
 }
@@ -69,11 +76,12 @@ for (const factory of STORE_FACTORIES) {
       await w.write(batches[1]!); // a batch written twice is stored once
       await w.flush();
       const stored = await store.listTraces();
-      expect(stored).toEqual(batches.flat().map(toTraceRecord));
+      expect(stored).toEqual(batches.flat().map((t) => toTraceRecord(t, keeping)));
       expect(stored[1]!.input).not.toContain('@example.com');
       expect(stored[1]!.input).toContain('[EMAIL]');
       expect(stored[1]!.vars).toContain('[CARD]');
-      expect(stored[1]!.stickyHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(stored[1]!.stickyHash).toBe(stickyHash('user-1', keeping.stickySecret)); // keyed, on the thread too
+      expect(stored[1]!.output).toBe('noted, [EMAIL], [CASE-ID]'); // the project's own patterns, on the thread too
       expect(events).toEqual({ dropped: 0, failed: 0, errors: [] });
       await w.close();
       // Closed, it starts a new thread on the next write.

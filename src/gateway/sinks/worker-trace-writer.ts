@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RawTrace } from './record.js';
+import { keepingData, type RawTrace, type TraceKeeping, type TraceKeepingData } from './record.js';
 import type { TraceWriter, TraceWriterEvents } from './trace-writer.js';
 
 export interface TraceWorkerData {
   readonly storeUrl: string;
   readonly projectDir: string;
+  /** How content is redacted and sticky keys hashed. */
+  readonly keeping: TraceKeepingData;
   /** The waits before each retry of a batch the store did not answer for (default trace-worker.ts's RETRY_DELAYS_MS). */
   readonly retryDelaysMs?: readonly number[];
 }
@@ -25,7 +27,8 @@ const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 /** Traces handed to the thread and not yet stored, past which `write` waits for it. */
 export const DEFAULT_MAX_BACKLOG = 5_000;
 
-export interface WorkerTraceWriterOptions extends TraceWorkerData, TraceWriterEvents {
+export interface WorkerTraceWriterOptions extends Omit<TraceWorkerData, 'keeping'>, TraceWriterEvents {
+  readonly keeping: TraceKeeping;
   readonly maxBacklog?: number;
 }
 
@@ -121,6 +124,7 @@ export class WorkerTraceWriter implements TraceWriter {
       workerData: {
         storeUrl: this.opts.storeUrl,
         projectDir: this.opts.projectDir,
+        keeping: keepingData(this.opts.keeping),
         ...(this.opts.retryDelaysMs ? { retryDelaysMs: this.opts.retryDelaysMs } : {}),
       } satisfies TraceWorkerData,
       execArgv: [],

@@ -5,9 +5,9 @@ import { EXIT } from '../exit-codes.js';
 /** `traces erase --user KEY [--before DATE]`: stored content replaced by its digest; metrics and receipts kept. */
 export async function runTracesErase(ctx: CliContext, opts: { user?: string; before?: string }): Promise<number> {
   const store = await ctx.store();
-  const r = await eraseContent(store, opts);
+  const r = await eraseContent(store, opts, (await ctx.project()).traceKeeping.stickySecret);
   const whose = [
-    r.sticky_hash ? `sticky key sha256 ${r.sticky_hash.slice(0, 12)}…` : '',
+    r.sticky_hash ? `sticky key hash ${r.sticky_hash.slice(0, 12)}…` : '',
     r.before ? `before ${r.before}` : '',
   ]
     .filter(Boolean)
