@@ -1,22 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 import { sluiceConfigSchema } from '../../config/sluice-schema.js';
 import { Project } from '../../app/project.js';
 import { openStore } from '../../store/open-store.js';
 import { STICKY_SECRET_FILE, loadStickySecret } from './sticky-secret.js';
 import { bucketOf, stickyHash } from './sticky.js';
 
-const dirs: string[] = [];
-const fresh = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'sluice-sticky-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const fresh = (): string => tempDir('sluice-sticky-');
 
 describe('the sticky-hash key', () => {
   it('is created once under .sluice/keys/ (mode 0600) and read back the same after a restart', async () => {
