@@ -75,6 +75,10 @@ describe('the record: stored columns are checked against the signed receipt (SQL
     expect(rows.map((r) => r.index)).toEqual([3]);
     expect(rows[0]).toMatchObject({ kind: 'override', actor: 'root', verified: true });
 
+    // Filtering by actor reads the signed actor too: mallory signed nothing.
+    expect((await cli('audit', 'log', '--by', 'mallory', '--json')).json()).toEqual([]);
+    expect((await cli('audit', 'log', '--by', 'root', '--json')).json<unknown[]>()).toHaveLength(12);
+
     // The full listing shows entry 10 as signed (register by root), marked as not verifying, and exits 1.
     const all = await cli('audit', 'log', '--json');
     expect(all.code).toBe(1);

@@ -396,6 +396,7 @@ export const COMMANDS: readonly CliCommand[] = [
       c
         .description('list receipts, decoded')
         .option('--kind <kind>', 'only this decision kind')
-        .option('--release <id>', 'only about this release'),
+        .option('--release <id>', 'only about this release')
+        .option('--by <actor>', 'only decisions signed as made by this actor'),
   }).load(async () => (await import('./commands/audit-log.js')).runAuditLog),
 ];

@@ -21,7 +21,7 @@ export interface ShownReceipt extends DecodedReceipt {
 export async function readReceipts(
   store: Pick<AuditStore, 'auditSize' | 'auditEntries' | 'auditKeys'>,
   origin: string,
-  filter: { kind?: string; subject?: string } = {},
+  filter: { kind?: string; subject?: string; actor?: string } = {},
 ): Promise<ShownReceipt[]> {
   const { envelopeKeys } = await logKeys(store, origin);
   const size = await store.auditSize();
@@ -31,6 +31,7 @@ export async function readReceipts(
       const receipt = decodeReceipt(entry);
       if (filter.kind !== undefined && receipt.kind !== filter.kind) continue;
       if (filter.subject !== undefined && receipt.subject !== filter.subject) continue;
+      if (filter.actor !== undefined && receipt.actor !== filter.actor) continue;
       const checked = checkPage([entry], envelopeKeys);
       shown.push(
         checked.ok ? { ...receipt, verified: true } : { ...receipt, verified: false, problem: checked.error.message },

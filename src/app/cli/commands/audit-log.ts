@@ -10,12 +10,16 @@ import { EXIT } from '../exit-codes.js';
  * (kind, subject and actor as signed, each entry's signature checked). An entry
  * that does not verify is shown marked, and the command exits 1.
  */
-export async function runAuditLog(ctx: CliContext, opts: { kind?: string; release?: string }): Promise<number> {
+export async function runAuditLog(
+  ctx: CliContext,
+  opts: { kind?: string; release?: string; by?: string },
+): Promise<number> {
   const store = await ctx.store();
   const subject = opts.release ? (await findRelease(store, opts.release)).id : undefined;
   const shown = await readReceipts(store, auditOrigin(await ctx.config()), {
     ...(opts.kind ? { kind: opts.kind } : {}),
     ...(subject ? { subject } : {}),
+    ...(opts.by ? { actor: opts.by } : {}),
   });
   const rows = shown.map(({ statement, ...receipt }) => ({
     ...receipt,
