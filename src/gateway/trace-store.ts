@@ -91,6 +91,12 @@ export interface TraceStore {
    * erased before are not counted again).
    */
   eraseTraceContent(filter: { stickyHash?: string; before?: string }): Promise<number>;
+  /**
+   * After an erasure: removes the copies of replaced content the database keeps
+   * beside its live rows (traces and shadow pairs), as far as the database
+   * allows (`rewrite`: PostgreSQL's VACUUM FULL); says what it did and what may remain.
+   */
+  purgeErasedContent(opts: { rewrite: boolean }): Promise<{ done: readonly string[]; remaining: readonly string[] }>;
   /** Writes interval rows; a row with the same key (route, rollout, arm, interval, gateway) is replaced. */
   putArmIntervals(rows: readonly ArmIntervalRecord[]): Promise<void>;
   /** A route's interval rows in time order, optionally of one rollout and from an interval start on. */

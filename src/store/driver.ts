@@ -27,5 +27,19 @@ export interface SqlDriver {
   notify?(channel: string, payload: string): Promise<void>;
   /** Databases that push notifications (PostgreSQL's LISTEN): calls `onNotify` per message on `channel`; resolves with the unsubscribe. */
   listen?(channel: string, onNotify: (payload: string | undefined) => void): Promise<() => Promise<void>>;
+  /**
+   * Databases that keep copies of replaced rows beside the live ones: removes
+   * what it can of them for `tables` after an erasure, and says what it did and
+   * what copies may remain. SQLite checkpoints its write-ahead log and truncates
+   * it (replaced content itself is zeroed as it goes: secure_delete);
+   * PostgreSQL, with `rewrite`, rewrites the tables (VACUUM FULL).
+   */
+  purgeReplaced?(tables: readonly string[], opts: { rewrite: boolean }): Promise<PurgeReport>;
   close(): Promise<void>;
+}
+
+/** What a purge did, and which copies of replaced content may still exist (each with how to remove it). */
+export interface PurgeReport {
+  readonly done: readonly string[];
+  readonly remaining: readonly string[];
 }

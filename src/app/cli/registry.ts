@@ -299,7 +299,11 @@ export const COMMANDS: readonly CliCommand[] = [
       c
         .description('erase stored trace and shadow-pair content (digests and metrics kept; the ledger still verifies)')
         .option('--user <key>', "the sticky key: the request's user field or sticky header value")
-        .option('--before <date>', 'content created before this date or date-time (ISO 8601)'),
+        .option('--before <date>', 'content created before this date or date-time (ISO 8601)')
+        .option(
+          '--vacuum',
+          'PostgreSQL: then rewrite the trace tables (VACUUM FULL, which locks them while it runs) so no replaced row version stays in them',
+        ),
   }).load(async () => (await import('./commands/traces.js')).runTracesErase),
   defineCommand({
     name: 'key create',

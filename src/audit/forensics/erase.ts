@@ -16,6 +16,8 @@ export interface EraseRequest {
   readonly user?: string;
   /** Content created before this time (ISO 8601 date or date-time). */
   readonly before?: string;
+  /** PostgreSQL: rewrite the tables afterwards (VACUUM FULL) so no replaced row version stays in them. */
+  readonly vacuum?: boolean;
 }
 
 export interface EraseResult {
@@ -24,6 +26,10 @@ export interface EraseResult {
   readonly before: string | null;
   readonly traces: number;
   readonly shadow_pairs: number;
+  /** What was done to remove the database's own copies of the replaced content (SQLite: its write-ahead log). */
+  readonly purged: readonly string[];
+  /** Copies that may remain, and how to remove them. */
+  readonly remaining: readonly string[];
 }
 
 /** `--before` as an ISO time: a date (midnight UTC) or a date-time; anything else is bad usage. */
@@ -44,7 +50,7 @@ export function parseBefore(text: string): string {
  * plain SHA-256 of the key, and are erased too.
  */
 export async function eraseContent(
-  store: Pick<TraceStore, 'eraseTraceContent'> & Pick<ShadowStore, 'eraseShadowPairContent'>,
+  store: Pick<TraceStore, 'eraseTraceContent' | 'purgeErasedContent'> & Pick<ShadowStore, 'eraseShadowPairContent'>,
   req: EraseRequest,
   stickySecret: Uint8Array,
 ): Promise<EraseResult> {
@@ -61,5 +67,14 @@ export async function eraseContent(
     traces += await store.eraseTraceContent(filter);
     pairs += await store.eraseShadowPairContent(filter);
   }
-  return { sticky_hash: hashes[0] ?? null, before: before.before ?? null, traces, shadow_pairs: pairs };
+  // Replaced content must not survive beside the markers: SQLite's log, PostgreSQL's dead row versions (--vacuum).
+  const purge = await store.purgeErasedContent({ rewrite: req.vacuum === true });
+  return {
+    sticky_hash: hashes[0] ?? null,
+    before: before.before ?? null,
+    traces,
+    shadow_pairs: pairs,
+    purged: purge.done,
+    remaining: purge.remaining,
+  };
 }

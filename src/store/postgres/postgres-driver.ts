@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { SluiceError } from '../../kernel/errors.js';
-import type { Row, SqlDriver, SqlParam } from '../driver.js';
+import type { PurgeReport, Row, SqlDriver, SqlParam } from '../driver.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -159,6 +159,36 @@ export class PostgresDriver extends PgConnection {
       client.off('error', onError);
       client.release(broken ?? false);
     }
+  }
+
+  /**
+   * An UPDATE in PostgreSQL writes a new row version and leaves the old one in
+   * the table's file as a dead tuple; VACUUM only marks its space reusable (the
+   * bytes stay until something overwrites them). With `rewrite`, VACUUM FULL
+   * copies the live rows into new files and deletes the old ones, so the table
+   * holds no replaced content; it locks the table while it runs. The
+   * write-ahead log, replicas and backups keep old versions until they are
+   * recycled or expire: that is outside what a client can remove.
+   */
+  async purgeReplaced(tables: readonly string[], opts: { rewrite: boolean }): Promise<PurgeReport> {
+    const beyond =
+      'PostgreSQL write-ahead log segments, replicas and backups keep old row versions until they are recycled or expire';
+    if (!opts.rewrite)
+      return {
+        done: [],
+        remaining: [
+          `replaced row versions in ${tables.join(' and ')} until VACUUM FULL rewrites them: run traces erase --vacuum`,
+          beyond,
+        ],
+      };
+    for (const t of tables) {
+      if (!/^[a-z_]+$/.test(t)) throw new RangeError(`not a table name: ${t}`);
+      await this.pool.query(`VACUUM FULL ${t}`);
+    }
+    return {
+      done: [`${tables.join(' and ')} rewritten without replaced row versions (VACUUM FULL)`],
+      remaining: [beyond],
+    };
   }
 
   override async close(): Promise<void> {

@@ -148,6 +148,9 @@ export function traceSql(db: SqlDriver): TraceStore {
     eraseTraceContent(filter) {
       return eraseContent(db, 'traces', ['input', 'output', 'vars', 'tool_calls'], filter);
     },
+    async purgeErasedContent(opts) {
+      return db.purgeReplaced ? db.purgeReplaced(['traces', 'shadow_pairs'], opts) : { done: [], remaining: [] };
+    },
     async putArmIntervals(rows) {
       if (rows.length === 0) return;
       const values = rows.map((r) => [

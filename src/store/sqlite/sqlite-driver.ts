@@ -2,7 +2,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SluiceError } from '../../kernel/errors.js';
-import type { Row, SqlDriver, SqlParam } from '../driver.js';
+import type { PurgeReport, Row, SqlDriver, SqlParam } from '../driver.js';
 import { AsyncMutex } from './async-mutex.js';
 
 type Db = Database.Database;
@@ -76,6 +76,8 @@ export class SqliteDriver extends SqliteConnection {
       db.pragma('busy_timeout = 10000');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      // Deleted and replaced content is overwritten with zeros, not left in free space: erasure erases.
+      db.pragma('secure_delete = ON');
       // better-sqlite3 builds SQLite with a 16 MB page cache per connection, which a long
       // write (a 100,000-item gate run's cache rows) fills and keeps. 4 MiB is 64 of our
       // 64 KiB pages: the B-trees' inner pages stay cached, the OS page cache serves the rest.
@@ -119,6 +121,37 @@ export class SqliteDriver extends SqliteConnection {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw e;
       }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Replaced content is zeroed in the database file as it is written
+   * (secure_delete); its earlier page images live on in the write-ahead log
+   * until a checkpoint, so the log is checkpointed into the file and truncated
+   * to nothing. A reader in another process that holds an old snapshot delays
+   * it (up to the busy timeout); then the log is left for the next checkpoint.
+   */
+  async purgeReplaced(): Promise<PurgeReport> {
+    const release = await this.mutex.lock();
+    try {
+      const rows = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+      const busy = (rows[0]?.busy ?? 0) !== 0;
+      return busy
+        ? {
+            done: ['replaced content zeroed in the database file (secure_delete)'],
+            remaining: [
+              'the write-ahead log (-wal): another process was reading, so it could not be truncated; run the command again once it is idle',
+            ],
+          }
+        : {
+            done: [
+              'replaced content zeroed in the database file (secure_delete)',
+              'write-ahead log checkpointed and truncated to 0 bytes',
+            ],
+            remaining: [],
+          };
     } finally {
       release();
     }

@@ -3,7 +3,10 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
 /** `traces erase --user KEY [--before DATE]`: stored content replaced by its digest; metrics and receipts kept. */
-export async function runTracesErase(ctx: CliContext, opts: { user?: string; before?: string }): Promise<number> {
+export async function runTracesErase(
+  ctx: CliContext,
+  opts: { user?: string; before?: string; vacuum?: boolean },
+): Promise<number> {
   const store = await ctx.store();
   const r = await eraseContent(store, opts, (await ctx.project()).traceKeeping.stickySecret);
   const whose = [
@@ -12,10 +15,12 @@ export async function runTracesErase(ctx: CliContext, opts: { user?: string; bef
   ]
     .filter(Boolean)
     .join(', ');
-  ctx.print(
-    r,
-    () =>
+  ctx.print(r, () =>
+    [
       `erased the content of ${r.traces} trace${r.traces === 1 ? '' : 's'} and ${r.shadow_pairs} shadow pair${r.shadow_pairs === 1 ? '' : 's'} (${whose}); digests and metrics kept`,
+      ...r.purged.map((d) => `  done: ${d}`),
+      ...r.remaining.map((d) => `  may remain: ${d}`),
+    ].join('\n'),
   );
   return EXIT.ok;
 }
