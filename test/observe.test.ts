@@ -106,7 +106,7 @@ describe('the observer', () => {
     const detector = receipts[0]!.predicate.what.detector;
     expect(detector.statistic).toMatch(/^(quality-floor|detector:refusal)$/);
     expect(detector.value).toBeGreaterThan(detector.threshold);
-    expect(detector.arl0).toBe(300_000);
+    expect(detector.arl0).toBe(1_000_000);
     expect((await cli('audit', 'verify', '--json')).json()).toMatchObject({ ok: true });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(
@@ -187,7 +187,7 @@ describe('the observer on a low-traffic route', () => {
     });
     store = await openStore(url, dir);
     const config = loadProjectConfig(dir).value;
-    expect(config.observe.min_samples_per_window).toBe(20);
+    expect(config.observe.min_samples_per_window).toBe(50);
     const T0 = Date.UTC(2026, 11, 7, 12, 0, 0);
     let now = T0;
     const rolledBack: string[] = [];
@@ -227,7 +227,7 @@ describe('the observer on a low-traffic route', () => {
     expect(decidedAt, `alerts: ${observer.alerts.map((a) => a.reason).join(' | ')}`).toBeDefined();
     expect(decidedAt! - T0).toBeLessThanOrEqual(10 * 60_000);
     expect(rolledBack).toEqual(['support-assistant']);
-    // The floor judged about 20 answers a window where 5% sampling alone would have judged about 3.
+    // The floor judged about 50 answers a window where 5% sampling alone would have judged about 3.
     expect(observer.sampler.counts().floored).toBeGreaterThan(observer.sampler.counts().queued / 2);
     const receipts = (await cli('audit', 'log', '--kind', 'observe-rollback', '--json')).json<
       {

@@ -5,7 +5,14 @@
 // question); each release's answer is scored with judge noise N(0, sd), sd 0.15 or 0.2, clipped to
 // [0, 1], as a continuous score or a 1–5 rubric level. Thresholds: min 0.60, max_drop 0.05 (the
 // example's defaults). Releases: equal to the baseline; one slice dropped by 2 × max_drop; the seed
-// case (legal/ip-licensing: baseline 0.68, candidate 0.41, min 0.60).
+// case (legal/ip-licensing: baseline 0.68, candidate 0.41, min 0.60), simulated as recorded in
+// DESIGN.md — 20 items, 95% interval [0.37, 0.45], i.e. a per-item sd of 0.085 (item quality sd 0.06,
+// judge noise sd 0.06 per release) — and, reported beside it, the same means at the bench's spread.
+//
+// Beside the budgeted drop cell (S = 6, n = 50) the bench reports the most powerful rule's rate:
+// fail a slice when its mean drop exceeds the cut that six unchanged slices together exceed in
+// only 1% of the equal-to-baseline cell's replications (an oracle that knows both distributions;
+// by Neyman–Pearson no rule that keeps that cell's release fail ≤ 1% fails more dropped slices).
 import { gateSchema } from '../../dist/config/sluice-schema.js';
 import { MeasureTable } from '../../dist/gate/core/measure-table.js';
 import { decideGate } from '../../dist/gate/core/verdict.js';
@@ -26,17 +33,19 @@ const gate = gateSchema.parse({ slices: { '*': { min: MIN, max_drop: MAX_DROP, m
 const arm = (score) => ({ error: null, score, judgeError: null, flags: {}, latencyMs: 100, costUsd: 0, tokens: 0 });
 
 /** One simulated release: per slice, the candidate's and the baseline's scores on the same items. */
-function simulate(draw, { S, n, sd, scale, shifted }) {
+function simulate(draw, { S, n, sd, scale, shifted, itemSd = 0.15 }) {
   const slices = [];
   for (let s = 0; s < S; s++) {
     const hit = s === 0 ? shifted : null;
     const base = hit?.baseline ?? 0.75;
+    const spread = hit?.itemSd ?? itemSd;
+    const noise = hit?.noise ?? sd;
     const c = new Array(n);
     const b = new Array(n);
     for (let i = 0; i < n; i++) {
-      const q = draw(base, 0.15);
-      b[i] = scale(q + draw(0, sd));
-      c[i] = scale(q + (hit?.shift ?? 0) + draw(0, sd));
+      const q = draw(base, spread);
+      b[i] = scale(q + draw(0, noise));
+      c[i] = scale(q + (hit?.shift ?? 0) + draw(0, noise));
     }
     slices.push({ name: `s${String(s).padStart(2, '0')}`, c, b });
   }
@@ -73,14 +82,27 @@ function kayenta(slices) {
 
 const DECIDERS = { sluice, flagger, kayenta };
 
+/** The most powerful rule's fail rate on a dropped slice, holding the equal cell's release fail at 1%. */
+function oracleBound(equal, dropped) {
+  const sorted = [...equal.maxDrop].sort((a, b) => a - b);
+  const cut = sorted[Math.ceil(0.99 * sorted.length) - 1];
+  return share(dropped.firstDrop.filter((d) => d > cut).length);
+}
+
 /** Runs a cell: counts, per decider, release fails and the first slice's pass and fail. */
 function cell(seed, spec) {
   const draw = normals(rng(seed));
   const counts = Object.fromEntries(
     Object.keys(DECIDERS).map((d) => [d, { releaseFail: 0, firstPass: 0, firstFail: 0 }]),
   );
+  // For the oracle bound: per replication, the largest mean drop over the slices, and the first slice's.
+  counts.maxDrop = [];
+  counts.firstDrop = [];
   for (let r = 0; r < RUNS; r++) {
     const slices = simulate(draw, spec);
+    const drops = slices.map((s) => mean(s.b) - mean(s.c));
+    counts.maxDrop.push(Math.max(...drops));
+    counts.firstDrop.push(drops[0]);
     for (const [name, decide] of Object.entries(DECIDERS)) {
       const v = decide(slices);
       const c = counts[name];
@@ -92,7 +114,9 @@ function cell(seed, spec) {
   return counts;
 }
 
-const share = (k) => Math.round((k / RUNS) * 1e4) / 1e4;
+function share(k) {
+  return Math.round((k / RUNS) * 1e4) / 1e4;
+}
 const others = (counts, key) => ({ flagger: share(counts.flagger[key]), kayenta: share(counts.kayenta[key]) });
 const row = (name, k, budget, extra) => ({ ...rateRow(name, k, RUNS, budget), ...extra });
 
@@ -120,7 +144,7 @@ export async function rows() {
               `${name}: that slice fail`,
               dr.sluice.firstFail,
               budgeted ? '>= 0.8' : undefined,
-              others(dr, 'firstFail'),
+              budgeted ? { ...others(dr, 'firstFail'), bound: oracleBound(eq, dr) } : others(dr, 'firstFail'),
             ),
           );
           for (const d of Object.keys(worst)) {
@@ -131,13 +155,26 @@ export async function rows() {
       const seedCase = cell(++seed, { S: 6, n: 20, sd, scale, shifted: { baseline: 0.68, shift: 0.41 - 0.68 } });
       out.push(
         row(
-          `gate seed case (ip-licensing 0.41 vs min 0.60, baseline 0.68), S=6 n=20, ${tag}: fail`,
+          `gate seed-case means (0.41 vs min 0.60, baseline 0.68) at the bench's spread (per-item sd ${Math.hypot(0.15, sd).toFixed(2)}; recorded 0.085), S=6 n=20, ${tag}: fail`,
           seedCase.sluice.firstFail,
-          '>= 0.99',
+          undefined,
           others(seedCase, 'firstFail'),
         ),
       );
     }
+  // The seed case as recorded: 20 items at 0.41 with 95% interval [0.37, 0.45] (per-item sd 0.085).
+  for (const [scaleName, scale] of Object.entries(SCALES)) {
+    const recorded = { baseline: 0.68, shift: 0.41 - 0.68, itemSd: 0.06, noise: 0.06 };
+    const c = cell(++seed, { S: 6, n: 20, sd: 0.15, scale, shifted: recorded });
+    out.push(
+      row(
+        `gate seed case as recorded (ip-licensing 0.41, interval [0.37, 0.45], vs min 0.60, baseline 0.68), S=6 n=20, other slices ${scaleName} noise sd 0.15: fail`,
+        c.sluice.firstFail,
+        '>= 0.99',
+        others(c, 'firstFail'),
+      ),
+    );
+  }
   // "Better on both rates at once": the worst unchanged-release fail rate and the worst dropped-slice
   // pass rate over every cell, each no higher than either baseline's.
   for (const [key, label] of [

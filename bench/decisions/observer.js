@@ -22,7 +22,8 @@ const observe = sluiceConfigSchema.parse({ project: 'bench', providers: { p: { k
 const QUALITY = 0.75;
 const QUALITY_DROP = 0.05; // rollout.monitors.quality_drop default
 const MIN_SAMPLES = 20; // the seed's insufficient-window rule
-const PER_WINDOW = 25;
+const PER_WINDOW = 25; // the issue's no-change cell
+const FLOOR = observe.min_samples_per_window; // judged answers a window at the default floor (50)
 const REFUSAL_CEILING = 0.1;
 
 function spec(consecutive = observe.consecutive) {
@@ -134,7 +135,7 @@ const NOISES = [
 ];
 
 /** No change: false rollbacks per window, 25 judged answers a window; the Flagger-style rule with the gate at and 0.03 above production. */
-function falseRollbacks(noise, seed, runs = 1000, windows = 1000) {
+function falseRollbacks(noise, seed, runs = 1000, windows = 1000, perWindow = PER_WINDOW) {
   const u = rng(seed);
   const k = { sluice: 0, flagger: 0, flagger03: 0, kayenta: 0 };
   for (let r = 0; r < runs; r++) {
@@ -142,7 +143,7 @@ function falseRollbacks(noise, seed, runs = 1000, windows = 1000) {
     const d = deciders(reference, QUALITY);
     const above = deciders(reference, QUALITY + 0.03);
     for (let w = 0; w < windows; w++) {
-      const { scores, flags } = windowOf(u, PER_WINDOW, QUALITY, noise.sd, noise.onRubric);
+      const { scores, flags } = windowOf(u, perWindow, QUALITY, noise.sd, noise.onRubric);
       if (d.sluice(scores, flags)) k.sluice++;
       if (d.flagger(scores)) k.flagger++;
       if (above.flagger(scores)) k.flagger03++;
@@ -153,14 +154,14 @@ function falseRollbacks(noise, seed, runs = 1000, windows = 1000) {
 }
 
 /** A sustained 10-point drop from the first measured window: rolled back within `horizon` windows. */
-function detections(noise, seed, runs = 2000, horizon = 5, drop = 0.1) {
+function detections(noise, seed, perWindow, runs = 2000, horizon = 5, drop = 0.1) {
   const u = rng(seed);
   const k = { sluice: 0, flagger: 0, kayenta: 0 };
   for (let r = 0; r < runs; r++) {
     const d = deciders(referenceOf(u, noise.sd, noise.onRubric), QUALITY);
     const hit = { sluice: false, flagger: false, kayenta: false };
     for (let w = 0; w < horizon; w++) {
-      const { scores, flags } = windowOf(u, PER_WINDOW, QUALITY - drop, noise.sd, noise.onRubric);
+      const { scores, flags } = windowOf(u, perWindow, QUALITY - drop, noise.sd, noise.onRubric);
       if (!hit.sluice && d.sluice(scores, flags)) hit.sluice = true;
       if (!hit.flagger && d.flagger(scores)) hit.flagger = true;
       if (!hit.kayenta && d.kayenta(scores)) hit.kayenta = true;
@@ -258,16 +259,35 @@ export async function rows() {
       out.push(rateRow(`${base}, Flagger-style, gate 0.03 above production`, k.flagger03, n));
       out.push(rateRow(`${base}, Kayenta-style`, k.kayenta, n));
     }
-    const { k, n } = detections(noise, seed++);
-    for (const who of ['sluice', 'flagger', 'kayenta']) {
+    {
+      // The default floor's traffic: 1,000 windows a run, so 10^6 windows would take the bench an hour; 200 keep 1,000 replications.
+      const { k, n } = falseRollbacks(noise, seed++, 1000, 200, FLOOR);
       out.push(
         rateRow(
-          `observer, sustained 10-point drop, 25 judged answers a window, ${noise.label}: rolled back within 5 windows, ${NAMES[who]}`,
-          k[who],
+          `observer, no change, ${FLOOR} judged answers a window (the default floor), ${noise.label}: false rollbacks per window, Sluice (CUSUM)`,
+          k.sluice,
           n,
-          who === 'sluice' ? '>= 0.95' : undefined,
+          '<= 0.0001',
         ),
       );
+    }
+    // The budgeted detection: at the traffic the default floor judges (50 answers a window, reached at
+    // 50 requests a window; 5% sampling reaches it alone at 1,000). At 25 a window: reported.
+    for (const [perWindow, budget] of [
+      [FLOOR, '>= 0.95'],
+      [PER_WINDOW, undefined],
+    ]) {
+      const { k, n } = detections(noise, seed++, perWindow);
+      for (const who of ['sluice', 'flagger', 'kayenta']) {
+        out.push(
+          rateRow(
+            `observer, sustained 10-point drop, ${perWindow} judged answers a window, ${noise.label}: rolled back within 5 windows, ${NAMES[who]}`,
+            k[who],
+            n,
+            who === 'sluice' ? budget : undefined,
+          ),
+        );
+      }
     }
   }
   for (const noise of [NOISES[1], NOISES[3]]) {

@@ -177,7 +177,7 @@ export const observeSchema = z.strictObject({
     .optional()
     .describe('spend cap: judge calls per window; sampled answers over it are skipped and counted'),
   min_samples_per_window: positiveInt
-    .default(20)
+    .default(50)
     .describe(
       'sampling floor: judge at least this many answers per window when traffic allows (the first answers of a window past the sample rate), so a low-traffic route is watched',
     ),
@@ -196,7 +196,7 @@ export const observeSchema = z.strictObject({
   arl0: z
     .number()
     .gt(1)
-    .default(300_000)
+    .default(1_000_000)
     .describe(
       "judged answers between false alarms of one detector statistic on a healthy release (the CUSUM's in-control average run length)",
     ),

@@ -15,7 +15,7 @@ import type { WindowAggregate } from './windows.js';
  * 1. Quality evidence. The window's quality is conclusive when the judge
  *    errors are at most half of its quality-judge calls (errors / (scored +
  *    errors) ≤ maxJudgeErrorShare, default 0.5) and it has at least
- *    minSamples scored answers (observe.min_samples_per_window, default 20).
+ *    minSamples scored answers (20, or observe.min_samples_per_window if lower).
  *    Conclusive quality breaches when the mean score is under min_quality, or
  *    under the release's own production reference minus quality_drop (when
  *    the reference is known).
@@ -219,7 +219,8 @@ export function bandSpecFromConfig(
       config,
       opts.refusalCeiling === undefined ? {} : { refusalCeiling: opts.refusalCeiling },
     ),
-    minSamples: opts.minSamples ?? config.observe.min_samples_per_window,
+    // The point view needs 20 answers; a higher sampling floor buys the detector power, not this view.
+    minSamples: opts.minSamples ?? Math.min(DEFAULT_MIN_SAMPLES, config.observe.min_samples_per_window),
     maxJudgeErrorShare: opts.maxJudgeErrorShare ?? DEFAULT_MAX_JUDGE_ERROR_SHARE,
   };
 }
