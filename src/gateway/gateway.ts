@@ -16,6 +16,7 @@ import { BUILT_IN_REDACTOR } from './sinks/redact.js';
 import { intervalSink, metricsSink, traceSink } from './sinks/gateway-sinks.js';
 import type { FinishedSink } from './sinks/finished-sink.js';
 import { closeInReverse } from '../kernel/close-in-reverse.js';
+import type { Clock } from '../kernel/clock.js';
 import { modelsBody, REQUEST_ID_HEADER, sendError, sendJson } from './http/respond.js';
 import { refusalId } from './http/request-id.js';
 import type { RouteTable } from './routing/route-table.js';
@@ -69,6 +70,8 @@ export interface GatewayOptions {
   readonly onError?: (e: unknown) => void;
   /** Draws the bucket of a request without a sticky key. */
   readonly random?: () => number;
+  /** Stamps traces and places requests in their intervals (the rollout controller's evidence). Default: system time. */
+  readonly clock?: Clock;
   /** Mounted before the gateway's own endpoints but POST /v1/chat/completions (the control API under /api/); true when it answered. */
   readonly extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** A bearer token GET /metrics then requires (compared in constant time); without it /metrics is open. */
@@ -144,13 +147,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
       onDrop: (n) => metrics.traceDropped(n),
       onError,
     });
-    sinks.push(traceSink(traces, writer, traceEvents));
+    sinks.push(traceSink(traces, writer, traceEvents, opts.clock));
   }
   const intervals = store
     ? new IntervalAggregator((rows) => store.putArmIntervals(rows), {
         intervalSeconds: opts.intervalSeconds ?? 10,
         gatewayId,
         onError,
+        ...(opts.clock ? { clock: opts.clock } : {}),
       })
     : undefined;
   if (intervals) {

@@ -1,3 +1,4 @@
+import type { Moments } from '../stats/confidence-sequence.js';
 export type Arm = 'stable' | 'canary';
 
 /** One request as the gateway served it. Input and output are stored with PII redacted. */
@@ -54,6 +55,13 @@ export interface ArmIntervalRecord {
   readonly tokens: number;
   readonly costUsd: number;
   readonly gatewayId: string;
+  /**
+   * Moments (Welford) of the successful requests' ln latency (ms), n = count − errors; absent on
+   * rows written before the gateway kept them (the controller then leaves the row out of the ratio).
+   */
+  readonly logLatency?: Moments;
+  /** Moments of the per-request cost in USD over all `count` requests (mean = costUsd / count). */
+  readonly costs?: Moments;
 }
 
 export interface TraceSearch {

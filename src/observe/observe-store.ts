@@ -14,4 +14,12 @@ export interface ObserveSampleStore {
   insertObserveSamples(rows: readonly ObserveSampleRecord[]): Promise<void>;
   /** A release's samples with `at` in [sinceMs, untilMs) (no upper bound without untilMs), oldest first. */
   observeSamples(releaseId: string, sinceMs: number, untilMs?: number): Promise<ObserveSampleRecord[]>;
+  /** Count, sum and sum of squares of a release's judged quality (judge errors left out) from sinceMs on: one aggregate row. */
+  observeQualitySums(releaseId: string, sinceMs: number): Promise<QualitySums>;
+}
+
+export interface QualitySums {
+  readonly n: number;
+  readonly sum: number;
+  readonly sumSq: number;
 }

@@ -22,8 +22,8 @@ export type ControllerStore = LeaseRows &
   RolloutCommitStore &
   Pick<RolloutStore, 'commandsAfter'> &
   Pick<RouteStateStore, 'getRouteStates' | 'putRouteState'> &
-  Pick<TraceStore, 'armIntervals' | 'listTraces'> &
-  Pick<ObserveSampleStore, 'observeSamples'>;
+  Pick<TraceStore, 'armIntervals'> &
+  Pick<ObserveSampleStore, 'observeQualitySums'>;
 
 export interface ControllerOptions {
   readonly store: ControllerStore;

@@ -1,9 +1,9 @@
 import type { AuditStore, DecisionKeyStore } from '../audit/audit-store.js';
 import { AUDIT_LOCK, type Ledger } from '../audit/ledger/ledger.js';
 import type { RouteStateRecord, RouteStateStore } from '../gateway/route-state-store.js';
-import type { ArmIntervalRecord, TraceRecord, TraceStore } from '../gateway/trace-store.js';
+import type { ArmIntervalRecord, TraceStore } from '../gateway/trace-store.js';
 import type { Transactional } from '../kernel/transactional.js';
-import type { ObserveSampleStore } from '../observe/observe-store.js';
+import type { ObserveSampleStore, QualitySums } from '../observe/observe-store.js';
 import type { ReleaseId } from '../release/resolved-manifest.js';
 import {
   canaryWeight,
@@ -19,7 +19,7 @@ import {
   type RouteApplier,
 } from './core/index.js';
 import type { LeaseRows, RolloutStore } from './rollout-store.js';
-import { addMoment, EMPTY_MOMENTS, type Moments } from '../stats/confidence-sequence.js';
+import { EMPTY_MOMENTS, mergeMoments, type Moments } from '../stats/confidence-sequence.js';
 
 /** Where receipts are recorded with their decision keys: inside a transaction holding the audit lock. */
 export type ReceiptTx = AuditStore & DecisionKeyStore;
@@ -113,48 +113,54 @@ export async function applyRoute(
   return true;
 }
 
-/** Traces read per arm and step for the per-request monitors (the first ones of the step past it). */
-export const MAX_STEP_TRACES = 2000;
-
-/** Per-request latency (ln ms, successful requests) and cost moments of an arm's traces. */
-function traceMoments(traces: readonly TraceRecord[]): { logLatency: Moments; costs: Moments } {
-  let logLatency = EMPTY_MOMENTS;
-  let costs = EMPTY_MOMENTS;
-  for (const t of traces) {
-    costs = addMoment(costs, t.costUsd);
-    if (t.status < 400) logLatency = addMoment(logLatency, Math.log(Math.max(t.latencyMs, 0.1)));
+/** Pools the arm's interval moments; rows without them (an older gateway's) are left out of that moment. */
+function pooled(
+  rows: readonly ArmIntervalRecord[],
+  pick: (r: ArmIntervalRecord) => Moments | undefined,
+): Moments | undefined {
+  let m: Moments | undefined;
+  for (const r of rows) {
+    const x = pick(r);
+    if (x) m = mergeMoments(m ?? EMPTY_MOMENTS, x);
   }
-  return { logLatency, costs };
+  return m;
 }
 
-function armWindow(
-  rows: readonly ArmIntervalRecord[],
-  quality: readonly number[],
-  traces: readonly TraceRecord[],
-): ArmWindow {
+/** Judged-quality moments from the store's count, sum and sum of squares. */
+export function qualityMomentsOf(q: QualitySums): Moments {
+  if (q.n === 0) return EMPTY_MOMENTS;
+  const mean = q.sum / q.n;
+  return { n: q.n, mean, m2: Math.max(0, q.sumSq - q.sum * mean) };
+}
+
+function armWindow(rows: readonly ArmIntervalRecord[], quality: Moments): ArmWindow {
   const count = rows.reduce((s, r) => s + r.count, 0);
   const ok = rows.reduce((s, r) => s + (r.count - r.errors), 0);
   // p95 across gateways and intervals: the success-weighted mean of their p95s (an approximation, documented).
   const p95 = ok > 0 ? rows.reduce((s, r) => s + r.latencyP95 * (r.count - r.errors), 0) / ok : undefined;
+  const logLatency = pooled(rows, (r) => r.logLatency);
+  const costs = pooled(rows, (r) => r.costs);
   return {
     count,
     errors: rows.reduce((s, r) => s + r.errors, 0),
     ...(p95 !== undefined ? { p95Ms: p95 } : {}),
     costUsd: rows.reduce((s, r) => s + r.costUsd, 0),
     tokens: rows.reduce((s, r) => s + r.tokens, 0),
-    quality,
-    ...(traces.length > 0 ? traceMoments(traces) : {}),
+    qualityMoments: quality,
+    ...(logLatency ? { logLatency } : {}),
+    ...(costs ? { costs } : {}),
   };
 }
 
 /**
  * What the controller sees: the canary's request counter over the whole rollout,
- * and canary against stable since the current step began (every gateway's
- * interval rows summed; per-request latency and cost moments from the arms'
- * traces; judged quality from the observer's samples of both arms).
+ * and canary against stable since the current step began, read as aggregates
+ * only (every gateway's interval rows: counts, errors, the moments of ln
+ * latency and of cost; the judged-quality count, sum and sum of squares of
+ * the observer's samples of both arms), never trace rows.
  */
 export function storeObserver(
-  store: Pick<TraceStore, 'armIntervals' | 'listTraces'> & Pick<ObserveSampleStore, 'observeSamples'>,
+  store: Pick<TraceStore, 'armIntervals'> & Pick<ObserveSampleStore, 'observeQualitySums'>,
 ): RolloutObserver {
   return {
     async observe(spec, status, now): Promise<Pick<Observation, 'canaryRequestsTotal' | 'windows'>> {
@@ -164,11 +170,7 @@ export function storeObserver(
       if (from === null) return { canaryRequestsTotal };
       const inStep = rows.filter((r) => Date.parse(r.intervalStart) >= from);
       if (inStep.length === 0) return { canaryRequestsTotal };
-      const scores = async (release: ReleaseId) =>
-        (await store.observeSamples(release, from)).map((s) => s.quality).filter((q): q is number => q !== null);
-      const since = new Date(from).toISOString();
-      const traces = (release: ReleaseId) =>
-        store.listTraces({ route: spec.route, releaseId: release, since, limit: MAX_STEP_TRACES });
+      const quality = async (release: ReleaseId) => qualityMomentsOf(await store.observeQualitySums(release, from));
       return {
         canaryRequestsTotal,
         windows: {
@@ -177,13 +179,11 @@ export function storeObserver(
           weight: canaryWeight(spec, status),
           canary: armWindow(
             inStep.filter((r) => r.arm === 'canary'),
-            await scores(spec.candidate),
-            await traces(spec.candidate),
+            await quality(spec.candidate),
           ),
           stable: armWindow(
             inStep.filter((r) => r.arm === 'stable'),
-            await scores(spec.stable),
-            await traces(spec.stable),
+            await quality(spec.stable),
           ),
         },
       };

@@ -230,6 +230,18 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT',
     ],
   },
+  {
+    version: 10,
+    name: 'arm intervals keep the moments of ln latency and of cost, so the rollout controller reads aggregates, not traces',
+    statements: (t) => {
+      const real = t.int === 'BIGINT' ? 'DOUBLE PRECISION' : 'REAL';
+      return [
+        `ALTER TABLE arm_intervals ADD COLUMN log_latency_mean ${real}`,
+        `ALTER TABLE arm_intervals ADD COLUMN log_latency_m2 ${real}`,
+        `ALTER TABLE arm_intervals ADD COLUMN cost_m2 ${real}`,
+      ];
+    },
+  },
 ];
 
 const LOCK = 'sluice:migrations';

@@ -329,6 +329,35 @@ for (const factory of STORE_FACTORIES) {
       expect(await store.armIntervals({ route: 'legal' })).toHaveLength(5);
       expect(await store.armIntervals({ route: 'medical' })).toEqual([]);
     });
+
+    it("keeps an interval's ln-latency and cost moments, a rewrite replacing them; a row without them reads back without", async () => {
+      const row: ArmIntervalRecord = {
+        route: 'legal',
+        rolloutId: 'r-2',
+        arm: 'canary',
+        intervalStart: '2026-01-01T00:00:00.000Z',
+        count: 12,
+        errors: 2,
+        latencyP50: 100,
+        latencyP95: 180,
+        tokens: 480,
+        costUsd: 0.006,
+        gatewayId: 'g1',
+        logLatency: { n: 10, mean: 4.605, m2: 0.75 },
+        costs: { n: 12, mean: 0.0005, m2: 1.25e-7 },
+      };
+      await store.putArmIntervals([row, { ...row, gatewayId: 'g0', logLatency: undefined, costs: undefined }]);
+      const [old, kept] = await store.armIntervals({ route: 'legal', rolloutId: 'r-2' });
+      expect(old).not.toHaveProperty('logLatency');
+      expect(old).not.toHaveProperty('costs');
+      expect(kept!.logLatency).toEqual({ n: 10, mean: 4.605, m2: 0.75 });
+      expect(kept!.costs!.n).toBe(12);
+      expect(kept!.costs!.mean).toBeCloseTo(0.0005, 15);
+      expect(kept!.costs!.m2).toBeCloseTo(1.25e-7, 15);
+      await store.putArmIntervals([{ ...row, logLatency: { n: 10, mean: 5, m2: 1 } }]);
+      const [, rewritten] = await store.armIntervals({ route: 'legal', rolloutId: 'r-2' });
+      expect(rewritten!.logLatency).toEqual({ n: 10, mean: 5, m2: 1 });
+    });
   });
 }
 
@@ -429,6 +458,13 @@ for (const factory of STORE_FACTORIES) {
         { ...sample('s2', 'r1', 2000, null) },
       ]);
       expect(await store.observeSamples('r1', 2001, 3000)).toEqual([]);
+      // The rollout controller's aggregate: count, sum and sum of squares of the judged quality, judge errors left out.
+      const sums = await store.observeQualitySums('r1', 0);
+      expect(sums.n).toBe(2);
+      expect(sums.sum).toBeCloseTo(1.4, 12);
+      expect(sums.sumSq).toBeCloseTo(0.81 + 0.25, 12);
+      expect(await store.observeQualitySums('r1', 2001)).toMatchObject({ n: 1, sum: 0.5 });
+      expect(await store.observeQualitySums('nobody', 0)).toEqual({ n: 0, sum: 0, sumSq: 0 });
     });
 
     it('keeps the client, endpoint and model of a trace when it has them', async () => {

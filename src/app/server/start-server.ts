@@ -216,6 +216,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         return routes.version >= 0 ? undefined : 'routes are not loaded yet';
       },
       version: VERSION,
+      clock: project.clock,
       intervalSeconds: config.rollout.interval_seconds,
       gatewayId: id,
       shadow: { stripTools: config.shadow.strip_tools, maxPerMinute: config.shadow.max_requests_per_minute },

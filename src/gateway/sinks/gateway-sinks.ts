@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../kernel/clock.js';
 import type { BatchQueue } from '../../kernel/batch-queue.js';
 import type { FinishedSink } from './finished-sink.js';
 import type { IntervalAggregator } from './interval-aggregator.js';
@@ -22,12 +23,17 @@ export function metricsSink(metrics: GatewayMetrics): FinishedSink {
  * the writer. A request whose trace cannot even be serialized is counted as a
  * failed trace; it never fails the request or the sinks after this one.
  */
-export function traceSink(traces: BatchQueue<RawTrace>, writer: TraceWriter, events?: TraceWriterEvents): FinishedSink {
+export function traceSink(
+  traces: BatchQueue<RawTrace>,
+  writer: TraceWriter,
+  events?: TraceWriterEvents,
+  clock: Clock = systemClock,
+): FinishedSink {
   return {
     offer: (f) => {
       let raw: RawTrace;
       try {
-        raw = toRawTrace(f, new Date().toISOString());
+        raw = toRawTrace(f, new Date(clock.now()).toISOString());
       } catch (e) {
         events?.onFailed?.(1);
         events?.onError(

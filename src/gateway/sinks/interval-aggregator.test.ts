@@ -45,6 +45,22 @@ describe('IntervalAggregator', () => {
     expect(stable.latencyP95).toBeCloseTo(95.05);
     expect(stable.costUsd).toBeCloseTo(0.1);
     expect(rows.find((r) => r.arm === 'canary')).toMatchObject({ count: 2, errors: 1, latencyP50: 70, latencyP95: 70 });
+    // The moments the rollout controller's monitors read instead of traces: ln latency of the successes, cost of all.
+    const lnMs = Array.from({ length: 100 }, (_, i) => Math.log(i + 1));
+    const lnMean = lnMs.reduce((a, b) => a + b, 0) / 100;
+    expect(stable.logLatency!.n).toBe(100);
+    expect(stable.logLatency!.mean).toBeCloseTo(lnMean, 12);
+    expect(stable.logLatency!.m2).toBeCloseTo(
+      lnMs.reduce((a, x) => a + (x - lnMean) ** 2, 0),
+      9,
+    );
+    expect(stable.costs).toMatchObject({ n: 100 });
+    expect(stable.costs!.mean).toBeCloseTo(0.001, 15);
+    expect(stable.costs!.m2).toBeCloseTo(0, 15);
+    const canary = rows.find((r) => r.arm === 'canary')!;
+    expect(canary.logLatency!.n).toBe(1); // the failed request has no latency to count
+    expect(canary.logLatency!.mean).toBeCloseTo(Math.log(70), 12);
+    expect(canary.costs!.n).toBe(2);
     await agg.close(); // the interval in progress is written too
     expect(rows).toHaveLength(3);
     expect(rows[2]).toMatchObject({ intervalStart: '2026-01-01T00:00:10.000Z', count: 1 });

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../../kernel/clock.js';
+import { addMoment, EMPTY_MOMENTS, type Moments } from '../../stats/confidence-sequence.js';
 import { quantileSorted } from '../../stats/describe.js';
 import type { Arm, ArmIntervalRecord } from '../../store/store.js';
 
@@ -36,6 +37,9 @@ interface Bucket {
   tokens: number;
   costUsd: number;
   latencies: number[];
+  /** ln latency (ms) of every successful request, and cost of every request: the controller's monitors read these. */
+  logLatency: Moments;
+  costs: Moments;
 }
 
 /**
@@ -82,18 +86,22 @@ export class IntervalAggregator {
         tokens: 0,
         costUsd: 0,
         latencies: [],
+        logLatency: EMPTY_MOMENTS,
+        costs: EMPTY_MOMENTS,
       };
       this.buckets.set(key, b);
     }
     b.count++;
     b.tokens += s.tokens;
     b.costUsd += s.costUsd;
+    b.costs = addMoment(b.costs, s.costUsd);
     if (s.error) {
       b.errors++;
       return;
     }
     // Latency percentiles are over the successful requests (a reservoir sample past maxSamples).
     b.successes++;
+    b.logLatency = addMoment(b.logLatency, Math.log(Math.max(s.latencyMs, 0.1)));
     if (b.latencies.length < this.maxSamples) b.latencies.push(s.latencyMs);
     else {
       const j = Math.floor(this.random() * b.successes);
@@ -158,6 +166,8 @@ export class IntervalAggregator {
       tokens: b.tokens,
       costUsd: b.costUsd,
       gatewayId: this.opts.gatewayId,
+      logLatency: b.logLatency,
+      costs: b.costs,
     };
   }
 }

@@ -88,7 +88,14 @@ export interface ArmWindow {
   /** Moments of the per-request cost in USD, when the edge keeps them. */
   readonly costs?: Moments;
   /** Judged quality scores of sampled answers (judge errors excluded). */
-  readonly quality: readonly number[];
+  readonly quality?: readonly number[];
+  /** Or their moments, when the edge aggregates (takes precedence over `quality`). */
+  readonly qualityMoments?: Moments;
+}
+
+/** An arm's judged quality as moments, from whichever form the edge gave. */
+function qualityOf(w: ArmWindow): Moments {
+  return w.qualityMoments ?? moments(w.quality ?? []);
 }
 
 /** The canary and the stable arm over the same span [from, to). */
@@ -298,12 +305,12 @@ function checkArm(arm: string, w: ArmWindow): void {
   if (w.p95Ms !== undefined && !(Number.isFinite(w.p95Ms) && w.p95Ms >= 0))
     throw bad('p95Ms', 'must be a finite number ≥ 0');
   if (w.latenciesMs?.some((v) => !(Number.isFinite(v) && v >= 0))) throw bad('latenciesMs', 'must be finite, ≥ 0');
-  for (const f of ['logLatency', 'costs'] as const) {
+  for (const f of ['logLatency', 'costs', 'qualityMoments'] as const) {
     const m = w[f];
     if (m && !(Number.isInteger(m.n) && m.n >= 0 && Number.isFinite(m.mean) && Number.isFinite(m.m2) && m.m2 >= 0))
       throw bad(f, 'must be moments {n ≥ 0, finite mean, m2 ≥ 0}');
   }
-  if (w.quality.some((v) => !Number.isFinite(v))) throw bad('quality', 'must be finite');
+  if (w.quality?.some((v) => !Number.isFinite(v))) throw bad('quality', 'must be finite');
 }
 
 /** The beta prior for error rates under a ceiling: mean ceiling / 2. */
@@ -472,21 +479,13 @@ export function qualityMonitor(
   stable: ArmWindow,
 ): MonitorResult {
   const threshold = -maxDrop;
-  const base = { canary_n: canary.quality.length, stable_n: stable.quality.length, planned: plannedSamples, alpha };
-  if (canary.quality.length < MIN_QUALITY_SCORES || stable.quality.length < MIN_QUALITY_SCORES) {
-    const r = tooFew(
-      'quality',
-      threshold,
-      'scores',
-      canary.quality.length,
-      stable.quality.length,
-      MIN_QUALITY_SCORES,
-      base,
-    );
-    return { ...r, facts: { ...r.facts, needed: Math.max(0, plannedSamples - canary.quality.length) } };
+  const c = qualityOf(canary);
+  const s = qualityOf(stable);
+  const base = { canary_n: c.n, stable_n: s.n, planned: plannedSamples, alpha };
+  if (c.n < MIN_QUALITY_SCORES || s.n < MIN_QUALITY_SCORES) {
+    const r = tooFew('quality', threshold, 'scores', c.n, s.n, MIN_QUALITY_SCORES, base);
+    return { ...r, facts: { ...r.facts, needed: Math.max(0, plannedSamples - c.n) } };
   }
-  const c = moments(canary.quality);
-  const s = moments(stable.quality);
   const rho = normalMixtureRho(Math.max(plannedSamples, MIN_QUALITY_SCORES), alpha);
   const d = differenceSequence(c, s, { alpha, rho, n: c.n, varianceFloor: QUALITY_VARIANCE_FLOOR });
   const status = verdict(d.lower, d.upper, threshold, false);

@@ -27,6 +27,13 @@ export function observeSql(db: SqlDriver): ObserveSampleStore {
         'ON CONFLICT DO NOTHING',
       );
     },
+    async observeQualitySums(releaseId, sinceMs) {
+      const [r] = await db.query(
+        'SELECT COUNT(quality) AS n, SUM(quality) AS s, SUM(quality * quality) AS q FROM observe_samples WHERE release_id = ? AND at >= ?',
+        [releaseId, sinceMs],
+      );
+      return { n: Number(r?.n ?? 0), sum: Number(r?.s ?? 0), sumSq: Number(r?.q ?? 0) };
+    },
     async observeSamples(releaseId, sinceMs, untilMs) {
       const until = untilMs === undefined ? '' : ' AND at < ?';
       const params = untilMs === undefined ? [releaseId, sinceMs] : [releaseId, sinceMs, untilMs];

@@ -46,11 +46,16 @@ const INTERVAL_COLUMNS = [
   'tokens',
   'cost_usd',
   'gateway_id',
+  'log_latency_mean',
+  'log_latency_m2',
+  'cost_m2',
 ] as const;
 
-const INTERVAL_UPSERT = `ON CONFLICT (route, rollout_id, arm, interval_start, gateway_id) DO UPDATE SET ${INTERVAL_COLUMNS.slice(
-  4,
-  10,
+/** The key of an interval row; a rewrite of the same key replaces every other column. */
+const INTERVAL_KEY: readonly string[] = ['route', 'rollout_id', 'arm', 'interval_start', 'gateway_id'];
+
+const INTERVAL_UPSERT = `ON CONFLICT (${INTERVAL_KEY.join(', ')}) DO UPDATE SET ${INTERVAL_COLUMNS.filter(
+  (c) => !INTERVAL_KEY.includes(c),
 )
   .map((c) => `${c} = excluded.${c}`)
   .join(', ')}`;
@@ -95,6 +100,24 @@ function toInterval(r: Row): ArmIntervalRecord {
     tokens: Number(r.tokens),
     costUsd: Number(r.cost_usd),
     gatewayId: String(r.gateway_id),
+    ...(r.log_latency_mean === null || r.log_latency_m2 === null
+      ? {}
+      : {
+          logLatency: {
+            n: Number(r.count) - Number(r.errors),
+            mean: Number(r.log_latency_mean),
+            m2: Number(r.log_latency_m2),
+          },
+        }),
+    ...(r.cost_m2 === null
+      ? {}
+      : {
+          costs: {
+            n: Number(r.count),
+            mean: Number(r.count) > 0 ? Number(r.cost_usd) / Number(r.count) : 0,
+            m2: Number(r.cost_m2),
+          },
+        }),
   };
 }
 
@@ -156,6 +179,7 @@ export function traceSql(db: SqlDriver): TraceStore {
       const values = rows.map((r) => [
         ...[r.route, r.rolloutId, r.arm, r.intervalStart, r.count, r.errors],
         ...[r.latencyP50, r.latencyP95, r.tokens, r.costUsd, r.gatewayId],
+        ...[r.logLatency?.mean ?? null, r.logLatency?.m2 ?? null, r.costs?.m2 ?? null],
       ]);
       await insertMany(db, 'arm_intervals', INTERVAL_COLUMNS, values, INTERVAL_UPSERT);
     },

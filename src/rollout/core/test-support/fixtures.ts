@@ -92,7 +92,7 @@ function mergeArms(a: ArmWindow, b: ArmWindow): ArmWindow {
     latenciesMs: [...(a.latenciesMs ?? []), ...(b.latenciesMs ?? [])],
     costUsd: a.costUsd + b.costUsd,
     tokens: a.tokens + b.tokens,
-    quality: [...a.quality, ...b.quality].slice(-400), // a bounded sample, as an edge keeps
+    quality: [...(a.quality ?? []), ...(b.quality ?? [])].slice(-400), // a bounded sample, as an edge keeps
   };
 }
 
