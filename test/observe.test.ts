@@ -239,3 +239,81 @@ describe('the observer on a low-traffic route', () => {
     expect(detector.value).toBeGreaterThan(detector.threshold);
   });
 });
+
+describe('the observer with a holdback of the previous stable', () => {
+  it('keeps observe.holdback of the traffic on the previous stable and rolls back a release that is worse from its first answer', async () => {
+    const dir = rolloutProject();
+    const cfgFile = join(dir, 'sluice.yaml');
+    writeFileSync(
+      cfgFile,
+      readFileSync(cfgFile, 'utf8').replace(
+        /observe: .*\n/,
+        'observe: { sample_rate: 0.05, window_seconds: 60, consecutive: 3, min_quality: 0.3, holdback: 0.05, reference_samples: 60 }\n',
+      ),
+    );
+    const url = STORE_FACTORIES[0]!.freshUrl();
+    const cli = (...a: string[]) => runCli(a, { cwd: dir, env: { SLUICE_DB: url } });
+    const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    await cli('gate', v1);
+    await cli('roll', v1);
+    releaseFor(dir, 'hedging-v5', v1);
+    const v5 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    expect((await cli('gate', v5)).code).toBe(0);
+    await cli('roll', v5);
+    await cli('promote', '--reason', 'fast-track the safety tune');
+    store = await openStore(url, dir);
+    // 5% of the route stays on the previous stable: the gateway's minority arm after promotion.
+    expect((await store.getRouteStates()).find((s) => s.route === 'support-assistant')).toMatchObject({
+      stable: v5,
+      candidate: v1,
+      weight: 5,
+    });
+    // Judged answers of both: the promoted release at about 0.62 from its first answer (above min_quality), the
+    // held-back previous stable at about 0.8. Its own first answers would make 0.62 its reference.
+    const T0 = Date.UTC(2026, 11, 7, 12, 0, 0);
+    const samples = [];
+    for (let w = 0; w < 10; w++)
+      for (let i = 0; i < 25; i++) {
+        const spread = ((i * 7) % 11) / 10 - 0.5; // −0.5 … 0.5, deterministic
+        for (const [release, mean, n] of [
+          [v5, 0.62, 25],
+          [v1, 0.8, 20],
+        ] as const)
+          if (i < n)
+            samples.push({
+              id: `${release.slice(7, 15)}-${w}-${i}`,
+              route: 'support-assistant',
+              releaseId: release,
+              slice: '*',
+              at: T0 + w * 60_000 + i * 1000,
+              quality: mean + 0.2 * spread,
+              judgeError: false,
+              flags: {},
+            });
+      }
+    await store.insertObserveSamples(samples);
+    const config = loadProjectConfig(dir).value;
+    const observer = new Observer({
+      store,
+      config,
+      projectDir: dir,
+      providers: new ProviderRegistry(config, { projectDir: dir, env: {} }),
+      ledger: openLedger(store, config, dir, {}),
+      clock: clockOf(() => T0 + 12 * 60_000),
+    });
+    const decided = await observer.tick();
+    expect(decided.map((d) => d.action)).toEqual(['rollback']);
+    const receipts = (await cli('audit', 'log', '--kind', 'observe-rollback', '--json')).json<
+      {
+        predicate: {
+          what: { detector: { statistic: string; reference: { mean: number; n: number; from: string } | null } };
+        };
+      }[]
+    >();
+    expect(receipts).toHaveLength(1);
+    const { detector } = receipts[0]!.predicate.what;
+    expect(detector.statistic).toBe('quality-drop');
+    expect(detector.reference).toMatchObject({ from: 'holdback', n: 60 });
+    expect(detector.reference!.mean).toBeCloseTo(0.8, 1);
+  });
+});

@@ -193,6 +193,14 @@ export const observeSchema = z.strictObject({
     .min(2)
     .default(1000)
     .describe("judged production answers (canary steps included) that make a release's own reference quality"),
+  holdback: z
+    .number()
+    .min(0)
+    .max(0.5)
+    .default(0)
+    .describe(
+      "share of a route's traffic kept on the previous stable after a promotion (e.g. 0.02); the held-back answers, judged, are the promoted release's quality reference instead of its own first answers. 0: no holdback",
+    ),
   arl0: z
     .number()
     .gt(1)

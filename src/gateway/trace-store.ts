@@ -56,8 +56,8 @@ export interface ArmIntervalRecord {
   readonly costUsd: number;
   readonly gatewayId: string;
   /**
-   * Moments (Welford) of the successful requests' ln latency (ms), n = count − errors; absent on
-   * rows written before the gateway kept them (the controller then leaves the row out of the ratio).
+   * Moments (Welford) of the answered requests' ln latency (ms; status < 400); absent on rows written
+   * before the gateway kept them (the controller then leaves the row out of the ratio).
    */
   readonly logLatency?: Moments;
   /** Moments of the per-request cost in USD over all `count` requests (mean = costUsd / count). */

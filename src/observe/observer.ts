@@ -84,6 +84,8 @@ interface SliceWatch {
 interface Watch {
   readonly before: number;
   readonly slices: ReadonlyMap<string, SliceWatch>;
+  /** The previous stable held back on the route (observe.holdback), whose judged answers are the reference; else null. */
+  readonly holdback: ReleaseId | null;
 }
 
 /** Evaluated windows kept per slice for the rollback's series (the detector's state holds the rest). */
@@ -336,12 +338,15 @@ export class Observer implements FinishedSink {
       const prev = this.watches.get(key);
       const range = unreadRange(prev && { before: prev.before, windows: [] }, now, firstSpan);
       if (!range) continue; // nothing new has settled: the last decision stands
-      const rows = await store.observeSamples(release, range.from, range.before);
-      const fresh = aggregateWindows(
-        rows.map((s) => ({ ...s, release: s.releaseId as ReleaseId })),
-        ws,
-      ).filter((w) => w.route === state.route && w.start >= range.from && w.end <= range.before);
-      const watch = this.advance(state.route, release, prev, fresh, range);
+      const holdback = prev ? prev.holdback : await this.holdbackOf(state);
+      const windowsOf = async (r: ReleaseId) =>
+        aggregateWindows(
+          (await store.observeSamples(r, range.from, range.before)).map((s) => ({ ...s, release: r })),
+          ws,
+        ).filter((w) => w.route === state.route && w.start >= range.from && w.end <= range.before);
+      const fresh = await windowsOf(release);
+      const reference = holdback ? await windowsOf(holdback) : [];
+      const watch = this.advance(state.route, release, prev, fresh, range, holdback, reference);
       const decision = await this.decide(state.route, release, watch, at);
       // Kept only once its decision is carried out: after a failure the next tick takes it again.
       this.watches.set(key, watch);
@@ -351,6 +356,24 @@ export class Observer implements FinishedSink {
     return out;
   }
 
+  /**
+   * The previous stable a promoted release's route still serves a holdback share of (observe.holdback): the
+   * route's minority arm, when the route's latest rollout promoted this stable over it with a holdback.
+   */
+  private async holdbackOf(state: { route: string; stable: ReleaseId; candidate: ReleaseId | null }) {
+    if (state.candidate === null) return null;
+    const rollout = await this.o.store.latestRollout(state.route);
+    const spec = rollout?.spec;
+    const promoted = rollout?.status.promotedAt !== null && rollout?.status.promotedAt !== undefined;
+    return spec &&
+      promoted &&
+      spec.holdbackPercent > 0 &&
+      spec.candidate === state.stable &&
+      spec.stable === state.candidate
+      ? state.candidate
+      : null;
+  }
+
   /** Folds the windows in [range.from, range.before) into each slice's detector (a slice seen before, or in them). */
   private advance(
     route: string,
@@ -358,25 +381,31 @@ export class Observer implements FinishedSink {
     prev: Watch | undefined,
     fresh: readonly ReturnType<typeof aggregateWindows>[number][],
     range: { from: number; before: number },
+    holdback: ReleaseId | null,
+    reference: readonly ReturnType<typeof aggregateWindows>[number][],
   ): Watch {
     const { config } = this.o;
     const ws = config.observe.window_seconds;
     const band = bandSpecFromConfig(config);
-    const drift = driftSpecFromConfig(config);
+    const drift = driftSpecFromConfig(config, holdback ? 'holdback' : 'own');
+    const referenceScores = (slice: string) => {
+      const byStart = new Map(reference.filter((w) => w.slice === slice).map((w) => [w.start, w.scores]));
+      return (start: number) => byStart.get(start) ?? [];
+    };
     const names = new Set([...(prev?.slices.keys() ?? []), ...fresh.map((w) => w.slice)]);
     const slices = new Map<string, SliceWatch>();
     for (const slice of names) {
       const before = prev?.slices.get(slice);
       const from = Math.max(before?.next ?? range.from, range.from);
       const series = fillSeries(fresh, { route, release, slice }, from, range.before, ws);
-      const { evaluations, state } = evaluateSeries(series, band, drift, before?.state);
+      const { evaluations, state } = evaluateSeries(series, band, drift, before?.state, referenceScores(slice));
       slices.set(slice, {
         state,
         evaluations: [...(before?.evaluations ?? []), ...evaluations].slice(-KEPT_WINDOWS),
         next: range.before,
       });
     }
-    return { before: range.before, slices };
+    return { before: range.before, slices, holdback };
   }
 
   /** Decides one route's stable release on its slices' evaluated windows, and carries the decision out (alert, rollback command). */

@@ -53,6 +53,7 @@ export const rolloutSpecSchema: z.ZodType<RolloutSpec> = z.object({
       }),
     )
     .optional(),
+  holdbackPercent: z.number().default(0),
 });
 
 const mark = z.object({ by: z.string(), reason: z.string(), at: ms });

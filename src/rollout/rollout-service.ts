@@ -167,6 +167,7 @@ export class RolloutService implements RolloutControl {
           candidate: release.id,
           config: config.rollout,
           qualityMonitored: config.gate.judge !== undefined,
+          holdbackPercent: Math.round(config.observe.holdback * 10_000) / 100,
         });
         await tx.insertRollout({
           rolloutId,

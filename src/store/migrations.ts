@@ -236,6 +236,7 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (t) => {
       const real = t.int === 'BIGINT' ? 'DOUBLE PRECISION' : 'REAL';
       return [
+        `ALTER TABLE arm_intervals ADD COLUMN log_latency_n ${t.int}`,
         `ALTER TABLE arm_intervals ADD COLUMN log_latency_mean ${real}`,
         `ALTER TABLE arm_intervals ADD COLUMN log_latency_m2 ${real}`,
         `ALTER TABLE arm_intervals ADD COLUMN cost_m2 ${real}`,

@@ -66,6 +66,17 @@ describe('IntervalAggregator', () => {
     expect(rows[2]).toMatchObject({ intervalStart: '2026-01-01T00:00:10.000Z', count: 1 });
   });
 
+  it("leaves a refused (4xx) request out of the ln-latency moments: it counts, is no error, and says nothing of the model's speed", async () => {
+    const rows: ArmIntervalRecord[] = [];
+    const agg = new IntervalAggregator(async (r) => void rows.push(...r), { gatewayId: 'g1' });
+    agg.record({ ...sample('canary', 0.2), answered: false });
+    agg.record(sample('canary', 90));
+    await agg.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ count: 2, errors: 0, logLatency: { n: 1, mean: Math.log(90), m2: 0 } });
+    expect(rows[0]!.costs!.n).toBe(2);
+  });
+
   it('keeps a bounded latency sample, and rows whose write failed until the next one', async () => {
     let fail = true;
     const rows: ArmIntervalRecord[] = [];

@@ -10,6 +10,8 @@ export interface ArmSample {
   readonly arm: Arm;
   readonly latencyMs: number;
   readonly error: boolean;
+  /** Answered (status < 400): only these count in the ln-latency moments, as a client's refused request says nothing of the model's speed. Default: not an error. */
+  readonly answered?: boolean;
   readonly tokens: number;
   readonly costUsd: number;
 }
@@ -101,7 +103,7 @@ export class IntervalAggregator {
     }
     // Latency percentiles are over the successful requests (a reservoir sample past maxSamples).
     b.successes++;
-    b.logLatency = addMoment(b.logLatency, Math.log(Math.max(s.latencyMs, 0.1)));
+    if (s.answered ?? true) b.logLatency = addMoment(b.logLatency, Math.log(Math.max(s.latencyMs, 0.1)));
     if (b.latencies.length < this.maxSamples) b.latencies.push(s.latencyMs);
     else {
       const j = Math.floor(this.random() * b.successes);

@@ -149,6 +149,7 @@ export function toArmSample(f: Finished): ArmSample | undefined {
     arm: f.arm,
     latencyMs: f.latencyMs,
     error: f.status >= 500,
+    answered: f.status < 400,
     tokens: f.usage?.total_tokens ?? 0,
     costUsd: f.costUsd,
   };

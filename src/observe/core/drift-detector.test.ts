@@ -42,6 +42,26 @@ const firstRollback = (rs: readonly DriftReading[]): number => rs.findIndex((r) 
 const stream = (r: DriftReading, name: string) => r.streams.find((s) => s.name === name)!;
 
 describe('the drift detector', () => {
+  it('with a holdback, measures the reference on the previous stable’s answers: a release worse from its first answer is rolled back', () => {
+    // The promoted release scores 0.68 from its very first answer; the previous stable, held back, 0.8.
+    const windows = Array.from({ length: 12 }, (_, i) => ({
+      ...win(i, 24, 0.68),
+      referenceScores: win(i, 24, 0.8).scores,
+    }));
+    const held = run(windows, { ...spec, minQuality: 0.5, referenceFrom: 'holdback' });
+    expect(held.readings[3]!.reference).toMatchObject({ mean: expect.closeTo(0.8, 12), n: 96 });
+    expect(held.readings[3]!.referenceFrom).toBe('holdback');
+    const at = firstRollback(held.readings);
+    // The reference completes in the fourth window, whose own answers already count; the drop then persists 3 windows.
+    expect(at).toBeGreaterThanOrEqual(5);
+    expect(at).toBeLessThanOrEqual(7);
+    expect(held.readings[at]!.rollback!.name).toBe('quality-drop');
+    // Its own first answers as the reference would hide the drop: nothing to compare with but itself.
+    const own = run(windows, { ...spec, minQuality: 0.5 });
+    expect(own.readings[3]!.reference!.mean).toBeCloseTo(0.68, 12);
+    expect(own.readings.every((r) => r.rollback === null)).toBe(true);
+  });
+
   it('measures its reference from the release’s own first answers and stays quiet while nothing changes', () => {
     const { readings } = run(Array.from({ length: 200 }, (_, i) => win(i, 24, 0.8)));
     expect(readings[2]!.reference).toBeNull();

@@ -12,7 +12,11 @@ import type { DetectorCount } from './windows.js';
  * - `quality-drop`: the answers' quality against the release's OWN production
  *   quality (the reference: the mean and sd of its first `referenceSamples`
  *   judged answers in production — canary steps included — never the gate
- *   score, which comes from another distribution). z = (μ₀ − x)/σ₀,
+ *   score, which comes from another distribution) — or, with a holdback
+ *   (observe.holdback, referenceFrom 'holdback'), the first
+ *   `referenceSamples` judged answers of the previous stable kept on the
+ *   route, so a release worse from its first answer is measured against what
+ *   it replaced. z = (μ₀ − x)/σ₀,
  *   k = minDrop / (2σ₀): tuned to catch a drop of `minDrop`. Until the
  *   reference is complete this stream is inconclusive (it collects).
  * - `quality-floor`: the same CUSUM against observe.min_quality as an absolute
@@ -68,6 +72,12 @@ export interface DriftSpec {
   readonly consecutive: number;
   /** Highest acceptable flag rate per detector name. */
   readonly detectorCeilings: Readonly<Record<string, number>>;
+  /**
+   * Where the reference comes from: the release's own first judged answers ('own', the default), or the
+   * judged answers of the previous stable held back on the route ('holdback', observe.holdback): the
+   * windows' `referenceScores`; the release's own answers then all count as evidence.
+   */
+  readonly referenceFrom?: 'own' | 'holdback';
 }
 
 /** The release's own production quality. */
@@ -131,6 +141,8 @@ export interface DriftReading {
   /** The in-control average run length the thresholds were set for (DriftSpec.arl0). */
   readonly arl0: number;
   readonly reference: Reference | null;
+  /** Whose answers the reference is: the release's own, or the held-back previous stable's. */
+  readonly referenceFrom: 'own' | 'holdback';
   /** Judged answers collected toward the reference while it is incomplete. */
   readonly referenceCollected: number;
   readonly streams: readonly StreamReading[];
@@ -143,6 +155,8 @@ export interface DriftWindow {
   readonly start: number;
   readonly scores: readonly number[];
   readonly detectors: Readonly<Record<string, DetectorCount>>;
+  /** With referenceFrom 'holdback': the held-back previous stable's judged scores in this window. */
+  readonly referenceScores?: readonly number[];
 }
 
 const EMPTY: Moments = { n: 0, sum: 0, sumSq: 0 };
@@ -274,11 +288,21 @@ export function advanceDrift(
   let { n: sn, sum: ss, sumSq: sq } = state.seen;
   let { n: rn, sum: rs, sumSq: rq } = state.referenceMoments;
   const forDrop: number[] = [];
+  const holdback = spec.referenceFrom === 'holdback';
+  if (holdback)
+    for (const x of window.referenceScores ?? []) {
+      if (rn >= spec.referenceSamples) break;
+      rn++;
+      rs += x;
+      rq += x * x;
+    }
   for (const x of window.scores) {
     sn++;
     ss += x;
     sq += x * x;
-    if (rn < spec.referenceSamples) {
+    if (holdback) {
+      if (rn >= spec.referenceSamples) forDrop.push(x);
+    } else if (rn < spec.referenceSamples) {
       rn++;
       rs += x;
       rq += x * x;
@@ -358,6 +382,13 @@ export function advanceDrift(
       .sort((a, b) => b.statistic / (b.threshold ?? 1) - a.statistic / (a.threshold ?? 1))[0] ?? null;
   return {
     state: { referenceMoments: refM, seen, streams: next },
-    reading: { arl0: spec.arl0, reference, referenceCollected: refM.n, streams: readings, rollback },
+    reading: {
+      arl0: spec.arl0,
+      reference,
+      referenceFrom: holdback ? 'holdback' : 'own',
+      referenceCollected: refM.n,
+      streams: readings,
+      rollback,
+    },
   };
 }

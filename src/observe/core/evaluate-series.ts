@@ -15,11 +15,19 @@ export function evaluateSeries(
   band: Omit<BandSpec, 'reference'>,
   drift: DriftSpec,
   state: DriftState = initialDriftState(),
+  /** With drift.referenceFrom 'holdback': the held-back previous stable's judged scores in the window starting at `start`. */
+  referenceScores: (start: number) => readonly number[] = () => [],
 ): { evaluations: WindowEvaluation[]; state: DriftState } {
   const evaluations: WindowEvaluation[] = [];
   let s = state;
   for (const w of windows) {
-    const next = advanceDrift(s, { start: w.start, scores: w.scores, detectors: w.detectors }, drift);
+    const window = {
+      start: w.start,
+      scores: w.scores,
+      detectors: w.detectors,
+      referenceScores: referenceScores(w.start),
+    };
+    const next = advanceDrift(s, window, drift);
     s = next.state;
     const e = evaluateWindow(w, { ...band, reference: next.reading.reference?.mean ?? null });
     evaluations.push({ ...e, drift: next.reading });
@@ -28,8 +36,12 @@ export function evaluateSeries(
 }
 
 /** The drift detector's spec from sluice.yaml (the detectors' ceilings as the band takes them). */
-export function driftSpecFromConfig(config: Pick<SluiceConfig, 'gate' | 'judges' | 'observe'>): DriftSpec {
+export function driftSpecFromConfig(
+  config: Pick<SluiceConfig, 'gate' | 'judges' | 'observe'>,
+  referenceFrom: 'own' | 'holdback' = 'own',
+): DriftSpec {
   return {
+    referenceFrom,
     minQuality: config.observe.min_quality,
     minDrop: config.observe.min_drop,
     arl0: config.observe.arl0,

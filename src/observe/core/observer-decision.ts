@@ -61,6 +61,8 @@ export interface ObserverDecision {
   /** For a rollback: the detector stream that decided, and the reference it compared against. */
   readonly detector?: StreamReading;
   readonly reference?: Reference | null;
+  /** Whose answers the reference is: the release's own first ones, or the held-back previous stable's. */
+  readonly referenceFrom?: 'own' | 'holdback';
   readonly arl0?: number;
 }
 
@@ -127,6 +129,7 @@ export function decide(
       run: stream.run,
       detector: stream,
       reference: w.drift!.reference,
+      referenceFrom: w.drift!.referenceFrom,
       arl0: w.drift!.arl0,
     };
   }
@@ -167,7 +170,7 @@ export function decide(
 
 function describeStream(s: StreamReading, d: DriftReading): string {
   if (s.name === 'quality-drop' && d.reference)
-    return `judged quality under the release's own production quality ${fmt(d.reference.mean)} (sd ${fmt(d.reference.sd)}, n = ${d.reference.n})`;
+    return `judged quality under ${d.referenceFrom === 'holdback' ? "the held-back previous stable's" : "the release's own"} production quality ${fmt(d.reference.mean)} (sd ${fmt(d.reference.sd)}, n = ${d.reference.n})`;
   if (s.name === 'quality-floor') return `judged quality under min_quality ${fmt(s.target ?? 0)}`;
   return `${s.name.replace(/^detector:/, 'detector ')} flag rate over its ceiling ${fmt((s.target ?? 0) * 100)}%`;
 }
@@ -253,7 +256,7 @@ export function observeRollbackDecision(p: {
       target: d.target,
       since: d.since === null ? null : iso(d.since),
       arl0: p.decision.arl0 ?? null,
-      reference: p.decision.reference ? { ...p.decision.reference } : null,
+      reference: p.decision.reference ? { ...p.decision.reference, from: p.decision.referenceFrom ?? 'own' } : null,
       windows: d.recent.map((w) => ({ start: iso(w.start), increment: w.increment })),
     };
   }

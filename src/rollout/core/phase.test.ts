@@ -52,4 +52,12 @@ describe('desiredRoute', () => {
     });
     expect(desiredRoute(spec, { ...running, aborted: mark }).canary).toBeNull();
   });
+
+  it('keeps a holdback share on the previous stable after promotion (observe.holdback), and none after a rollback', () => {
+    const held = { ...spec, holdbackPercent: 2 };
+    const promoted = { ...running, promotedAt: T0 };
+    expect(desiredRoute(held, promoted)).toMatchObject({ stable: CANDIDATE, canary: { release: STABLE, weight: 2 } });
+    expect(desiredRoute(held, running).canary).toEqual({ release: CANDIDATE, weight: 25 });
+    expect(desiredRoute(held, { ...promoted, rolledBackAt: T0 + 1 })).toMatchObject({ stable: STABLE, canary: null });
+  });
 });

@@ -70,10 +70,11 @@ export function desiredRoute(spec: RolloutSpec, status: RolloutStatus): DesiredR
   const phase = computePhase(spec, status);
   const route = spec.route;
   if (phase === 'promoted') {
+    // A holdback keeps a small share on the previous stable: the observer's reference for the promoted release.
     return {
       route,
       stable: spec.candidate,
-      canary: null,
+      canary: spec.holdbackPercent > 0 ? { release: spec.stable, weight: spec.holdbackPercent } : null,
       warm: { release: spec.stable, until: warmUntil(spec, status)! },
     };
   }

@@ -34,6 +34,7 @@ describe('specFromConfig', () => {
         qualitySamples: defaultQualitySamples(0.05, 0.05),
       },
       rollbackWindowSeconds: 600,
+      holdbackPercent: 0,
     });
     expect(makeSpec().monitors.qualityDrop).toBe(0.05);
     expect(makeSpec().rollbackWindowSeconds).toBe(3600);

@@ -49,6 +49,11 @@ export interface RolloutSpec {
   readonly external?: readonly ExternalMonitorSpec[];
   /** How long the previous stable stays warm after promotion, for a fast rollback. */
   readonly rollbackWindowSeconds: number;
+  /**
+   * Percent of the route's traffic kept on the previous stable after promotion (observe.holdback × 100):
+   * its judged answers are the promoted release's quality reference. 0: none.
+   */
+  readonly holdbackPercent: number;
 }
 
 /** Who did something, why, and when. `by` is a person or `controller`. */
@@ -138,6 +143,10 @@ export function validateSpec(spec: RolloutSpec): void {
     Number.isFinite(spec.rollbackWindowSeconds) && spec.rollbackWindowSeconds >= 0,
     'rollbackWindowSeconds must be ≥ 0',
   );
+  check(
+    Number.isFinite(spec.holdbackPercent) && spec.holdbackPercent >= 0 && spec.holdbackPercent <= 50,
+    'holdbackPercent must be in [0, 50]',
+  );
   const m = spec.monitors;
   check(m.errorRate >= 0 && m.errorRate <= 1, 'monitors.errorRate must be in [0, 1]');
   check(Number.isFinite(m.latencyP95Ratio) && m.latencyP95Ratio > 0, 'monitors.latencyP95Ratio must be > 0');
@@ -176,6 +185,8 @@ export interface SpecInput {
   /** Whether a judge samples the route's answers (false: no quality monitor). */
   readonly qualityMonitored: boolean;
   readonly rollbackWindowSeconds?: number;
+  /** observe.holdback × 100. Default 0. */
+  readonly holdbackPercent?: number;
 }
 
 type QueryConfig = string | { readonly canary: string; readonly stable: string };
@@ -217,6 +228,7 @@ export function specFromConfig(input: SpecInput): RolloutSpec {
       qualitySamples: config.quality_samples ?? defaultQualitySamples(config.monitors.quality_drop, config.alpha),
     },
     rollbackWindowSeconds: input.rollbackWindowSeconds ?? DEFAULT_ROLLBACK_WINDOW_SECONDS,
+    holdbackPercent: input.holdbackPercent ?? 0,
   };
   const external = externalFromConfig(config.monitors);
   if (external.length > 0) Object.assign(spec, { external });

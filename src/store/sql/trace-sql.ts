@@ -46,6 +46,7 @@ const INTERVAL_COLUMNS = [
   'tokens',
   'cost_usd',
   'gateway_id',
+  'log_latency_n',
   'log_latency_mean',
   'log_latency_m2',
   'cost_m2',
@@ -100,11 +101,11 @@ function toInterval(r: Row): ArmIntervalRecord {
     tokens: Number(r.tokens),
     costUsd: Number(r.cost_usd),
     gatewayId: String(r.gateway_id),
-    ...(r.log_latency_mean === null || r.log_latency_m2 === null
+    ...(r.log_latency_n === null || r.log_latency_mean === null || r.log_latency_m2 === null
       ? {}
       : {
           logLatency: {
-            n: Number(r.count) - Number(r.errors),
+            n: Number(r.log_latency_n),
             mean: Number(r.log_latency_mean),
             m2: Number(r.log_latency_m2),
           },
@@ -179,7 +180,7 @@ export function traceSql(db: SqlDriver): TraceStore {
       const values = rows.map((r) => [
         ...[r.route, r.rolloutId, r.arm, r.intervalStart, r.count, r.errors],
         ...[r.latencyP50, r.latencyP95, r.tokens, r.costUsd, r.gatewayId],
-        ...[r.logLatency?.mean ?? null, r.logLatency?.m2 ?? null, r.costs?.m2 ?? null],
+        ...[r.logLatency?.n ?? null, r.logLatency?.mean ?? null, r.logLatency?.m2 ?? null, r.costs?.m2 ?? null],
       ]);
       await insertMany(db, 'arm_intervals', INTERVAL_COLUMNS, values, INTERVAL_UPSERT);
     },
