@@ -1,9 +1,11 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openLedger } from '../src/audit/ledger/open-ledger.js';
+import { generateSigningKey } from '../src/audit/envelope/signing-key.js';
+import { Ledger } from '../src/audit/ledger/ledger.js';
+import { auditOrigin, openLedger } from '../src/audit/ledger/open-ledger.js';
 import { loadProjectConfig } from '../src/config/load-config.js';
 import { sha256Digest } from '../src/kernel/digest.js';
 import { openStore } from '../src/store/open-store.js';
@@ -45,6 +47,8 @@ async function appendReceipts(dir: string, url: string, from: number, to: number
   }
   await store.close();
 }
+
+const originOf = (dir: string): string => auditOrigin(loadProjectConfig(dir).value);
 
 function sql(url: string, statement: string, ...params: unknown[]): void {
   const db = new Database(url.slice('sqlite:'.length));
@@ -134,7 +138,7 @@ describe('the record: truncation is caught against a witnessed checkpoint (SQLit
     const written = await cli('audit', 'checkpoint', '--out', witness, '--json');
     expect(written.code).toBe(0);
     expect(written.json()).toMatchObject({ size: 12 });
-    expect(readFileSync(witness, 'utf8')).toMatch(/^example\.com\/support-assistant\n12\n/);
+    expect(readFileSync(witness, 'utf8').startsWith(`${originOf(dir)}\n12\n`)).toBe(true);
 
     // The log grows after the witness saw it: still consistent, and the sizes are said.
     await appendReceipts(dir, url, 12, 14);
@@ -230,5 +234,34 @@ describe('the record: the first entry that fails is the one named (SQLite)', () 
     db.close();
     const stored = await runCli(['audit', 'verify', '--json'], { cwd: dir, env });
     expect(stored.json()).toMatchObject({ ok: false, index: 10 });
+  });
+});
+
+describe('the record: checkpoints must be signed by a key the verifier holds, not one planted in the store (SQLite)', () => {
+  it("fails an entry appended under a planted key, unless the verifier has no key of the project's (then it says so)", async () => {
+    const { dir, url, env } = await projectWithLog(5);
+    // Someone who can write the store, not read .sluice/keys/: a key of their own, recorded in the store, signs on.
+    const store = await openStore(url, dir);
+    const planted = new Ledger(store, { origin: originOf(dir), key: generateSigningKey() });
+    await planted.record({ kind: 'override', subject: sha256Digest('release-x'), actor: 'mallory', at: new Date() });
+    await store.close();
+
+    const verify = await runCli(['audit', 'verify', '--json'], { cwd: dir, env });
+    expect(verify.code).toBe(1);
+    expect(verify.json()).toMatchObject({ ok: false, code: 'checkpoint_signature', key_source: 'project' });
+
+    // A verifier with the store but none of the project's keys falls back to the store's list, and says so.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'sluice-verifier-'));
+    dirs.push(elsewhere);
+    copyFileSync(join(dir, 'sluice.yaml'), join(elsewhere, 'sluice.yaml'));
+    const unpinned = await runCli(['audit', 'verify'], { cwd: elsewhere, env });
+    expect(unpinned.code).toBe(0);
+    expect(unpinned.stderr).toContain('pin the log');
+    const key = (await runCli(['audit', 'export', '--out', join(dir, 'b.json'), '--json'], { cwd: dir, env })).json<{
+      verifier_key: string;
+    }>().verifier_key;
+    const pinned = await runCli(['audit', 'verify', '--key', key, '--json'], { cwd: elsewhere, env });
+    expect(pinned.code).toBe(1);
+    expect(pinned.json()).toMatchObject({ ok: false, key_source: 'pinned' });
   });
 });

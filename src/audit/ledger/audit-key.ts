@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SluiceError } from '../../kernel/errors.js';
 import {
@@ -53,4 +54,29 @@ export function rotateAuditKey(projectDir: string): SigningKey {
   const { key } = writeNewSigningKey(dir);
   writeFileSync(join(dir, CURRENT), `${key.keyid}\n`, { mode: 0o600 });
   return key;
+}
+
+/**
+ * The public keys this project has signed with, read from where the signing
+ * keys live (not from the store): the current key, and every key kept under
+ * .sluice/keys/ (earlier keys stay there after a rotation). Empty when the
+ * project holds no key here (a verifier on another machine).
+ */
+export function projectPublicKeys(s: AuditKeySettings): KeyObject[] {
+  const keys = new Map<string, KeyObject>();
+  let current: SigningKey | undefined;
+  try {
+    current = loadAuditKey(s, false);
+  } catch {
+    // A key named by audit.key_env but not set here: verification can still use the files below, or --key.
+  }
+  if (current) keys.set(current.keyid, current.publicKey);
+  const dir = join(s.projectDir, KEYS_DIR);
+  if (existsSync(dir)) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.pem'))) {
+      const k = loadSigningKeyFile(join(dir, file));
+      if (k.ok) keys.set(k.value.keyid, k.value.publicKey);
+    }
+  }
+  return [...keys.values()];
 }

@@ -23,6 +23,7 @@ export async function readReceipts(
   origin: string,
   filter: { kind?: string; subject?: string; actor?: string } = {},
 ): Promise<ShownReceipt[]> {
+  // The keys the log lists: `audit log` checks each envelope, `audit verify` ties the log to a trusted key.
   const { envelopeKeys } = await logKeys(store, origin);
   const size = await store.auditSize();
   const shown: ShownReceipt[] = [];

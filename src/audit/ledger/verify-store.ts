@@ -14,8 +14,10 @@ async function* pages(store: Pick<AuditStore, 'auditEntries'>, size: number): As
 }
 
 export interface VerifyStoreOptions {
-  /** Trust only this key (else every key the log has been signed with). */
+  /** Trust only this key. */
   readonly pinnedKey?: KeyObject;
+  /** Else: the project's own public keys, read outside the store (checkpoints must be signed by one). */
+  readonly projectKeys?: readonly KeyObject[];
   /** A witnessed checkpoint (a signed note kept outside the store). */
   readonly witness?: string;
 }
@@ -32,7 +34,10 @@ export async function verifyStoredLog(
   origin: string,
   opts: VerifyStoreOptions = {},
 ): Promise<LogVerdict> {
-  const keys = await logKeys(store, origin, opts.pinnedKey);
+  const keys = await logKeys(store, origin, {
+    ...(opts.pinnedKey ? { pinned: opts.pinnedKey } : {}),
+    ...(opts.projectKeys ? { project: opts.projectKeys } : {}),
+  });
   const checkpoints = (await store.checkpoints()).map((c) => c.note);
   const size = await store.auditSize();
   const verdict = await verifyLeaves({

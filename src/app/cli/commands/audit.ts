@@ -8,8 +8,9 @@ import { auditOrigin } from '../../../audit/ledger/open-ledger.js';
 import { proveConsistency, proveInclusion } from '../../../audit/ledger/proofs.js';
 import type { LogVerdict } from '../../../audit/ledger/verify-leaves.js';
 import { verifyStoredLog } from '../../../audit/ledger/verify-store.js';
+import { keySourceOf } from '../../../audit/ledger/log-keys.js';
 import { formatTlogProof } from '../../../audit/tlog/tlog-proof.js';
-import { loadAuditKey, rotateAuditKey } from '../../../audit/ledger/audit-key.js';
+import { loadAuditKey, projectPublicKeys, rotateAuditKey } from '../../../audit/ledger/audit-key.js';
 import { CONFIG_FILE, readTextFile } from '../../../config/load-config.js';
 import { SluiceError } from '../../../kernel/errors.js';
 import type { CliContext } from '../context.js';
@@ -124,11 +125,23 @@ export async function runAuditVerify(
   if (opts.trustBundleKey) throw new SluiceError('bad_usage', '--trust-bundle-key only applies with --bundle');
   const config = await ctx.config();
   const origin = auditOrigin(config);
+  const projectKeys = projectPublicKeys({
+    projectDir: ctx.projectDir,
+    keyFile: config.audit.key,
+    keyEnv: config.audit.key_env,
+    env: ctx.io.env,
+  });
+  const pinnedKey = opts.key ? pinnedKeyOf(ctx, opts.key) : undefined;
+  const keySource = keySourceOf(pinnedKey ? { pinned: pinnedKey } : { project: projectKeys });
   const verdict = await verifyStoredLog(await ctx.store(), origin, {
-    ...(opts.key ? { pinnedKey: pinnedKeyOf(ctx, opts.key) } : {}),
+    ...(pinnedKey ? { pinnedKey } : { projectKeys }),
     ...(witness !== undefined ? { witness } : {}),
   });
-  return report(ctx, verdict, 'audit log');
+  if (keySource === 'store')
+    ctx.note(
+      "note: no --key and no signing key in this project: checkpoints were checked against the keys the store lists, which whoever can write the store can add to; pin the log's key with --key",
+    );
+  return report(ctx, verdict, 'audit log', { key_source: keySource });
 }
 
 export async function runAuditExport(ctx: CliContext, opts: { out: string; force?: boolean }): Promise<number> {
