@@ -4,6 +4,8 @@ import type { SluiceConfig } from '../config/sluice-schema.js';
 import { createJudgeSet, type JudgeSet } from '../judging/judge-set.js';
 import { type Clock, systemClock } from '../kernel/clock.js';
 import { ProviderRegistry } from '../providers/provider-registry.js';
+import { Notifier } from '../notify/notifier.js';
+import type { Notify } from '../notify/notify-event.js';
 import { Controller } from '../rollout/controller.js';
 import { PrometheusSource } from '../rollout/prometheus/prometheus-source.js';
 import { RolloutService } from '../rollout/rollout-service.js';
@@ -45,6 +47,7 @@ export class Project {
   private madeLedger: Ledger | undefined;
   private madeJudges: JudgeSet | undefined;
   private madeKeeping: TraceKeeping | undefined;
+  private madeNotifier: Notifier | undefined;
 
   constructor(private readonly parts: ProjectParts) {
     this.config = parts.config;
@@ -102,6 +105,7 @@ export class Project {
       ledger: this.ledger,
       clock: this.clock,
       ...(prometheus ? { external: new PrometheusSource(prometheus, this.env) } : {}),
+      notify: this.notify,
       ...o,
     });
   }
@@ -115,8 +119,32 @@ export class Project {
     return new ShadowService({ store: this.store, ledger: this.ledger, clock: this.clock });
   }
 
-  /** Closes what the project opened (provider connections); the store stays with whoever opened it. */
+  /** The notification targets of `notify:`, delivered off every decision's path (see Notifier). */
+  get notifier(): Notifier {
+    this.madeNotifier ??= new Notifier({
+      project: this.config.project,
+      targets: this.config.notify,
+      env: this.env,
+      onFailure: (target, event, reason) =>
+        process.emitWarning(`notification ${event.kind} to ${target} failed: ${reason}`, 'SluiceNotification'),
+    });
+    return this.madeNotifier;
+  }
+
+  /** Hands an event to the notifier; returns at once. */
+  readonly notify: Notify = (event) => {
+    if (Object.keys(this.config.notify).length > 0) this.notifier.notify(event);
+  };
+
+  /**
+   * Closes what the project opened (provider connections; pending
+   * notifications get a bounded grace to go out); the store stays with
+   * whoever opened it.
+   */
   async close(): Promise<void> {
+    const notifier = this.madeNotifier;
+    this.madeNotifier = undefined;
+    await notifier?.close();
     const providers = this.madeProviders;
     this.madeProviders = undefined;
     await providers?.close();

@@ -8,6 +8,7 @@ import {
   regExpSchema,
   slicePathSchema,
 } from './common-schema.js';
+import { notifySchema } from './notify-schema.js';
 import { prometheusMonitorSchema, prometheusSchema } from './prometheus-schema.js';
 
 /** The numeric thresholds of rollout.monitors; any other key is a Prometheus monitor. */
@@ -318,6 +319,9 @@ export const sluiceConfigSchema = z
     gateway: gatewaySchema.default(gatewaySchema.parse({})),
     shadow: shadowSchema.default(shadowSchema.parse({})),
     audit: auditSchema.default({}),
+    notify: notifySchema
+      .default({})
+      .describe('notification targets: generic webhooks (signed JSON) and Slack-compatible incoming webhooks'),
     prometheus: prometheusSchema
       .optional()
       .describe('the Prometheus server that rollout.monitors entries with queries read'),

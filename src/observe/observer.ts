@@ -13,6 +13,7 @@ import { ROOT_SLICE } from '../kernel/slice-tree.js';
 import { aggregateWindows, fillSeries, windowMs, windowStart } from './core/windows.js';
 import { heldBoundary, maxHoldMs, unreadRange } from './core/settled-windows.js';
 import { bandSpecFromConfig, type WindowEvaluation } from './core/band.js';
+import type { Notify } from '../notify/notify-event.js';
 import type { ObserverReading } from '../rollout/core/analysis-verdict.js';
 import type { DriftState } from './core/drift-detector.js';
 import { driftSpecFromConfig, evaluateSeries } from './core/evaluate-series.js';
@@ -58,6 +59,8 @@ export interface ObserverOptions extends JudgeSetup {
   /** Judge calls at once (default 4); a failing judge never slows the gateway. */
   readonly concurrency?: number;
   readonly maxJudgeCallsPerWindow?: number;
+  /** Told about alerts and rollbacks; returns at once. */
+  readonly notify?: Notify;
   /** After a rollback command is queued: make the controller act on it now. */
   readonly onRollback?: (route: string) => Promise<void>;
 }
@@ -427,12 +430,15 @@ export class Observer implements FinishedSink {
     if (decision.action === 'alert') {
       this.alerts.push({ route, release, reason: decision.reason, at });
       this.metrics?.alerted(route);
+      this.o.notify?.({ kind: 'observer-alert', route, release, actor: 'observer', at, message: decision.reason });
     }
     if (decision.action !== 'rollback') return decision;
     const rollout = await store.latestRollout(route);
     const spec = rollout?.spec;
     if (!rollout || !spec || spec.candidate !== release) {
-      this.alerts.push({ route, release, reason: `${decision.reason}; no earlier release to roll back to`, at });
+      const reason = `${decision.reason}; no Sluice rollout of this release to roll back (its traffic is shifted elsewhere): the analysis verdict is fail`;
+      this.alerts.push({ route, release, reason, at });
+      this.o.notify?.({ kind: 'observer-alert', route, release, actor: 'observer', at, message: reason });
       return decision;
     }
     // The same single pointer swap as the controller's: a rollback command on the rollout that promoted this release.
@@ -466,6 +472,15 @@ export class Observer implements FinishedSink {
       { lock: AUDIT_LOCK },
     );
     this.rolledBack.add(decidedKey(route, release));
+    this.o.notify?.({
+      kind: 'observe-rollback',
+      route,
+      release,
+      actor: 'observer',
+      at,
+      message: decision.reason,
+      details: { to: spec.stable },
+    });
     await this.o.onRollback?.(route);
     return decision;
   }

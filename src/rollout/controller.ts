@@ -4,6 +4,8 @@ import { computePhase, desiredRoute, isActive, mayAct, reconcile, shouldAct } fr
 import type { RouteStateRecord, RouteStateStore } from '../gateway/route-state-store.js';
 import type { TraceStore } from '../gateway/trace-store.js';
 import type { ObserveSampleStore } from '../observe/observe-store.js';
+import type { Notify } from '../notify/notify-event.js';
+import { transitionEvents } from './notify-transitions.js';
 import type { ExternalSource } from './prometheus/prometheus-source.js';
 import type { LeaseRows, RolloutStore } from './rollout-store.js';
 import {
@@ -33,6 +35,8 @@ export interface ControllerOptions {
   readonly clock?: Clock;
   readonly leaseTtlMs?: number;
   readonly onError?: (e: unknown) => void;
+  /** Told about each committed transition (step, pause, promote, halt, rollback, …); returns at once. */
+  readonly notify?: Notify;
   /** Where the spec's external (Prometheus) monitors are read, beside the store's windows. */
   readonly external?: ExternalSource;
 }
@@ -91,6 +95,8 @@ export class Controller {
     const result = reconcile(spec, status, { now, ...seen, commands, ...(external ? { external } : {}) });
     if (result.changed && !(await state.commit(route, version, result.status, result.decisions))) return false;
     await storeRouteApplier(store, serving, spec.rolloutId).apply(desiredRoute(spec, result.status), result.actions);
+    // After the commit and the routing change: telling people never holds a decision up.
+    if (this.opts.notify) for (const e of transitionEvents(spec, result)) this.opts.notify(e);
     return result.changed;
   }
 

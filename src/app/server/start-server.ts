@@ -164,6 +164,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       clock: project.clock,
       onError,
       onRollback: kick,
+      notify: project.notify,
     });
     const shadows = project.shadowService();
     // OpenTelemetry out: only when an OTLP endpoint is configured; otherwise nothing of it is created.
@@ -233,6 +234,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     // process_* and nodejs_* series (CPU, memory, event loop lag, GC, handles) on /metrics, once per serve process.
     collectDefaultMetrics({ register: gateway.metrics.registry });
     observer.useMetrics(new ObserverMetrics(gateway.metrics.registry));
+    project.notifier.registerOn(gateway.metrics.registry);
     const { url, port } = await gateway.listen(o.port ?? 8787, host);
     if (controller) {
       controller.start(o.tickMs ?? 250);

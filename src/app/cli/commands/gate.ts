@@ -2,6 +2,7 @@ import { SluiceError } from '../../../kernel/errors.js';
 import { runGate } from '../../../gate/gate.js';
 import type { GateResult } from '../../../gate/core/gate-result.js';
 import { recordGate } from '../../../gate/record-gate.js';
+import { gateNotification } from '../../../gate/gate-notification.js';
 import { renderHtml } from '../../../gate/report/html.js';
 import { renderJUnit } from '../../../gate/report/junit.js';
 import { renderMarkdown } from '../../../gate/report/markdown.js';
@@ -123,6 +124,8 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
     ? { actor: ctx.actor, reason: opts.overrideReason!.trim(), at: dateOf(project.clock).toISOString() }
     : null;
   const result = await recordGate(store, project.ledger, run.result, ctx.actor, override);
+  // Sent before the command exits (the project's close gives pending notifications a bounded grace).
+  project.notify(gateNotification(record.name, result, ctx.actor, project.clock.now()));
   // With an OTLP endpoint, the verdicts also go out as gen_ai.evaluation.result events.
   const otlp = otlpSettings(config.telemetry, ctx.io.env);
   if (otlp) await exportGateEvaluations(otlp, result, { serviceVersion: VERSION });
