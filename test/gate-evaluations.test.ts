@@ -1,19 +1,16 @@
-import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OtlpReceiver, startOtlpReceiver } from '../src/telemetry/test-support/otlp-receiver.js';
 import { runCli, starterProject } from './support/cli.js';
 
 let receiver: OtlpReceiver | undefined;
-let dir: string | undefined;
 afterEach(async () => {
   await receiver?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('gate verdicts over OpenTelemetry', () => {
   it('sends the verdict of the release and of each slice as gen_ai.evaluation.result events', async () => {
     receiver = await startOtlpReceiver();
-    dir = starterProject();
+    const dir = starterProject();
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'sluice-ci' };
     const id = (await runCli(['register', 'release.yaml', '--json'], { cwd: dir, env })).json<{ id: string }>().id;
     const gate = await runCli(['gate', id, '--json'], { cwd: dir, env });

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -11,6 +9,7 @@ import { newToken } from '../src/app/api/tokens.js';
 import { type RunningServer, startServer } from '../src/app/server/start-server.js';
 import { sluiceConfigSchema } from '../src/config/sluice-schema.js';
 import { manifest, releaseRecord } from '../src/gateway/test-support/gateway-fixture.js';
+import { tempDir } from '../src/kernel/test-support/temp-dir.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 
@@ -38,7 +37,7 @@ async function start(): Promise<void> {
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sluice-otlp-'));
+  dir = tempDir('sluice-otlp-');
   store = await openStore(`sqlite:${join(dir, 'sluice.db')}`, dir);
   for (const r of [stable, candidate]) await store.insertRelease(r);
   await store.putRouteState({
@@ -53,7 +52,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.close();
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** An application's own tracer, exporting with the official SDK to Sluice's POST /v1/traces. */

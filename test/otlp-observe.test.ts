@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -14,11 +13,9 @@ import { releaseFor, rolloutProject } from './support/rollout-project.js';
 
 let server: RunningServer | undefined;
 let store: Store | undefined;
-let dir: string | undefined;
 afterEach(async () => {
   await server?.close();
   await store?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const QUESTIONS = ['how do I reset my password?', 'where is my hardware order?', 'how do I add a teammate?'];
@@ -26,9 +23,9 @@ const HEDGE = "I'm not able to help with account questions; please consult a qua
 
 describe('the observer on traffic that arrives only as OpenTelemetry spans', () => {
   it('rolls back a promoted release whose answers, reported over OTLP, start hedging', async () => {
-    dir = rolloutProject();
+    const dir = rolloutProject();
     const url = STORE_FACTORIES[0]!.freshUrl();
-    const cli = (...a: string[]) => runCli(a, { cwd: dir!, env: { SLUICE_DB: url } });
+    const cli = (...a: string[]) => runCli(a, { cwd: dir, env: { SLUICE_DB: url } });
     const v1 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
     await cli('gate', v1);
     await cli('roll', v1);
