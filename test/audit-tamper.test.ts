@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +8,7 @@ import { Ledger } from '../src/audit/ledger/ledger.js';
 import { auditOrigin, openLedger } from '../src/audit/ledger/open-ledger.js';
 import { loadProjectConfig } from '../src/config/load-config.js';
 import { sha256Digest } from '../src/kernel/digest.js';
+import { tempDir } from '../src/kernel/test-support/temp-dir.js';
 import { openStore } from '../src/store/open-store.js';
 import { freshSqliteUrl } from '../src/store/test-support/store-factories.js';
 import { runCli, starterProject } from './support/cli.js';
@@ -251,8 +252,7 @@ describe('the record: checkpoints must be signed by a key the verifier holds, no
     expect(verify.json()).toMatchObject({ ok: false, code: 'checkpoint_signature', key_source: 'project' });
 
     // A verifier with the store but none of the project's keys falls back to the store's list, and says so.
-    const elsewhere = mkdtempSync(join(tmpdir(), 'sluice-verifier-'));
-    dirs.push(elsewhere);
+    const elsewhere = tempDir('sluice-verifier-');
     copyFileSync(join(dir, 'sluice.yaml'), join(elsewhere, 'sluice.yaml'));
     const unpinned = await runCli(['audit', 'verify'], { cwd: elsewhere, env });
     expect(unpinned.code).toBe(0);
