@@ -45,10 +45,19 @@ const write = (name, schema) => {
   console.log(`wrote deploy/kubernetes/schemas/${name}`);
 };
 
-for (const k of ['deployment-apps-v1', 'service-v1', 'configmap-v1', 'poddisruptionbudget-policy-v1', 'serviceaccount-v1']) {
+for (const k of [
+  'deployment-apps-v1',
+  'service-v1',
+  'configmap-v1',
+  'poddisruptionbudget-policy-v1',
+  'serviceaccount-v1',
+]) {
   write(`kubernetes/${k}.json`, JSON.parse(readFileSync(join(source, `${k}.json`), 'utf8')));
 }
 write('gateway-api/httproute-v1.json', crd('httproutes.yaml', 'httproutes', 'v1'));
 write('argo-rollouts/rollout-v1alpha1.json', crd('rollout-crd.yaml', 'rollouts', 'v1alpha1'));
-write('argo-rollouts/analysistemplate-v1alpha1.json', crd('analysis-template-crd.yaml', 'analysistemplates', 'v1alpha1'));
+write(
+  'argo-rollouts/analysistemplate-v1alpha1.json',
+  crd('analysis-template-crd.yaml', 'analysistemplates', 'v1alpha1'),
+);
 write('flagger/canary-v1beta1.json', crd('flagger-crd.yaml', 'canaries', 'v1beta1'));
