@@ -150,6 +150,40 @@ describe('the record: truncation is caught against a witnessed checkpoint (SQLit
       '14 entries verified, 14 checkpoint(s), consistent with the witnessed checkpoint of size 12',
     );
 
+    // Offline too: a bundle cut back to 10 entries under its own earlier checkpoint is self-consistent, not to the witness.
+    const out = join(dir, 'bundle.json');
+    await cli('audit', 'export', '--out', out);
+    const bundle = JSON.parse(readFileSync(out, 'utf8')) as {
+      verifier_key: string;
+      checkpoint: string;
+      checkpoints: string[];
+      entries: unknown[];
+    };
+    const offline = (file: string, ...more: string[]) =>
+      runCli(['audit', 'verify', '--bundle', file, '--key', bundle.verifier_key, ...more, '--json'], { cwd: tmpdir() });
+    expect((await offline(out, '--checkpoint', witness)).json()).toMatchObject({
+      ok: true,
+      entries: 14,
+      witnessed: 12,
+    });
+    const cut = join(dir, 'cut.json');
+    const tenth = bundle.checkpoints.find((c) => c.startsWith(`${originOf(dir)}\n10\n`))!;
+    writeFileSync(
+      cut,
+      JSON.stringify({
+        ...bundle,
+        checkpoint: tenth,
+        checkpoints: bundle.checkpoints.slice(0, 9),
+        entries: bundle.entries.slice(0, 10),
+      }),
+    );
+    expect((await offline(cut)).json()).toMatchObject({ ok: true, entries: 10, witnessed: null });
+    expect((await offline(cut, '--checkpoint', witness)).json()).toMatchObject({
+      ok: false,
+      index: 10,
+      code: 'truncated',
+    });
+
     // Remove the newest entries, their checkpoints and the tree nodes over them (14 → 9).
     sql(url, 'DELETE FROM audit_entries WHERE idx >= 9');
     sql(url, 'DELETE FROM audit_checkpoints WHERE size > 9');
