@@ -227,6 +227,11 @@ describe('the record: stored tree nodes are recomputed, and proofs checked befor
       expect(prove.stdout).toBe('');
       expect(prove.stderr).toContain('does not lead to the checkpoint');
     }
+    // The consistency proof from size 2 needs the same node; checked against the stored checkpoint of size 2.
+    const consistency = await cli('audit', 'consistency', '2');
+    expect(consistency.code).toBe(1);
+    expect(consistency.stdout).toBe('');
+    expect(consistency.stderr).toContain('does not verify');
     // An entry whose path avoids the damaged node still gets its (valid) proof.
     expect((await cli('audit', 'prove', '9')).code).toBe(0);
   });
