@@ -151,6 +151,8 @@ export class OtlpTelemetry implements FinishedSink, EvaluationSink {
   /** The observer's judgement of an answer: `gen_ai.evaluation.result` events, parented to its span when still known. */
   judged(a: JudgedAnswer): void {
     try {
+      // A judge can answer before the queued requests were made into spans: make them now, to parent the events.
+      if (!this.contexts.has(a.id) && this.pending.length > 0) this.drain();
       const known = this.contexts.get(a.id);
       const context = known ? trace.setSpanContext(ROOT_CONTEXT, known) : ROOT_CONTEXT;
       const timestamp = Date.now();
