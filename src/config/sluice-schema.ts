@@ -27,6 +27,26 @@ export const providerSchema = z.strictObject({
   timeout_ms: positiveInt.default(30_000),
   max_concurrency: positiveInt.default(64),
   retries: z.number().int().min(0).default(2),
+  max_response_bytes: positiveInt
+    .default(64 * 1024 * 1024)
+    .describe(
+      'the largest answer body taken from this provider, streamed or not (a larger one is a 502 upstream_too_large)',
+    ),
+  max_sse_line_bytes: positiveInt
+    .default(1024 * 1024)
+    .describe(
+      'the longest event-stream line taken from this provider (a longer one ends the stream: upstream_too_large)',
+    ),
+  stream_deadline_ms: positiveInt
+    .default(600_000)
+    .describe(
+      'how long a streamed answer may take from request to end, however steadily it arrives (then: upstream_timeout)',
+    ),
+  max_output_chars: positiveInt
+    .default(2_000_000)
+    .describe(
+      'the most characters of answer (text and tool-call arguments) a stream may deliver (then: upstream_too_large)',
+    ),
   requests_per_minute: positiveInt.optional(),
   tokens_per_minute: positiveInt.optional(),
   prices: z.record(z.string(), priceSchema).optional(),

@@ -51,6 +51,10 @@ function baseProvider(name: string, config: ProviderConfig, opts: CreateProvider
     timeoutMs: config.timeout_ms,
     maxConcurrency: config.max_concurrency,
     retries: config.retries,
+    maxResponseBytes: config.max_response_bytes,
+    maxSseLineBytes: config.max_sse_line_bytes,
+    streamDeadlineMs: config.stream_deadline_ms,
+    maxOutputChars: config.max_output_chars,
     ...(key ? { apiKey: key } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   };

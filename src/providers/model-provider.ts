@@ -69,6 +69,7 @@ export type ProviderErrorKind =
   | 'malformed' // a body that is not the wire format
   | 'connection' // refused, reset, DNS
   | 'stream_cut' // an SSE stream that ended before its end
+  | 'too_large' // an answer past max_response_bytes, an event line past max_sse_line_bytes, output past max_output_chars
   | 'aborted' // the caller cancelled
   | 'config'; // missing API key and the like
 

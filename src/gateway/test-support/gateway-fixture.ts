@@ -34,7 +34,7 @@ export function startUpstream(stallMs = 30_000): Promise<SimServer> {
 /** Providers as a sluice.yaml would declare them: `up` is the upstream at `baseUrl`, plus any `extra`. */
 export function registry(
   baseUrl: string,
-  extra: Record<string, { base_url: string; timeout_ms?: number }> = {},
+  extra: Record<string, { base_url: string; timeout_ms?: number; [setting: string]: unknown }> = {},
   timeoutMs = 2_000,
 ): ProviderRegistry {
   const providers: Record<string, unknown> = {

@@ -32,6 +32,7 @@ export class AnthropicProvider extends HttpModelProvider {
     yield* streamChunks(
       new AnthropicStream(this.name),
       this.http.events({ path: '/v1/messages', body: anthropicBody(req, true), ...callExtras(req) }),
+      this.http.maxOutputChars,
     );
   }
 }

@@ -33,6 +33,7 @@ export class GeminiProvider extends HttpModelProvider {
     yield* streamChunks(
       new GeminiStream(this.name),
       this.http.events({ path, body: geminiBody(req), ...callExtras(req) }),
+      this.http.maxOutputChars,
     );
   }
 

@@ -28,6 +28,12 @@ export interface AttemptEnd {
   readonly signal?: AbortSignal;
   /** The attempt's own clock ran out. */
   readonly timedOut: boolean;
+  /** The body grew past the provider's max_response_bytes. */
+  readonly tooLarge?: boolean;
+  /** The attempt ran past the provider's stream deadline. */
+  readonly pastDeadline?: boolean;
+  readonly maxResponseBytes?: number;
+  readonly deadlineMs?: number;
 }
 
 /** What a thrown error means for one attempt, as a ProviderError: cancelled, timed out, or a connection failure. */
@@ -35,6 +41,24 @@ export function attemptFailure(e: unknown, end: AttemptEnd): ProviderError {
   if (end.signal?.aborted) return abortedError(end.signal);
   if (end.timedOut)
     return new ProviderError('timeout', `${end.label}: no answer within ${end.timeoutMs} ms`, undefined, { cause: e });
+  if (end.pastDeadline)
+    return new ProviderError(
+      'timeout',
+      `${end.label}: the answer did not end within its ${end.deadlineMs} ms deadline`,
+      undefined,
+      {
+        cause: e,
+      },
+    );
+  if (end.tooLarge)
+    return new ProviderError(
+      'too_large',
+      `${end.label}: the answer is larger than ${end.maxResponseBytes} bytes`,
+      undefined,
+      {
+        cause: e,
+      },
+    );
   if (e instanceof ProviderError) return e;
   const code = errorCode(e);
   const message = e instanceof Error ? e.message : String(e);

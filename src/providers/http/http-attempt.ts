@@ -11,6 +11,10 @@ export interface Opened {
 /** How long an attempt may go without progress, and what cancels it. */
 export interface AttemptLimits {
   readonly timeoutMs: number;
+  /** The most bytes the response body may have; past it the attempt is cut (`tooLarge`). */
+  readonly maxResponseBytes?: number;
+  /** How long the whole attempt may take, however steadily bytes arrive (a stream's deadline; `pastDeadline`). */
+  readonly deadlineMs?: number;
   /** The caller's signal: when it fires the attempt is aborted with its reason. */
   readonly signal?: AbortSignal;
 }
@@ -30,6 +34,12 @@ const HIGH_WATER = 16;
  */
 export class HttpAttempt implements Dispatcher.DispatchHandler {
   timedOut = false;
+  /** The body grew past `maxResponseBytes`. */
+  tooLarge = false;
+  /** The attempt ran past `deadlineMs`. */
+  pastDeadline = false;
+  private received = 0;
+  private deadline: NodeJS.Timeout | undefined;
   private controller: Dispatcher.DispatchController | null = null;
   private abortWith: Error | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -55,6 +65,11 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     this.headers.catch(() => {}); // also delivered to whoever reads the body
     limits.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
     this.arm();
+    if (limits.deadlineMs !== undefined)
+      this.deadline = setTimeout(() => {
+        this.pastDeadline = true;
+        this.abort(new Error(`the answer did not end within ${limits.deadlineMs} ms`));
+      }, limits.deadlineMs);
   }
 
   /** Ends the attempt (undici then reports `reason` as its error). */
@@ -120,6 +135,13 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.received += chunk.length;
+    const max = this.limits.maxResponseBytes;
+    if (max !== undefined && this.received > max) {
+      this.tooLarge = true;
+      this.abort(new Error(`the answer is larger than ${max} bytes`));
+      return;
+    }
     this.queue.push(chunk);
     if (!this.streaming) return;
     if (this.timer) this.disarm();
@@ -137,9 +159,10 @@ export class HttpAttempt implements Dispatcher.DispatchHandler {
     if (!this.failure) this.fail(error);
   }
 
-  /** Stops the clock and lets go of the caller's signal. */
+  /** Stops the clocks and lets go of the caller's signal. */
   dispose(): void {
     this.disarm();
+    clearTimeout(this.deadline);
     this.limits.signal?.removeEventListener('abort', this.onCallerAbort);
   }
 

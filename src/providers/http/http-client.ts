@@ -6,7 +6,7 @@ import { HttpAttempt } from './http-attempt.js';
 import { ProviderError } from '../model-provider.js';
 import { isRetryableStatus, parseRetryAfter, retryDelay, type RetryPolicy } from './retry.js';
 import { Semaphore } from './semaphore.js';
-import { parseSse, type SseEvent } from './sse.js';
+import { parseSse, SseLineTooLong, type SseEvent } from './sse.js';
 
 /**
  * undici's connection pool, loaded alone: its package index also loads fetch,
@@ -21,6 +21,14 @@ export interface HttpClientOptions {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly maxConcurrency: number;
+  /** The largest response body taken (streamed or not); past it the call fails as 'too_large'. */
+  readonly maxResponseBytes?: number;
+  /** The longest event-stream line taken; past it the stream fails as 'too_large'. */
+  readonly maxSseLineBytes?: number;
+  /** How long a streamed answer may take from the request to its end, however steadily it arrives. */
+  readonly streamDeadlineMs?: number;
+  /** The most characters of answer (text and tool-call arguments) a stream may deliver. */
+  readonly maxOutputChars?: number;
   readonly retry: RetryPolicy;
   /** Headers sent on every call (authentication, API version). */
   readonly headers?: Readonly<Record<string, string>>;
@@ -82,12 +90,24 @@ export class HttpClient {
     });
   }
 
-  /** Sends the call and yields its server-sent events; the timeout applies to each wait for more bytes. */
+  /** The most characters of answer a stream may deliver (chunk-stream.ts holds streams to it). */
+  get maxOutputChars(): number | undefined {
+    return this.opts.maxOutputChars;
+  }
+
+  /**
+   * Sends the call and yields its server-sent events; the timeout applies to
+   * each wait for more bytes, the stream deadline to the whole answer, and the
+   * size limits to every line and to the body.
+   */
   async *events(call: HttpCall): AsyncGenerator<SseEvent> {
-    const { attempt, release } = await this.withRetries(call, 'text/event-stream', async (answered) => answered);
+    const { attempt, release } = await this.withRetries(call, 'text/event-stream', async (answered) => answered, true);
+    const maxLine = this.opts.maxSseLineBytes;
     try {
-      for await (const event of parseSse(attempt.chunks())) yield event;
+      for await (const event of parseSse(attempt.chunks(), maxLine !== undefined ? { maxLineBytes: maxLine } : {}))
+        yield event;
     } catch (e) {
+      if (e instanceof SseLineTooLong) throw new ProviderError('too_large', `${this.opts.label}: ${e.message}`);
       const err = this.failure(e, call, attempt);
       if (err.kind !== 'connection') throw err;
       throw new ProviderError('stream_cut', `${this.opts.label}: the stream broke off: ${err.message}`, undefined, {
@@ -109,6 +129,10 @@ export class HttpClient {
       label: this.opts.label,
       timeoutMs: this.opts.timeoutMs,
       timedOut: attempt.timedOut,
+      tooLarge: attempt.tooLarge,
+      pastDeadline: attempt.pastDeadline,
+      ...(this.opts.maxResponseBytes !== undefined ? { maxResponseBytes: this.opts.maxResponseBytes } : {}),
+      ...(this.opts.streamDeadlineMs !== undefined ? { deadlineMs: this.opts.streamDeadlineMs } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
     });
   }
@@ -117,12 +141,18 @@ export class HttpClient {
     call: HttpCall,
     accept: string,
     consume: (answered: Answered) => Promise<T>,
+    stream = false,
   ): Promise<T> {
     const { signal } = call;
     for (let n = 0; ; n++) {
       if (signal?.aborted) throw abortedError(signal);
       const release = await this.semaphore.acquire(signal);
-      const attempt = new HttpAttempt({ timeoutMs: this.opts.timeoutMs, ...(signal ? { signal } : {}) });
+      const attempt = new HttpAttempt({
+        timeoutMs: this.opts.timeoutMs,
+        ...(signal ? { signal } : {}),
+        ...(this.opts.maxResponseBytes !== undefined ? { maxResponseBytes: this.opts.maxResponseBytes } : {}),
+        ...(stream && this.opts.streamDeadlineMs !== undefined ? { deadlineMs: this.opts.streamDeadlineMs } : {}),
+      });
       let failure: ProviderError;
       let retryAfter: number | undefined;
       try {

@@ -50,6 +50,7 @@ export class OpenAiCompatibleProvider extends HttpModelProvider {
     yield* streamChunks(
       new OpenAiStream(this.name),
       this.http.events({ path: '/chat/completions', body: openAiChatBody(req, true, this.body), ...this.extras(req) }),
+      this.http.maxOutputChars,
     );
   }
 
