@@ -1,11 +1,27 @@
+import { isAbsolute, posix, win32 } from 'node:path';
 import { z } from 'zod';
 
 export const digestSchema = z
   .string()
   .regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" followed by 64 lowercase hex digits');
 
-/** A path relative to the project; checked against the file system when resolved. */
-export const projectPathSchema = z.string().min(1, 'expected a path relative to the project');
+/**
+ * A path relative to the project, that stays inside it as written (no absolute
+ * path, no `..` leading out); checked against the file system (symlinks,
+ * regular file, UTF-8) when it is read.
+ */
+export const projectPathSchema = z
+  .string()
+  .min(1, 'expected a path relative to the project')
+  .refine((p) => !isAbsolute(p) && !win32.isAbsolute(p), {
+    message: 'is absolute; paths are relative to the project',
+  })
+  .refine((p) => !escapesProject(p), { message: 'points outside the project ("..")' });
+
+function escapesProject(p: string): boolean {
+  const n = posix.normalize(p.replace(/\\/g, '/'));
+  return n === '..' || n.startsWith('../');
+}
 
 /** Names of providers, judges and routes. */
 export const nameSchema = z

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { decodeUtf8, readRegularFile } from '../kernel/read-regular-file.js';
 import { join, relative } from 'node:path';
 import { badInput, SluiceError } from '../kernel/errors.js';
 import { releaseManifestSchema, type ReleaseManifest } from './release-schema.js';
@@ -12,16 +13,20 @@ export interface Loaded<T> {
   readonly source: YamlSource;
 }
 
-/** Reads a text file, turning a missing or unreadable file into a bad_input error that names it. */
+/**
+ * Reads a UTF-8 text file: a missing, unreadable or irregular file (a FIFO, a
+ * folder) or invalid UTF-8 is a bad_input error that names it (and the line).
+ */
 export function readTextFile(path: string, display = path): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`;
-    throw badInput(`${display}: ${why}`, { file: display });
-  }
+  const bytes = readRegularFile(path);
+  if (!bytes.ok) throw badInput(`${display}: ${bytes.error.message}`, { file: display });
+  const text = decodeUtf8(bytes.value);
+  if (!text.ok)
+    throw badInput(`${display}:${text.error.line}: not UTF-8 text (${text.error.message})`, {
+      file: display,
+      line: text.error.line,
+    });
+  return text.value;
 }
 
 function checkReferences(cfg: SluiceConfig, src: YamlSource): void {
@@ -45,14 +50,11 @@ function checkReferences(cfg: SluiceConfig, src: YamlSource): void {
 /** Loads and validates `sluice.yaml` in a project folder. */
 export function loadProjectConfig(projectDir: string): Loaded<SluiceConfig> {
   const path = join(projectDir, CONFIG_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  if (!existsSync(path))
     throw new SluiceError('bad_input', `${path}: no sluice.yaml here; run "sluice init" or pass --project DIR`, {
       location: { file: path },
     });
-  }
+  const text = readTextFile(path);
   const source = parseYaml(path, text);
   const value = validateYaml(source, sluiceConfigSchema);
   checkReferences(value, source);

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { ZodType } from 'zod';
 import { badInput, type ErrorLocation } from '../kernel/errors.js';
 
@@ -35,7 +35,31 @@ export function parseYaml(file: string, text: string): YamlSource {
       column: pos.col,
     });
   }
-  return { file, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) as unknown };
+  return { file, doc, lines, value: expand(file, doc, lines) };
+}
+
+/** How many nodes aliases may expand to in one document: far above any real config, far below a "billion laughs". */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain values; aliases that expand past the limit (an alias bomb) are bad input naming the first alias. */
+function expand(file: string, doc: Document, lines: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const pos = lines.linePos(offset);
+    throw badInput(
+      `${file}:${pos.line}:${pos.col}: aliases expand too far (more than ${MAX_ALIAS_COUNT} nodes per alias; an alias bomb?): ${e.message}`,
+      { file, line: pos.line, column: pos.col },
+    );
+  }
 }
 
 function nodeAt(doc: Document, path: KeyPath): { node: Node | null; keyNode: Node | null } {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeSchema, type JudgeConfig } from '../config/sluice-schema.js';
@@ -126,10 +126,14 @@ describe('createJudge', () => {
     expect(s.message).toContain('schemas/nope.json');
   });
 
-  it('refuses a path outside the project', () => {
-    expect(errorOf(() => createJudge('q', cfg({ kind: 'json-schema', schema: '../x.json' }), deps(dir))).code).toBe(
-      'bad_input',
-    );
+  it('refuses a path outside the project: in the config, and through a symlink', () => {
+    expect(judgeSchema.safeParse({ kind: 'json-schema', schema: '../x.json' }).success).toBe(false);
+    expect(judgeSchema.safeParse({ kind: 'json-schema', schema: '/etc/passwd' }).success).toBe(false);
+    const outside = project({ 'x.json': '{}' });
+    symlinkSync(join(outside, 'x.json'), join(dir, 'out.json'));
+    const e = errorOf(() => createJudge('q', cfg({ kind: 'json-schema', schema: 'out.json' }), deps(dir)));
+    expect(e.code).toBe('bad_input');
+    expect(e.message).toContain('is a link to a file outside the project');
   });
 
   it('names file and line of a schema that is not JSON, and an invalid schema', () => {

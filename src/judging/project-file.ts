@@ -1,29 +1,23 @@
-import { readFileSync } from 'node:fs';
 import { badInput } from '../kernel/errors.js';
-import { resolveProjectPath } from '../release/project-path.js';
+import { readProjectText } from '../release/project-path.js';
 
 export interface ProjectFile {
   /** The path as written, normalized (POSIX, relative to the project). */
   readonly path: string;
   readonly bytes: Buffer;
+  /** The bytes as text (strict UTF-8). */
+  readonly text: string;
 }
 
 /**
  * Reads a file a config key names, relative to the project. A path that is
- * absolute, leaves the project or does not exist is bad input naming the file
- * and the key.
+ * absolute, leaves the project, does not exist, is not a regular file or is
+ * not UTF-8 is bad input naming the file and the key.
  */
 export function readProjectFile(projectDir: string, written: string, key: string): ProjectFile {
-  const resolved = resolveProjectPath(projectDir, written);
-  if (!resolved.ok) throw badInput(`${key}: ${resolved.error.message}`, { file: written, key });
-  try {
-    return { path: resolved.value.path, bytes: readFileSync(resolved.value.absolute) };
-  } catch (e) {
-    throw badInput(`${key}: cannot read "${written}": ${e instanceof Error ? e.message : String(e)}`, {
-      file: written,
-      key,
-    });
-  }
+  const read = readProjectText(projectDir, written);
+  if (!read.ok) throw badInput(`${key}: ${read.error.message}`, { file: written, key });
+  return { path: read.value.path, bytes: read.value.bytes, text: read.value.text };
 }
 
 /** The 1-based line of a character offset. */

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ModelRef } from '../config/release-schema.js';
 import { failAt, type YamlSource } from '../config/yaml-source.js';
 import { SluiceError } from '../kernel/errors.js';
-import { resolveProjectPath } from './project-path.js';
+import { readProjectText } from './project-path.js';
 import { verifyWeights } from './weights/attest.js';
 
 /**
@@ -17,10 +16,10 @@ export async function checkWeights(model: ModelRef, src: YamlSource, projectDir:
   const dir = isAbsolute(w.path) ? w.path : resolve(projectDir, w.path);
   let expectedManifest: unknown;
   if (w.manifest !== undefined) {
-    const r = resolveProjectPath(projectDir, w.manifest);
+    const r = readProjectText(projectDir, w.manifest);
     if (!r.ok) failAt(src, ['model', 'weights', 'manifest'], r.error.message);
     try {
-      expectedManifest = JSON.parse(readFileSync(r.value.absolute, 'utf8'));
+      expectedManifest = JSON.parse(r.value.text);
     } catch (e) {
       failAt(src, ['model', 'weights', 'manifest'], `not a JSON manifest (${(e as Error).message})`);
     }

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { ReleaseManifest } from '../config/release-schema.js';
 import { failAt, type KeyPath, type YamlSource } from '../config/yaml-source.js';
 import { sha256Digest, type Digest } from '../kernel/digest.js';
 import { PREPROCESS_LIBRARY, preprocessDigest } from './preprocess.js';
-import { resolveProjectPath } from './project-path.js';
+import { readProjectText } from './project-path.js';
 import type { FileRef, ReleaseId, ResolvedManifest } from './resolved-manifest.js';
 
 export interface ResolvedFiles {
@@ -25,14 +24,9 @@ export function resolveManifest(
 ): ResolvedFiles {
   const blobs = new Map<Digest, Buffer>();
   const file = (written: string, key: KeyPath): FileRef => {
-    const r = resolveProjectPath(projectDir, written);
+    const r = readProjectText(projectDir, written);
     if (!r.ok) failAt(src, key, r.error.message);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(r.value.absolute);
-    } catch (e) {
-      failAt(src, key, `"${written}": cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
+    const { bytes } = r.value;
     const digest = sha256Digest(bytes);
     blobs.set(digest, bytes);
     return { path: r.value.path, digest };

@@ -58,7 +58,7 @@ describe('loadSimSpec', () => {
     write('k.yaml', 'knowledge: suites/broken.jsonl\nmodels: { m: {} }\n');
     write('suites/broken.jsonl', '{"input": "ok", "slice": "x"}\n{"input": \n');
     expect(() => loadSimSpec('k.yaml', dir)).toThrow(/^suites\/broken\.jsonl:2: invalid JSON/);
-    expect(() => loadSimSpec('missing.yaml', dir)).toThrow(/^missing\.yaml: no such file/);
+    expect(() => loadSimSpec('missing.yaml', dir)).toThrow(/^missing\.yaml: "missing\.yaml": no such file/);
   });
 
   it('accepts a parsed object, and no file at all', () => {

@@ -1,19 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { badInput } from '../../kernel/errors.js';
 import { parseYaml, validateYaml } from '../../config/yaml-source.js';
+import { readTextFile } from '../../config/load-config.js';
+import { readProjectText } from '../../release/project-path.js';
 import { Knowledge, parseKnowledge } from './knowledge.js';
 import { simFileSchema, type SimFile } from './sim-schema.js';
 
-function readText(path: string, display: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw badInput(`${display}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`}`, {
-      file: display,
-    });
+/**
+ * A sim file's text and the name shown in messages. A relative path is a
+ * project path (inside the project, through symlinks too); an absolute one
+ * comes only from the command line (`sluice sim --models FILE`), since
+ * sluice.yaml refuses absolute paths. Either way: a regular file, UTF-8.
+ */
+function readSimText(path: string, projectDir: string): { text: string; display: string } {
+  if (isAbsolute(path)) {
+    const display = relative(projectDir, path) || path;
+    return { text: readTextFile(path, display), display };
   }
+  const read = readProjectText(projectDir, path);
+  if (!read.ok) throw badInput(`${path}: ${read.error.message}`, { file: path });
+  return { text: read.value.text, display: read.value.path };
 }
 
 /** The models file and the knowledge it points to. */
@@ -32,15 +38,13 @@ export function parseSimFile(value: unknown, display = 'sim models'): SimFile {
 
 /** Reads a models YAML file; errors name file:line:column. `path` is relative to the project (or absolute). */
 export function loadSimFile(path: string, projectDir: string): SimFile {
-  const full = isAbsolute(path) ? path : resolve(projectDir, path);
-  const display = relative(projectDir, full) || full;
-  return validateYaml(parseYaml(display, readText(full, display)), simFileSchema);
+  const { text, display } = readSimText(path, projectDir);
+  return validateYaml(parseYaml(display, text), simFileSchema);
 }
 
 export function loadKnowledge(path: string, projectDir: string): Knowledge {
-  const full = isAbsolute(path) ? path : resolve(projectDir, path);
-  const display = relative(projectDir, full) || full;
-  return parseKnowledge(readText(full, display), display);
+  const { text, display } = readSimText(path, projectDir);
+  return parseKnowledge(text, display);
 }
 
 /** The sim's spec from a provider's `models:` path (or none: every model name gets the defaults). */
