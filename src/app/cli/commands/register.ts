@@ -1,8 +1,7 @@
 import { shortId } from '../../../release/release-id.js';
 import { registerRelease } from '../../../release/register.js';
-import { checkSuite } from '../../../gate/suite.js';
-import { parseAnchors } from '../../../judging/anchors.js';
 import type { CliContext } from '../context.js';
+import { DATASET_CHECKS } from '../dataset-checks.js';
 import { EXIT } from '../exit-codes.js';
 
 export async function runRegister(ctx: CliContext, file: string): Promise<number> {
@@ -15,10 +14,7 @@ export async function runRegister(ctx: CliContext, file: string): Promise<number
     actor: ctx.actor,
     clock: project.clock,
     ledger: project.ledger,
-    checkDataset: {
-      suite: (path, bytes) => checkSuite(path, bytes),
-      anchors: (path, bytes) => parseAnchors(path, Buffer.from(bytes).toString('utf8')),
-    },
+    checkDataset: DATASET_CHECKS,
   });
   ctx.print(
     { id: release.id, name: release.name, baseline: release.baseline, changes: release.changes, created, receipt },

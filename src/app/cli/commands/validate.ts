@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { CONFIG_FILE, loadProjectConfig, loadReleaseManifest, readTextFile } from '../../../config/load-config.js';
+import { CONFIG_FILE, loadProjectConfig, loadReleaseManifest } from '../../../config/load-config.js';
 import type { SluiceConfig } from '../../../config/sluice-schema.js';
 import { failAt } from '../../../config/yaml-source.js';
-import { checkSuite } from '../../../gate/suite.js';
 import { SluiceError } from '../../../kernel/errors.js';
 import { resolveManifest } from '../../../release/resolve-manifest.js';
 import type { CliContext } from '../context.js';
+import { DATASET_CHECKS } from '../dataset-checks.js';
 import { EXIT } from '../exit-codes.js';
 
 export interface ValidationError {
@@ -16,7 +16,7 @@ export interface ValidationError {
   readonly message: string;
 }
 
-/** A release file as register reads it: schema, providers known to sluice.yaml, every referenced file readable, the suite's lines. */
+/** A release file as register reads it: schema, providers known to sluice.yaml, every referenced file readable, the suite's and anchors' lines. */
 function checkRelease(path: string, projectDir: string, config: SluiceConfig | undefined): void {
   const { value: m, source } = loadReleaseManifest(path, projectDir);
   if (config) {
@@ -27,9 +27,12 @@ function checkRelease(path: string, projectDir: string, config: SluiceConfig | u
         failAt(source, ['routing', i, 'model', 'provider'], `unknown provider "${rule.model.provider}"`);
     });
   }
-  const { manifest } = resolveManifest(m, source, projectDir, undefined);
-  const suite = manifest.dataset?.suite;
-  if (suite) checkSuite(suite.path, readTextFile(resolve(projectDir, suite.path), suite.path));
+  const { manifest, blobs } = resolveManifest(m, source, projectDir, undefined);
+  const dataset = manifest.dataset;
+  if (dataset) {
+    DATASET_CHECKS.suite(dataset.suite.path, blobs.get(dataset.suite.digest)!);
+    if (dataset.anchors) DATASET_CHECKS.anchors(dataset.anchors.path, blobs.get(dataset.anchors.digest)!);
+  }
 }
 
 function asError(e: unknown, file: string): ValidationError {
