@@ -88,8 +88,9 @@ export class Controller {
         ? await storeObserver(store).observe(spec, status, now)
         : { canaryRequestsTotal: 0 };
     // External monitors are read with the windows, over the same step; a failed read is inconclusive, never a throw.
+    // A tick with operator commands does not wait on Prometheus: a rollback is applied at once.
     const external =
-      'windows' in seen && seen.windows && spec.external?.length && this.opts.external
+      commands.length === 0 && 'windows' in seen && seen.windows && spec.external?.length && this.opts.external
         ? await this.opts.external.read(spec, status, now)
         : undefined;
     const result = reconcile(spec, status, { now, ...seen, commands, ...(external ? { external } : {}) });

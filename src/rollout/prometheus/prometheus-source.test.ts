@@ -167,3 +167,33 @@ describe('a Prometheus that cannot be used', () => {
     expect(JSON.stringify(r.error?.issues)).toContain('credentials do not go in the URL');
   });
 });
+
+describe('reading a step', () => {
+  it('reuses a reading for interval_seconds and reads afresh after it or in a new step', async () => {
+    let calls = 0;
+    const server = createServer((_req, res) => {
+      calls++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, String(calls)] } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const source = new PrometheusSource(config(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), {});
+      const spec = makeSpec(
+        { interval_seconds: 10, monitors: { p95: { kind: 'ratio', query: 'vector(1)', max: 2 } } },
+        false,
+      );
+      const status = { ...initialStatus(spec), startedAt: T0, stepStartedAt: T0 };
+      const first = await source.read(spec, status, T0 + 1000);
+      expect(calls).toBe(2); // one query per arm
+      expect(await source.read(spec, status, T0 + 9000)).toBe(first);
+      expect(calls).toBe(2);
+      await source.read(spec, status, T0 + 11_000);
+      expect(calls).toBe(4);
+      await source.read(spec, { ...status, stepIndex: 1, stepStartedAt: T0 + 11_500 }, T0 + 12_000);
+      expect(calls).toBe(6);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

@@ -12,10 +12,14 @@ export interface ExternalSource {
  * Reads a rollout's Prometheus monitors over the current step: each query
  * with the arm's release and the step's span filled in, evaluated at `now`,
  * all at once. A monitor any of whose queries failed gets the first
- * failure's reason; the core makes it inconclusive.
+ * failure's reason; the core makes it inconclusive. A step's reading is
+ * reused for `interval_seconds` (the controller ticks far more often than
+ * Prometheus scrapes), and a new step reads afresh.
  */
 export class PrometheusSource implements ExternalSource {
   private readonly client: PrometheusClient;
+  /** The latest reading per route, with the rollout step it belongs to. */
+  private readonly last = new Map<string, { step: string; at: number; readings: ExternalReading[] }>();
 
   constructor(config: PrometheusConfig, env: NodeJS.ProcessEnv) {
     this.client = new PrometheusClient(config, env);
@@ -24,8 +28,15 @@ export class PrometheusSource implements ExternalSource {
   async read(spec: RolloutSpec, status: RolloutStatus, now: number): Promise<ExternalReading[]> {
     const monitors = spec.external ?? [];
     if (monitors.length === 0 || status.stepStartedAt === null) return [];
+    const step = `${spec.rolloutId}/${status.stepIndex}@${status.stepStartedAt}`;
+    const cached = this.last.get(spec.route);
+    if (cached && cached.step === step && now >= cached.at && now - cached.at < spec.intervalSeconds * 1000) {
+      return cached.readings;
+    }
     const windowSeconds = (now - status.stepStartedAt) / 1000;
-    return Promise.all(monitors.map((m) => this.readOne(spec, m, windowSeconds, now)));
+    const readings = await Promise.all(monitors.map((m) => this.readOne(spec, m, windowSeconds, now)));
+    this.last.set(spec.route, { step, at: now, readings });
+    return readings;
   }
 
   private async readOne(
