@@ -161,10 +161,17 @@ export const COMMANDS: readonly CliCommand[] = [
     name: 'serve',
     define: (c) =>
       c
-        .description('run the gateway, the rollout controller and the control API')
+        .description(
+          'run the gateway (OpenAI-compatible), the rollout controller, the production observer and the control API; logs one line per decision, alert and error',
+        )
         .option('--port <port>', 'port (default 8787)')
-        .option('--host <host>', 'address (default 127.0.0.1)')
-        .option('--no-controller', 'gateway only: leave the rollouts to another process'),
+        .option(
+          '--host <host>',
+          'address (default 127.0.0.1; beyond loopback, gateway keys and control-API tokens are required)',
+        )
+        .option('--no-controller', 'gateway only: leave the rollouts and the observer to another process')
+        .option('--log-requests', 'also log one line per request (route, arm, status, latency; never content)')
+        .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, else json)'),
   }).load(async () => (await import('./commands/serve.js')).runServe),
   defineCommand({
     name: 'roll',

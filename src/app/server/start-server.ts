@@ -30,6 +30,9 @@ import { OtlpTelemetry } from '../../telemetry/otlp-telemetry.js';
 import { otlpIngest } from '../../telemetry/ingest/otlp-ingest.js';
 import { authorize, type TokenDirectory } from '../api/authorize.js';
 import { SluiceError } from '../../kernel/errors.js';
+import { followDecisions } from './decision-log.js';
+import { requestLog } from './request-log.js';
+import { createServerLog, type ServerLog } from './server-log.js';
 
 /** gateway.auth's default: required unless the server listens on loopback only. */
 export function defaultAuthMode(host: string): AuthMode {
@@ -85,6 +88,10 @@ export interface ServerOptions {
   readonly observeTickMs?: number;
   /** Injected clock for the controller, the rollout service and the observer. */
   readonly clock?: Clock;
+  /** The structured log (default: none): one line per decision on record, observer alert and error. */
+  readonly log?: ServerLog;
+  /** A log line per finished request too (`serve --log-requests`). */
+  readonly logRequests?: boolean;
 }
 
 export interface RunningServer {
@@ -122,7 +129,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const project = projectOf(o);
   const { store, config, providers } = project;
   const id = o.id ?? `${hostname()}:${process.pid}`;
-  const onError = o.onError ?? (() => {});
+  const log = o.log ?? createServerLog({ silent: true });
+  const onError = o.onError ?? ((e: unknown) => log.error({ err: e }, (e as Error)?.message ?? String(e)));
   const started: Closable[] = [project];
   const host = o.host ?? '127.0.0.1';
   try {
@@ -164,7 +172,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       clock: project.clock,
       onError,
       onRollback: kick,
-      notify: project.notify,
+      // Observer alerts are logged here; every other event it raises is a decision on record (followDecisions).
+      notify: (e) => {
+        project.notify(e);
+        if (e.kind === 'observer-alert')
+          log.warn(
+            { event: 'observer-alert', route: e.route, release: e.release, reason: e.message },
+            `observer alert on ${e.route ?? '?'}: ${e.message}`,
+          );
+      },
     });
     const shadows = project.shadowService();
     // OpenTelemetry out: only when an OTLP endpoint is configured; otherwise nothing of it is created.
@@ -226,7 +242,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       onError,
       // The observer is the gateway's last sink: closed (drained, its judgements reported) first when the gateway
       // closes, then the OpenTelemetry export, which sends what it still holds.
-      sinks: telemetry ? [telemetry, observer] : [observer],
+      sinks: [...(o.logRequests ? [requestLog(log)] : []), ...(telemetry ? [telemetry] : []), observer],
     });
     started.push(gateway);
     gatewayRef = gateway;
@@ -236,6 +252,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     observer.useMetrics(new ObserverMetrics(gateway.metrics.registry));
     project.notifier.registerOn(gateway.metrics.registry);
     const { url, port } = await gateway.listen(o.port ?? 8787, host);
+    // Every decision on record (this process's, or another's on the same store) is a log line.
+    started.push(await followDecisions(store, log, { onError }));
     if (controller) {
       controller.start(o.tickMs ?? 250);
       started.push({ close: () => controller.stop() });
