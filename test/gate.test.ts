@@ -189,3 +189,53 @@ describe('gate faults', () => {
     expect(g.checks.find((c) => c.name === 'error_rate')!.ok).toBe(false);
   });
 });
+
+describe('gate output when items fail to serve', () => {
+  it("names the provider's error with its count, in text and JSON, and says pass or FAIL for each check", async () => {
+    const { createServer } = await import('node:http');
+    const upstream = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'the model is overloaded', type: 'server_error', code: null } }));
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    try {
+      const port = (upstream.address() as { port: number }).port;
+      const dir = starterProject();
+      const cfg = join(dir, 'sluice.yaml');
+      writeFileSync(
+        cfg,
+        readFileSync(cfg, 'utf8').replace(
+          'providers:\n',
+          `providers:\n  upstream: { kind: openai-compatible, base_url: "http://127.0.0.1:${port}/v1", retries: 0 }\n`,
+        ),
+      );
+      const rel = join(dir, 'release.yaml');
+      writeFileSync(rel, readFileSync(rel, 'utf8').replace('provider: local', 'provider: upstream'));
+      const env = { SLUICE_DB: STORE_FACTORIES[0]!.freshUrl() };
+      const cli = (...a: string[]) => runCli(a, { cwd: dir, env });
+      const id = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+
+      const json = await cli('gate', id, '--json');
+      expect(json.code, json.stdout + json.stderr).toBe(1);
+      const r = json.json<GateResult>();
+      expect(r.error_rate).toBe(1);
+      expect(r.item_errors).toHaveLength(1);
+      const [cause] = r.item_errors!;
+      expect(cause).toMatchObject({ arm: 'candidate', count: 60, first_item: 'billing-001' });
+      expect(cause!.message).toMatch(/503.*the model is overloaded|the model is overloaded.*503/);
+
+      const text = await cli('gate', id);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toMatch(/no item scored \(0 items; see the item errors below\)/);
+      expect(text.stdout).toMatch(/item errors \(candidate error rate 100\.0%, 60 items failed to serve\):/);
+      expect(text.stdout).toMatch(/ {4}60 × candidate: .*the model is overloaded.* \(first: billing-001\)/);
+      expect(text.stdout).toMatch(/ {4}FAIL {2}hard error_rate {11}error rate 100\.0% \(limit 1%\)/);
+      expect(text.stdout).toMatch(/ {4}pass {2}hard allowed_uses|checks \(a failed hard check fails the gate/);
+    } finally {
+      upstream.close();
+    }
+  });
+});

@@ -70,6 +70,16 @@ export const gateResultSchema: z.ZodType<GateResult> = z.object({
   baseline_latency_p95_ms: n,
   baseline_cost_usd: n,
   partial: z.object({ reason: z.string(), items_done: z.number(), items_total: z.number() }).nullable(),
+  item_errors: z
+    .array(
+      z.object({
+        arm: z.enum(['candidate', 'baseline']),
+        message: z.string(),
+        count: z.number(),
+        first_item: z.string(),
+      }),
+    )
+    .optional(),
   decision: z
     .object({
       multiplicity: z.enum(['holm', 'bh', 'none']),

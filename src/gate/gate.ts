@@ -75,6 +75,7 @@ export async function runGate(input: GateInput, opts: RunOptions): Promise<GateR
     judge: judge?.name ?? null,
     judged_with: judgedWith(input, judges),
     partial: run.stopped ? { reason: run.stopped, items_done: run.measures.length, items_total: total } : null,
+    item_errors: run.errors.list(),
   };
   const result: GateResult = {
     ...core,

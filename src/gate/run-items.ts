@@ -4,6 +4,7 @@ import { scoreAnswer } from '../judging/score.js';
 import { ScoreCache } from '../judging/score-cache.js';
 import { describeServeProblem, serve, type ServeDeps } from '../serving/serve.js';
 import type { ServingRelease } from '../serving/serving-release.js';
+import { ItemErrorTally } from './core/item-errors.js';
 import { MeasureTable } from './core/measure-table.js';
 import { type ArmMeasure, failedMeasure, type ItemMeasure } from './core/measurement.js';
 import type { Transactional } from '../kernel/transactional.js';
@@ -39,6 +40,8 @@ export interface RunItemsResult {
   readonly measures: MeasureTable;
   readonly stopped: string | null;
   readonly providerCalls: number;
+  /** The first distinct serving errors, with their counts. */
+  readonly errors: ItemErrorTally;
 }
 
 const SAMPLE = 0;
@@ -75,6 +78,7 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
   let spent = 0;
   let tokens = 0;
   let calls = 0;
+  const errors = new ItemErrorTally();
 
   // Cache writes go out in batches, so a long run holds only a batch of them in memory.
   let flushing = Promise.resolve();
@@ -102,7 +106,11 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
         { messages: item.messages, vars: item.vars, slice: item.slice, ...(item.extra ? { extra: item.extra } : {}) },
         input.deps,
       );
-      if (!served.ok) return failedMeasure(describeServeProblem(served.error));
+      if (!served.ok) {
+        const why = describeServeProblem(served.error);
+        errors.add(r === release ? 'candidate' : 'baseline', why, item.id);
+        return failedMeasure(why);
+      }
       const s = served.value;
       out = {
         input: s.input,
@@ -174,5 +182,5 @@ export async function runItems(input: RunItemsInput, opts: RunOptions): Promise<
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
   await flush();
-  return { measures, stopped, providerCalls: calls };
+  return { measures, stopped, providerCalls: calls, errors };
 }

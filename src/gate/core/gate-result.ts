@@ -1,5 +1,6 @@
 import type { ReleaseId } from '../../release/resolved-manifest.js';
 import type { DecisionRule } from './decision-rule.js';
+import type { ItemErrorCause } from './item-errors.js';
 
 export type Verdict = 'pass' | 'fail' | 'review';
 
@@ -92,6 +93,11 @@ export interface GateResult {
   readonly baseline_cost_usd: number | null;
   /** Set when a budget stopped the run: the result covers only the items measured. */
   readonly partial: { readonly reason: string; readonly items_done: number; readonly items_total: number } | null;
+  /**
+   * Why items failed to serve: the first distinct errors with their counts, per arm; empty when
+   * none failed (absent from results recorded before it existed). `error_rate` is the candidate's share.
+   */
+  readonly item_errors?: readonly ItemErrorCause[];
   /** The error rates the verdict is held to (absent from results recorded before it existed). */
   readonly decision?: DecisionRule;
   readonly digest: string;

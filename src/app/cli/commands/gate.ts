@@ -35,6 +35,24 @@ export interface GateOptions {
   maxTokens?: string;
 }
 
+function sliceRow(s: GateResult['slices'][number]): string {
+  const score = s.score?.toFixed(2) ?? '  - ';
+  const base = s.baseline_score !== null ? ` (baseline ${s.baseline_score.toFixed(2)})` : '';
+  const errors = s.item_errors > 0 ? ` [${s.item_errors} item errors]` : '';
+  return `  ${s.verdict.padEnd(6)} ${s.slice.padEnd(28)} n=${String(s.n).padEnd(4)} ${score}${base}${errors}  ${s.reasons.join('; ')}`;
+}
+
+/** What failed to serve, when anything did: the provider's own messages with their counts. */
+function errorLines(r: GateResult): string[] {
+  const causes = r.item_errors ?? [];
+  if (causes.length === 0) return [];
+  const failed = causes.filter((c) => c.arm === 'candidate').reduce((n, c) => n + c.count, 0);
+  return [
+    `  item errors (candidate error rate ${(100 * r.error_rate).toFixed(1)}%${failed > 0 ? `, ${failed} items failed to serve` : ''}):`,
+    ...causes.map((c) => `    ${c.count} × ${c.arm}: ${c.message} (first: ${c.first_item})`),
+  ];
+}
+
 function summary(r: GateResult): string {
   const rows = [...r.slices]
     .sort(
@@ -42,15 +60,22 @@ function summary(r: GateResult): string {
         ['fail', 'review', 'pass'].indexOf(a.verdict) - ['fail', 'review', 'pass'].indexOf(b.verdict) ||
         (a.score ?? 0) - (b.score ?? 0),
     )
-    .map(
-      (s) =>
-        `  ${s.verdict.padEnd(6)} ${s.slice.padEnd(28)} n=${String(s.n).padEnd(4)} ${s.score?.toFixed(2) ?? '  - '}${s.baseline_score !== null ? ` (baseline ${s.baseline_score.toFixed(2)})` : ''}  ${s.reasons.join('; ')}`,
-    );
-  const checks = r.checks.filter((c) => !c.ok).map((c) => `  ${c.kind} check ${c.name}: ${c.message}`);
+    .map(sliceRow);
+  const aggregate =
+    r.aggregate.score === null
+      ? `no item scored (${r.aggregate.n} items${(r.item_errors ?? []).length > 0 ? '; see the item errors below' : ''})`
+      : `aggregate ${r.aggregate.score.toFixed(2)} over ${r.aggregate.n} items`;
+  const checks = r.checks.map(
+    (c) =>
+      `    ${c.ok ? 'pass' : 'FAIL'}  ${c.kind} ${c.name.padEnd(20)} ${c.message}${c.message.includes('limit') ? '' : ` (limit ${c.limit})`}`,
+  );
   return [
-    `gate ${r.verdict.toUpperCase()} for ${shortId(r.release)}${r.baseline ? ` vs ${shortId(r.baseline)}` : ''}: aggregate ${r.aggregate.score?.toFixed(2) ?? '-'} over ${r.aggregate.n} items`,
+    `gate ${r.verdict.toUpperCase()} for ${shortId(r.release)}${r.baseline ? ` vs ${shortId(r.baseline)}` : ''}: ${aggregate}`,
     ...rows,
-    ...checks,
+    ...(checks.length > 0
+      ? ['  checks (a failed hard check fails the gate, a failed soft one needs review):', ...checks]
+      : []),
+    ...errorLines(r),
     ...(r.partial ? [`  partial: ${r.partial.reason} (${r.partial.items_done}/${r.partial.items_total} items)`] : []),
     ...(r.override ? [`  OVERRIDDEN by ${r.override.actor}: ${r.override.reason}`] : []),
     `  receipt ${r.receipt ?? '-'}`,
