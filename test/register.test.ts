@@ -52,6 +52,47 @@ for (const factory of STORE_FACTORIES) {
       expect(diff.json()).toMatchObject({ changes: ['prompt'] });
     });
 
+    it('diff shows a prompt change as a unified diff of its text, a params change as a diff of its values', async () => {
+      const { dir, cli } = setup();
+      const base = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>();
+      edit(dir, 'prompts/system.md', (s) => s.replace('Do not give legal or medical advice.', 'Be warm.'));
+      edit(
+        dir,
+        'release.yaml',
+        (s) =>
+          `${s.replace('max_tokens: 400', 'max_tokens: 500')}acknowledge: [prompt, params]\nbaseline: "${base.id}"\n`,
+      );
+      const next = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>();
+      const text = await cli('diff', base.id.slice(7, 19), next.id.slice(7, 19));
+      expect(text.code).toBe(0);
+      const out = text.stdout;
+      expect(out).toMatch(/: prompt, params changed/);
+      expect(out).toContain(`--- prompts/system.md@${base.id.slice(7, 19)}`);
+      expect(out).toContain(`+++ prompts/system.md@${next.id.slice(7, 19)}`);
+      expect(out).toMatch(/^@@ .* @@/m);
+      expect(out).toMatch(/^-.*Do not give legal or medical advice\.$/m);
+      expect(out).toMatch(/^\+.*Be warm\.$/m);
+      expect(out).toMatch(/^-max_tokens: 400$/m);
+      expect(out).toMatch(/^\+max_tokens: 500$/m);
+      expect(out).not.toMatch(/sha256:[0-9a-f]{64}/);
+      const json = (await cli('diff', base.id, next.id, '--json')).json<{
+        changes: string[];
+        patches: { component: string; what: string; patch: string }[];
+      }>();
+      expect(json.changes).toEqual(['prompt', 'params']);
+      expect(json.patches.map((p) => p.what)).toEqual(['prompt.system', 'params']);
+
+      // releases: a header row, and words where a bare "-" used to stand
+      const listed = (await cli('releases')).stdout.trimEnd().split('\n');
+      expect(listed[0]).toMatch(/^ID +ROUTE +VERSION +STABLE +CHANGED VS BASELINE +REGISTERED +BY$/);
+      expect(listed).toHaveLength(3);
+      expect(listed.find((l) => l.startsWith(base.id.slice(7, 19)))).toMatch(/first of its route/);
+      expect(
+        listed.find((l) => l.startsWith(next.id.slice(7, 19))),
+        listed.join('\n'),
+      ).toMatch(/prompt, params/);
+    });
+
     it('refuses two unacknowledged changes, naming both and the acknowledge line; acknowledged, it registers', async () => {
       const { dir, cli } = setup();
       const base = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>();

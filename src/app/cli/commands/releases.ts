@@ -18,15 +18,31 @@ export async function runReleases(ctx: CliContext, opts: { route?: string }): Pr
     created_at: r.createdAt,
     stable: stables.get(r.name) === r.id,
   }));
-  ctx.print(rows, () =>
-    rows.length === 0
-      ? 'no releases yet: sluice register release.yaml'
-      : rows
-          .map(
-            (r) =>
-              `${shortId(r.id)}  ${r.name.padEnd(16)} ${(r.version ?? '').padEnd(8)} ${r.stable ? 'stable ' : '       '} ${r.changes.join(',') || '-'}  ${r.created_at}  ${r.actor}`,
-          )
-          .join('\n'),
-  );
+  ctx.print(rows, () => {
+    if (rows.length === 0) return 'no releases yet: sluice register release.yaml';
+    const changed = (r: (typeof rows)[number]): string =>
+      r.baseline === null ? 'first of its route' : r.changes.join(', ') || 'none';
+    const table = [
+      ['ID', 'ROUTE', 'VERSION', 'STABLE', 'CHANGED VS BASELINE', 'REGISTERED', 'BY'],
+      ...rows.map((r) => [
+        shortId(r.id),
+        r.name,
+        r.version ?? '',
+        r.stable ? 'stable' : '',
+        changed(r),
+        r.created_at,
+        r.actor,
+      ]),
+    ];
+    const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+    return table
+      .map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n');
+  });
   return EXIT.ok;
 }
