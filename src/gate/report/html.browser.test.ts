@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from './html.js';
 import { renderJUnit } from './junit.js';
 import { gateFixture } from './test-support/fixture.js';
+import { tempDir } from '../../kernel/test-support/temp-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -64,11 +64,10 @@ describe.skipIf(!haveChromium)('gate reports in headless Chromium', () => {
       .evaluate((el) => getComputedStyle(el).fill);
     expect(barColor).toBe('rgb(207, 34, 46)');
 
-    const file = join(tmpdir(), `sluice-gate-report-${process.pid}.png`);
+    const file = join(tempDir('sluice-gate-report-'), 'report.png');
     const png = await page.screenshot({ path: file, fullPage: true });
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(existsSync(file)).toBe(true);
-    console.log(`gate report screenshot: ${file}`);
 
     expect(requests.filter((u) => !u.startsWith('data:') && u !== 'about:blank')).toEqual([]);
     expect(problems).toEqual([]);
