@@ -113,6 +113,12 @@ function firstString(...values: (Plain | undefined)[]): string | undefined {
   return undefined;
 }
 
+/** Whether a span speaks the GenAI conventions: a gen_ai.* attribute or event. */
+function isGenAi(attrs: ReadonlyMap<string, Plain>, events: readonly SpanEventView[]): boolean {
+  for (const k of attrs.keys()) if (k.startsWith('gen_ai.')) return true;
+  return events.some((e) => e.name.startsWith('gen_ai.'));
+}
+
 /**
  * The exchange a span carries under the GenAI semantic conventions, in the
  * forms instrumentations emit it, newest first:
@@ -127,9 +133,7 @@ export function genAiExchange(
   attrs: ReadonlyMap<string, Plain>,
   events: readonly SpanEventView[],
 ): GenAiExchange | NoExchange {
-  const isGenAi =
-    [...attrs.keys()].some((k) => k.startsWith('gen_ai.')) || events.some((e) => e.name.startsWith('gen_ai.'));
-  if (!isGenAi) return 'not-gen-ai';
+  if (!isGenAi(attrs, events)) return 'not-gen-ai';
   const event = (name: string) => events.find((e) => e.name === name)?.attributes;
   const details = event('gen_ai.client.inference.operation.details');
   const from = (key: string, eventName?: string): Plain | undefined =>
