@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { type Attributes, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -146,6 +147,16 @@ describe('OpenTelemetry in: POST /v1/traces', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({});
     }
+    await server.gateway.flush();
+    expect(await store.listTraces({ route: 'legal' })).toHaveLength(1);
+  });
+
+  it('takes a gzipped export, and refuses bytes that are not gzip', async () => {
+    const body = gzipSync(JSON.stringify(exportOf([jsonSpan('7af7651916cd43dd8448eb211c80319c', 'b8ad6b7169203331')])));
+    expect((await post(body, 'application/json', { 'content-encoding': 'gzip' })).status).toBe(200);
+    const bad = await post('not gzip', 'application/json', { 'content-encoding': 'gzip' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/not valid gzip/);
     await server.gateway.flush();
     expect(await store.listTraces({ route: 'legal' })).toHaveLength(1);
   });
