@@ -143,6 +143,7 @@ describe('the control plane', () => {
     const malformed = await raw(port, 'GET', '/api/v1/routes/%zz/status', {});
     expect(malformed.status).toBe(400);
     expect(JSON.parse(malformed.body)).toMatchObject({ error: { code: 'bad_input' } });
+    expect((await raw(port, 'GET', '/api/v1/analysis/%zz', {})).status).toBe(400);
     expect(
       (await raw(port, 'POST', '/api/v1/releases/%E0%A4%A/roll', { 'content-type': 'application/json' }, '{}')).status,
     ).toBe(400);

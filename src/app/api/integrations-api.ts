@@ -109,7 +109,8 @@ export function integrationsApi(analysis: AnalysisService, tokens: TokenDirector
       try {
         name = rest.length === 1 ? decodeURIComponent(rest[0]!) : '';
       } catch {
-        name = '';
+        fail(res, 'bad_input', `malformed path: ${parsed.pathname} (a bad %-escape)`);
+        return true;
       }
       if (name === '') {
         fail(res, 'not_found', `no such endpoint: ${req.method} ${parsed.pathname}`);
