@@ -257,6 +257,11 @@ export const gatewaySchema = z.strictObject({
     .describe(
       'the environment variable holding a bearer token that GET /metrics then requires ("Authorization: Bearer <token>"); default: /metrics is open',
     ),
+  max_body_bytes_in_flight: positiveInt
+    .default(32 * 1024 * 1024)
+    .describe(
+      'request-body bytes the gateway holds at once, across requests (each body counted until its request is answered); past it a request gets 503 with retry-after',
+    ),
   redact: z
     .array(
       z.strictObject({

@@ -11,6 +11,7 @@ import { IntervalAggregator } from './sinks/interval-aggregator.js';
 import { GatewayMetrics, UNROUTED } from './sinks/metrics.js';
 import { metricsGuard } from './auth/metrics-auth.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/parse-request.js';
+import { BodyBudget } from './http/body-budget.js';
 import type { RawTrace, TraceKeeping } from './sinks/record.js';
 import { BUILT_IN_REDACTOR } from './sinks/redact.js';
 import { intervalSink, metricsSink, traceSink } from './sinks/gateway-sinks.js';
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   readonly gatewayId?: string;
   /** Larger request bodies get 413. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /** Request-body bytes held at once across requests; past it a request gets 503 with retry-after. Default 32 MiB. */
+  readonly maxBodyBytesInFlight?: number;
   /** How long close() lets requests in flight finish before cutting them. Default 10 s. */
   readonly closeGraceMs?: number;
   /** Background failures: trace and interval writes. */
@@ -183,6 +186,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     serving: { providers: opts.providers },
     sticky: opts.sticky ?? 'user',
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodies: new BodyBudget(opts.maxBodyBytesInFlight),
     random: opts.random ?? Math.random,
     rejected(error, latencyMs) {
       metrics.observe({

@@ -221,6 +221,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Small batches, often: a batch is copied to the writer thread and let go, so traces never live long on this heap.
       ...(traceWriter ? { traceWriter, traceQueue: { batchSize: 64, flushMs: 20 } } : {}),
       keeping: project.traceKeeping,
+      maxBodyBytesInFlight: config.gateway.max_body_bytes_in_flight,
       sticky: config.gateway.sticky as 'user' | 'key' | `header:${string}`,
       auth: {
         mode: config.gateway.auth ?? defaultAuthMode(host),

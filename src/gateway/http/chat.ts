@@ -15,6 +15,7 @@ import {
 } from './errors.js';
 import { type Caller, routeAllowed, routeForbidden } from '../auth/client-auth.js';
 import { parseChatRequest, readBody, type ChatCompletionRequest, type RequestProblem } from './parse-request.js';
+import type { BodyBudget, BodyReservation } from './body-budget.js';
 import type { Result } from '../../kernel/result.js';
 import {
   completionBody,
@@ -82,6 +83,8 @@ export interface ChatContext {
   readonly serving: ServeDeps;
   readonly sticky: StickySpec;
   readonly maxBodyBytes: number;
+  /** The ceiling on request-body bytes held at once, across requests. */
+  readonly bodies: BodyBudget;
   readonly random: () => number;
   /** A request rejected before routing (bad body, unknown route). */
   rejected(error: GatewayError, latencyMs: number): void;
@@ -324,14 +327,17 @@ export async function readRequest<T>(
   res: ServerResponse,
   started: number,
   parse: (body: Buffer) => Result<T, RequestProblem>,
+  reservation?: BodyReservation,
 ): Promise<T | undefined> {
-  const read = await readBody(req, ctx.maxBodyBytes);
+  const read = await readBody(req, ctx.maxBodyBytes, reservation);
   const parsed = read.ok ? parse(read.value) : read;
   if (parsed.ok) return parsed.value;
   // A refused request carries an id too: the client's, or a new one.
   res.setHeader(REQUEST_ID_HEADER, refusalId(req.headers));
   const error = requestError(parsed.error);
-  sendError(res, error, undefined, error.status === 413);
+  if (error.status === 503) res.setHeader('retry-after', '1');
+  // A body left unread (too large, or no room for it) is not waited for: the connection closes.
+  sendError(res, error, undefined, error.status === 413 || error.status === 503);
   ctx.rejected(error, performance.now() - started);
   return undefined;
 }
@@ -353,8 +359,14 @@ export function bodyEndpoint<T>(
 ): Endpoint {
   return async (ctx, req, res, caller) => {
     const started = performance.now();
-    const body = await readRequest(ctx, req, res, started, parse);
-    if (body) await serveBody(ctx, req, res, started, body, caller);
+    // The body's bytes stay counted against the budget until the request is answered: its parsed form lives as long.
+    const reservation = ctx.bodies.reserve();
+    try {
+      const body = await readRequest(ctx, req, res, started, parse, reservation);
+      if (body) await serveBody(ctx, req, res, started, body, caller);
+    } finally {
+      reservation.release();
+    }
   };
 }
 

@@ -40,11 +40,15 @@ function upstreamError(kind: ProviderErrorKind, message: string): GatewayError {
   return new GatewayError(502, 'upstream_error', kind.startsWith('upstream') ? kind : `upstream_${kind}`, message);
 }
 
-/** A request refused before routing: 413 for a body over the limit, else 400; the problem's code is OpenAI's `code`. */
+/**
+ * A request refused before routing: 413 for a body over the limit, 503 when
+ * the gateway's body budget is spent (sent with retry-after), else 400; the
+ * problem's code is OpenAI's `code`.
+ */
 export function requestError(p: RequestProblem): GatewayError {
-  return p.code === 'request_too_large'
-    ? new GatewayError(413, 'invalid_request_error', p.code, p.message)
-    : badRequest(p.message, p.code);
+  if (p.code === 'request_too_large') return new GatewayError(413, 'invalid_request_error', p.code, p.message);
+  if (p.code === 'overloaded') return new GatewayError(503, 'server_error', p.code, p.message);
+  return badRequest(p.message, p.code);
 }
 
 /**

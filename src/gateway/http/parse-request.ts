@@ -5,6 +5,7 @@ import { err, ok, type Problem, type Result } from '../../kernel/result.js';
 import type { ClientParams } from '../../serving/param-policy.js';
 import { fastFieldsOk, fieldShape, splitFields } from './request-fields.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import type { BodyReservation } from './body-budget.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -49,20 +50,28 @@ export interface ChatCompletionRequest {
  * it a 413 (`request_too_large`) or a 400 with the code as OpenAI's `code`.
  */
 export type RequestProblem = Problem<
-  'request_too_large' | 'body_unreadable' | 'invalid_json' | 'json_too_deep' | 'invalid_request'
+  'request_too_large' | 'body_unreadable' | 'invalid_json' | 'json_too_deep' | 'invalid_request' | 'overloaded'
 >;
 
 export type BodyResult = Result<Buffer, RequestProblem>;
 
 const tooLarge = (limit: number) => err('request_too_large', `the request body is larger than ${limit} bytes`);
+const overloaded = () =>
+  err('overloaded', 'the gateway holds as many request bodies as it may right now; retry shortly');
 
 /**
  * Reads a request body up to `limit` bytes. Past the limit it stops reading
  * (a declared Content-Length over the limit is refused before any byte is read).
+ * With a `reservation`, the body's bytes are taken from the gateway's body
+ * budget first (a declared length up front, else chunk by chunk); when the
+ * budget cannot spare them it stops reading: 'overloaded'.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, limit: number, reservation?: BodyReservation): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(tooLarge(limit));
+  const hasLength = Number.isFinite(declared) && declared >= 0;
+  if (hasLength && declared > limit) return Promise.resolve(tooLarge(limit));
+  if (reservation && hasLength && !reservation.take(declared)) return Promise.resolve(overloaded());
+  const perChunk = reservation && !hasLength ? reservation : undefined;
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let size = 0;
@@ -78,6 +87,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       if (size > limit) {
         req.pause();
         finish(tooLarge(limit));
+        return;
+      }
+      if (perChunk && !perChunk.take(chunk.length)) {
+        req.pause();
+        finish(overloaded());
         return;
       }
       parts.push(chunk);
