@@ -70,6 +70,31 @@ describe('files the commands write', () => {
     expect(readFileSync(join(dir, 'notes.md'), 'utf8')).toContain('<testsuites name="sluice"');
   });
 
+  it('never writes over the store, wherever sluice.yaml puts it, even with --force', async () => {
+    const { dir, cli } = project();
+    const cfg = join(dir, 'sluice.yaml');
+    writeFileSync(
+      cfg,
+      readFileSync(cfg, 'utf8').replace('store: sqlite:.sluice/sluice.db', 'store: sqlite:data/store.db'),
+    );
+    mkdirSync(join(dir, 'data'));
+    const id = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
+    const head = readFileSync(join(dir, 'data/store.db')).subarray(0, 16).toString();
+    expect(head).toBe('SQLite format 3\0');
+    for (const [flag, file] of [
+      ['--html', 'data/store.db'],
+      ['--junit', './data/../data/store.db-wal'],
+    ] as const) {
+      const run = await cli('gate', id, flag, file, '--force');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("is the project's store or its signing key");
+    }
+    const exported = await cli('audit', 'export', '--out', 'data/store.db', '--force');
+    expect(exported.code).toBe(2);
+    expect(readFileSync(join(dir, 'data/store.db')).subarray(0, 16).toString()).toBe(head);
+    expect(await gateReceipts(cli)).toBe(0);
+  });
+
   it('never exports the audit log over the signing key or a file it did not write', async () => {
     const { dir, cli } = project();
     expect((await cli('register', 'release.yaml')).code).toBe(0);

@@ -13,15 +13,23 @@ export function storeUrl(configured: string | undefined, env: NodeJS.ProcessEnv 
   return env.SLUICE_DB || configured || DEFAULT_STORE;
 }
 
+/** The file of a SQLite store URL (absolute, or `:memory:`); undefined for another kind of store or no path. */
+export function sqliteFile(url: string, projectDir: string): string | undefined {
+  if (!url.startsWith('sqlite:')) return undefined;
+  const path = url.slice('sqlite:'.length);
+  if (!path) return undefined;
+  return path === ':memory:' || isAbsolute(path) ? path : resolve(projectDir, path);
+}
+
 async function openDriver(url: string, projectDir: string): Promise<SqlDriver> {
   if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length);
+    const path = sqliteFile(url, projectDir);
     if (!path)
       throw new SluiceError(
         'bad_input',
         'store URL "sqlite:" has no path; use sqlite:PATH, e.g. sqlite:.sluice/sluice.db',
       );
-    return SqliteDriver.open(path === ':memory:' || isAbsolute(path) ? path : resolve(projectDir, path));
+    return SqliteDriver.open(path);
   }
   // Loaded only for a PostgreSQL store: an embedded SQLite deployment never pays for the driver.
   if (url.startsWith('postgres://') || url.startsWith('postgresql://'))

@@ -78,6 +78,19 @@ export class CliContext {
     return this.builtProject;
   }
 
+  /**
+   * The files no report may replace, wherever they are: a SQLite store's file
+   * (and its -wal, -shm and -journal) and a signing key named by `audit.key`.
+   */
+  async protectedFiles(): Promise<string[]> {
+    const { sqliteFile, storeUrl } = await import('../../store/open-store.js');
+    const config = await this.config();
+    const db = sqliteFile(storeUrl(config.store, this.io.env), this.projectDir);
+    const files = db && db !== ':memory:' ? [db, `${db}-wal`, `${db}-shm`, `${db}-journal`] : [];
+    if (config.audit.key) files.push(resolve(this.projectDir, config.audit.key));
+    return files;
+  }
+
   /** Prints one JSON document (with --json) or the human text. */
   print(json: unknown, human: () => string): void {
     if (this.json) this.io.stdout(`${JSON.stringify(json, null, 2)}\n`);

@@ -55,7 +55,22 @@ function headOf(path: string): string {
   }
 }
 
-function check(cwd: string, flag: string, file: string, kind: OutputKind, force: boolean): OutputFile {
+/** A path with its folder resolved through symlinks (as `check` resolves a target), or as given when the folder is gone. */
+function canonical(path: string): string {
+  try {
+    return join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
+}
+
+interface CheckOptions {
+  readonly force: boolean;
+  /** Files never replaced, even with --force (canonical paths). */
+  readonly protect: ReadonlySet<string>;
+}
+
+function check(cwd: string, flag: string, file: string, kind: OutputKind, opts: CheckOptions): OutputFile {
   if (file.trim() === '' || file.endsWith('/') || file.endsWith(sep)) refuse(flag, file, 'needs a file name');
   const wanted = resolve(cwd, file);
   const folder = dirname(wanted);
@@ -79,6 +94,8 @@ function check(cwd: string, flag: string, file: string, kind: OutputKind, force:
     refuse(flag, file, `the folder ${folder} is not writable`);
   }
   const path = join(realFolder, basename(wanted));
+  if (opts.protect.has(path))
+    refuse(flag, file, "is the project's store or its signing key; Sluice never writes a report over it");
   let existing: ReturnType<typeof lstatSync> | undefined;
   try {
     existing = lstatSync(path);
@@ -88,7 +105,7 @@ function check(cwd: string, flag: string, file: string, kind: OutputKind, force:
   if (existing) {
     if (existing.isSymbolicLink()) refuse(flag, file, 'is a symbolic link; Sluice never writes through one');
     if (!existing.isFile()) refuse(flag, file, 'exists and is not a regular file');
-    if (!force && !kind.isPrevious(headOf(path)))
+    if (!opts.force && !kind.isPrevious(headOf(path)))
       refuse(flag, file, `exists and is not ${kind.description} written by Sluice; pass --force to replace it`);
   }
   return { flag, path, write: (content) => writeAtomically(path, content) };
@@ -119,6 +136,13 @@ function writeAtomically(path: string, content: string | Uint8Array): void {
   }
 }
 
+export interface OutputOptions {
+  /** Replace an existing regular file that is not an earlier report of the same kind. */
+  readonly force?: boolean | undefined;
+  /** Files never replaced, even with `force`: the store's files, a signing key (see CliContext.protectedFiles). */
+  readonly protect?: readonly string[];
+}
+
 /** A file a command may write: the path is undefined when the flag was not given. */
 export interface OutputRequest {
   /** The flag as the user typed it, for messages: `--junit`. */
@@ -138,14 +162,15 @@ export interface OutputRequest {
 export function prepareOutputFiles<K extends string>(
   cwd: string,
   requests: Readonly<Record<K, OutputRequest>>,
-  opts: { force?: boolean | undefined } = {},
+  opts: OutputOptions = {},
 ): Partial<Record<K, OutputFile>> {
+  const checks: CheckOptions = { force: opts.force === true, protect: new Set((opts.protect ?? []).map(canonical)) };
   const out: Partial<Record<K, OutputFile>> = {};
   const seen: OutputFile[] = [];
   for (const name of Object.keys(requests) as K[]) {
     const r = requests[name];
     if (r.file === undefined) continue;
-    const checked = check(cwd, r.flag, r.file, r.kind, opts.force === true);
+    const checked = check(cwd, r.flag, r.file, r.kind, checks);
     const twice = seen.find((o) => o.path === checked.path);
     if (twice) refuse(r.flag, r.file, `is the same file as ${twice.flag}`);
     seen.push(checked);
@@ -158,7 +183,7 @@ export function prepareOutputFiles<K extends string>(
 export function prepareOutputFile(
   cwd: string,
   request: OutputRequest & { readonly file: string },
-  opts: { force?: boolean | undefined } = {},
+  opts: OutputOptions = {},
 ): OutputFile {
   return prepareOutputFiles(cwd, { out: request }, opts).out!;
 }

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readRegularFile } from '../../kernel/read-regular-file.js';
 import { join } from 'node:path';
 import { sha256Hex } from '../../kernel/digest.js';
 import { rawPublicKey } from './ed25519-raw.js';
@@ -59,16 +60,12 @@ export function signingKeyFromPem(pem: string): KeyResult {
 }
 
 export function loadSigningKeyFile(path: string): KeyResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT'
+  const bytes = readRegularFile(path);
+  if (!bytes.ok)
+    return bytes.error.code === 'missing'
       ? err('not_found', `no key file at ${path}`)
-      : err('bad_input', `cannot read key file ${path}: ${code ?? 'error'}`);
-  }
-  const r = signingKeyFromPem(text);
+      : err('bad_input', `cannot read key file ${path}: ${bytes.error.message}`);
+  const r = signingKeyFromPem(bytes.value.toString('utf8'));
   return r.ok ? r : err(r.error.code, `${path}: ${r.error.message}`);
 }
 

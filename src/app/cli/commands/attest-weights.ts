@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../../config/load-config.js';
 import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -44,12 +44,7 @@ export async function runAttestWeights(
 }
 
 function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw badInput(`cannot read the expected manifest ${file}: ${(e as Error).message}`, { file });
-  }
+  const text = readTextFile(file);
   try {
     return JSON.parse(text);
   } catch (e) {

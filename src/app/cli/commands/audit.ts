@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { noteVerifierKey, parseVerifierKey } from '../../../audit/tlog/note-verifier-key.js';
 import { publicKeyPem } from '../../../audit/envelope/signing-key.js';
@@ -22,7 +22,7 @@ import { OUTPUT_KINDS } from '../output-kinds.js';
 /** --key: a verifier key string, or a file holding one (or a PEM public key). */
 function readKeyArg(ctx: CliContext, key: string): string {
   const path = resolve(ctx.io.cwd, key);
-  return existsSync(path) ? readFileSync(path, 'utf8').trim() : key;
+  return existsSync(path) ? readTextFile(path, key).trim() : key;
 }
 
 /** The verdict as `audit verify --json` prints it: flat, `ok` first. */
@@ -152,7 +152,7 @@ export async function runAuditExport(ctx: CliContext, opts: { out: string; force
       : prepareOutputFile(
           ctx.io.cwd,
           { flag: '--out', file: opts.out, kind: OUTPUT_KINDS.auditBundle },
-          { force: opts.force },
+          { force: opts.force, protect: await ctx.protectedFiles() },
         );
   const config = await ctx.config();
   const store = await ctx.store();
@@ -228,7 +228,7 @@ export async function runAuditCheckpoint(
       : prepareOutputFile(
           ctx.io.cwd,
           { flag: '--out', file: opts.out, kind: OUTPUT_KINDS.auditCheckpoint },
-          { force: opts.force },
+          { force: opts.force, protect: await ctx.protectedFiles() },
         );
   const c = await (await ctx.store()).latestCheckpoint();
   if (!c) throw new SluiceError('not_found', 'the audit log is empty: no checkpoint yet');

@@ -15,7 +15,7 @@ export async function runForensics(
   const out = prepareOutputFile(
     ctx.io.cwd,
     { flag: '--out', file: opts.out, kind: OUTPUT_KINDS.forensics },
-    { force: opts.force },
+    { force: opts.force, protect: await ctx.protectedFiles() },
   );
   const doc = await exportForensics(await ctx.store(), rolloutId, ctx.clock);
   const file = out.path;

@@ -111,7 +111,7 @@ export async function runGateCommand(ctx: CliContext, id: string, opts: GateOpti
       markdown: { flag: '--markdown', file: opts.markdown, kind: OUTPUT_KINDS.gateMarkdown },
       html: { flag: '--html', file: opts.html, kind: OUTPUT_KINDS.gateHtml },
     },
-    { force: opts.force },
+    { force: opts.force, protect: await ctx.protectedFiles() },
   );
   const project = await ctx.project();
   const { config, store, providers } = project;

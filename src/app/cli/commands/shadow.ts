@@ -81,7 +81,7 @@ export async function runShadowReport(ctx: CliContext, opts: ShadowReportCliOpti
       markdown: { flag: '--markdown', file: opts.markdown, kind: OUTPUT_KINDS.shadowMarkdown },
       html: { flag: '--html', file: opts.html, kind: OUTPUT_KINDS.shadowHtml },
     },
-    { force: opts.force },
+    { force: opts.force, protect: await ctx.protectedFiles() },
   );
   const project = await ctx.project();
   const { config, store, providers, clock } = project;
