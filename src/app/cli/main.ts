@@ -1,7 +1,7 @@
-import { Command, CommanderError, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
+import { Command, CommanderError, type CommandUnknownOpts, Help, Option } from '@commander-js/extra-typings';
 import { VERSION } from '../version.js';
 import { formatLocation, SluiceError } from '../../kernel/errors.js';
-import { CliContext, type CliIo } from './context.js';
+import { CliContext, type CliIo, type GlobalOptions } from './context.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 import { COMMANDS } from './registry.js';
 
@@ -53,11 +53,15 @@ function reportError(e: unknown, io: CliIo, json: boolean): number {
   return exitCodeFor(err.code);
 }
 
-/** Runs the CLI and returns the exit code; never calls process.exit, so tests run it in-process. */
-export async function main(argv: readonly string[], io: CliIo = defaultIo(argv)): Promise<number> {
-  const json = argv.includes('--json');
-  let exitCode: number = EXIT.ok;
-  let ctx: CliContext | undefined;
+/**
+ * The whole command line as commander sees it: the global options and every command of the
+ * registry, each calling `start` with its run when parsed. Help marks required options.
+ */
+export function buildProgram(
+  io: Pick<CliIo, 'stdout' | 'stderr'>,
+  json: boolean,
+  start: (run: (ctx: CliContext) => Promise<number>, program: Command) => Promise<void>,
+): Command {
   const program = new Command('sluice')
     .description(
       'Release control for LLM applications: register, gate, roll, observe — every decision in a verifiable log.',
@@ -74,14 +78,28 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo(argv))
       },
       outputError: () => {},
     })
+    .configureHelp({
+      optionDescription: (option) => {
+        const base = new Help().optionDescription(option);
+        return option.mandatory ? `${base} (required)` : base;
+      },
+    })
     .showHelpAfterError(false);
-
   for (const command of COMMANDS) {
-    command.attach(subcommand(program, command.name), async (run) => {
-      ctx = new CliContext(io, program.opts());
-      exitCode = await run(ctx);
-    });
+    command.attach(subcommand(program as unknown as CommandUnknownOpts, command.name), (run) => start(run, program));
   }
+  return program as unknown as Command;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit, so tests run it in-process. */
+export async function main(argv: readonly string[], io: CliIo = defaultIo(argv)): Promise<number> {
+  const json = argv.includes('--json');
+  let exitCode: number = EXIT.ok;
+  let ctx: CliContext | undefined;
+  const program = buildProgram(io, json, async (run, p) => {
+    ctx = new CliContext(io, p.opts() as GlobalOptions);
+    exitCode = await run(ctx);
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -64,6 +64,15 @@ export const COMMANDS: readonly CliCommand[] = [
         .option('--force', 'overwrite existing files'),
   }).load(async () => (await import('./commands/init.js')).runInit),
   defineCommand({
+    name: 'completion',
+    define: (c) =>
+      c
+        .description(
+          'print the shell completion script: source <(sluice completion bash), or save it where your shell loads completions',
+        )
+        .argument('<shell>', 'bash, zsh or fish'),
+  }).load(async () => (await import('./commands/completion.js')).runCompletion),
+  defineCommand({
     name: 'validate',
     define: (c) =>
       c
@@ -86,7 +95,13 @@ export const COMMANDS: readonly CliCommand[] = [
   }).load(async () => (await import('./commands/show.js')).runShow),
   defineCommand({
     name: 'diff',
-    define: (c) => c.description('the components that differ between two releases').argument('<a>').argument('<b>'),
+    define: (c) =>
+      c
+        .description(
+          'what differs between two releases: each changed component, prompts as a unified diff of their text, the other components as a diff of their settings',
+        )
+        .argument('<a>', 'the release diffed from: id or unique hex prefix')
+        .argument('<b>', 'the release diffed to: id or unique hex prefix'),
   }).load(async () => (await import('./commands/diff.js')).runDiff),
   defineCommand({
     name: 'releases',
@@ -254,7 +269,7 @@ export const COMMANDS: readonly CliCommand[] = [
         .argument('[id]', 'release id or unique hex prefix')
         .option('--percent <p>', 'share of the stable requests mirrored, above 0 up to 100 (default 100)')
         .option('--stop', 'stop mirroring')
-        .option('--route <route>'),
+        .option('--route <route>', ROUTE_HELP),
   }).load(async () => (await import('./commands/shadow.js')).runShadow),
   defineCommand({
     name: 'shadow report',
@@ -263,7 +278,7 @@ export const COMMANDS: readonly CliCommand[] = [
         .description(
           'compare the stored stable/shadow pairs: win rate per slice (judged in both orders), refusal, length, latency and cost deltas',
         )
-        .option('--route <route>')
+        .option('--route <route>', ROUTE_HELP)
         .option(
           '--release <id>',
           "the shadow release (default: the route's current shadow, else the latest with pairs)",
@@ -327,7 +342,7 @@ export const COMMANDS: readonly CliCommand[] = [
   }).load(async () => (await import('./commands/key.js')).runKeyList),
   defineCommand({
     name: 'key revoke',
-    define: (c) => c.description('remove a gateway key').argument('<name>'),
+    define: (c) => c.description('remove a gateway key').argument('<name>', "the key's name (key list shows them)"),
   }).load(async () => (await import('./commands/key.js')).runKeyRevoke),
   defineCommand({
     name: 'token create',
@@ -335,7 +350,7 @@ export const COMMANDS: readonly CliCommand[] = [
       c
         .description('a bearer token for the control API')
         .requiredOption('--role <role>', 'viewer, operator or approver')
-        .option('--name <name>')
+        .option('--name <name>', 'what the token is for, shown by token list (default: ACTOR-ROLE)')
         .option('--expires <duration>', 'stop accepting it after this long (30m, 12h, 30d, 1w); default: never'),
   }).load(async () => (await import('./commands/token.js')).runTokenCreate),
   defineCommand({
@@ -347,7 +362,7 @@ export const COMMANDS: readonly CliCommand[] = [
     define: (c) =>
       c
         .description('stop accepting a control-API token at once (by name, or by the id `token list` shows)')
-        .argument('<name-or-id>'),
+        .argument('<name-or-id>', "the token's name or id (token list shows them)"),
   }).load(async () => (await import('./commands/token.js')).runTokenRevoke),
   defineCommand({
     name: 'audit verify',
@@ -381,13 +396,15 @@ export const COMMANDS: readonly CliCommand[] = [
     define: (c) =>
       c
         .description('inclusion proof for an entry against the latest checkpoint')
-        .argument('<index>')
+        .argument('<index>', "the entry's index in the log (audit log shows them)")
         .option('--format <format>', 'json (default) or tlog-proof'),
   }).load(async () => (await import('./commands/audit.js')).runAuditProve),
   defineCommand({
     name: 'audit consistency',
     define: (c) =>
-      c.description('consistency proof from an older size to the latest checkpoint').argument('<old-size>'),
+      c
+        .description('consistency proof from an older size to the latest checkpoint')
+        .argument('<old-size>', 'the size of the older tree (a checkpoint you hold)'),
   }).load(async () => (await import('./commands/audit.js')).runAuditConsistency),
   defineCommand({
     name: 'audit checkpoint',
