@@ -15,6 +15,8 @@ import type { Store } from '../src/store/store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli } from './support/cli.js';
 import { rolloutProject } from './support/rollout-project.js';
+import { Writable } from 'node:stream';
+import { createServerLog } from '../src/app/server/server-log.js';
 
 let server: RunningServer | undefined;
 let store: Store | undefined;
@@ -64,11 +66,20 @@ describe('a release whose traffic Sluice does not shift', () => {
     await cli('roll', v1);
 
     store = await openStore(url, dir);
+    // serve's log: the observer's alert is one line of it
+    const logged: string[] = [];
+    const logStream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logged.push(chunk.toString());
+        done();
+      },
+    });
     server = await startServer({
       store,
       config: loadProjectConfig(dir).value,
       projectDir: dir,
       env: {},
+      log: createServerLog({ stream: logStream }),
       port: 0,
       tickMs: 100,
       pollMs: 100,
@@ -133,6 +144,10 @@ describe('a release whose traffic Sluice does not shift', () => {
     server = undefined;
     expect(told.some((t) => t.event === 'observer-alert' && /no Sluice rollout of this release/.test(t.message))).toBe(
       true,
+    );
+    const alert = logged.find((l) => l.includes('"event":"observer-alert"') && l.includes('no Sluice rollout'));
+    expect(alert, alert).toMatch(
+      /"level":40,.*"route":"support-assistant".*"msg":"observer alert on support-assistant: .*no Sluice rollout of this release/,
     );
   }, 90_000);
 });
