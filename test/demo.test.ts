@@ -16,7 +16,7 @@ describe('sluice demo', () => {
   it('catches each of the ten failures at its stage and promotes the healthy release', () => {
     const cwd = tempDir('sluice-demo-test-');
     const tmp = tempDir('sluice-demo-tmp-');
-    const env = { ...process.env, TMPDIR: tmp };
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
     delete env.SLUICE_DB;
     const run = spawnSync(process.execPath, [BIN, 'demo', '--json'], {
       cwd,

@@ -81,7 +81,6 @@ function pair(
     slice: 'billing',
     stickyHash: key === null ? null : keyed(dir, key),
     input: JSON.stringify([{ role: 'user', content: `question of ${key}` }]),
-    vars: '{}',
     stableOutput: 'stable answer',
     shadowOutput: 'shadow answer',
     stableLatencyMs: 40,

@@ -274,10 +274,10 @@ function exportOf(spans: unknown[]) {
   };
 }
 
-function post(body: string | Buffer, contentType: string, headers: Record<string, string> = {}): Promise<Response> {
+function post(body: string | Uint8Array, contentType: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${server.url}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': contentType, ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 }

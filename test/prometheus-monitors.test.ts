@@ -15,14 +15,7 @@ import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli } from './support/cli.js';
-import { releaseFor, rolloutProject } from './support/rollout-project.js';
-
-interface Status {
-  phase: string;
-  weight: number;
-  halt_reason: string | null;
-  monitors: { name: string; status: string; interval: [number, number] | null }[];
-}
+import { releaseFor, rolloutOf, rolloutProject } from './support/rollout-project.js';
 
 describe.skipIf(!PROMETHEUS_BINARY)('a rollout watched by a real Prometheus beside its own monitors', () => {
   const target = new MetricsTarget();
@@ -85,7 +78,7 @@ describe.skipIf(!PROMETHEUS_BINARY)('a rollout watched by a real Prometheus besi
       simTimeScale: 0.05,
     });
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    const status = async () => (await server!.service.status('support-assistant')) as Status;
+    const status = async () => rolloutOf(await server!.service.status('support-assistant'));
     const deadline = Date.now() + 30_000;
     for (let n = 0; Date.now() < deadline && (await status()).phase === 'progressing'; n++) {
       await Promise.all(

@@ -8,7 +8,7 @@ import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli } from './support/cli.js';
-import { releaseFor, rolloutProject } from './support/rollout-project.js';
+import { releaseFor, rolloutOf, rolloutProject } from './support/rollout-project.js';
 
 interface Status {
   phase: string;
@@ -106,7 +106,7 @@ describe('rollout through the gateway (SQLite)', () => {
     const rolled = await cli('roll', v2, '--json');
     expect(rolled.json<Status>()).toMatchObject({ phase: 'progressing', weight: 5 });
     const client = await serve(dir, url);
-    const status = async () => (await server!.service.status('support-assistant')) as Status;
+    const status = async () => rolloutOf(await server!.service.status('support-assistant'));
     const served = await traffic(client, async () => (await status()).phase !== 'progressing', 40_000);
     const final = await status();
     expect(final.phase, JSON.stringify(final)).toBe('promoted');
@@ -136,7 +136,7 @@ describe('rollout through the gateway (SQLite)', () => {
     const { dir, url, cli, v2 } = await prepare('noisy-v6', true);
     await cli('roll', v2);
     const client = await serve(dir, url);
-    const status = async () => (await server!.service.status('support-assistant')) as Status;
+    const status = async () => rolloutOf(await server!.service.status('support-assistant'));
     await traffic(client, async () => (await status()).phase !== 'progressing', 40_000);
     const final = await status();
     expect(final.phase, JSON.stringify(final)).toBe('promoted');
@@ -148,7 +148,7 @@ describe('rollout through the gateway (SQLite)', () => {
     const { dir, url, cli, v1, v2 } = await prepare('broken-v4', true);
     await cli('roll', v2);
     const client = await serve(dir, url);
-    const status = async () => (await server!.service.status('support-assistant')) as Status;
+    const status = async () => rolloutOf(await server!.service.status('support-assistant'));
     await traffic(client, async () => (await status()).phase !== 'progressing', 30_000);
     const final = await status();
     expect(final.phase).toBe('rolled_back');

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { memoryKeyTable, newGatewayKey } from '../../src/gateway/auth/gateway-keys.js';
 import { createGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { MemoryRouteTable } from '../../src/gateway/routing/route-table.js';
-import { toTraceRecord } from '../../src/gateway/sinks/record.js';
+import { type TraceKeeping, toTraceRecord } from '../../src/gateway/sinks/record.js';
+import { Redactor } from '../../src/gateway/sinks/redact.js';
 import { startChatUpstream } from '../../src/gateway/test-support/chat-upstream.js';
 import { manifest, registry } from '../../src/gateway/test-support/gateway-fixture.js';
 import { jsonDigest } from '../../src/kernel/canonical-json.js';
@@ -57,14 +58,16 @@ export async function startClientGateway(
   const providers: ProviderRegistry = registry(`${upstream.url}/v1`);
   const traces: TraceRecord[] = [];
   const finished: Finished[] = [];
+  const keeping: TraceKeeping = { redactor: new Redactor(), stickySecret: Buffer.alloc(32, 7) };
   const gateway = createGateway({
+    keeping,
     routes: new MemoryRouteTable([
       { route: 'assistant', rolloutId: null, stable: release, candidate: null, weight: 0 },
     ]),
     providers,
     traceWriter: () => ({
       write: async (batch) => {
-        traces.push(...batch.map(toTraceRecord));
+        traces.push(...batch.map((t) => toTraceRecord(t, keeping)));
       },
       flush: async () => {},
       close: async () => {},

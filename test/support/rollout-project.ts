@@ -1,3 +1,5 @@
+import type { RolloutStatusJson } from '../../src/rollout/core/index.js';
+import type { RouteStatus } from '../../src/rollout/route-status.js';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { starterProject } from './cli.js';
@@ -44,4 +46,10 @@ export function releaseFor(dir: string, model: string, baseline?: string, extra 
     .replace(/^acknowledge: .*\n/m, '')
     .replace(/name: helpful-v\d|name: [a-z]+-v\d/, `name: ${model}`);
   writeFileSync(file, `${base}${baseline ? `baseline: "${baseline}"\n` : ''}${extra}`);
+}
+
+/** The route's rollout status; a test that expects a rollout fails here when the route is idle. */
+export function rolloutOf(s: RouteStatus): RolloutStatusJson {
+  if (s.rollout === null) throw new Error(`route ${s.route} is idle: no rollout`);
+  return s;
 }
