@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { userInfo } from 'node:os';
@@ -102,6 +103,20 @@ describe('the control plane', () => {
       '{}',
     );
     expect(anonymous.status).toBe(401);
+
+    // The token table emptied behind the running server's back: changes stay closed.
+    const db = new Database(url.slice('sqlite:'.length));
+    db.prepare('DELETE FROM api_tokens').run();
+    db.close();
+    const emptied = await raw(
+      server.port,
+      'POST',
+      '/api/v1/routes/support-assistant/pause',
+      { 'content-type': 'application/json' },
+      '{}',
+    );
+    expect(emptied.status).toBe(401);
+    expect(emptied.body).toContain('this server listens beyond loopback and no control token exists');
   });
 
   it('answers 415 to a change that is not JSON, 403 to another origin, 400 to a malformed path', async () => {
