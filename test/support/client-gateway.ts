@@ -65,7 +65,7 @@ export async function startClientGateway(
       { route: 'assistant', rolloutId: null, stable: release, candidate: null, weight: 0 },
     ]),
     providers,
-    traceWriter: () => ({
+    traceWriter: (_events, keeping) => ({
       write: async (batch) => {
         traces.push(...batch.map((t) => toTraceRecord(t, keeping)));
       },
