@@ -28,6 +28,13 @@ export interface ReleaseStore extends BlobStore {
   /** Ids whose hex starts with `hexPrefix`, at most `limit`. */
   findReleaseIds(hexPrefix: string, limit: number): Promise<ReleaseId[]>;
   listReleases(filter?: { name?: string }): Promise<ReleaseRecord[]>;
+  /** One page of releases, newest first (by creation, then id), and how many match: for lists too long to read whole. */
+  releasePage(
+    filter: { name?: string },
+    page: { offset: number; limit: number },
+  ): Promise<{ total: number; releases: ReleaseRecord[] }>;
+  /** The route names that have releases, with how many each has. */
+  releaseRoutes(): Promise<{ name: string; count: number }[]>;
 }
 
 /** Finding a release by id or unique prefix. */

@@ -59,6 +59,21 @@ for (const factory of STORE_FACTORIES) {
       expect((await store.listReleases({ name: 'legal' })).map((r) => r.id)).toEqual([rs[2]!.id, rs[0]!.id]);
     });
 
+    it('pages releases newest first with the count of the whole list, and counts releases per route', async () => {
+      const rs = [release(3), release(1, 'medical'), release(2)];
+      for (const r of rs) await store.insertRelease(r);
+      const first = await store.releasePage({ name: 'legal' }, { offset: 0, limit: 1 });
+      expect(first.total).toBe(2);
+      expect(first.releases.map((r) => r.id)).toEqual([rs[0]!.id]);
+      const second = await store.releasePage({ name: 'legal' }, { offset: 1, limit: 1 });
+      expect(second.releases.map((r) => r.id)).toEqual([rs[2]!.id]);
+      expect((await store.releasePage({}, { offset: 0, limit: 10 })).total).toBe(3);
+      expect(await store.releaseRoutes()).toEqual([
+        { name: 'legal', count: 2 },
+        { name: 'medical', count: 1 },
+      ]);
+    });
+
     it('keeps a route pointer', async () => {
       const a = release(1);
       const b = release(2);

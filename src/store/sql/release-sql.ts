@@ -79,5 +79,21 @@ export function releaseSql(db: SqlDriver): ReleaseStore {
       );
       return rows.map(toRelease);
     },
+    async releasePage(filter, page) {
+      const where = filter.name === undefined ? '' : ' WHERE name = ?';
+      const params = filter.name === undefined ? [] : [filter.name];
+      const [count] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM releases${where}`, params);
+      const rows = await db.query<ReleaseRow>(
+        `SELECT ${RELEASE_COLUMNS} FROM releases${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+        [...params, page.limit, page.offset],
+      );
+      return { total: Number(count?.n ?? 0), releases: rows.map(toRelease) };
+    },
+    async releaseRoutes() {
+      const rows = await db.query<{ name: string; n: number | string }>(
+        'SELECT name, COUNT(*) AS n FROM releases GROUP BY name ORDER BY name',
+      );
+      return rows.map((r) => ({ name: r.name, count: Number(r.n) }));
+    },
   };
 }
