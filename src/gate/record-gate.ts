@@ -5,6 +5,26 @@ import type { Transactional } from '../kernel/transactional.js';
 import type { GateStore } from './gate-store.js';
 import type { GateOverride, GateResult } from './core/gate-result.js';
 
+/** The slices that did not pass, with their verdicts and reasons: what a receipt names. */
+function failingSlices(result: GateResult) {
+  return result.slices
+    .filter((s) => s.verdict !== 'pass')
+    .map((s) => ({ slice: s.slice, verdict: s.verdict, reasons: [...s.reasons] }));
+}
+
+/** The receipt of an override: who overrode which measured verdict, over which failing slices, and why. */
+export function overrideDecision(result: GateResult, actor: string, override: GateOverride): Decision {
+  return {
+    subject: result.release,
+    actor,
+    kind: 'override',
+    at: new Date(override.at),
+    what: { verdict: result.verdict, overridden: failingSlices(result) },
+    why: [override.reason],
+    evidence: { gate_result: result.digest as `sha256:${string}` },
+  };
+}
+
 /**
  * Stores a gate result and records its receipt — and, for an override, a second
  * receipt naming who overrode what and why — in one transaction.
@@ -17,9 +37,7 @@ export async function recordGate(
   override: GateOverride | null,
 ): Promise<GateResult> {
   const base = { subject: result.release, actor, at: new Date(result.at) };
-  const failing = result.slices
-    .filter((s) => s.verdict !== 'pass')
-    .map((s) => ({ slice: s.slice, verdict: s.verdict, reasons: [...s.reasons] }));
+  const failing = failingSlices(result);
   const decisions: Decision[] = [
     {
       ...base,
@@ -39,16 +57,7 @@ export async function recordGate(
       evidence: { gate_result: result.digest as `sha256:${string}` },
     },
   ];
-  if (override) {
-    decisions.push({
-      ...base,
-      kind: 'override',
-      at: new Date(override.at),
-      what: { verdict: result.verdict, overridden: failing },
-      why: [override.reason],
-      evidence: { gate_result: result.digest as `sha256:${string}` },
-    });
-  }
+  if (override) decisions.push(overrideDecision(result, actor, override));
   return store.transaction(
     async (tx) => {
       const [receipt] = await ledger.recordIn(tx, decisions);

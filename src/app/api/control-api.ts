@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SluiceError } from '../../kernel/errors.js';
 import type { RolloutControl, RouteCommand } from '../../rollout/rollout-control.js';
+import { type ApiRoute, matchRoute, text } from './api-routes.js';
 import { httpStatusFor } from './http-status.js';
+import { openApiDocument } from './openapi.js';
 import { checkJsonContentType, checkOrigin } from './request-guard.js';
-import { allows, requiredRole, tokenHash, type ApiAction, type Role } from './tokens.js';
+import { allows, requiredRole, tokenHash, type Role } from './tokens.js';
 
 /** What the control API drives for shadows: the CLI's `shadow` command, the same service. */
 export interface ShadowControl {
@@ -18,29 +20,17 @@ export interface TokenDirectory {
   lookup(hash: string): Promise<{ name: string; role: Role } | undefined>;
 }
 
-export interface ControlApiOptions {
-  /** The server listens on loopback only: the API may stay open while no token exists. */
-  readonly loopbackOnly: boolean;
-  /** The OS user running the server: the actor of an open loopback API is `unauthenticated:<user>`. */
-  readonly localUser: string;
-}
-
-const COMMANDS = new Set<RouteCommand>(['promote', 'pause', 'resume', 'abort', 'rollback']);
+const COMMANDS: readonly RouteCommand[] = ['promote', 'pause', 'resume', 'abort', 'rollback'];
 const MAX_BODY = 64 * 1024;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
-}
-
-/** The path's segments after /api/v1/, decoded; undefined for a malformed escape (`%zz`). */
-function pathParts(pathname: string): string[] | undefined {
-  try {
-    return pathname.split('/').slice(3).map(decodeURIComponent);
-  } catch {
-    return undefined;
-  }
 }
 
 function fail(res: ServerResponse, code: Parameters<typeof httpStatusFor>[0], message: string): void {
@@ -65,8 +55,6 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-
 /** `percent` in a body: a number (or numeric text), else left to the service's default. */
 function percentOf(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
@@ -75,15 +63,101 @@ function percentOf(v: unknown): number | undefined {
   return n;
 }
 
+/** The rollout and shadow endpoints: route status and commands, starting a rollout, a route's shadow. */
+export function controlRoutes(control: RolloutControl, shadows: ShadowControl): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/routes/{route}/status',
+      action: 'read',
+      summary: "A route's rollout status, as `sluice status --json` prints it",
+      run: ({ params }) => control.status(params.route!),
+    },
+    ...COMMANDS.map(
+      (kind): ApiRoute => ({
+        method: 'POST',
+        path: `/routes/{route}/${kind}`,
+        action: kind,
+        summary: `${kind[0]!.toUpperCase()}${kind.slice(1)} the route's rollout (a signed receipt names the token and the reason)`,
+        body: {
+          fields: {
+            reason: 'why, recorded in the receipt',
+            ...(kind === 'rollback' ? { to: 'the release to roll back to (default: the previous stable)' } : {}),
+          },
+        },
+        run: ({ params, body, actor }) =>
+          control.command(params.route!, kind, actor, {
+            ...(text(body.reason) ? { reason: text(body.reason)! } : {}),
+            ...(text(body.to) ? { to: text(body.to)! } : {}),
+          }),
+      }),
+    ),
+    {
+      method: 'POST',
+      path: '/releases/{id}/roll',
+      action: 'roll',
+      summary: 'Start rolling a release out on its route',
+      run: ({ params, actor }) => control.roll(params.id!, actor),
+    },
+    {
+      method: 'GET',
+      path: '/routes/{route}/shadow',
+      action: 'read',
+      summary: "A route's shadow setting",
+      run: ({ params }) => shadows.status(params.route!),
+    },
+    {
+      method: 'POST',
+      path: '/releases/{id}/shadow',
+      action: 'shadow-start',
+      summary: "Mirror a share of the route's requests to a release",
+      body: {
+        fields: { percent: 'share of requests mirrored, above 0 and at most 100', route: "the release's route" },
+      },
+      run: ({ params, body, actor }) => {
+        const percent = percentOf(body.percent);
+        const route = text(body.route);
+        return shadows.start(params.id!, actor, {
+          ...(percent !== undefined ? { percent } : {}),
+          ...(route ? { route } : {}),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/routes/{route}/shadow/stop',
+      action: 'shadow-stop',
+      summary: "Stop a route's shadow",
+      body: { fields: { release: 'only if the shadow is this release' } },
+      run: ({ params, body, actor }) => {
+        const release = text(body.release);
+        return shadows.stop(params.route!, actor, release ? { release } : {});
+      },
+    },
+  ];
+}
+
+export interface ControlApiOptions {
+  /** The server listens on loopback only: the API may stay open while no token exists. */
+  readonly loopbackOnly: boolean;
+  /** The OS user running the server: the actor of an open loopback API is `unauthenticated:<user>`. */
+  readonly localUser: string;
+  /** More endpoints (the dashboard's reads and the gate override). */
+  readonly routes?: readonly ApiRoute[];
+  /** Refuse every mutation (`sluice ui`: a read-only view). */
+  readonly readOnly?: boolean;
+}
+
 /**
- * The control plane under /api/v1: route status and commands, starting a
- * rollout, and a route's shadow (GET /routes/R/shadow, POST /releases/ID/shadow
- * {percent}, POST /routes/R/shadow/stop {release}). Guarded by bearer tokens
- * with roles once any token exists; with none, open on loopback only (a server
- * bound beyond loopback refuses every change). Cross-origin requests are
- * refused and changes must be JSON (see request-guard.ts). The actor of a
- * change is the token's name, never a field of the body. Returns false for
- * paths it does not own, so the server can route them elsewhere.
+ * The control plane under /api/v1: one table of endpoints (`controlRoutes`
+ * and the dashboard's), each with the action its role must allow; the
+ * OpenAPI document at /api/v1/openapi.json is made from the same table.
+ * Guarded by bearer tokens with roles once any token exists; with none, open
+ * on loopback only (a server bound beyond loopback refuses every change).
+ * Cross-origin requests are refused and changes must be JSON (see
+ * request-guard.ts). The actor of a change is the token's name, never a field
+ * of the body. Returns false for paths it does not own, so the server can
+ * route them elsewhere.
  */
 export function controlApi(
   control: RolloutControl,
@@ -91,6 +165,16 @@ export function controlApi(
   tokens: TokenDirectory,
   opts: ControlApiOptions,
 ) {
+  const routes: ApiRoute[] = [...controlRoutes(control, shadows), ...(opts.routes ?? [])];
+  const session: ApiRoute = {
+    method: 'GET',
+    path: '/session',
+    action: 'read',
+    summary: 'Who the bearer token is and its role (`open` when no token exists and every action is allowed)',
+    run: async () => ({}),
+  };
+  routes.push(session);
+  const document = openApiDocument(routes);
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (!req.url?.startsWith('/api/')) return false; // the gateway's hot path pays one string check
     const refused = checkOrigin(req.headers, opts.loopbackOnly);
@@ -103,63 +187,25 @@ export function controlApi(
       fail(res, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
       return true;
     }
-    const parts = pathParts(url.pathname);
-    if (!parts) {
+    if (url.pathname === '/api/v1/openapi.json' && req.method === 'GET') {
+      send(res, 200, document);
+      return true;
+    }
+    let parts: string[];
+    try {
+      parts = url.pathname.split('/').slice(3).map(decodeURIComponent);
+    } catch {
       fail(res, 'bad_input', `malformed path: ${url.pathname} (a bad %-escape)`);
       return true;
     }
-    let action: ApiAction;
-    let run: (actor: string, body: Record<string, unknown>) => Promise<unknown>;
-    if (parts[0] === 'routes' && parts.length === 3 && parts[2] === 'status' && req.method === 'GET') {
-      action = 'read';
-      run = () => control.status(parts[1]!);
-    } else if (
-      parts[0] === 'routes' &&
-      parts.length === 3 &&
-      COMMANDS.has(parts[2] as RouteCommand) &&
-      req.method === 'POST'
-    ) {
-      const kind = parts[2] as RouteCommand;
-      action = kind;
-      run = (actor, body) =>
-        control.command(parts[1]!, kind, actor, {
-          ...(text(body.reason) ? { reason: text(body.reason)! } : {}),
-          ...(text(body.to) ? { to: text(body.to)! } : {}),
-        });
-    } else if (parts[0] === 'releases' && parts.length === 3 && parts[2] === 'roll' && req.method === 'POST') {
-      action = 'roll';
-      run = (actor) => control.roll(parts[1]!, actor);
-    } else if (parts[0] === 'routes' && parts.length === 3 && parts[2] === 'shadow' && req.method === 'GET') {
-      action = 'read';
-      run = () => shadows.status(parts[1]!);
-    } else if (parts[0] === 'releases' && parts.length === 3 && parts[2] === 'shadow' && req.method === 'POST') {
-      action = 'shadow-start';
-      run = (actor, body) => {
-        const percent = percentOf(body.percent);
-        const route = text(body.route);
-        return shadows.start(parts[1]!, actor, {
-          ...(percent !== undefined ? { percent } : {}),
-          ...(route ? { route } : {}),
-        });
-      };
-    } else if (
-      parts[0] === 'routes' &&
-      parts.length === 4 &&
-      parts[2] === 'shadow' &&
-      parts[3] === 'stop' &&
-      req.method === 'POST'
-    ) {
-      action = 'shadow-stop';
-      run = (actor, body) => {
-        const release = text(body.release);
-        return shadows.stop(parts[1]!, actor, release ? { release } : {});
-      };
-    } else {
+    const found = matchRoute(routes, req.method ?? 'GET', parts);
+    if (!('route' in found)) {
       fail(res, 'not_found', `no such endpoint: ${req.method} ${url.pathname}`);
       return true;
     }
+    const { route, params } = found;
     try {
-      const changes = action !== 'read';
+      const changes = route.method !== 'GET';
       if (changes) {
         const notJson = checkJsonContentType(req.headers);
         if (notJson) {
@@ -168,6 +214,7 @@ export function controlApi(
         }
       }
       let actor = `unauthenticated:${opts.localUser}`;
+      let role: Role | 'open' = 'open';
       if (await tokens.any()) {
         const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
         const who = m ? await tokens.lookup(tokenHash(m[1]!)) : undefined;
@@ -175,21 +222,38 @@ export function controlApi(
           fail(res, 'unauthorized', 'a bearer token is required (sluice token create --role …)');
           return true;
         }
-        if (!allows(who.role, action)) {
-          fail(res, 'forbidden', `${action} needs the ${requiredRole(action)} role; this token is ${who.role}`);
+        if (!allows(who.role, route.action)) {
+          fail(
+            res,
+            'forbidden',
+            `${route.action} needs the ${requiredRole(route.action)} role; this token is ${who.role}`,
+          );
           return true;
         }
         actor = who.name;
+        role = who.role;
       } else if (changes && !opts.loopbackOnly) {
         fail(
           res,
           'unauthorized',
-          `${action} needs a bearer token: this server listens beyond loopback and no control token exists (sluice token create --role …)`,
+          `${route.action} needs a bearer token: this server listens beyond loopback and no control token exists (sluice token create --role …)`,
         );
         return true;
       }
+      if (opts.readOnly && changes) {
+        fail(res, 'forbidden', 'this is a read-only view (sluice ui): changes go through sluice serve or the CLI');
+        return true;
+      }
+      if (route === session) {
+        send(res, 200, {
+          role: opts.readOnly ? 'viewer' : role,
+          name: role === 'open' ? null : actor,
+          read_only: !!opts.readOnly,
+        });
+        return true;
+      }
       const body = req.method === 'POST' ? await readJson(req) : {};
-      send(res, 200, await run(actor, body));
+      send(res, 200, await route.run({ params, query: url.searchParams, body, actor }));
     } catch (e) {
       if (e instanceof SluiceError) fail(res, e.code, e.message);
       else fail(res, 'internal', (e as Error).message ?? String(e));

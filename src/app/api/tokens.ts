@@ -7,7 +7,8 @@ export type Role = (typeof ROLES)[number];
 /**
  * What each role may do on the control API. viewer: read status; operator:
  * pause, resume, abort, rollback, stop a shadow; approver: also promote, start
- * rollouts and start a shadow (which sends production requests to another release).
+ * rollouts, start a shadow (which sends production requests to another release) and
+ * override a gate.
  * Sending OTLP spans in (POST /v1/traces) needs a viewer token: it records traffic, it decides nothing.
  */
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, approver: 2 };
@@ -22,7 +23,8 @@ export type ApiAction =
   | 'roll'
   | 'shadow-start'
   | 'shadow-stop'
-  | 'ingest';
+  | 'ingest'
+  | 'override';
 
 const NEEDS: Record<ApiAction, Role> = {
   read: 'viewer',
@@ -36,6 +38,7 @@ const NEEDS: Record<ApiAction, Role> = {
   'shadow-stop': 'operator',
   /** POST /v1/traces: an application's OTLP spans, kept as traces (like the gateway's own). */
   ingest: 'viewer',
+  override: 'approver',
 };
 
 export function allows(role: Role, action: ApiAction): boolean {

@@ -1,0 +1,51 @@
+import { decodeReceipt, type ReceiptEntry } from '../../../audit/envelope/receipt-leaf.js';
+import { createPublicKey } from 'node:crypto';
+import { proveInclusion } from '../../../audit/ledger/proofs.js';
+import { noteVerifierKey } from '../../../audit/tlog/note-verifier-key.js';
+import type { AuditStore } from '../../../audit/audit-store.js';
+import { keyIdOf } from '../../../audit/envelope/signing-key.js';
+import { pageOf } from './paging.js';
+
+/** Receipts decoded for people (who, what, why, which release), newest first as given, with their leaf bytes. */
+export function receiptRows(entries: readonly ReceiptEntry[]) {
+  return entries.map((e) => {
+    const { statement, ...receipt } = decodeReceipt(e);
+    return { ...receipt, predicate: statement ? statement.predicate : null, leaf: e.leaf.toString('base64') };
+  });
+}
+
+/**
+ * A page of the log, newest first, each receipt with its leaf bytes and its
+ * inclusion proof against the latest checkpoint, plus that checkpoint: what a
+ * browser needs to check signatures and inclusion itself.
+ */
+export async function auditPage(store: AuditStore, origin: string, q: URLSearchParams) {
+  const size = await store.auditSize();
+  const page = pageOf(q, { limit: 25, max: 200 });
+  const checkpoint = await store.latestCheckpoint();
+  const to = Math.max(0, size - page.offset);
+  const from = Math.max(0, to - page.limit);
+  const entries = (await store.auditEntries(from, to)).reverse();
+  const proofs = checkpoint ? await Promise.all(entries.map((e) => proveInclusion(store, e.index))) : [];
+  return {
+    origin,
+    size,
+    ...page,
+    checkpoint: checkpoint ? { size: checkpoint.size, note: checkpoint.note, at: checkpoint.createdAt } : null,
+    receipts: receiptRows(entries).map((r, i) => ({
+      ...r,
+      proof: proofs[i] ? { size: proofs[i].size, hashes: proofs[i].proof } : null,
+    })),
+  };
+}
+
+/** The log's public keys: each as a signed-note verifier key (checkpoints) and a DSSE key id (receipts). */
+export async function auditKeys(store: Pick<AuditStore, 'auditKeys'>, origin: string) {
+  return {
+    origin,
+    keys: (await store.auditKeys()).map((k) => {
+      const pub = createPublicKey(k.publicKeyPem);
+      return { keyid: keyIdOf(pub), verifier_key: noteVerifierKey(origin, pub) };
+    }),
+  };
+}
