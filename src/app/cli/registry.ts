@@ -189,6 +189,14 @@ export const COMMANDS: readonly CliCommand[] = [
         .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, else json)'),
   }).load(async () => (await import('./commands/serve.js')).runServe),
   defineCommand({
+    name: 'ui',
+    define: (c) =>
+      c
+        .description("the dashboard, read-only, on the project's store without the gateway")
+        .option('--port <port>', 'port (default 8788)')
+        .option('--host <host>', 'address (default 127.0.0.1)'),
+  }).load(async () => (await import('./commands/ui.js')).runUi),
+  defineCommand({
     name: 'roll',
     define: (c) =>
       withWait(

@@ -4,6 +4,8 @@ import { controlApi } from '../api/control-api.js';
 import { tokenDirectory } from '../api/token-directory.js';
 import { integrationsApi } from '../api/integrations-api.js';
 import { AnalysisService } from '../../rollout/analysis-service.js';
+import { dashboardRoutes } from '../api/dashboard-routes.js';
+import { uiAssets } from '../ui/ui-assets.js';
 import type { SluiceConfig } from '../../config/sluice-schema.js';
 import type { Controller } from '../../rollout/controller.js';
 import type { RolloutService } from '../../rollout/rollout-service.js';
@@ -190,7 +192,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       : undefined;
     if (telemetry) observer.useEvaluations(telemetry);
     const tokens: TokenDirectory = tokenDirectory(store, project.clock, onError);
-    const control = controlApi(service, shadows, tokens, { loopbackOnly: isLoopbackHost(host), localUser: osUser() });
+    const control = controlApi(service, shadows, tokens, {
+      loopbackOnly: isLoopbackHost(host),
+      localUser: osUser(),
+      routes: dashboardRoutes(project, (route) => service.status(route)),
+    });
     // Argo Rollouts' web metric and Flagger's webhooks; the observer's readings are this process's.
     const integrations = integrationsApi(new AnalysisService({ store, observer, clock: project.clock }), tokens, {
       loopbackOnly: isLoopbackHost(host),
@@ -207,6 +213,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       room: () => gatewayRef?.traceRoom() ?? 0,
       authorize: (req) => authorize(tokens, req.headers.authorization, 'ingest'),
     });
+    const ui = uiAssets();
     const keys = await StoreKeyTable.open(store, { onError });
     started.push(keys);
     const traceWriter =
@@ -238,7 +245,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       intervalSeconds: config.rollout.interval_seconds,
       gatewayId: id,
       shadow: { stripTools: config.shadow.strip_tools, maxPerMinute: config.shadow.max_requests_per_minute },
-      extra: async (req, res) => (await api(req, res)) || (await ingest.handle(req, res)),
+      extra: async (req, res) => (await api(req, res)) || (await ingest.handle(req, res)) || ui(req, res),
       ...metricsTokenOf(config, o.env),
       onError,
       // The observer is the gateway's last sink: closed (drained, its judgements reported) first when the gateway
