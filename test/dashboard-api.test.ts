@@ -70,7 +70,7 @@ describe('the control API behind the dashboard', () => {
       });
     const doc = openApi.parse(await (await call('GET', '/api/v1/openapi.json')).json());
     const concrete = (path: string) =>
-      path.replace('{route}', ROUTE).replace('{id}', p.v2.slice(7, 19)).replace('{hook}', 'x');
+      path.replace('{route}', ROUTE).replace('{id}', p.v2.slice(7, 19)).replace('{hook}', 'event');
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), role: op['x-sluice-role'] })),
     );
@@ -78,6 +78,11 @@ describe('the control API behind the dashboard', () => {
     for (const { path, method, role } of operations) {
       if (path === '/api/v1/openapi.json') continue;
       const viewer = await call(method, concrete(path), tokens.viewer.token);
+      if (role === 'viewer' && method === 'POST') {
+        // Flagger's webhooks only read: answered (here a 400 for a payload that is not Flagger's), never unknown.
+        expect(viewer.status, `${method} ${path}`).not.toBe(404);
+        continue;
+      }
       if (method === 'GET') expect(viewer.status, `${method} ${path}`).toBe(200);
       else {
         // Every change is refused to a viewer, before anything is done.

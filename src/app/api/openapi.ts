@@ -1,3 +1,4 @@
+import { FLAGGER_HOOKS } from '../../rollout/core/index.js';
 import { VERSION } from '../version.js';
 import type { ApiRoute } from './api-routes.js';
 import { requiredRole } from './tokens.js';
@@ -26,6 +27,58 @@ export function openApiDocument(routes: readonly ApiRoute[]) {
         summary: 'This document',
         security: [],
         responses: { '200': { description: 'the OpenAPI document', content: { 'application/json': {} } } },
+      },
+    },
+  };
+  // Answered by integrations-api.ts beside this table: Argo Rollouts' web metric and Flagger's webhooks.
+  paths['/api/v1/analysis/{route}'] = {
+    get: {
+      operationId: 'getAnalysisRoute',
+      summary:
+        "Argo Rollouts' web metric: the route's verdict (pass, fail or inconclusive) from its monitors and the observer",
+      'x-sluice-action': 'read',
+      'x-sluice-role': 'viewer',
+      parameters: [
+        { name: 'route', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'release', in: 'query', required: false, schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': { description: 'the verdict', content: { 'application/json': {} } },
+        default: { description: 'an error', content: { 'application/json': { schema: errorSchema } } },
+      },
+    },
+  };
+  paths['/api/v1/flagger/{hook}'] = {
+    post: {
+      operationId: 'postFlaggerHook',
+      summary:
+        "Flagger's webhooks: proceed or not, from the same verdict (a viewer token in the header or metadata.token)",
+      'x-sluice-action': 'read',
+      'x-sluice-role': 'viewer',
+      parameters: [{ name: 'hook', in: 'path', required: true, schema: { type: 'string', enum: [...FLAGGER_HOOKS] } }],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: {
+                name: { type: 'string' },
+                namespace: { type: 'string' },
+                phase: { type: 'string' },
+                metadata: { type: 'object', additionalProperties: { type: 'string' } },
+              },
+              required: ['name', 'namespace', 'phase'],
+            },
+          },
+        },
+      },
+      responses: {
+        '200': { description: 'proceed', content: { 'application/json': {} } },
+        default: {
+          description: 'do not proceed, or an error',
+          content: { 'application/json': { schema: errorSchema } },
+        },
       },
     },
   };

@@ -4,6 +4,7 @@ import { controlApi } from '../api/control-api.js';
 import { dashboardRoutes } from '../api/dashboard-routes.js';
 import { tokenDirectory } from '../api/token-directory.js';
 import { isLoopbackHost } from './loopback.js';
+import { SluiceError } from '../../kernel/errors.js';
 import type { Project } from '../project.js';
 import { uiAssets } from '../ui/ui-assets.js';
 
@@ -19,6 +20,15 @@ export interface RunningUi {
  * is refused (it is made through `sluice serve` or the CLI).
  */
 export async function startUi(project: Project, o: { port: number; host: string }): Promise<RunningUi> {
+  // Prompts, answers and the log are no one else's business: beyond loopback, a viewer token is needed to read.
+  if (!isLoopbackHost(o.host) && (await project.store.tokenCount()) === 0)
+    throw new SluiceError(
+      'bad_usage',
+      `refusing to show the dashboard on ${o.host}: anyone who can reach that address could read the project, and no control token exists`,
+      {
+        detail: 'create one first: sluice token create --role viewer --name NAME, or keep the default --host 127.0.0.1',
+      },
+    );
   const service = project.rolloutService(async () => {});
   const shadows = project.shadowService();
   const api = controlApi(service, shadows, tokenDirectory(project.store, project.clock), {
