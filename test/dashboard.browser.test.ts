@@ -126,7 +126,7 @@ describe.skipIf(!haveChromium)('the dashboard on the demo project, in headless C
       for (const [page, hash, heading] of pages) {
         await s.page.goto(`${serve.url}/ui/${hash()}`);
         await s.page.getByRole('heading', { level: 1, name: new RegExp(heading) }).waitFor();
-        await s.page.locator('.muted', { hasText: 'Loading…' }).waitFor({ state: 'detached' });
+        await expect.poll(() => s.page.getByText('Loading…').count()).toBe(0);
         if (page === 'rollout' || page === 'observe') await s.page.locator('.uplot').first().waitFor();
         if (page === 'gate') await s.page.locator('.item').first().waitFor();
         if (name === 'desktop') expect(await axe(s.page), `${page}: serious axe violations`).toEqual([]);
@@ -226,9 +226,13 @@ describe.skipIf(!haveChromium)('the dashboard on the demo project, in headless C
     await s.page.goto(`${serve.url}/ui/#/audit`);
     await s.page.getByLabel('Pinned verifier key').fill(verifierKey);
     await s.page.getByRole('button', { name: 'Verify in this browser' }).click();
-    await expect
-      .poll(() => s.page.getByTestId('verify-outcome').textContent())
-      .toMatch(/^Verified: 25 receipts signed by the pinned key and included in the checkpoint of size \d+/);
+    const outcome = s.page.getByTestId('verify-outcome');
+    await outcome.waitFor({ timeout: 15_000 }).catch(async (e: unknown) => {
+      throw new Error(`no verification outcome: ${await s.page.locator('main').textContent()}`, { cause: e });
+    });
+    expect(await outcome.textContent()).toMatch(
+      /^Verified: 25 receipts signed by the pinned key and included in the checkpoint of size \d+/,
+    );
 
     // Someone with write access to the database edits one receipt's reason.
     const db = new Database(join(dir, '.sluice', 'sluice.db'));
@@ -250,8 +254,7 @@ describe.skipIf(!haveChromium)('the dashboard on the demo project, in headless C
 
     await s.page.reload();
     await s.page.getByRole('button', { name: 'Verify in this browser' }).click();
-    const outcome = s.page.getByTestId('verify-outcome');
-    await expect.poll(() => outcome.textContent()).toContain('Verification failed');
+    await outcome.filter({ hasText: 'Verification failed' }).waitFor({ timeout: 15_000 });
     const text = (await outcome.textContent()) ?? '';
     expect(text).toContain(`receipt #${index}: the signature does not verify`);
     expect(text).toContain(`receipt #${index}: not included in the checkpoint`);
@@ -264,9 +267,9 @@ describe.skipIf(!haveChromium)('the dashboard on the demo project, in headless C
     );
     await s.page.getByLabel('Pinned verifier key').fill(other);
     await s.page.getByRole('button', { name: 'Verify in this browser' }).click();
-    await expect
-      .poll(() => outcome.textContent())
-      .toContain('checkpoint: the checkpoint is not signed by the pinned key');
+    await outcome
+      .filter({ hasText: 'checkpoint: the checkpoint is not signed by the pinned key' })
+      .waitFor({ timeout: 15_000 });
     await s.close();
   }, 60_000);
 });

@@ -132,6 +132,18 @@ export interface RolloutStatus {
   steps: number[];
   monitors: Monitor[];
   events: { at: string; kind: string; step: number; weight: number; message: string }[];
+  step_progress?: {
+    index: number;
+    weight: number;
+    started_at: string | null;
+    requests: number | null;
+    min_requests: number;
+    dwell_seconds: number;
+    elapsed_seconds: number | null;
+    dwell_remaining_seconds: number | null;
+    deadline: string | null;
+    waiting_for: string[];
+  } | null;
   step_started_at?: string | null;
   step_deadline?: string | null;
   paused?: { by: string; reason: string; at: string } | null;

@@ -42,8 +42,13 @@ export interface PinnedKey {
 
 /** A C2SP signed-note verifier key `name+hex(keyid)+base64(0x01 ‖ pubkey)`, checked and imported. */
 export async function pinKey(text: string): Promise<PinnedKey> {
-  const [name, idHex, b64, ...rest] = text.trim().split('+');
-  if (!name || !idHex || !b64 || rest.length > 0) throw new Error('the key is not name+id+key');
+  // The base64 key may itself hold '+': split at the first two only.
+  const t = text.trim();
+  const first = t.indexOf('+');
+  const second = first < 0 ? -1 : t.indexOf('+', first + 1);
+  if (second < 0) throw new Error('the key is not name+id+key');
+  const [name, idHex, b64] = [t.slice(0, first), t.slice(first + 1, second), t.slice(second + 1)];
+  if (!name || !/^[0-9a-f]{8}$/i.test(idHex) || !b64) throw new Error('the key is not name+id+key');
   const bytes = fromBase64(b64);
   if (bytes.length !== 33 || bytes[0] !== 1) throw new Error('the key is not an Ed25519 verifier key');
   const raw = bytes.slice(1);

@@ -41,6 +41,17 @@ async function latest(store: ProofStore): Promise<{ size: number; note: string; 
   return { size: c.size, note: c.note, root: Buffer.from(parsed.value.root).toString('base64') };
 }
 
+/**
+ * The stored tree's audit path for entry `index` in the tree of `size` entries,
+ * unchecked: for a verifier that checks it itself (the dashboard's browser), so
+ * a damaged log is shown to it rather than refused here.
+ */
+export async function storedInclusionPath(store: ProofStore, index: number, size: number): Promise<Buffer[]> {
+  const planned = inclusionPlan(index, size);
+  if (!planned.ok) throw new SluiceError('bad_usage', planned.error.message);
+  return fetchPlan(store, planned.value);
+}
+
 export interface InclusionProofOutput {
   index: number;
   size: number;

@@ -32,22 +32,38 @@ const ARM_SERIES: uPlot.Series[] = [
 ];
 
 function Steps({ s }: { s: RolloutStatus }) {
-  const progress = s.step_progress as { requests?: number; min_requests?: number } | undefined;
+  const p = s.step_progress ?? null;
   return (
-    <ol class="steps">
-      {s.steps.map((w, i) => (
-        <li key={i} class={i < s.step ? 'done' : i === s.step ? 'current' : ''}>
-          <strong>{w}%</strong>
-          {i === s.step && s.phase === 'progressing' && (
-            <span class="muted">
-              {' '}
-              since {when(s.step_started_at ?? null)}; dwell until {when(s.step_deadline ?? null)}
-              {progress?.min_requests ? ` · ${progress.requests ?? 0}/${progress.min_requests} requests` : ''}
-            </span>
-          )}
-        </li>
-      ))}
-    </ol>
+    <>
+      <ol class="steps">
+        {s.steps.map((w, i) => (
+          <li key={w} class={i < s.step || s.phase === 'promoted' ? 'done' : i === s.step ? 'current' : ''}>
+            <strong>{w}%</strong>
+          </li>
+        ))}
+      </ol>
+      {p && (
+        <div class="step-progress">
+          <p>
+            Step {p.index + 1} at {p.weight}%: {p.requests ?? '—'} of {p.min_requests} canary requests; dwell{' '}
+            {p.elapsed_seconds ?? 0} s of {p.dwell_seconds} s
+            {p.dwell_remaining_seconds ? ` (${p.dwell_remaining_seconds} s left)` : ''}
+            {p.deadline ? `; pauses by itself at ${when(p.deadline)} if it cannot end` : ''}.
+          </p>
+          <progress
+            max={p.min_requests}
+            value={Math.min(p.requests ?? 0, p.min_requests)}
+            aria-label="canary requests of the step"
+          />
+          <progress
+            max={p.dwell_seconds}
+            value={Math.min(p.elapsed_seconds ?? 0, p.dwell_seconds)}
+            aria-label="dwell of the step"
+          />
+          {p.waiting_for.length > 0 && <p class="muted">Waiting for: {p.waiting_for.join('; ')}</p>}
+        </div>
+      )}
+    </>
   );
 }
 

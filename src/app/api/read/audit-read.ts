@@ -1,6 +1,6 @@
 import { decodeReceipt, type ReceiptEntry } from '../../../audit/envelope/receipt-leaf.js';
 import { createPublicKey } from 'node:crypto';
-import { proveInclusion } from '../../../audit/ledger/proofs.js';
+import { storedInclusionPath } from '../../../audit/ledger/proofs.js';
 import { noteVerifierKey } from '../../../audit/tlog/note-verifier-key.js';
 import type { AuditStore } from '../../../audit/audit-store.js';
 import { keyIdOf } from '../../../audit/envelope/signing-key.js';
@@ -20,13 +20,26 @@ export function receiptRows(entries: readonly ReceiptEntry[]) {
  * browser needs to check signatures and inclusion itself.
  */
 export async function auditPage(store: AuditStore, origin: string, q: URLSearchParams) {
-  const size = await store.auditSize();
   const page = pageOf(q, { limit: 25, max: 200 });
+  // The log as of its latest checkpoint: every entry shown is in the tree the checkpoint signs.
   const checkpoint = await store.latestCheckpoint();
+  const size = checkpoint?.size ?? (await store.auditSize());
   const to = Math.max(0, size - page.offset);
   const from = Math.max(0, to - page.limit);
   const entries = (await store.auditEntries(from, to)).reverse();
-  const proofs = checkpoint ? await Promise.all(entries.map((e) => proveInclusion(store, e.index))) : [];
+  // Paths in the tree of the checkpoint shown, as stored: the browser checks them (a damaged log included).
+  const proofs = checkpoint
+    ? await Promise.all(
+        entries.map(async (e) =>
+          e.index < checkpoint.size
+            ? {
+                size: checkpoint.size,
+                hashes: (await storedInclusionPath(store, e.index, checkpoint.size)).map((h) => h.toString('base64')),
+              }
+            : null,
+        ),
+      )
+    : [];
   return {
     origin,
     size,
@@ -34,7 +47,7 @@ export async function auditPage(store: AuditStore, origin: string, q: URLSearchP
     checkpoint: checkpoint ? { size: checkpoint.size, note: checkpoint.note, at: checkpoint.createdAt } : null,
     receipts: receiptRows(entries).map((r, i) => ({
       ...r,
-      proof: proofs[i] ? { size: proofs[i].size, hashes: proofs[i].proof } : null,
+      proof: proofs[i] ?? null,
     })),
   };
 }
