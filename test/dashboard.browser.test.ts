@@ -28,7 +28,7 @@ function cli(dir: string, args: string[]): string {
   const run = spawnSync(process.execPath, [BIN, '--project', dir, ...args], {
     encoding: 'utf8',
     env: { ...process.env, SLUICE_ACTOR: 'test', SLUICE_DB: '' },
-    timeout: 170_000,
+    timeout: 360_000,
   });
   if (run.status !== 0) throw new Error(`sluice ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   return run.stdout;
@@ -67,7 +67,7 @@ describe.skipIf(!haveChromium)('the dashboard on the demo project, in headless C
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     mkdirSync(SHOTS, { recursive: true });
-  }, 240_000);
+  }, 400_000);
 
   afterAll(async () => {
     await browser?.close();
