@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../src/app/server/start-server.
 import { startUi, type RunningUi } from '../src/app/server/start-ui.js';
 import { verifyInclusion } from '../src/audit/tlog/merkle-verify.js';
 import { leafHash } from '../src/audit/tlog/merkle-hash.js';
+import { scoreSubject } from '../src/judging/score-cache.js';
 import { loadProjectConfig } from '../src/config/load-config.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
@@ -209,6 +210,82 @@ describe('the control API behind the dashboard', () => {
         true,
       );
     }
+  });
+
+  it("counts a shadow's wins per slice by the judge's stored scores and pages the pairs behind them", async () => {
+    const p = await project();
+    const projectParts = new Project({ config: p.config, store: p.store, projectDir: p.dir, env: {} });
+    const judge = projectParts.judges.judge!;
+    const pair = (i: number, slice: string, stable: number, shadow: number) => ({
+      pair: {
+        id: `pair-${i}`,
+        route: ROUTE,
+        stableRelease: p.v1,
+        shadowRelease: p.v2,
+        slice,
+        stickyHash: null,
+        input: `question ${i}`,
+        stableOutput: `stable answer ${i}`,
+        shadowOutput: `shadow answer ${i}`,
+        stableLatencyMs: 10,
+        shadowLatencyMs: 12,
+        stableCostUsd: 0,
+        shadowCostUsd: 0,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      },
+      scores: [
+        [`stable answer ${i}`, stable],
+        [`shadow answer ${i}`, shadow],
+      ] as const,
+    });
+    // billing: the shadow wins 2 of 3; account: one tie and one pair the judge has not scored.
+    const pairs = [
+      pair(1, 'billing', 0.5, 0.8),
+      pair(2, 'billing', 0.6, 0.9),
+      pair(3, 'billing', 0.9, 0.4),
+      pair(4, 'account', 0.7, 0.7),
+      pair(5, 'account', -1, -1),
+    ];
+    await p.store.insertShadowPairs(pairs.map((x) => x.pair));
+    await p.store.putJudgeScores(
+      judge.digest,
+      pairs.flatMap((x) =>
+        x.scores
+          .filter(([, score]) => score >= 0)
+          .map(([output, score]) => ({
+            subject: scoreSubject({ input: x.pair.input, output }),
+            result: { ok: true as const, score },
+          })),
+      ),
+    );
+    ui = await startUi(projectParts, { port: 0, host: '127.0.0.1' });
+    const view = z
+      .object({
+        slices: z.array(
+          z.object({
+            slice: z.string(),
+            pairs: z.number(),
+            judged: z.number(),
+            shadow_wins: z.number(),
+            stable_wins: z.number(),
+            ties: z.number(),
+            win_rate: z.number().nullable(),
+          }),
+        ),
+        total: z.number(),
+        pairs: z.array(z.object({ id: z.string(), winner: z.string().nullable() })),
+      })
+      .parse(await (await fetch(`${ui.url}/api/v1/routes/${ROUTE}/shadow/pairs?release=${p.v2}&limit=2`)).json());
+    expect(view.slices).toEqual([
+      { slice: 'account', pairs: 2, judged: 1, shadow_wins: 0, stable_wins: 0, ties: 1, win_rate: 0.5 },
+      { slice: 'billing', pairs: 3, judged: 3, shadow_wins: 2, stable_wins: 1, ties: 0, win_rate: 2 / 3 },
+    ]);
+    expect(view.total).toBe(5);
+    // Newest first, one page.
+    expect(view.pairs.map((x) => ({ id: x.id, winner: x.winner }))).toEqual([
+      { id: 'pair-5', winner: null },
+      { id: 'pair-4', winner: 'tie' },
+    ]);
   });
 
   it('serves `sluice ui` read-only: reads answer, every change is refused even with no token', async () => {
