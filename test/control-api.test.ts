@@ -56,7 +56,10 @@ describe('control API', () => {
     expect((await api('/routes/support-assistant/status')).status).toBe(401);
     const status = await api('/routes/support-assistant/status', {}, viewer.token);
     expect(status.status).toBe(200);
-    expect(await status.json()).toMatchObject({ phase: expect.stringMatching(/idle|progressing/) });
+    const body = (await status.json()) as { phase: string; step_progress: { min_requests: number } | null };
+    expect(body).toMatchObject({ phase: expect.stringMatching(/idle|progressing/) });
+    // the dashboard reads the same status as `sluice status --json`: the step's progress against what it needs
+    if (body.phase === 'progressing') expect(body.step_progress?.min_requests).toBeGreaterThan(0);
     const denied = await api(
       '/routes/support-assistant/rollback',
       { method: 'POST', body: '{"reason": "x"}' },
