@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,4 +42,20 @@ describe('sluice demo', () => {
     expect(out.audit.ok).toBe(true);
     expect(out.audit.entries).toBeGreaterThan(20);
   }, 180_000);
+
+  it('removes its temporary project when interrupted', async () => {
+    const tmp = tempDir('sluice-demo-tmp-');
+    const env = { ...process.env, TMPDIR: tmp };
+    delete env.SLUICE_DB;
+    const proc = spawn(process.execPath, [BIN, 'demo'], { cwd: tempDir('sluice-demo-test-'), env });
+    let err = '';
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((r) => proc.once('exit', (_code, signal) => r(signal)));
+    const end = Date.now() + 30_000;
+    while (!/project .*legal-assistant/.test(err) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(tmp)).toHaveLength(1);
+    proc.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 60_000);
 });

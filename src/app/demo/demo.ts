@@ -54,10 +54,26 @@ function projectDir(keep: string | undefined): { dir: string; temp: string | nul
  */
 export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const { dir, temp } = projectDir(opts.keep);
+  const remove = (): void => {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  };
+  // Ctrl-C or a kill: remove the folder, then end as the signal would have.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    remove();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  if (temp) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   try {
     return await replay(dir, opts);
   } finally {
-    if (temp) rmSync(temp, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    remove();
   }
 }
 
