@@ -62,9 +62,8 @@ describe('OpenTelemetry out: a GenAI span per gateway request, exported over OTL
     expect(a.get('sluice.arm')).toBe('stable');
     expect(a.get('sluice.slice')).toBe('legal/contracts');
     expect(a.has('gen_ai.response.time_to_first_chunk')).toBe(false);
-    // The parent is the caller's span: read from the raw export (the decoded view keeps no parent).
-    const raw = receiver.received.find((r) => r.path === '/v1/traces')!.body.toString('utf8');
-    expect(raw).toContain(`"parentSpanId":"${PARENT_ID}"`);
+    expect(span.parentSpanId).toBe(PARENT_ID);
+    expect(receiver.received.find((r) => r.path === '/v1/traces')!.contentType).toBe('application/x-protobuf');
   });
 
   it('records the GenAI client metrics, time to first chunk for a stream, and a span without a caller trace', async () => {

@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -27,6 +27,9 @@ const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 /** Finished requests waiting to become spans; past it they are dropped (and counted). */
 const PENDING_CAPACITY = 10_000;
+/** Queued requests are made into spans every DRAIN_MS, or at once when DRAIN_BATCH are waiting: a batch at a time. */
+const DRAIN_MS = 100;
+const DRAIN_BATCH = 256;
 /** Span contexts kept for the observer's evaluation events (judged seconds after the answer). */
 const KEPT_CONTEXTS = 4096;
 
@@ -58,7 +61,7 @@ export class OtlpTelemetry implements FinishedSink, EvaluationSink {
   private readonly tokens: Histogram;
   private readonly firstChunk: Histogram;
   private pending: { f: Finished; endMs: number }[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private readonly contexts = new Map<string, SpanContext>();
   /** Requests dropped because the queue was full. */
   dropped = 0;
@@ -110,15 +113,14 @@ export class OtlpTelemetry implements FinishedSink, EvaluationSink {
       return;
     }
     this.pending.push({ f, endMs: Date.now() });
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
+    if (!this.timer) this.timer = setTimeout(() => this.drain(), DRAIN_MS).unref();
+    else if (this.pending.length === DRAIN_BATCH) setImmediate(() => this.drain());
   }
 
   /** Turns the queued requests into spans and measurements. */
   private drain(): void {
-    this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
     for (const { f, endMs } of batch) {

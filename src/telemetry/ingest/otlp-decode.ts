@@ -9,6 +9,8 @@ import { exportTraceRequestSchema } from './otlp-schema.js';
 export interface IngestSpan {
   readonly traceId: string;
   readonly spanId: string;
+  /** The parent span's id in hex, when the span has one. */
+  readonly parentSpanId?: string;
   readonly name: string;
   readonly startMs: number;
   readonly endMs: number;
@@ -84,12 +86,14 @@ export function decodeSpans(body: Buffer, format: OtlpFormat): Result<IngestSpan
         if (!traceId) return err('bad_otlp', `${at}.traceId: expected 16 bytes`);
         const spanId = hexId(span.spanId, 8, format);
         if (!spanId) return err('bad_otlp', `${at}.spanId: expected 8 bytes`);
+        const parentSpanId = span.parentSpanId ? hexId(span.parentSpanId, 8, format) : undefined;
         const startMs = millis(span.startTimeUnixNano);
         const endMs = millis(span.endTimeUnixNano);
         if (endMs < startMs) return err('bad_otlp', `${at}: endTimeUnixNano is before startTimeUnixNano`);
         spans.push({
           traceId,
           spanId,
+          ...(parentSpanId ? { parentSpanId } : {}),
           name: span.name ?? '',
           startMs,
           endMs,
