@@ -52,6 +52,7 @@ export function rateRow(name, k, n, budget) {
     const [op, v] = budget.split(' ');
     ok = op === '<=' ? p <= Number(v) : p >= Number(v);
   }
-  const r3 = (x) => Math.round(x * 1e4) / 1e4;
-  return { name, value: r3(p), unit: `share of ${n} runs, Wilson 95% [${r3(lo)}, ${r3(hi)}]`, budget, ok };
+  // Four significant digits, so a per-window rate of a few in a million keeps its value.
+  const r3 = (x) => Number(x.toPrecision(4));
+  return { name, value: r3(p), k, n, unit: `share of ${n} runs, Wilson 95% [${r3(lo)}, ${r3(hi)}]`, budget, ok };
 }
