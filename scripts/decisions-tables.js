@@ -16,7 +16,7 @@ export const RESULTS = join(root, 'bench', 'results.json');
 function pct(v) {
   if (v === undefined || v === null) return '';
   const p = v * 100;
-  if (p === 0) return '0%';
+  if (Math.abs(p) < 1e-9) return '0%';
   if (p < 0.1) return `${Number(p.toPrecision(2))}%`;
   return `${p.toFixed(1)}%`;
 }
