@@ -45,7 +45,7 @@ describe('sluice demo', () => {
 
   it('removes its temporary project when interrupted', async () => {
     const tmp = tempDir('sluice-demo-tmp-');
-    const env = { ...process.env, TMPDIR: tmp };
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
     delete env.SLUICE_DB;
     const proc = spawn(process.execPath, [BIN, 'demo'], { cwd: tempDir('sluice-demo-test-'), env });
     let err = '';
