@@ -145,6 +145,10 @@ describe('gateway: many large bodies at once', () => {
     expect(small.status).toBe(200);
     await small.text();
     const metrics = await (await fetch(`${base}/metrics`)).text();
+    // The four held bodies, exactly: the refused ones took nothing, the small one gave its bytes back.
+    expect(metrics).toContain(
+      `sluice_gateway_body_bytes_in_flight ${4 * Buffer.byteLength(bigBody('held', 1_000_000))}\n`,
+    );
     expect(metrics).toMatch(/sluice_gateway_errors_total\{[^}]*code="overloaded"[^}]*\} 21/);
 
     // Once the held requests are answered, their bytes are given back and large bodies are taken again.

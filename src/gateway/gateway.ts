@@ -130,7 +130,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const onError = opts.onError ?? (() => {});
   const store = opts.store;
   let traces: BatchQueue<RawTrace> | undefined;
-  const metrics = new GatewayMetrics(opts.routes, () => traces?.depth ?? 0);
+  const bodies = new BodyBudget(opts.maxBodyBytesInFlight);
+  const metrics = new GatewayMetrics(
+    opts.routes,
+    () => traces?.depth ?? 0,
+    () => bodies.inUse,
+  );
   // The sinks in order of creation: closed in reverse by close().
   const sinks: FinishedSink[] = [metricsSink(metrics)];
   const keeping: TraceKeeping = opts.keeping ?? { redactor: BUILT_IN_REDACTOR, stickySecret: randomBytes(32) };
@@ -186,7 +191,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     serving: { providers: opts.providers },
     sticky: opts.sticky ?? 'user',
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    bodies: new BodyBudget(opts.maxBodyBytesInFlight),
+    bodies,
     random: opts.random ?? Math.random,
     rejected(error, latencyMs) {
       metrics.observe({

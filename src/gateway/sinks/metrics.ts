@@ -21,12 +21,12 @@ export class GatewayMetrics {
   private readonly traceFailures: Counter;
   private readonly invalidArguments: Counter;
 
-  constructor(routes: RouteTable, traceQueueDepth: () => number = () => 0) {
+  constructor(routes: RouteTable, traceQueueDepth: () => number = () => 0, bodyBytesInFlight: () => number = () => 0) {
     const registers = [this.registry];
     this.requests.register(this.registry);
     this.traceDrops = new Counter({
       name: 'sluice_gateway_trace_queue_dropped_total',
-      help: 'Traces dropped because the trace queue was full',
+      help: 'Traces dropped: the trace queue was full, or the store did not take their batch within the retries',
       registers,
     });
     this.traceFailures = new Counter({
@@ -39,6 +39,14 @@ export class GatewayMetrics {
       help: 'Tool calls an upstream answered with arguments that are not a JSON object (passed to the client unchanged)',
       labelNames: ['route'],
       registers,
+    });
+    new Gauge({
+      name: 'sluice_gateway_body_bytes_in_flight',
+      help: 'Request-body bytes held by requests being served (bounded by gateway.max_body_bytes_in_flight)',
+      registers,
+      collect() {
+        this.set(bodyBytesInFlight());
+      },
     });
     new Gauge({
       name: 'sluice_gateway_trace_queue_depth',
