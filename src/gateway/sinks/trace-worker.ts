@@ -34,6 +34,20 @@ const keeping = keepingFrom(data.keeping);
 let opened: Promise<Store> | null = null;
 let closing = false;
 let queue: Promise<void> = Promise.resolve();
+/** Ends the wait before the next retry at once (a close must not wait out a 30 s backoff). */
+let wakeRetry: (() => void) | undefined;
+
+function backoff(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      wakeRetry = undefined;
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    wakeRetry = done;
+  });
+}
 
 /** The store connection, opened on first use and again after an attempt to open it failed (the store may come back). */
 function connection(): Promise<Store> {
@@ -76,7 +90,7 @@ async function store(m: Extract<TraceWorkerRequest, { type: 'write' }>): Promise
       // Once asked to close, a failing store gets one try per batch: shutdown must not wait out every retry.
       const delay = closing ? undefined : delays[attempt];
       if (delay === undefined) return { id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) };
-      await new Promise((r) => setTimeout(r, delay));
+      await backoff(delay);
     }
   }
 }
@@ -89,7 +103,10 @@ async function handle(m: TraceWorkerRequest): Promise<TraceWorkerReply | undefin
 }
 
 port.on('message', (m: TraceWorkerRequest) => {
-  if (m.type === 'close') closing = true;
+  if (m.type === 'close') {
+    closing = true;
+    wakeRetry?.();
+  }
   queue = queue.then(async () => {
     const reply = await handle(m);
     if (reply) port.postMessage(reply);

@@ -167,6 +167,16 @@ describe.skipIf(!built)('WorkerTraceWriter failures', () => {
     expect(events.dropped).toBe(3);
   }, 3_000);
 
+  it('cuts a long backoff short when asked to close: the batch gets its last try at once', async () => {
+    const file = join(dir, 'a-third-file');
+    writeFileSync(file, '');
+    const { w, events } = writer(`sqlite:${join(file, 'sluice.db')}`, { retryDelaysMs: [30_000] });
+    await w.write([raw(1), raw(2)]);
+    await new Promise((r) => setTimeout(r, 200)); // the first try failed; the thread now waits 30 s
+    await w.close();
+    expect(events.dropped).toBe(2);
+  }, 5_000);
+
   it('counts the batches with a thread that dies as dropped, and starts a new thread for the next one', async () => {
     const crash = join(dir, 'crash-worker.mjs');
     writeFileSync(crash, 'process.exit(3);\n');
