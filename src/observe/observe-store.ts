@@ -16,6 +16,8 @@ export interface ObserveSampleStore {
   observeSamples(releaseId: string, sinceMs: number, untilMs?: number): Promise<ObserveSampleRecord[]>;
   /** Count, sum and sum of squares of a release's judged quality (judge errors left out) from sinceMs on: one aggregate row. */
   observeQualitySums(releaseId: string, sinceMs: number): Promise<QualitySums>;
+  /** When the release's newest sample arrived (epoch ms), or null when it has none. */
+  latestObserveSampleAt(releaseId: string): Promise<number | null>;
 }
 
 export interface QualitySums {

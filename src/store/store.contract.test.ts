@@ -473,6 +473,8 @@ for (const factory of STORE_FACTORIES) {
         { ...sample('s2', 'r1', 2000, null) },
       ]);
       expect(await store.observeSamples('r1', 2001, 3000)).toEqual([]);
+      expect(await store.latestObserveSampleAt('r1')).toBe(3000);
+      expect(await store.latestObserveSampleAt('none')).toBeNull();
       // The rollout controller's aggregate: count, sum and sum of squares of the judged quality, judge errors left out.
       const sums = await store.observeQualitySums('r1', 0);
       expect(sums.n).toBe(2);

@@ -109,7 +109,8 @@ export function dashboardRoutes(
         "Judged production quality of a release per slice and window, with the drift detector's state, alerts and rollbacks",
       query: {
         release: "the release (default: the route's latest candidate)",
-        since_ms: 'epoch ms (default: 24 h ago)',
+        since_ms:
+          'epoch ms to replay from (default: the 360 windows up to the newest sample; at most 5,000 windows back)',
       },
       run: ({ params, query }) => observeView(store, config, params.route!, query, project.clock.now()),
     },

@@ -34,6 +34,10 @@ export function observeSql(db: SqlDriver): ObserveSampleStore {
       );
       return { n: Number(r?.n ?? 0), sum: Number(r?.s ?? 0), sumSq: Number(r?.q ?? 0) };
     },
+    async latestObserveSampleAt(releaseId) {
+      const [r] = await db.query('SELECT MAX(at) AS at FROM observe_samples WHERE release_id = ?', [releaseId]);
+      return r?.at === null || r?.at === undefined ? null : Number(r.at);
+    },
     async observeSamples(releaseId, sinceMs, untilMs) {
       const until = untilMs === undefined ? '' : ' AND at < ?';
       const params = untilMs === undefined ? [releaseId, sinceMs] : [releaseId, sinceMs, untilMs];

@@ -25,6 +25,7 @@ interface ObserveSlice {
 }
 interface ObserveView {
   release: string | null;
+  since: number | null;
   settings: { window_seconds: number; consecutive: number; min_quality: number };
   slices: ObserveSlice[];
   alerts: { slice: string; start: number; status: string; drift: string; reasons: string[] }[];
@@ -195,10 +196,11 @@ export function ObservePage({ route }: { route: string | undefined }) {
         <>
           <p>
             Release {v.release ? <Id id={v.release} /> : '—'} · windows of {v.settings.window_seconds} s · min quality{' '}
-            {v.settings.min_quality} · rollback after {v.settings.consecutive} breached windows
+            {v.settings.min_quality} · rollback after {v.settings.consecutive} breached windows · the detector replayed
+            over the windows since {when(v.since)}
           </p>
           <Section title="Quality per slice">
-            {v.slices.length === 0 && <p class="muted">No judged production answers in the last 24 hours.</p>}
+            {v.slices.length === 0 && <p class="muted">No judged production answers since {when(v.since)}.</p>}
             <div class="grid">
               {v.slices.map((s) => (
                 <div key={s.slice} class="slice-panel">

@@ -6,6 +6,28 @@ import type { AuditStore } from '../../../audit/audit-store.js';
 import { keyIdOf } from '../../../audit/envelope/signing-key.js';
 import { pageOf } from './paging.js';
 
+/**
+ * The newest `limit` receipts matching `filter`, newest first, read in windows
+ * growing backwards from the end of the log: a release with 100,000 receipts
+ * costs a page, not the whole log.
+ */
+export async function recentEntries(
+  store: Pick<AuditStore, 'auditEntries' | 'auditSize'>,
+  filter: { kind?: string; subject?: string },
+  limit: number,
+): Promise<ReceiptEntry[]> {
+  const found: ReceiptEntry[] = [];
+  let to = await store.auditSize();
+  let window = 256;
+  while (to > 0 && found.length < limit) {
+    const from = Math.max(0, to - window);
+    found.push(...(await store.auditEntries(from, to, filter)).reverse());
+    to = from;
+    window *= 4;
+  }
+  return found.slice(0, limit);
+}
+
 /** Receipts decoded for people (who, what, why, which release), newest first as given, with their leaf bytes. */
 export function receiptRows(entries: readonly ReceiptEntry[]) {
   return entries.map((e) => {

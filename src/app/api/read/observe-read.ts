@@ -1,27 +1,40 @@
 import type { SluiceConfig } from '../../../config/sluice-schema.js';
+import { SluiceError } from '../../../kernel/errors.js';
 import { bandSpecFromConfig } from '../../../observe/core/band.js';
 import { driftSpecFromConfig, evaluateSeries } from '../../../observe/core/evaluate-series.js';
 import { aggregateWindows, groupSeries } from '../../../observe/core/windows.js';
 import { findRelease } from '../../../release/find-release.js';
 import type { ReleaseId } from '../../../release/resolved-manifest.js';
 import type { Store } from '../../../store/store.js';
-import { receiptRows } from './audit-read.js';
+import { receiptRows, recentEntries } from './audit-read.js';
 
-/** Windows shown per slice: the latest ones. */
-const MAX_WINDOWS = 240;
-const DAY_MS = 24 * 3600 * 1000;
+/**
+ * Windows read, replayed and shown per slice by default: the latest 360 (6 hours of
+ * 60-second windows). Replaying the detector costs per window; a longer span is asked
+ * for with since_ms.
+ */
+export const DEFAULT_WINDOWS = 360;
+const MAX_WINDOWS = 5000;
 
 /**
  * Judged production quality of one release per slice, window by window, with
  * the band's verdict and the drift detector's state replayed over the stored
- * samples by the observer's own pure code; the windows that breached (alerts)
+ * samples of the latest windows (DEFAULT_WINDOWS, or from since_ms) by the
+ * observer's own pure code; the windows that breached (alerts)
  * and the observer's rollback receipts. The release is the one given, else the
  * route's latest rollout's candidate (the release last put under watch).
  */
 export async function observeView(
   store: Pick<
     Store,
-    'observeSamples' | 'latestRollout' | 'getRoute' | 'getRelease' | 'findReleaseIds' | 'auditEntries' | 'auditSize'
+    | 'observeSamples'
+    | 'latestObserveSampleAt'
+    | 'latestRollout'
+    | 'getRoute'
+    | 'getRelease'
+    | 'findReleaseIds'
+    | 'auditEntries'
+    | 'auditSize'
   >,
   config: SluiceConfig,
   route: string,
@@ -38,9 +51,18 @@ export async function observeView(
     consecutive: config.observe.consecutive,
     min_quality: config.observe.min_quality,
   };
-  if (!release) return { route, release: null, settings, slices: [], alerts: [], rollbacks: [] };
-  const since = Number(q.get('since_ms') ?? now - DAY_MS);
-  const samples = await store.observeSamples(release, Number.isFinite(since) ? since : now - DAY_MS);
+  if (!release) return { route, release: null, since: null, settings, slices: [], alerts: [], rollbacks: [] };
+  const windowMs = config.observe.window_seconds * 1000;
+  const asked = q.get('since_ms');
+  // By default the windows up to the release's newest sample: a release no longer served still shows its last hours.
+  const latest = (await store.latestObserveSampleAt(release)) ?? now;
+  const since = asked === null ? latest - DEFAULT_WINDOWS * windowMs : Number(asked);
+  if (!Number.isSafeInteger(since) || since < latest - MAX_WINDOWS * windowMs)
+    throw new SluiceError(
+      'bad_input',
+      `since_ms must be an epoch time in ms at most ${MAX_WINDOWS} windows (${(MAX_WINDOWS * windowMs) / 1000} s) before the newest sample`,
+    );
+  const samples = await store.observeSamples(release, since);
   const windows = aggregateWindows(
     samples
       .filter((s) => s.route === route)
@@ -71,7 +93,7 @@ export async function observeView(
         statistic: s.statistic,
         threshold: s.threshold,
       })),
-      windows: evaluations.slice(-MAX_WINDOWS).map((e) => ({
+      windows: evaluations.map((e) => ({
         start: e.start,
         n: e.n,
         mean: e.meanQuality,
@@ -91,12 +113,15 @@ export async function observeView(
     )
     .slice(-50)
     .reverse();
-  const size = await store.auditSize();
   const rollbacks = receiptRows(
-    (await store.auditEntries(0, size, { subject: release }))
-      .filter((e) => e.kind === 'observe-rollback' || e.kind === 'rollback')
-      .reverse()
+    (
+      await Promise.all(
+        ['observe-rollback', 'rollback'].map((kind) => recentEntries(store, { kind, subject: release }, 20)),
+      )
+    )
+      .flat()
+      .sort((a, b) => b.index - a.index)
       .slice(0, 20),
   );
-  return { route, release, settings, slices, alerts, rollbacks };
+  return { route, release, since, settings, slices, alerts, rollbacks };
 }

@@ -1,9 +1,11 @@
 import type { ArmIntervalRecord } from '../../../gateway/trace-store.js';
 import type { Store } from '../../../store/store.js';
-import { receiptRows } from './audit-read.js';
+import { receiptRows, recentEntries } from './audit-read.js';
 
 /** At most this many points per series: a rollout of any length is summarised to a chart's width. */
 const MAX_POINTS = 240;
+/** Receipts shown with a rollout: its newest. */
+const RECEIPTS = 30;
 
 export interface ArmPoint {
   /** Bucket start, epoch ms. */
@@ -63,15 +65,15 @@ export async function rolloutTimeline(
   // Times in epoch ms, as the arms' buckets.
   const weights = rollout.status.events.map((e) => ({ t: e.at, weight: e.weight, kind: e.kind }));
   const arms = armSeries(await store.armIntervals({ route, rolloutId: rollout.rolloutId }));
-  const size = await store.auditSize();
+  const since = Date.parse(rollout.createdAt) - 1000;
   const receipts = (
     await Promise.all(
-      [rollout.spec.candidate, rollout.spec.stable].map((subject) => store.auditEntries(0, size, { subject })),
+      [rollout.spec.candidate, rollout.spec.stable].map((subject) => recentEntries(store, { subject }, RECEIPTS)),
     )
   )
     .flat()
-    .filter((e) => Date.parse(e.createdAt) >= Date.parse(rollout.createdAt) - 1000)
+    .filter((e) => Date.parse(e.createdAt) >= since)
     .sort((a, b) => b.index - a.index)
-    .slice(0, 30);
+    .slice(0, RECEIPTS);
   return { status: current, weights, arms, receipts: receiptRows(receipts) };
 }
