@@ -27,6 +27,8 @@ export function createServerLog(o: ServerLogOptions = {}): ServerLog {
       pretty({
         colorize: true,
         sync: true,
+        // the event's fields after the message, on its line: one line an event, as in the JSON form
+        singleLine: true,
         translateTime: 'SYS:HH:MM:ss',
         ignore: 'pid,hostname,name',
         destination: o.fd ?? 1,
