@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { newToken } from '../src/app/api/tokens.js';
@@ -13,6 +14,7 @@ import type { Store } from '../src/store/store.js';
 import { STORE_FACTORIES } from '../src/store/test-support/store-factories.js';
 import { runCli } from './support/cli.js';
 import { releaseFor, rolloutProject } from './support/rollout-project.js';
+import { spawnTracked } from './support/tracked-child.js';
 
 let server: RunningServer | undefined;
 let ui: RunningUi | undefined;
@@ -41,7 +43,7 @@ async function project() {
   const v2 = (await cli('register', 'release.yaml', '--json')).json<{ id: string }>().id;
   await cli('gate', v2);
   store = await openStore(url, dir);
-  return { dir, v1, v2, store, config: loadProjectConfig(dir).value };
+  return { dir, url, v1, v2, store, config: loadProjectConfig(dir).value };
 }
 
 async function withTokens(s: Store) {
@@ -286,6 +288,42 @@ describe('the control API behind the dashboard', () => {
       { id: 'pair-5', winner: null },
       { id: 'pair-4', winner: 'tie' },
     ]);
+  });
+
+  it('runs `sluice ui --port 0` from the package: the dashboard and its reads, stopped by SIGTERM', async () => {
+    const p = await project();
+    await p.store.close();
+    store = undefined;
+    const proc = spawnTracked(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'bin', 'sluice.js'), 'ui', '--port', '0', '--json'],
+      { cwd: p.dir, env: { ...process.env, SLUICE_DB: p.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /"url":\s*"([^"]+)"/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      void exited.then((code) => reject(new Error(`sluice ui exited ${code} before it served`)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ui\/$/);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    const script = /<script type="module" crossorigin src="([^"]+)"/.exec(html)![1]!;
+    const js = await fetch(new URL(script, url));
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const routes = z
+      .object({ routes: z.array(z.object({ route: z.string() })) })
+      .parse(await (await fetch(new URL('/api/v1/routes', url))).json());
+    expect(routes.routes.map((r) => r.route)).toEqual([ROUTE]);
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('serves `sluice ui` read-only: reads answer, every change is refused even with no token', async () => {
