@@ -11,6 +11,7 @@ import { sha256Digest } from '../dist/kernel/digest.js';
 import { registerRelease } from '../dist/release/register.js';
 import { openStore } from '../dist/store/open-store.js';
 import { median, ms, report, row } from './support.js';
+import { DATASET_CHECKS } from '../dist/app/cli/dataset-checks.js';
 
 const root = join(import.meta.dirname, '..');
 const rows = [];
@@ -31,7 +32,15 @@ writeFileSync(join(dir, 'suites/support.jsonl'), `${lines.join('\n')}\n`);
 const config = loadProjectConfig(dir).value;
 const store = await openStore(`sqlite:${join(dir, '.sluice/sluice.db')}`, dir);
 const t0 = process.hrtime.bigint();
-await registerRelease({ store, config, projectDir: dir, file: 'release.yaml', actor: 'bench', clock: systemClock });
+await registerRelease({
+  store,
+  config,
+  projectDir: dir,
+  file: 'release.yaml',
+  actor: 'bench',
+  clock: systemClock,
+  checkDataset: DATASET_CHECKS,
+});
 const registerMs = ms(process.hrtime.bigint() - t0);
 await store.close();
 rows.push(row('register with a 50 MB suite', registerMs, 'ms', '<= 1000 ms', registerMs <= 1000));

@@ -6,6 +6,7 @@ import { registerRelease } from '../../dist/release/register.js';
 import { ProviderRegistry } from '../../dist/providers/provider-registry.js';
 import { loadServingRelease } from '../../dist/serving/serving-release.js';
 import { openStore } from '../../dist/store/open-store.js';
+import { DATASET_CHECKS } from '../../dist/app/cli/dataset-checks.js';
 
 export async function openProject(dir, storeUrl) {
   const config = loadProjectConfig(dir).value;
@@ -15,7 +16,15 @@ export async function openProject(dir, storeUrl) {
 
 export async function register(project, file) {
   const { store, config, dir } = project;
-  const r = await registerRelease({ store, config, projectDir: dir, file, actor: 'bench', clock: systemClock });
+  const r = await registerRelease({
+    store,
+    config,
+    projectDir: dir,
+    file,
+    actor: 'bench',
+    clock: systemClock,
+    checkDataset: DATASET_CHECKS,
+  });
   return r.release;
 }
 
