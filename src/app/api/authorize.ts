@@ -1,12 +1,12 @@
 import { type Problem, type Result, err, ok } from '../../kernel/result.js';
-import { allows, type ApiAction, requiredRole, tokenHash } from './tokens.js';
+import { allows, type ApiAction, requiredRole, type Role, tokenHash } from './tokens.js';
 
 import type { TokenDirectory } from './control-api.js';
 
 export type { TokenDirectory };
 
-/** Who may act: the token's name, or null when no token exists (the API is open). */
-export type Authorized = { readonly actor: string } | null;
+/** Who may act: the token's name and role, or null when no token exists (the API is open). */
+export type Authorized = { readonly actor: string; readonly role: Role } | null;
 
 /**
  * Checks a request's `Authorization: Bearer …` for an action: with no token
@@ -24,5 +24,5 @@ export async function authorize(
   if (!who) return err('unauthorized', 'a bearer token is required (sluice token create --role …)');
   if (!allows(who.role, action))
     return err('forbidden', `${action} needs the ${requiredRole(action)} role; this token is ${who.role}`);
-  return ok({ actor: who.name });
+  return ok({ actor: who.name, role: who.role });
 }

@@ -5,7 +5,8 @@ import { type ApiRoute, matchRoute, text } from './api-routes.js';
 import { httpStatusFor } from './http-status.js';
 import { openApiDocument } from './openapi.js';
 import { checkJsonContentType, checkOrigin } from './request-guard.js';
-import { allows, requiredRole, tokenHash, type Role } from './tokens.js';
+import { authorize } from './authorize.js';
+import type { Role } from './tokens.js';
 
 /** What the control API drives for shadows: the CLI's `shadow` command, the same service. */
 export interface ShadowControl {
@@ -215,23 +216,14 @@ export function controlApi(
       }
       let actor = `unauthenticated:${opts.localUser}`;
       let role: Role | 'open' = 'open';
-      if (await tokens.any()) {
-        const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-        const who = m ? await tokens.lookup(tokenHash(m[1]!)) : undefined;
-        if (!who) {
-          fail(res, 'unauthorized', 'a bearer token is required (sluice token create --role …)');
-          return true;
-        }
-        if (!allows(who.role, route.action)) {
-          fail(
-            res,
-            'forbidden',
-            `${route.action} needs the ${requiredRole(route.action)} role; this token is ${who.role}`,
-          );
-          return true;
-        }
-        actor = who.name;
-        role = who.role;
+      const who = await authorize(tokens, req.headers.authorization, route.action);
+      if (!who.ok) {
+        fail(res, who.error.code, who.error.message);
+        return true;
+      }
+      if (who.value) {
+        actor = who.value.actor;
+        role = who.value.role;
       } else if (changes && !opts.loopbackOnly) {
         fail(
           res,
